@@ -1,0 +1,135 @@
+// Argument validation for every API method. Both shells run it on everything that crosses
+// the boundary (Electron main on IPC arguments, `chainline serve` on request bodies), so a
+// compromised or buggy renderer cannot hand the engine anything the contract does not allow.
+
+import {
+  API_LIMITS,
+  API_METHODS,
+  type ApiArgs,
+  type ApiMethod,
+  type EventFilter,
+  type EventQuery,
+  type OpenEvidenceRequest,
+} from './api.js';
+
+export class ApiValidationError extends Error {
+  override readonly name = 'ApiValidationError';
+}
+
+function fail(message: string): never {
+  throw new ApiValidationError(message);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) &&
+    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+}
+
+function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) fail(`${what}: unexpected field "${key}"`);
+  }
+}
+
+function str(value: unknown, what: string, max: number): string {
+  if (typeof value !== 'string') fail(`${what} must be a string`);
+  if (value.length > max) fail(`${what} is longer than ${max} characters`);
+  if (value.includes('\u0000')) fail(`${what} contains a NUL character`);
+  return value;
+}
+
+function int(value: unknown, what: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) fail(`${what} must be an integer`);
+  if (value < min || value > max) fail(`${what} must be between ${min} and ${max}`);
+  return value;
+}
+
+function list<T>(value: unknown, what: string, max: number, item: (v: unknown, w: string) => T): T[] {
+  if (!Array.isArray(value)) fail(`${what} must be an array`);
+  if (value.length > max) fail(`${what} has more than ${max} items`);
+  return value.map((v, i) => item(v, `${what}[${i}]`));
+}
+
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+function iso(value: unknown, what: string): string {
+  const text = str(value, what, 40);
+  if (!ISO_RE.test(text)) fail(`${what} must be an ISO 8601 UTC time`);
+  return text;
+}
+
+export function validateFilter(value: unknown): EventFilter {
+  if (!isPlainObject(value)) fail('filter must be an object');
+  onlyKeys(value, ['eventIds', 'hosts', 'channels', 'text', 'from', 'to'], 'filter');
+  const out: { -readonly [K in keyof EventFilter]: EventFilter[K] } = {};
+  if (value['eventIds'] !== undefined) {
+    out.eventIds = list(value['eventIds'], 'filter.eventIds', API_LIMITS.maxFilterItems, (v, w) => int(v, w, 0, 65535));
+  }
+  if (value['hosts'] !== undefined) {
+    out.hosts = list(value['hosts'], 'filter.hosts', API_LIMITS.maxFilterItems, (v, w) => str(v, w, 1024));
+  }
+  if (value['channels'] !== undefined) {
+    out.channels = list(value['channels'], 'filter.channels', API_LIMITS.maxFilterItems, (v, w) => str(v, w, 1024));
+  }
+  if (value['text'] !== undefined) out.text = str(value['text'], 'filter.text', API_LIMITS.maxFilterText);
+  if (value['from'] !== undefined) out.from = iso(value['from'], 'filter.from');
+  if (value['to'] !== undefined) out.to = iso(value['to'], 'filter.to');
+  return out;
+}
+
+function validateQuery(value: unknown): EventQuery {
+  if (!isPlainObject(value)) fail('query must be an object');
+  onlyKeys(value, ['filter', 'sort', 'offset', 'limit'], 'query');
+  const sort = value['sort'];
+  if (sort !== 'asc' && sort !== 'desc') fail('query.sort must be "asc" or "desc"');
+  return {
+    filter: validateFilter(value['filter'] ?? {}),
+    sort,
+    offset: int(value['offset'], 'query.offset', 0, Number.MAX_SAFE_INTEGER),
+    limit: int(value['limit'], 'query.limit', 1, API_LIMITS.maxPageSize),
+  };
+}
+
+function validateOpenEvidence(value: unknown): OpenEvidenceRequest {
+  if (!isPlainObject(value)) fail('request must be an object');
+  onlyKeys(value, ['paths'], 'request');
+  const paths = list(value['paths'], 'paths', API_LIMITS.maxPaths, (v, w) => str(v, w, API_LIMITS.maxPathLength));
+  if (paths.length === 0) fail('paths must name at least one file or folder');
+  for (const p of paths) if (p.trim() === '') fail('paths must not be empty');
+  return { paths };
+}
+
+function noArgs(args: readonly unknown[], method: string): [] {
+  if (args.length !== 0) fail(`${method} takes no arguments`);
+  return [];
+}
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
+}
+
+/** Checks a call's arguments against the contract; throws ApiValidationError otherwise. */
+export function validateArgs<M extends ApiMethod>(method: M, args: readonly unknown[]): ApiArgs<M> {
+  const m: ApiMethod = method;
+  switch (m) {
+    case 'getAppInfo':
+    case 'pickEvidence':
+    case 'getIngestStatus':
+    case 'cancelIngest':
+    case 'getCaseOverview':
+      return noArgs(args, m) as ApiArgs<M>;
+    case 'openEvidence':
+      if (args.length !== 1) fail('openEvidence takes one argument');
+      return [validateOpenEvidence(args[0])] as ApiArgs<M>;
+    case 'queryEvents':
+      if (args.length !== 1) fail('queryEvents takes one argument');
+      return [validateQuery(args[0])] as ApiArgs<M>;
+    case 'getEventDetail':
+      if (args.length !== 1) fail('getEventDetail takes one argument');
+      return [int(args[0], 'eventId', 0, Number.MAX_SAFE_INTEGER)] as ApiArgs<M>;
+    default: {
+      const unreachable: never = m;
+      return fail(`unknown method ${String(unreachable)}`);
+    }
+  }
+}

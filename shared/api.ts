@@ -1,0 +1,198 @@
+// The one API contract between the renderer and the engine. The Electron preload exposes
+// exactly these methods (one IPC channel each), and the `chainline serve` HTTP shell serves
+// the same methods at `POST /api/<method>`. The renderer only ever sees `ChainlineApi`.
+//
+// Everything crossing the boundary is plain JSON: no bigint, no Date, no class instances.
+// Times are ISO 8601 UTC strings with seven fractional digits.
+
+import type { EvidenceFormat, SourcePointer, TimeSource } from './events.js';
+import type { TimePrecision } from './time.js';
+
+export interface AppInfo {
+  readonly name: 'Chainline';
+  readonly version: string;
+  /** Whether `pickEvidence` opens a native dialog; otherwise the UI asks for paths. */
+  readonly nativeDialogs: boolean;
+}
+
+export interface CaseInfo {
+  readonly dir: string;
+  readonly name: string;
+  readonly createdAt: string;
+  /** True for the generated demo case. */
+  readonly demo: boolean;
+}
+
+export type EvidenceStatus = 'pending' | 'importing' | 'complete' | 'incomplete' | 'failed' | 'duplicate';
+
+export interface EvidenceFileInfo {
+  readonly id: number;
+  readonly path: string;
+  readonly format: EvidenceFormat | 'unknown';
+  readonly size: number;
+  readonly mtime: string;
+  readonly sha256: string;
+  readonly status: EvidenceStatus;
+  readonly events: number;
+  readonly errors: number;
+  readonly recovered: number;
+  /** The first errors of the file, formatted (`file offset 0x… : reason`). */
+  readonly errorSamples: readonly string[];
+  readonly importedAt: string;
+}
+
+export interface CountRow {
+  readonly key: string;
+  readonly count: number;
+}
+
+export interface CaseOverview {
+  readonly case: CaseInfo | null;
+  readonly evidence: readonly EvidenceFileInfo[];
+  readonly totalEvents: number;
+  readonly hosts: readonly CountRow[];
+  readonly channels: readonly CountRow[];
+  readonly eventIds: readonly CountRow[];
+  readonly firstTime: string | null;
+  readonly lastTime: string | null;
+}
+
+export type IngestPhase = 'idle' | 'hashing' | 'reading' | 'finishing' | 'done' | 'cancelled' | 'failed';
+
+export interface IngestStatus {
+  readonly phase: IngestPhase;
+  /** Increments with each new ingest, so the UI can tell a finished run from the next. */
+  readonly runId: number;
+  readonly currentFile: string | null;
+  readonly filesDone: number;
+  readonly filesTotal: number;
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  readonly events: number;
+  readonly errors: number;
+  readonly message: string | null;
+}
+
+export type SortDirection = 'asc' | 'desc';
+
+export interface EventFilter {
+  readonly eventIds?: readonly number[];
+  readonly hosts?: readonly string[];
+  readonly channels?: readonly string[];
+  /** Case-insensitive substring over the summary and every data value. */
+  readonly text?: string;
+  /** Inclusive ISO bounds. */
+  readonly from?: string;
+  readonly to?: string;
+}
+
+export interface EventQuery {
+  readonly filter: EventFilter;
+  readonly sort: SortDirection;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface EventRow {
+  readonly id: number;
+  readonly time: string;
+  readonly timePrecision: TimePrecision;
+  readonly host: string;
+  readonly channel: string;
+  readonly provider: string;
+  readonly eventId: number;
+  readonly recordId: number | null;
+  readonly summary: string;
+  readonly recovered: boolean;
+}
+
+export interface EventPage {
+  readonly total: number;
+  readonly offset: number;
+  readonly rows: readonly EventRow[];
+}
+
+export interface EventDetail {
+  readonly row: EventRow;
+  readonly timeSource: TimeSource;
+  readonly system: Readonly<Record<string, string>>;
+  readonly data: Readonly<Record<string, string>>;
+  readonly source: SourcePointer;
+  readonly evidenceSha256: string;
+  /** The record as it stands in the evidence (XML, JSON or rendered EVTX), clipped for display. */
+  readonly raw: string;
+  readonly rawTruncated: boolean;
+  /** Why the raw record could not be read again (evidence moved, changed, …). */
+  readonly rawError: string | null;
+}
+
+export type PickResult =
+  | { readonly kind: 'picked'; readonly paths: readonly string[] }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'unsupported' };
+
+export interface OpenEvidenceRequest {
+  readonly paths: readonly string[];
+}
+
+export interface OpenEvidenceResult {
+  readonly runId: number;
+  readonly accepted: readonly string[];
+  readonly rejected: readonly { readonly path: string; readonly reason: string }[];
+}
+
+/** The interface the renderer programs against. One method, one channel. */
+export interface ChainlineApi {
+  getAppInfo(): Promise<AppInfo>;
+  /** Opens the native file/folder picker where the shell has one. */
+  pickEvidence(): Promise<PickResult>;
+  /** Starts importing files and folders (recursively) into the open case. */
+  openEvidence(request: OpenEvidenceRequest): Promise<OpenEvidenceResult>;
+  getIngestStatus(): Promise<IngestStatus>;
+  cancelIngest(): Promise<IngestStatus>;
+  getCaseOverview(): Promise<CaseOverview>;
+  queryEvents(query: EventQuery): Promise<EventPage>;
+  getEventDetail(eventId: number): Promise<EventDetail>;
+}
+
+export type ApiMethod = keyof ChainlineApi;
+
+/** Every method, in one list: the preload, main and the HTTP shell iterate over it. */
+export const API_METHODS = [
+  'getAppInfo',
+  'pickEvidence',
+  'openEvidence',
+  'getIngestStatus',
+  'cancelIngest',
+  'getCaseOverview',
+  'queryEvents',
+  'getEventDetail',
+] as const satisfies readonly ApiMethod[];
+
+// Compile-time check that API_METHODS lists every method of ChainlineApi.
+type MissingMethods = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+const _allMethodsListed: MissingMethods extends never ? true : never = true;
+void _allMethodsListed;
+
+/** The IPC channel of a method (`chainline:queryEvents`). */
+export type ApiChannel<M extends ApiMethod = ApiMethod> = `chainline:${M}`;
+export function channelOf<M extends ApiMethod>(method: M): ApiChannel<M> {
+  return `chainline:${method}`;
+}
+
+export type ApiArgs<M extends ApiMethod> = Parameters<ChainlineApi[M]>;
+export type ApiResult<M extends ApiMethod> = Awaited<ReturnType<ChainlineApi[M]>>;
+
+/** Limits every shell enforces on arguments. */
+export const API_LIMITS = {
+  maxPageSize: 5000,
+  maxPaths: 10_000,
+  maxPathLength: 32_767,
+  maxFilterText: 4096,
+  maxFilterItems: 1000,
+} as const;
+
+/** The error shape both shells return for a failed call. */
+export interface ApiErrorBody {
+  readonly error: string;
+}

@@ -1,0 +1,122 @@
+// Time in Chainline is a count of 100-nanosecond ticks since the Unix epoch, as a bigint:
+// Windows records FILETIME at 100 ns, and 2026 in 100 ns ticks (~1.8e16) is past what a
+// double holds exactly (2^53 ~ 9.0e15), so numbers would silently lose the last digits.
+
+/** How finely the source recorded an event's time. A 1-second time stays marked as such. */
+export type TimePrecision = '100ns' | 'us' | 'ms' | 's';
+
+export const TICKS_PER_SECOND = 10_000_000n;
+export const TICKS_PER_MS = 10_000n;
+/** Ticks between 1601-01-01 (FILETIME epoch) and 1970-01-01. */
+export const FILETIME_UNIX_OFFSET_TICKS = 116_444_736_000_000_000n;
+
+export interface ParsedTime {
+  readonly ticks: bigint;
+  readonly precision: TimePrecision;
+}
+
+const TIME_RE =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+function precisionOf(fractionDigits: number): TimePrecision {
+  if (fractionDigits === 0) return 's';
+  if (fractionDigits <= 3) return 'ms';
+  if (fractionDigits <= 6) return 'us';
+  return '100ns';
+}
+
+/**
+ * Parses the timestamp shapes Windows logs and collectors write:
+ * `2016-11-09T10:17:08.996088300Z` (libevtx, 9 digits), `2025-11-27T07:40:10.165324Z`,
+ * `2025-11-27 07:40:10.132` (Sysmon UtcTime), `2020-09-20 17:08:27` (NXLog EventTime).
+ * A time without a zone is taken as UTC plus `assumeOffsetMinutes` (local time = UTC + offset).
+ * Digits past the seventh are truncated, as Windows keeps 100 ns.
+ */
+export function parseTimestamp(text: string, assumeOffsetMinutes = 0): ParsedTime | null {
+  const m = TIME_RE.exec(text.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac = '', zone] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return null;
+  }
+  let offsetMinutes = assumeOffsetMinutes;
+  if (zone !== undefined) {
+    if (zone === 'Z') offsetMinutes = 0;
+    else {
+      const sign = zone.startsWith('-') ? -1 : 1;
+      const digits = zone.slice(1).replace(':', '');
+      offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+    }
+  }
+  const epochMs = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (!Number.isFinite(epochMs)) return null;
+  const fraction7 = (frac + '0000000').slice(0, 7);
+  const ticks =
+    BigInt(epochMs) * TICKS_PER_MS +
+    BigInt(fraction7) -
+    BigInt(offsetMinutes) * 60n * TICKS_PER_SECOND;
+  return { ticks, precision: precisionOf(frac.length) };
+}
+
+function pad(n: number | bigint, width: number): string {
+  return n.toString().padStart(width, '0');
+}
+
+/** ISO 8601 UTC with exactly seven fractional digits: `2020-09-20T21:08:27.0000000Z`. */
+export function ticksToIso(ticks: bigint): string {
+  let seconds = ticks / TICKS_PER_SECOND;
+  let fraction = ticks % TICKS_PER_SECOND;
+  if (fraction < 0n) {
+    fraction += TICKS_PER_SECOND;
+    seconds -= 1n;
+  }
+  const date = new Date(Number(seconds) * 1000);
+  if (Number.isNaN(date.getTime())) return 'invalid-time';
+  return (
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +
+    `T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}` +
+    `.${pad(fraction, 7)}Z`
+  );
+}
+
+/** FILETIME (100 ns since 1601) to Chainline ticks. */
+export function filetimeToTicks(filetime: bigint): bigint {
+  return filetime - FILETIME_UNIX_OFFSET_TICKS;
+}
+
+/** Milliseconds since the epoch (for display and charts; loses sub-millisecond digits). */
+export function ticksToEpochMs(ticks: bigint): number {
+  return Number(ticks / TICKS_PER_MS);
+}
+
+/**
+ * Formats a 7-digit ISO string for display in a zone given as minutes east of UTC
+ * (0 = UTC), keeping the fractional digits the source had.
+ */
+export function formatIsoForDisplay(
+  iso: string,
+  offsetMinutes: number,
+  precision: TimePrecision = '100ns',
+): string {
+  const parsed = parseTimestamp(iso);
+  if (!parsed) return iso;
+  const shifted = parsed.ticks + BigInt(offsetMinutes) * 60n * TICKS_PER_SECOND;
+  const text = ticksToIso(shifted);
+  const digits = precision === 's' ? 0 : precision === 'ms' ? 3 : precision === 'us' ? 6 : 7;
+  const base = text.slice(0, 19).replace('T', ' ');
+  const fraction = digits === 0 ? '' : '.' + text.slice(20, 20 + digits);
+  const zone =
+    offsetMinutes === 0
+      ? 'Z'
+      : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offsetMinutes) / 60), 2)}:${pad(
+          Math.abs(offsetMinutes) % 60,
+          2,
+        )}`;
+  return base + fraction + ' ' + zone;
+}
