@@ -26,6 +26,8 @@ export type TimeSource =
   | 'EventTime (local, offset unknown: taken as UTC)'
   | 'TimeCreated'
   | '@timestamp (collector time)'
+  /** Winlogbeat's `@timestamp`, which is the event's own time (TimeCreated), not the collector's. */
+  | '@timestamp (event time)'
   | 'none';
 
 /** The System section, with Windows' own names. */

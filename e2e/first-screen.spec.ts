@@ -1,0 +1,91 @@
+// The foundation's end-to-end path in Debian's Chromium against `chainline serve`:
+// the demo loads, the overview shows, the table filters, a row opens its detail,
+// and requests without the token are refused.
+
+import { expect, test } from '@playwright/test';
+import { startServe, type ServeHandle } from './serve-fixture.js';
+
+let serve: ServeHandle;
+
+test.beforeAll(async () => {
+  serve = await startServe();
+});
+
+test.afterAll(async () => {
+  await serve?.stop();
+});
+
+test('the demo case loads and shows its overview', async ({ page }) => {
+  await page.goto(serve.url);
+  await expect(page.getByTestId('overview')).toBeVisible();
+  await expect(page.getByTestId('evidence-row').first()).toBeVisible();
+  expect(await page.getByTestId('evidence-row').count()).toBeGreaterThanOrEqual(3);
+  await expect(page.getByTestId('overview-host').first()).toBeVisible();
+  await expect(page.getByTestId('total-events')).toContainText(/\d/);
+  // The token left the address bar once the page had read it.
+  expect(page.url()).not.toContain('token=');
+});
+
+test('filtering the table by event id, clicking a row, seeing the detail', async ({ page }) => {
+  await page.goto(serve.url);
+  await expect(page.getByTestId('event-row').first()).toBeVisible();
+  await page.getByTestId('filter-eventid').fill('4688');
+  await expect
+    .poll(async () => {
+      const ids = await page.getByTestId('event-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-eventid')));
+      return ids.length > 0 && ids.every((id) => id === '4688');
+    })
+    .toBe(true);
+  const firstRow = page.getByTestId('event-row').first();
+  await firstRow.click();
+  const detail = page.getByTestId('event-detail');
+  await expect(detail).toBeVisible();
+  await expect(detail.locator('[data-testid="detail-field"][data-name="NewProcessName"]')).toBeVisible();
+  await expect(page.getByTestId('raw-record')).toContainText('<Event');
+});
+
+test('free-text filter finds the encoded PowerShell, and hostile text stays inert', async ({ page }) => {
+  let dialogs = 0;
+  page.on('dialog', (d) => {
+    dialogs++;
+    void d.dismiss();
+  });
+  await page.goto(serve.url);
+  await page.getByTestId('filter-text').fill('<script>');
+  await expect(page.getByTestId('event-row').first()).toBeVisible();
+  await page.getByTestId('event-row').first().click();
+  await expect(page.getByTestId('event-detail')).toContainText('<script>');
+  expect(await page.locator('body script:not([src])').count()).toBe(0);
+  expect(dialogs).toBe(0);
+});
+
+test('requests without the token, with a wrong token or a foreign Host are refused', async ({ request }) => {
+  const noToken = await request.post(`${serve.origin}/api/getCaseOverview`, {
+    data: { args: [] },
+    headers: { 'Content-Type': 'application/json' },
+  });
+  expect(noToken.status()).toBe(401);
+  const wrongToken = await request.post(`${serve.origin}/api/getCaseOverview`, {
+    data: { args: [] },
+    headers: { 'Content-Type': 'application/json', 'X-Chainline-Token': 'x'.repeat(serve.token.length) },
+  });
+  expect(wrongToken.status()).toBe(401);
+  const page = await request.get(`${serve.origin}/`);
+  expect(page.status()).toBe(401);
+  const foreignHost = await request.get(serve.url, { headers: { Host: 'evil.example:80' } });
+  expect(foreignHost.status()).toBe(403);
+  const good = await request.post(`${serve.origin}/api/getCaseOverview`, {
+    data: { args: [] },
+    headers: { 'Content-Type': 'application/json', 'X-Chainline-Token': serve.token },
+  });
+  expect(good.status()).toBe(200);
+  expect(good.headers()['access-control-allow-origin']).toBeUndefined();
+  const body = (await good.json()) as { result: { totalEvents: number } };
+  expect(body.result.totalEvents).toBeGreaterThan(100);
+  const badArgs = await request.post(`${serve.origin}/api/queryEvents`, {
+    data: { args: [{ filter: {}, sort: 'sideways', offset: 0, limit: 10 }] },
+    headers: { 'Content-Type': 'application/json', 'X-Chainline-Token': serve.token },
+  });
+  expect(badArgs.status()).toBe(400);
+  expect(serve.process.exitCode).toBeNull();
+});

@@ -1,0 +1,63 @@
+// Starts `chainline serve` (the built CLI) in a child process with its own data folder, and
+// hands tests the URL it prints (token included).
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface ServeHandle {
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly dataDir: string;
+  readonly process: ChildProcess;
+  readonly stderr: () => string;
+  stop(): Promise<void>;
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export async function startServe(args: readonly string[] = [], env: Record<string, string> = {}): Promise<ServeHandle> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chainline-e2e-'));
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'chainline.js'), 'serve', '--no-open', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CHAINLINE_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let stdout = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not print its URL in 60 s; stderr:\n${stderr}`)), 60_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /Chainline is serving (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolveUrl(m[1] as string);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}; stderr:\n${stderr}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    dataDir,
+    process: child,
+    stderr: () => stderr,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise<void>((r) => child.once('exit', () => r()));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,256 @@
+// The `chainline` command line: `events`, `ingest`, `serve`. Exit codes: 0 when every file
+// was read, 1 when some events or files failed, 2 on bad usage.
+
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { APP_VERSION, newCaseDir } from '../engine/app-paths.js';
+import { openDemoCase } from '../engine/demo-case.js';
+import type { EngineApi } from '../engine/engine.js';
+import { collectEvidence, fileFacts } from '../engine/ingest/collect.js';
+import { readerFor } from '../engine/readers/registry.js';
+import { startEngine } from '../engine/worker/engine-client.js';
+import { serveApi, startServer } from '../serve/serve-server.js';
+import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { eventToCliJson } from './event-json.js';
+
+export const EXIT_OK = 0;
+export const EXIT_SOME_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+const HELP: Readonly<Record<string, string>> = {
+  main: `chainline ${APP_VERSION} — forensic timeline viewer for Windows event logs
+
+Usage: chainline <command> [options]
+
+Commands:
+  events <files or folders…>          print every event as one JSON line (stdout)
+  ingest <files or folders…> --case <dir>
+                                      import evidence into a case folder
+  serve [files or folders…]           serve the app on 127.0.0.1 (opens the demo case
+                                      when no evidence and no --case is given)
+
+Run 'chainline <command> --help' for a command's options.
+Exit codes: 0 every file read; 1 some events or files failed; 2 bad usage.`,
+  events: `Usage: chainline events <files or folders…>
+
+Reads EVTX, XML (Event Viewer, wevtutil) and JSON (evtx_dump, NXLog/Winlogbeat lines) evidence
+and prints one JSON object per event on stdout:
+  {"file","recordId","timeCreated","provider","eventId","channel","computer","data":{…},"recovered"}
+timeCreated is ISO 8601 UTC with 7 fractional digits; data holds the named EventData fields
+(and UserData leaves) as strings in Windows' rendering. Errors go to stderr as JSON lines
+{"file","offset","error"} (and "line" for line-oriented files).
+
+Options:
+  --tz-offset <±HH:MM>   local time zone of zone-less times (NXLog EventTime), if known
+  --help                 this text`,
+  ingest: `Usage: chainline ingest <files or folders…> --case <dir>
+
+Imports evidence into the case folder <dir> (created when missing). Each file's path, size,
+modification time and SHA-256 are recorded; a file already in the case (same SHA-256) is
+skipped. Progress goes to stderr.
+
+Options:
+  --case <dir>   the case folder (required)
+  --help         this text`,
+  serve: `Usage: chainline serve [files or folders…] [--case <dir>] [--port <n>] [--no-open]
+
+Serves the Chainline app on http://127.0.0.1:<port>/ with a per-launch token, and prints the
+URL (token included). With no evidence and no --case it opens the demo case.
+
+Options:
+  --case <dir>   open (or create) this case folder; default: a new case under the data folder
+  --port <n>     port to listen on (default: a free port)
+  --no-open      do not open the default browser
+  --help         this text`,
+};
+
+function writeLine(stream: NodeJS.WriteStream, line: string): Promise<void> {
+  if (stream.write(line + '\n')) return Promise.resolve();
+  return new Promise((resolveDrain) => stream.once('drain', () => resolveDrain()));
+}
+
+function parseOffset(text: string): number {
+  const m = /^([+-])(\d{1,2}):?(\d{2})$/.exec(text);
+  if (!m) throw new UsageError(`--tz-offset must look like +02:00 or -04:00, not ${JSON.stringify(text)}`);
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+async function commandEvents(args: ParsedArgs): Promise<number> {
+  if (args.positional.length === 0) throw new UsageError('events needs at least one file or folder');
+  const offsetText = args.options.get('tz-offset');
+  const localTimeOffsetMinutes = offsetText === undefined ? undefined : parseOffset(offsetText);
+  const { files, rejected } = await collectEvidence(args.positional);
+  let failed = rejected.length > 0;
+  for (const r of rejected) await writeLine(process.stderr, JSON.stringify({ file: r.path, offset: null, error: r.reason }));
+  for (const file of files) {
+    let facts;
+    try {
+      facts = await fileFacts(file);
+    } catch (error) {
+      failed = true;
+      await writeLine(process.stderr, JSON.stringify({ file, offset: null, error: error instanceof Error ? error.message : String(error) }));
+      continue;
+    }
+    if (facts.detected.kind !== 'format') {
+      failed = true;
+      const error = facts.detected.kind === 'empty' ? 'empty file' : facts.detected.reason;
+      await writeLine(process.stderr, JSON.stringify({ file, offset: 0, error }));
+      continue;
+    }
+    const reader = readerFor(facts.detected.format);
+    for await (const batch of reader.read(file, localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes })) {
+      let out = '';
+      for (const item of batch) {
+        if (item.kind === 'event') out += JSON.stringify(eventToCliJson(item.event)) + '\n';
+        else {
+          failed = true;
+          const e = item.error;
+          await writeLine(
+            process.stderr,
+            JSON.stringify({ file: e.file, offset: e.offset ?? null, ...(e.line !== undefined ? { line: e.line } : {}), error: e.message }),
+          );
+        }
+      }
+      if (out && !process.stdout.write(out)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+    }
+  }
+  return failed ? EXIT_SOME_FAILED : EXIT_OK;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(1)} GiB`;
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+/** Waits for the engine's import, printing progress to stderr; returns whether all went well. */
+async function followIngest(engine: EngineApi): Promise<boolean> {
+  const tty = process.stderr.isTTY;
+  let last = '';
+  for (;;) {
+    const status = await engine.getIngestStatus();
+    const line = `${status.phase} ${status.filesDone}/${status.filesTotal} files, ${formatBytes(status.bytesDone)}/${formatBytes(
+      status.bytesTotal,
+    )}, ${status.events} events, ${status.errors} errors${status.currentFile ? ` — ${status.currentFile}` : ''}`;
+    if (line !== last) {
+      process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+      last = line;
+    }
+    if (status.phase === 'done' || status.phase === 'cancelled' || status.phase === 'failed' || status.phase === 'idle') {
+      if (tty) process.stderr.write('\n');
+      if (status.message) process.stderr.write(`${status.message}\n`);
+      const overview = await engine.getCaseOverview();
+      let ok = status.phase === 'done' || status.phase === 'idle';
+      for (const ev of overview.evidence) {
+        if (ev.status === 'failed' || ev.status === 'incomplete' || ev.errors > 0) ok = false;
+        for (const sample of ev.errorSamples) process.stderr.write(`  ${ev.status}: ${sample}\n`);
+      }
+      return ok;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function commandIngest(args: ParsedArgs): Promise<number> {
+  const caseDir = args.options.get('case');
+  if (!caseDir) throw new UsageError('ingest needs --case <dir>');
+  if (args.positional.length === 0) throw new UsageError('ingest needs at least one file or folder');
+  const engine = startEngine();
+  try {
+    const info = await engine.openCase(resolve(caseDir));
+    process.stderr.write(`case ${info.dir}\n`);
+    const result = await engine.openEvidence({ paths: args.positional });
+    for (const r of result.rejected) process.stderr.write(`rejected ${r.path}: ${r.reason}\n`);
+    const ok = (await followIngest(engine)) && result.rejected.length === 0;
+    const overview = await engine.getCaseOverview();
+    process.stderr.write(`${overview.totalEvents} events in the case from ${overview.evidence.length} evidence files\n`);
+    return ok ? EXIT_OK : EXIT_SOME_FAILED;
+  } finally {
+    await engine.shutdown();
+  }
+}
+
+function openBrowser(url: string): void {
+  const [cmd, cmdArgs] =
+    process.platform === 'win32'
+      ? ['cmd', ['/c', 'start', '""', url]]
+      : process.platform === 'darwin'
+        ? ['open', [url]]
+        : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, cmdArgs, { detached: true, stdio: 'ignore' });
+    child.on('error', () => process.stderr.write(`could not open a browser; open ${url} yourself\n`));
+    child.unref();
+  } catch {
+    process.stderr.write(`could not open a browser; open ${url} yourself\n`);
+  }
+}
+
+async function commandServe(args: ParsedArgs): Promise<number> {
+  const portText = args.options.get('port');
+  const port = portText === undefined ? 0 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535');
+  const caseDir = args.options.get('case');
+  const engine = startEngine();
+  if (caseDir === undefined && args.positional.length === 0) {
+    const info = await openDemoCase(engine);
+    process.stderr.write(`demo case ${info.dir}\n`);
+  } else {
+    const info = await engine.openCase(resolve(caseDir ?? newCaseDir()));
+    process.stderr.write(`case ${info.dir}\n`);
+    if (args.positional.length > 0) {
+      const result = await engine.openEvidence({ paths: args.positional });
+      for (const r of result.rejected) process.stderr.write(`rejected ${r.path}: ${r.reason}\n`);
+    }
+  }
+  const server = await startServer({ api: serveApi(engine), port });
+  process.stdout.write(`Chainline is serving ${server.url}\n`);
+  if (!args.flags.has('no-open')) openBrowser(server.url);
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stderr.write('stopping…\n');
+  await server.close();
+  await engine.shutdown();
+  return EXIT_OK;
+}
+
+const COMMANDS: Readonly<Record<string, { run: (a: ParsedArgs) => Promise<number>; options: readonly string[]; flags: readonly string[] }>> = {
+  events: { run: commandEvents, options: ['tz-offset'], flags: [] },
+  ingest: { run: commandIngest, options: ['case'], flags: [] },
+  serve: { run: commandServe, options: ['case', 'port'], flags: ['no-open'] },
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP['main'] + '\n');
+    return command === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${APP_VERSION}\n`);
+    return EXIT_OK;
+  }
+  const spec = COMMANDS[command];
+  if (!spec) {
+    process.stderr.write(`chainline: unknown command ${JSON.stringify(command)}\n\n${HELP['main']}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    const parsed = parseArgs(rest, spec.options, [...spec.flags, 'help']);
+    if (parsed.flags.has('help')) {
+      process.stdout.write((HELP[command] ?? '') + '\n');
+      return EXIT_OK;
+    }
+    return await spec.run(parsed);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`chainline ${command}: ${error.message}\n\n${HELP[command] ?? ''}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}

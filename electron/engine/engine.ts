@@ -1,0 +1,314 @@
+// The engine: one open case, the ingest runs into it, and the queries the renderer makes.
+// It never imports `electron`: the same class runs in Electron's worker thread, in
+// `chainline serve`'s worker thread, and inline in the CLI and the tests.
+
+import type {
+  CaseInfo,
+  CaseOverview,
+  EventDetail,
+  EventPage,
+  EventQuery,
+  IngestStatus,
+  OpenEvidenceRequest,
+  OpenEvidenceResult,
+} from '../../shared/api.js';
+import { formatReadError, type ReadError } from '../../shared/events.js';
+import { collectEvidence, fileFacts, sha256File } from './ingest/collect.js';
+import { readerFor } from './readers/registry.js';
+import { CaseStore } from './store/case-store.js';
+
+/** What both the in-thread Engine and the worker-backed EngineClient offer. */
+export interface EngineApi {
+  openCase(dir: string, options?: { name?: string; demo?: boolean }): Promise<CaseInfo>;
+  closeCase(): Promise<void>;
+  openEvidence(request: OpenEvidenceRequest): Promise<OpenEvidenceResult>;
+  getIngestStatus(): Promise<IngestStatus>;
+  cancelIngest(): Promise<IngestStatus>;
+  /** Resolves when no ingest is running (at once when idle). */
+  waitForIngest(): Promise<IngestStatus>;
+  getCaseOverview(): Promise<CaseOverview>;
+  queryEvents(query: EventQuery): Promise<EventPage>;
+  getEventDetail(eventId: number): Promise<EventDetail>;
+  shutdown(): Promise<void>;
+}
+
+const RAW_MAX_CHARS = 200_000;
+const ERROR_SAMPLES = 20;
+/** The first rows of an import become visible quickly; later flushes are spaced out. */
+const FIRST_FLUSH_ROWS = 500;
+const FLUSH_INTERVAL_MS = 1000;
+
+type MutableStatus = { -readonly [K in keyof IngestStatus]: IngestStatus[K] };
+
+function idleStatus(runId: number): MutableStatus {
+  return {
+    phase: 'idle',
+    runId,
+    currentFile: null,
+    filesDone: 0,
+    filesTotal: 0,
+    bytesDone: 0,
+    bytesTotal: 0,
+    events: 0,
+    errors: 0,
+    message: null,
+  };
+}
+
+export class Engine implements EngineApi {
+  private store: CaseStore | null = null;
+  private status: MutableStatus = idleStatus(0);
+  private queue: string[] = [];
+  private running: Promise<void> | null = null;
+  private abort: AbortController | null = null;
+  private dataVersion = 0;
+  private countCache = new Map<string, { version: number; total: number }>();
+
+  private requireStore(): CaseStore {
+    if (!this.store) throw new Error('no case is open');
+    return this.store;
+  }
+
+  async openCase(dir: string, options: { name?: string; demo?: boolean } = {}): Promise<CaseInfo> {
+    await this.closeCase();
+    this.store = await CaseStore.open(dir, options);
+    this.dataVersion++;
+    return this.store.info;
+  }
+
+  async closeCase(): Promise<void> {
+    if (this.running) {
+      this.abort?.abort();
+      await this.running;
+    }
+    if (this.store) {
+      await this.store.close();
+      this.store = null;
+    }
+    this.countCache.clear();
+  }
+
+  async openEvidence(request: OpenEvidenceRequest): Promise<OpenEvidenceResult> {
+    this.requireStore();
+    const collected = await collectEvidence(request.paths);
+    if (collected.files.length > 0) {
+      if (!this.running) {
+        this.status = idleStatus(this.status.runId + 1);
+        this.status.phase = 'hashing';
+        this.queue = [...collected.files];
+        this.status.filesTotal = collected.files.length;
+        this.abort = new AbortController();
+        this.running = this.runIngest(this.abort.signal).finally(() => {
+          this.running = null;
+        });
+      } else {
+        // A second drop during an import joins the run in progress.
+        this.queue.push(...collected.files);
+        this.status.filesTotal += collected.files.length;
+      }
+    }
+    return { runId: this.status.runId, accepted: collected.files, rejected: collected.rejected };
+  }
+
+  async getIngestStatus(): Promise<IngestStatus> {
+    return { ...this.status };
+  }
+
+  async cancelIngest(): Promise<IngestStatus> {
+    if (this.running) {
+      this.abort?.abort();
+      await this.running;
+    }
+    return { ...this.status };
+  }
+
+  async waitForIngest(): Promise<IngestStatus> {
+    while (this.running) await this.running;
+    return { ...this.status };
+  }
+
+  private async runIngest(signal: AbortSignal): Promise<void> {
+    const store = this.requireStore();
+    try {
+      while (this.queue.length > 0) {
+        if (signal.aborted) break;
+        const path = this.queue.shift() as string;
+        await this.ingestFile(store, path, signal);
+        this.status.filesDone++;
+      }
+      this.status.phase = signal.aborted ? 'cancelled' : 'done';
+      if (signal.aborted) this.status.message = 'Import cancelled; files not finished are marked incomplete.';
+    } catch (error) {
+      this.status.phase = 'failed';
+      this.status.message = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.queue = [];
+      this.status.currentFile = null;
+      await store.endAppend();
+      await store.checkpoint().catch(() => undefined);
+      this.dataVersion++;
+    }
+  }
+
+  private async ingestFile(store: CaseStore, path: string, signal: AbortSignal): Promise<void> {
+    this.status.currentFile = path;
+    let facts;
+    try {
+      facts = await fileFacts(path);
+    } catch (error) {
+      this.status.errors++;
+      this.status.message = `${path}: ${error instanceof Error ? error.message : String(error)}`;
+      return;
+    }
+    this.status.bytesTotal += facts.size;
+    const bytesBefore = this.status.bytesDone;
+    this.status.phase = 'hashing';
+    const sha256 = await sha256File(path, undefined, signal).catch((error: unknown) => {
+      if (signal.aborted) return null;
+      throw error;
+    });
+    if (sha256 === null) return;
+    const format = facts.detected.kind === 'format' ? facts.detected.format : 'unknown';
+    const evidence = { path, format, size: facts.size, mtime: facts.mtime, sha256 } as const;
+
+    const duplicate = await store.findEvidenceBySha256(sha256);
+    if (duplicate) {
+      const id = await store.addEvidence(evidence, 'duplicate');
+      await store.setEvidenceStatus(id, 'duplicate', {
+        events: 0,
+        errors: 0,
+        recovered: 0,
+        errorSamples: [`same SHA-256 as ${duplicate.path} (already imported); skipped`],
+      });
+      this.status.bytesDone = bytesBefore + facts.size;
+      return;
+    }
+    if (facts.detected.kind !== 'format') {
+      const message = facts.detected.kind === 'empty' ? 'empty file' : facts.detected.reason;
+      const id = await store.addEvidence(evidence, 'failed');
+      const error: ReadError = { file: path, offset: 0, message };
+      await store.addReadErrors(id, [error]);
+      await store.setEvidenceStatus(id, 'failed', { events: 0, errors: 1, recovered: 0, errorSamples: [formatReadError(error)] });
+      this.status.errors++;
+      this.status.bytesDone = bytesBefore + facts.size;
+      return;
+    }
+
+    const id = await store.addEvidence(evidence, 'importing');
+    this.status.phase = 'reading';
+    const reader = readerFor(facts.detected.format);
+    let events = 0;
+    let errors = 0;
+    let recovered = 0;
+    const samples: string[] = [];
+    let lastFlush = Date.now();
+    let flushedOnce = false;
+    const pendingErrors: ReadError[] = [];
+    try {
+      for await (const batch of reader.read(path, {
+        signal,
+        onProgress: (bytes) => {
+          this.status.bytesDone = bytesBefore + bytes;
+        },
+      })) {
+        const good = [];
+        for (const item of batch) {
+          if (item.kind === 'event') {
+            good.push(item.event);
+            if (item.event.recovered) recovered++;
+          } else {
+            errors++;
+            pendingErrors.push(item.error);
+            if (samples.length < ERROR_SAMPLES) samples.push(formatReadError(item.error));
+          }
+        }
+        if (good.length) await store.appendEvents(id, good);
+        events += good.length;
+        this.status.events += good.length;
+        this.status.errors += batch.length - good.length;
+        const now = Date.now();
+        if ((!flushedOnce && events >= FIRST_FLUSH_ROWS) || now - lastFlush >= FLUSH_INTERVAL_MS) {
+          await store.flush();
+          if (pendingErrors.length) await store.addReadErrors(id, pendingErrors.splice(0));
+          await store.setEvidenceStatus(id, 'importing', { events, errors, recovered, errorSamples: samples });
+          this.dataVersion++;
+          lastFlush = now;
+          flushedOnce = true;
+        }
+        if (signal.aborted) break;
+      }
+    } catch (error) {
+      // A reader that throws (it should yield errors instead) costs only the rest of this file.
+      errors++;
+      const readError: ReadError = { file: path, message: `reading stopped: ${error instanceof Error ? error.message : String(error)}` };
+      pendingErrors.push(readError);
+      samples.push(formatReadError(readError));
+      this.status.errors++;
+    }
+    await store.flush();
+    await store.endAppend();
+    await store.addReadErrors(id, pendingErrors);
+    const finalStatus = signal.aborted ? 'incomplete' : 'complete';
+    await store.setEvidenceStatus(id, finalStatus, { events, errors, recovered, errorSamples: samples });
+    this.status.bytesDone = bytesBefore + facts.size;
+    this.dataVersion++;
+  }
+
+  async getCaseOverview(): Promise<CaseOverview> {
+    if (!this.store) {
+      return { case: null, evidence: [], totalEvents: 0, hosts: [], channels: [], eventIds: [], firstTime: null, lastTime: null };
+    }
+    return this.store.overview();
+  }
+
+  async queryEvents(query: EventQuery): Promise<EventPage> {
+    const store = this.requireStore();
+    const key = JSON.stringify(query.filter);
+    const cached = this.countCache.get(key);
+    let total: number;
+    if (cached && cached.version === this.dataVersion) total = cached.total;
+    else {
+      total = await store.countEvents(query.filter);
+      if (this.countCache.size > 100) this.countCache.clear();
+      this.countCache.set(key, { version: this.dataVersion, total });
+    }
+    return store.queryEvents(query, total);
+  }
+
+  async getEventDetail(eventId: number): Promise<EventDetail> {
+    const store = this.requireStore();
+    const stored = await store.getEvent(eventId);
+    if (!stored) throw new Error(`no event ${eventId} in this case`);
+    const system: Record<string, string> = {};
+    for (const [k, v] of Object.entries(stored.system)) system[k] = String(v);
+    system['timeSource'] = stored.timeSource;
+    if (stored.suspect) system['suspect'] = stored.suspect;
+    let raw = '';
+    let rawTruncated = false;
+    let rawError: string | null = null;
+    try {
+      const text = await readerFor(stored.source.format).readRaw(stored.source, RAW_MAX_CHARS);
+      raw = text.text;
+      rawTruncated = text.truncated;
+    } catch (error) {
+      rawError = `the raw record could not be read again from ${stored.source.file}: ${
+        error instanceof Error ? error.message : String(error)
+      }`;
+    }
+    return {
+      row: stored.row,
+      timeSource: stored.timeSource,
+      system,
+      data: stored.data,
+      source: stored.source,
+      evidenceSha256: stored.evidenceSha256,
+      raw,
+      rawTruncated,
+      rawError,
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    await this.closeCase();
+  }
+}

@@ -1,0 +1,438 @@
+// The case store: one DuckDB database per case folder. Events go in through an appender in
+// bulk; everything the renderer sees comes out as pages. The evidence itself never lives
+// here — only its path, hash and the normalized events with a pointer back into it.
+
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type {
+  CaseInfo,
+  CaseOverview,
+  CountRow,
+  EventFilter,
+  EventPage,
+  EventQuery,
+  EventRow,
+  EvidenceFileInfo,
+  EvidenceStatus,
+} from '../../../shared/api.js';
+import type { EvidenceFormat, NormalizedEvent, ReadError, SourcePointer, TimeSource } from '../../../shared/events.js';
+import { formatReadError } from '../../../shared/events.js';
+import { summarize } from '../../../shared/event-views.js';
+import { parseTimestamp, type TimePrecision } from '../../../shared/time.js';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+
+export const CASE_DB_FILE = 'case.duckdb';
+export const CASE_MANIFEST_FILE = 'case.json';
+
+interface CaseManifest {
+  readonly format: 'chainline-case';
+  readonly schemaVersion: number;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly demo: boolean;
+}
+
+export interface NewEvidence {
+  readonly path: string;
+  readonly format: EvidenceFormat | 'unknown';
+  readonly size: number;
+  readonly mtime: string;
+  readonly sha256: string;
+}
+
+/** How many error messages per file the overview keeps (all are in read_errors). */
+const ERROR_SAMPLES = 20;
+
+function num(value: unknown): number {
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'number') return value;
+  if (value === null || value === undefined) return 0;
+  return Number(value);
+}
+
+function optNum(value: unknown): number | null {
+  return value === null || value === undefined ? null : num(value);
+}
+
+/** Escapes a user's search text for ILIKE … ESCAPE '!'. */
+function likePattern(text: string): string {
+  return '%' + text.replace(/[!%_]/g, (c) => '!' + c) + '%';
+}
+
+/**
+ * Data is stored as JSON text; a search term is matched against it in its JSON-escaped form,
+ * so `C:\Windows` finds `"C:\\Windows"` without a second, unescaped copy of every value.
+ */
+function jsonEscaped(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+export class CaseStore {
+  private appender: DuckDBAppender | null = null;
+  private pendingRows = 0;
+  private nextEventId = 1;
+
+  private constructor(
+    readonly dir: string,
+    readonly info: CaseInfo,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    // Appending runs on its own connection: node-api calls are asynchronous, and a query on
+    // the appender's connection could run on another thread while rows are being appended.
+    private readonly appendConn: DuckDBConnection,
+  ) {}
+
+  /** Opens the case in `dir`, creating it when the folder holds none. */
+  static async open(dir: string, options: { name?: string; demo?: boolean } = {}): Promise<CaseStore> {
+    const caseDir = resolve(dir);
+    await mkdir(caseDir, { recursive: true });
+    const manifestPath = join(caseDir, CASE_MANIFEST_FILE);
+    let manifest: CaseManifest;
+    if (existsSync(manifestPath)) {
+      const parsed = JSON.parse(await readFile(manifestPath, 'utf8')) as Partial<CaseManifest>;
+      if (parsed.format !== 'chainline-case') throw new Error(`${manifestPath} is not a Chainline case manifest`);
+      manifest = {
+        format: 'chainline-case',
+        schemaVersion: num(parsed.schemaVersion),
+        name: String(parsed.name ?? basename(caseDir)),
+        createdAt: String(parsed.createdAt ?? ''),
+        demo: parsed.demo === true,
+      };
+      if (manifest.schemaVersion > SCHEMA_VERSION) {
+        throw new Error(`${caseDir} was written by a newer Chainline (case schema ${manifest.schemaVersion})`);
+      }
+    } else {
+      manifest = {
+        format: 'chainline-case',
+        schemaVersion: SCHEMA_VERSION,
+        name: options.name ?? basename(caseDir),
+        createdAt: new Date().toISOString(),
+        demo: options.demo ?? false,
+      };
+      await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    }
+    const instance = await DuckDBInstance.create(join(caseDir, CASE_DB_FILE), {
+      // Two cores here; DuckDB's own threads share them with the readers.
+      threads: '2',
+    });
+    const conn = await instance.connect();
+    await conn.run(SCHEMA_SQL);
+    const appendConn = await instance.connect();
+    const store = new CaseStore(
+      caseDir,
+      { dir: caseDir, name: manifest.name, createdAt: manifest.createdAt, demo: manifest.demo },
+      instance,
+      conn,
+      appendConn,
+    );
+    await store.recoverInterrupted();
+    const max = await store.scalar('SELECT coalesce(max(id), 0) AS v FROM events');
+    store.nextEventId = num(max) + 1;
+    return store;
+  }
+
+  /**
+   * A file whose import was cut short (window closed, process killed) is marked incomplete
+   * and its counters are recomputed from what actually reached the database.
+   */
+  private async recoverInterrupted(): Promise<void> {
+    await this.conn.run(`
+      UPDATE evidence SET status = 'incomplete',
+        events = (SELECT count(*) FROM events e WHERE e.evidence_id = evidence.id),
+        recovered = (SELECT count(*) FROM events e WHERE e.evidence_id = evidence.id AND e.recovered),
+        errors = (SELECT count(*) FROM read_errors r WHERE r.evidence_id = evidence.id)
+      WHERE status IN ('importing', 'pending')`);
+  }
+
+  private async rows(sql: string, values: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
+    const reader = await this.conn.runAndReadAll(sql, values);
+    return reader.getRowObjectsJS() as Record<string, unknown>[];
+  }
+
+  private async scalar(sql: string, values: DuckDBValue[] = []): Promise<unknown> {
+    const rows = await this.rows(sql, values);
+    const first = rows[0];
+    return first ? first['v'] : null;
+  }
+
+  async findEvidenceBySha256(sha256: string): Promise<EvidenceFileInfo | null> {
+    const rows = await this.rows(
+      `SELECT * FROM evidence WHERE sha256 = ? AND status IN ('complete', 'importing') ORDER BY id LIMIT 1`,
+      [sha256],
+    );
+    return rows[0] ? this.evidenceRow(rows[0]) : null;
+  }
+
+  async addEvidence(evidence: NewEvidence, status: EvidenceStatus): Promise<number> {
+    const id = num(await this.scalar('SELECT coalesce(max(id), 0) + 1 AS v FROM evidence'));
+    await this.conn.run(
+      `INSERT INTO evidence (id, path, format, size, mtime, sha256, status, events, errors, recovered, error_samples, imported_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, '[]', ?)`,
+      [id, evidence.path, evidence.format, evidence.size, evidence.mtime, evidence.sha256, status, new Date().toISOString()],
+    );
+    return id;
+  }
+
+  async setEvidenceStatus(
+    id: number,
+    status: EvidenceStatus,
+    counts: { events: number; errors: number; recovered: number; errorSamples: readonly string[] },
+  ): Promise<void> {
+    await this.conn.run(
+      `UPDATE evidence SET status = ?, events = ?, errors = ?, recovered = ?, error_samples = ? WHERE id = ?`,
+      [status, counts.events, counts.errors, counts.recovered, JSON.stringify(counts.errorSamples.slice(0, ERROR_SAMPLES)), id],
+    );
+  }
+
+  async addReadErrors(evidenceId: number, errors: readonly ReadError[]): Promise<void> {
+    if (errors.length === 0) return;
+    const appender = await this.appendConn.createAppender('read_errors');
+    for (const error of errors) {
+      appender.appendInteger(evidenceId);
+      if (error.offset === undefined) appender.appendNull();
+      else appender.appendBigInt(BigInt(error.offset));
+      if (error.line === undefined) appender.appendNull();
+      else appender.appendBigInt(BigInt(error.line));
+      appender.appendVarchar(error.message);
+      appender.endRow();
+    }
+    appender.closeSync();
+  }
+
+  /** Appends events; they become visible to queries at the next flush. */
+  async appendEvents(evidenceId: number, events: readonly NormalizedEvent[]): Promise<void> {
+    if (!this.appender) this.appender = await this.appendConn.createAppender('events');
+    const a = this.appender;
+    for (const e of events) {
+      const s = e.system;
+      a.appendBigInt(BigInt(this.nextEventId++));
+      a.appendInteger(evidenceId);
+      a.appendBigInt(e.ticks);
+      a.appendVarchar(e.time);
+      a.appendVarchar(e.timePrecision);
+      a.appendVarchar(e.timeSource);
+      a.appendVarchar(s.computer);
+      a.appendVarchar(s.channel);
+      a.appendVarchar(s.provider);
+      a.appendInteger(s.eventId);
+      if (s.recordId === undefined) a.appendNull();
+      else a.appendBigInt(BigInt(s.recordId));
+      a.appendVarchar(JSON.stringify(s));
+      a.appendVarchar(JSON.stringify(e.data));
+      a.appendVarchar(summarize(e));
+      a.appendBigInt(BigInt(e.source.offset));
+      a.appendBigInt(BigInt(e.source.length));
+      if (e.source.line === undefined) a.appendNull();
+      else a.appendBigInt(BigInt(e.source.line));
+      if (e.source.chunk === undefined) a.appendNull();
+      else a.appendInteger(e.source.chunk);
+      a.appendVarchar(e.source.format);
+      a.appendBoolean(e.recovered);
+      if (e.suspect === undefined) a.appendNull();
+      else a.appendVarchar(e.suspect);
+      a.endRow();
+    }
+    this.pendingRows += events.length;
+  }
+
+  /** Makes appended events durable and visible. */
+  async flush(): Promise<void> {
+    if (this.appender && this.pendingRows > 0) {
+      this.appender.flushSync();
+      this.pendingRows = 0;
+    }
+  }
+
+  async endAppend(): Promise<void> {
+    if (this.appender) {
+      this.appender.closeSync();
+      this.appender = null;
+      this.pendingRows = 0;
+    }
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.conn.run('CHECKPOINT');
+  }
+
+  private evidenceRow(r: Record<string, unknown>): EvidenceFileInfo {
+    let samples: string[] = [];
+    try {
+      samples = JSON.parse(String(r['error_samples'] ?? '[]')) as string[];
+    } catch {
+      samples = [];
+    }
+    return {
+      id: num(r['id']),
+      path: String(r['path']),
+      format: String(r['format']) as EvidenceFileInfo['format'],
+      size: num(r['size']),
+      mtime: String(r['mtime']),
+      sha256: String(r['sha256']),
+      status: String(r['status']) as EvidenceStatus,
+      events: num(r['events']),
+      errors: num(r['errors']),
+      recovered: num(r['recovered']),
+      errorSamples: samples,
+      importedAt: String(r['imported_at']),
+    };
+  }
+
+  async listEvidence(): Promise<EvidenceFileInfo[]> {
+    return (await this.rows('SELECT * FROM evidence ORDER BY id')).map((r) => this.evidenceRow(r));
+  }
+
+  async getEvidence(id: number): Promise<EvidenceFileInfo | null> {
+    const rows = await this.rows('SELECT * FROM evidence WHERE id = ?', [id]);
+    return rows[0] ? this.evidenceRow(rows[0]) : null;
+  }
+
+  async overview(): Promise<CaseOverview> {
+    const counts = async (column: string): Promise<CountRow[]> =>
+      (await this.rows(`SELECT CAST(${column} AS VARCHAR) AS k, count(*) AS c FROM events GROUP BY ${column} ORDER BY c DESC, k LIMIT 500`)).map(
+        (r) => ({ key: String(r['k'] ?? ''), count: num(r['c']) }),
+      );
+    const range =
+      (await this.rows('SELECT count(*) AS n, arg_min(time, ts) AS lo, arg_max(time, ts) AS hi FROM events'))[0] ?? {};
+    return {
+      case: this.info,
+      evidence: await this.listEvidence(),
+      totalEvents: num(range['n']),
+      hosts: await counts('host'),
+      channels: await counts('channel'),
+      eventIds: await counts('event_id'),
+      firstTime: range['lo'] === null || range['lo'] === undefined ? null : String(range['lo']),
+      lastTime: range['hi'] === null || range['hi'] === undefined ? null : String(range['hi']),
+    };
+  }
+
+  private where(filter: EventFilter): { sql: string; values: DuckDBValue[] } {
+    const clauses: string[] = [];
+    const values: DuckDBValue[] = [];
+    const inList = (column: string, items: readonly (string | number)[] | undefined): void => {
+      if (!items || items.length === 0) return;
+      clauses.push(`${column} IN (${items.map(() => '?').join(', ')})`);
+      values.push(...items);
+    };
+    inList('event_id', filter.eventIds);
+    inList('host', filter.hosts);
+    inList('channel', filter.channels);
+    if (filter.text && filter.text.trim() !== '') {
+      const text = filter.text.trim();
+      clauses.push(`(summary ILIKE ? ESCAPE '!' OR data ILIKE ? ESCAPE '!' OR host ILIKE ? ESCAPE '!')`);
+      values.push(likePattern(text), likePattern(jsonEscaped(text)), likePattern(text));
+    }
+    const bound = (iso: string | undefined, op: string): void => {
+      if (!iso) return;
+      const parsed = parseTimestamp(iso);
+      if (!parsed) return;
+      clauses.push(`ts ${op} ?`);
+      values.push(parsed.ticks);
+    };
+    bound(filter.from, '>=');
+    bound(filter.to, '<=');
+    return { sql: clauses.length ? 'WHERE ' + clauses.join(' AND ') : '', values };
+  }
+
+  async countEvents(filter: EventFilter): Promise<number> {
+    const w = this.where(filter);
+    return num(await this.scalar(`SELECT count(*) AS v FROM events ${w.sql}`, w.values));
+  }
+
+  async queryEvents(query: EventQuery, total?: number): Promise<EventPage> {
+    const w = this.where(query.filter);
+    const dir = query.sort === 'desc' ? 'DESC' : 'ASC';
+    const rows = await this.rows(
+      `SELECT id, time, time_precision, host, channel, provider, event_id, record_id, summary, recovered
+       FROM events ${w.sql} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+      [...w.values, query.limit, query.offset],
+    );
+    return {
+      total: total ?? (await this.countEvents(query.filter)),
+      offset: query.offset,
+      rows: rows.map((r) => this.eventRow(r)),
+    };
+  }
+
+  private eventRow(r: Record<string, unknown>): EventRow {
+    return {
+      id: num(r['id']),
+      time: String(r['time']),
+      timePrecision: String(r['time_precision']) as TimePrecision,
+      host: String(r['host']),
+      channel: String(r['channel']),
+      provider: String(r['provider']),
+      eventId: num(r['event_id']),
+      recordId: optNum(r['record_id']),
+      summary: String(r['summary']),
+      recovered: r['recovered'] === true,
+    };
+  }
+
+  /** One stored event, with what is needed to read its raw record again. */
+  async getEvent(id: number): Promise<StoredEvent | null> {
+    const rows = await this.rows(
+      `SELECT e.*, v.path AS evidence_path, v.sha256 AS evidence_sha256 FROM events e
+       JOIN evidence v ON v.id = e.evidence_id WHERE e.id = ?`,
+      [id],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    const source: SourcePointer = {
+      file: String(r['evidence_path']),
+      format: String(r['src_format']) as EvidenceFormat,
+      offset: num(r['src_offset']),
+      length: num(r['src_length']),
+      ...(r['src_line'] === null ? {} : { line: num(r['src_line']) }),
+      ...(r['src_chunk'] === null ? {} : { chunk: num(r['src_chunk']) }),
+    };
+    return {
+      row: this.eventRow(r),
+      timeSource: String(r['time_source']) as TimeSource,
+      system: JSON.parse(String(r['system'])) as Record<string, unknown>,
+      data: JSON.parse(String(r['data'])) as Record<string, string>,
+      source,
+      evidenceSha256: String(r['evidence_sha256']),
+      suspect: r['suspect'] === null ? null : String(r['suspect']),
+    };
+  }
+
+  async readErrors(evidenceId: number, limit: number): Promise<string[]> {
+    const ev = await this.getEvidence(evidenceId);
+    const rows = await this.rows(
+      'SELECT "offset", line, message FROM read_errors WHERE evidence_id = ? ORDER BY "offset" NULLS LAST LIMIT ?',
+      [evidenceId, limit],
+    );
+    return rows.map((r) =>
+      formatReadError({
+        file: ev?.path ?? '?',
+        ...(r['offset'] === null ? {} : { offset: num(r['offset']) }),
+        ...(r['line'] === null ? {} : { line: num(r['line']) }),
+        message: String(r['message']),
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.endAppend();
+    try {
+      await this.checkpoint();
+    } finally {
+      this.appendConn.closeSync();
+      this.conn.closeSync();
+      this.instance.closeSync();
+    }
+  }
+}
+
+export interface StoredEvent {
+  readonly row: EventRow;
+  readonly timeSource: TimeSource;
+  readonly system: Record<string, unknown>;
+  readonly data: Record<string, string>;
+  readonly source: SourcePointer;
+  readonly evidenceSha256: string;
+  readonly suspect: string | null;
+}

@@ -1,0 +1,65 @@
+// The shells' handle on the engine: the same EngineApi, served from a worker thread when the
+// compiled worker exists, or by an in-thread Engine otherwise (tests running from source).
+
+import { Worker } from 'node:worker_threads';
+import { Engine, type EngineApi } from '../engine.js';
+import { resolveWorkerScript } from '../workers/worker-script.js';
+import type { EngineMethod, EngineRequest, EngineResponse } from './engine-protocol.js';
+
+export class WorkerEngineClient implements EngineApi {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private failure: Error | null = null;
+
+  constructor(private readonly worker: Worker) {
+    worker.on('message', (message: EngineResponse) => {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new Error(message.error));
+    });
+    const failAll = (error: Error): void => {
+      this.failure = error;
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', (error) => failAll(new Error(`engine worker failed: ${error.message}`)));
+    worker.on('exit', (code) => failAll(new Error(`engine worker exited (code ${code})`)));
+  }
+
+  private call<T>(method: EngineMethod, ...args: unknown[]): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    const request: EngineRequest = { id, method, args };
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage(request);
+    });
+  }
+
+  openCase: EngineApi['openCase'] = (dir, options) => this.call('openCase', dir, options);
+  closeCase: EngineApi['closeCase'] = () => this.call('closeCase');
+  openEvidence: EngineApi['openEvidence'] = (request) => this.call('openEvidence', request);
+  getIngestStatus: EngineApi['getIngestStatus'] = () => this.call('getIngestStatus');
+  cancelIngest: EngineApi['cancelIngest'] = () => this.call('cancelIngest');
+  waitForIngest: EngineApi['waitForIngest'] = () => this.call('waitForIngest');
+  getCaseOverview: EngineApi['getCaseOverview'] = () => this.call('getCaseOverview');
+  queryEvents: EngineApi['queryEvents'] = (query) => this.call('queryEvents', query);
+  getEventDetail: EngineApi['getEventDetail'] = (eventId) => this.call('getEventDetail', eventId);
+
+  async shutdown(): Promise<void> {
+    try {
+      await this.call('shutdown');
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+}
+
+/** Starts the engine in a worker thread when possible, else in this thread. */
+export function startEngine(): EngineApi {
+  const script = resolveWorkerScript(import.meta.url, './engine-worker.js');
+  if (!script) return new Engine();
+  return new WorkerEngineClient(new Worker(script));
+}
