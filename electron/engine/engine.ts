@@ -133,7 +133,16 @@ export class Engine implements EngineApi {
       while (this.queue.length > 0) {
         if (signal.aborted) break;
         const path = this.queue.shift() as string;
-        await this.ingestFile(store, path, signal);
+        try {
+          await this.ingestFile(store, path, signal);
+        } catch (error) {
+          // One file's failure (unreadable mid-way, vanished) never stops the others.
+          const reason = error instanceof Error ? error.message : String(error);
+          this.status.errors++;
+          this.status.message = `${path}: ${reason}`;
+          await store.endAppend().catch(() => undefined);
+          await store.markFailed(path, reason).catch(() => undefined);
+        }
         this.status.filesDone++;
       }
       this.status.phase = signal.aborted ? 'cancelled' : 'done';

@@ -69,8 +69,10 @@ export async function collectEvidence(paths: readonly string[], signal?: AbortSi
       const full = join(dir, entry.name);
       try {
         const st = await stat(full);
+        const wanted = EVIDENCE_EXTENSIONS.includes(extname(entry.name).toLowerCase());
         if (st.isDirectory()) await walk(full);
-        else if (st.isFile() && EVIDENCE_EXTENSIONS.includes(extname(entry.name).toLowerCase())) await addFile(full);
+        else if (st.isFile() && wanted) await addFile(full);
+        else if (!st.isFile() && wanted) rejected.push({ path: full, reason: 'not a regular file' });
       } catch (error) {
         rejected.push({ path: full, reason: reasonOf(error) });
       }

@@ -186,6 +186,20 @@ export class CaseStore {
     );
   }
 
+  /** Marks a file's import as failed (or records the file as failed if it never got a row). */
+  async markFailed(path: string, message: string): Promise<void> {
+    const rows = await this.rows(`SELECT id FROM evidence WHERE path = ? AND status = 'importing' ORDER BY id DESC LIMIT 1`, [path]);
+    const id = rows[0]
+      ? num(rows[0]['id'])
+      : await this.addEvidence({ path, format: 'unknown', size: 0, mtime: '', sha256: '' }, 'failed');
+    await this.addReadErrors(id, [{ file: path, message }]);
+    await this.conn.run(
+      `UPDATE evidence SET status = 'failed', errors = errors + 1,
+         error_samples = ? WHERE id = ?`,
+      [JSON.stringify([`${path}: ${message}`]), id],
+    );
+  }
+
   async addReadErrors(evidenceId: number, errors: readonly ReadError[]): Promise<void> {
     if (errors.length === 0) return;
     const appender = await this.appendConn.createAppender('read_errors');

@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildEvent } from '../../../shared/build-event.js';
+import type { NormalizedEvent } from '../../../shared/events.js';
+import { CaseStore } from './case-store.js';
+
+const dirs: string[] = [];
+function tempCase(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chainline-store-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function event(i: number, over: { eventId?: number; host?: string; data?: Record<string, string> } = {}): NormalizedEvent {
+  const seconds = String(i % 60).padStart(2, '0');
+  return buildEvent(
+    {
+      provider: 'Microsoft-Windows-Security-Auditing',
+      eventId: over.eventId ?? 4688,
+      systemTime: `2024-05-01T10:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${seconds}.${String(i).padStart(7, '0').slice(-7)}Z`,
+      recordId: i,
+      channel: 'Security',
+      computer: over.host ?? 'WS01',
+    },
+    over.data ?? { NewProcessName: `C:\\Windows\\System32\\proc${i}.exe`, CommandLine: `proc${i}.exe /x` },
+    { file: '/evidence/Security.xml', format: 'xml', offset: i * 100, length: 100 },
+  );
+}
+
+const evidence = { path: '/evidence/Security.xml', format: 'xml', size: 1000, mtime: '2024-05-01T00:00:00.000Z', sha256: 'ab'.repeat(32) } as const;
+
+describe('CaseStore', () => {
+  it('stores events, pages them by time, filters and counts', async () => {
+    const store = await CaseStore.open(tempCase(), { name: 'test' });
+    const id = await store.addEvidence(evidence, 'importing');
+    const events = Array.from({ length: 1000 }, (_, i) => event(999 - i, { host: i % 2 ? 'WS01' : 'WS02', eventId: i % 10 === 0 ? 4624 : 4688 }));
+    await store.appendEvents(id, events);
+    await store.flush();
+    await store.setEvidenceStatus(id, 'complete', { events: 1000, errors: 0, recovered: 0, errorSamples: [] });
+
+    const page = await store.queryEvents({ filter: {}, sort: 'asc', offset: 0, limit: 10 });
+    expect(page.total).toBe(1000);
+    expect(page.rows.map((r) => r.recordId)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const desc = await store.queryEvents({ filter: {}, sort: 'desc', offset: 0, limit: 1 });
+    expect(desc.rows[0]?.recordId).toBe(999);
+    expect(await store.countEvents({ eventIds: [4624] })).toBe(100);
+    expect(await store.countEvents({ hosts: ['WS02'] })).toBe(500);
+    expect(await store.countEvents({ text: 'proc42.exe' })).toBe(1);
+    // Backslashes are found as the user types them, though data is stored as JSON.
+    expect(await store.countEvents({ text: 'System32\\proc42.exe' })).toBe(1);
+    // LIKE wildcards in the search text are literal.
+    expect(await store.countEvents({ text: 'proc_2.exe' })).toBe(0);
+    expect(await store.countEvents({ text: '100%' })).toBe(0);
+
+    const overview = await store.overview();
+    expect(overview.totalEvents).toBe(1000);
+    expect(overview.hosts).toEqual([
+      { key: 'WS01', count: 500 },
+      { key: 'WS02', count: 500 },
+    ]);
+    expect(overview.eventIds[0]).toEqual({ key: '4688', count: 900 });
+    expect(overview.firstTime).toBe(events[999]?.time);
+    expect(overview.evidence[0]?.status).toBe('complete');
+
+    const detail = await store.getEvent(page.rows[3]!.id);
+    expect(detail?.data['CommandLine']).toBe('proc3.exe /x');
+    expect(detail?.source.offset).toBe(300);
+    await store.close();
+  });
+
+  it('reopens instantly with its events, and marks an interrupted import incomplete', async () => {
+    const dir = tempCase();
+    const store = await CaseStore.open(dir);
+    const id = await store.addEvidence(evidence, 'importing');
+    await store.appendEvents(id, [event(1), event(2), event(3)]);
+    await store.flush();
+    // Simulate a crash: the status never reaches 'complete'.
+    await store.close();
+
+    const reopened = await CaseStore.open(dir);
+    const overview = await reopened.overview();
+    expect(overview.totalEvents).toBe(3);
+    expect(overview.evidence[0]?.status).toBe('incomplete');
+    expect(overview.evidence[0]?.events).toBe(3);
+    // New events continue the id sequence.
+    const id2 = await reopened.addEvidence({ ...evidence, sha256: 'cd'.repeat(32) }, 'importing');
+    await reopened.appendEvents(id2, [event(4)]);
+    await reopened.flush();
+    const page = await reopened.queryEvents({ filter: {}, sort: 'asc', offset: 0, limit: 10 });
+    expect(new Set(page.rows.map((r) => r.id)).size).toBe(4);
+    await reopened.close();
+  });
+
+  it('finds evidence by hash for duplicate detection', async () => {
+    const store = await CaseStore.open(tempCase());
+    const id = await store.addEvidence(evidence, 'complete');
+    expect((await store.findEvidenceBySha256(evidence.sha256))?.id).toBe(id);
+    expect(await store.findEvidenceBySha256('00'.repeat(32))).toBeNull();
+    await store.close();
+  });
+});

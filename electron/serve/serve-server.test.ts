@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChainlineApi } from '../../shared/api.js';
+import { startServer, type RunningServer } from './serve-server.js';
+
+const calls: string[] = [];
+const fakeApi: ChainlineApi = {
+  getAppInfo: async () => ({ name: 'Chainline', version: 't', nativeDialogs: false }),
+  pickEvidence: async () => ({ kind: 'unsupported' }),
+  openEvidence: async (r) => {
+    calls.push('openEvidence:' + r.paths.join(','));
+    return { runId: 1, accepted: [...r.paths], rejected: [] };
+  },
+  getIngestStatus: async () => {
+    throw new Error('engine exploded');
+  },
+  cancelIngest: async () => {
+    throw new Error('unused');
+  },
+  getCaseOverview: async () => ({ case: null, evidence: [], totalEvents: 7, hosts: [], channels: [], eventIds: [], firstTime: null, lastTime: null }),
+  queryEvents: async (q) => ({ total: 0, offset: q.offset, rows: [] }),
+  getEventDetail: async () => {
+    throw new Error('unused');
+  },
+};
+
+let server: RunningServer;
+let rendererDir: string;
+
+beforeAll(async () => {
+  rendererDir = mkdtempSync(join(tmpdir(), 'chainline-renderer-'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
+  mkdirSync(join(rendererDir, 'assets'));
+  writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(tmpdir(), 'chainline-secret.txt'), 'secret');
+  server = await startServer({ api: fakeApi, rendererDir });
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(rendererDir, { recursive: true, force: true });
+});
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+function send(path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: { Host: `127.0.0.1:${server.port}`, ...options.headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    if (options.body !== undefined) req.write(options.body);
+    req.end();
+  });
+}
+const api = (method: string, args: unknown[], headers: Record<string, string> = {}): Promise<Reply> =>
+  send(`/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Chainline-Token': server.token, ...headers },
+    body: JSON.stringify({ args }),
+  });
+
+describe('chainline serve', () => {
+  it('listens on loopback and prints a URL with the token', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{40,}$/);
+  });
+
+  it('serves the page with the token and sets a strict cookie for the assets', async () => {
+    const page = await send(`/?token=${server.token}`);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
+    const cookie = String(page.headers['set-cookie']);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    const asset = await send('/assets/app.js', { headers: { Cookie: cookie.split(';')[0] as string } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers['content-type']).toContain('javascript');
+  });
+
+  it('refuses requests without the token, with a wrong one, or a foreign Host', async () => {
+    expect((await send('/')).status).toBe(401);
+    expect((await send('/assets/app.js')).status).toBe(401);
+    expect((await send(`/?token=${'a'.repeat(server.token.length)}`)).status).toBe(401);
+    expect((await api('getCaseOverview', [], { 'X-Chainline-Token': 'nope' })).status).toBe(401);
+    expect((await send(`/?token=${server.token}`, { headers: { Host: 'attacker.example' } })).status).toBe(403);
+    expect((await send(`/?token=${server.token}`, { headers: { Host: `evil.example:${server.port}` } })).status).toBe(403);
+  });
+
+  it('never answers with CORS headers and wants JSON', async () => {
+    const r = await api('getCaseOverview', [], { Origin: 'http://evil.example' });
+    expect(r.status).toBe(200);
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    const form = await send('/api/getCaseOverview', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', 'X-Chainline-Token': server.token },
+      body: '{"args":[]}',
+    });
+    expect(form.status).toBe(415);
+    const options = await send('/api/getCaseOverview', { method: 'OPTIONS', headers: { 'X-Chainline-Token': server.token } });
+    expect(options.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('calls the API with validated arguments and reports errors without dying', async () => {
+    const ok = await api('getCaseOverview', []);
+    expect(JSON.parse(ok.body)).toEqual({ result: expect.objectContaining({ totalEvents: 7 }) });
+    expect((await api('openEvidence', [{ paths: ['/x'] }])).status).toBe(200);
+    expect(calls).toContain('openEvidence:/x');
+    const bad = await api('queryEvents', [{ filter: {}, sort: 'asc', offset: 0, limit: 10, drop: true }]);
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error).toMatch(/unexpected field/);
+    expect((await api('__proto__', [])).status).toBe(404);
+    expect((await api('constructor', [])).status).toBe(404);
+    const failing = await api('getIngestStatus', []);
+    expect(failing.status).toBe(500);
+    expect(JSON.parse(failing.body).error).toBe('engine exploded');
+    const notJson = await send('/api/getCaseOverview', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Chainline-Token': server.token },
+      body: '{not json',
+    });
+    expect(notJson.status).toBe(400);
+    expect((await api('getCaseOverview', [])).status).toBe(200);
+  });
+
+  it('does not serve files outside the renderer folder', async () => {
+    const cookie = `chainline_token=${server.token}`;
+    for (const path of ['/../chainline-secret.txt', '/%2e%2e/chainline-secret.txt', '/assets/../../chainline-secret.txt']) {
+      const r = await send(path, { headers: { Cookie: cookie } });
+      expect(r.status).toBe(404);
+      expect(r.body).not.toContain('secret');
+    }
+  });
+});
