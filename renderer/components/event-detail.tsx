@@ -1,0 +1,141 @@
+import { useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { EventDetail as Detail } from '../../shared/api.js';
+import { formatIsoForDisplay } from '../../shared/time.js';
+import { clipText, escapeControlsMultiline, escapeControlsSingleLine } from '../lib/escape-text.js';
+import { formatCount, formatOffset } from '../lib/format.js';
+import { useAppStore } from '../store/app-store.js';
+
+/** First view of a value; "show more" reveals this many more characters each time. */
+const VALUE_FIRST = 2000;
+const VALUE_STEP = 50_000;
+const RAW_FIRST = 20_000;
+
+function ClippedText({ text, first, testId }: { text: string; first: number; testId?: string }) {
+  const [limit, setLimit] = useState(first);
+  const shown = clipText(text, limit);
+  const rest = text.length - shown.text.length;
+  return (
+    <>
+      <span className="value-text" data-testid={testId}>
+        {escapeControlsMultiline(shown.text)}
+      </span>
+      {shown.clipped && (
+        <span className="value-more">
+          <span className="muted">… {formatCount(rest)} more characters </span>
+          <button type="button" className="link-button" onClick={() => setLimit((l) => l + VALUE_STEP)}>
+            show {rest > VALUE_STEP ? `${formatCount(VALUE_STEP)} more` : 'all'}
+          </button>
+          {rest > VALUE_STEP && (
+            <button type="button" className="link-button" onClick={() => setLimit(text.length)}>
+              show all
+            </button>
+          )}
+        </span>
+      )}
+    </>
+  );
+}
+
+function FieldList({ title, fields }: { title: string; fields: readonly (readonly [string, string])[] }) {
+  return (
+    <section className="detail-section">
+      <h3>
+        {title} <span className="muted">({fields.length})</span>
+      </h3>
+      {fields.length === 0 ? (
+        <p className="muted small">none</p>
+      ) : (
+        <dl className="fields">
+          {fields.map(([name, value]) => (
+            <div key={name} className="field-row" data-testid="detail-field" data-name={name}>
+              <dt className="mono" title={escapeControlsSingleLine(name)}>
+                {escapeControlsSingleLine(name)}
+              </dt>
+              <dd className="mono">
+                <ClippedText key={value.length} text={value} first={VALUE_FIRST} />
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+function DetailBody({ detail }: { detail: Detail }) {
+  const r = detail.row;
+  const src = detail.source;
+  const sourceFields: [string, string][] = [
+    ['file', src.file],
+    ['format', src.format],
+    ['offset', formatOffset(src.offset)],
+    ['length', String(src.length)],
+  ];
+  if (src.line !== undefined) sourceFields.push(['line', String(src.line)]);
+  if (src.chunk !== undefined) sourceFields.push(['chunk', String(src.chunk)]);
+  sourceFields.push(['time source', detail.timeSource], ['evidence sha256', detail.evidenceSha256]);
+  return (
+    <>
+      <div className="detail-title">
+        <span className="mono">{formatIsoForDisplay(r.time, 0, r.timePrecision)}</span>
+        <span className="badge badge-info">{r.eventId}</span>
+        <span>{escapeControlsSingleLine(r.provider)}</span>
+        <span className="muted">{escapeControlsSingleLine(r.channel)}</span>
+        <span className="muted">{escapeControlsSingleLine(r.host)}</span>
+        {r.recordId !== null && <span className="muted">record {r.recordId}</span>}
+        {r.recovered && <span className="badge badge-warn">recovered</span>}
+      </div>
+      <div className="detail-columns">
+        <div>
+          <FieldList title="EventData" fields={Object.entries(detail.data)} />
+          <FieldList title="System" fields={Object.entries(detail.system)} />
+          <FieldList title="Source" fields={sourceFields} />
+        </div>
+        <section className="detail-section">
+          <h3>Raw record</h3>
+          {detail.rawTruncated && <p className="note">The record is clipped for display.</p>}
+          {detail.rawError !== null && (
+            <p className="note note-warn">Raw record unavailable: {escapeControlsSingleLine(detail.rawError)}</p>
+          )}
+          <pre className="raw mono" data-testid="raw-record">
+            <ClippedText key={detail.raw.length} text={detail.raw} first={RAW_FIRST} />
+          </pre>
+        </section>
+      </div>
+    </>
+  );
+}
+
+export function EventDetailPane() {
+  const { detail, loading, error, selectedId } = useAppStore(
+    useShallow((s) => ({
+      detail: s.detail,
+      loading: s.detailLoading,
+      error: s.detailError,
+      selectedId: s.selectedId,
+    })),
+  );
+  // While the next event loads (arrow keys held down), keep the previous one on screen, dimmed.
+  const current = detail !== null && (detail.row.id === selectedId || loading) ? detail : null;
+  const stale = current !== null && current.row.id !== selectedId;
+  return (
+    <section
+      className={'event-detail' + (stale ? ' stale' : '')}
+      data-testid="event-detail"
+      data-event-id={current?.row.id}
+      aria-label="Event detail"
+      aria-busy={loading}
+    >
+      {selectedId === null ? (
+        <p className="muted pad">Select an event to see every field, its source and the raw record. ↑/↓ move the selection.</p>
+      ) : error !== null ? (
+        <p className="note note-warn pad">Could not load event {selectedId}: {escapeControlsSingleLine(error)}</p>
+      ) : current === null ? (
+        <p className="muted pad">Loading event {selectedId}…</p>
+      ) : (
+        <DetailBody key={current.row.id} detail={current} />
+      )}
+    </section>
+  );
+}

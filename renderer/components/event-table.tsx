@@ -1,0 +1,324 @@
+import { functionalUpdate, useTable, type CellData, type Header, type SortingState } from '@tanstack/react-table';
+import { elementScroll, observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import type { EventRow } from '../../shared/api.js';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppStore } from '../store/app-store.js';
+import { eventPager } from '../store/pager.js';
+import { eventColumns, gridTemplate, tableFeaturesSet, type WindowRow } from './event-columns.js';
+
+export const ROW_HEIGHT = 24;
+/** Wait for scrolling to pause this long before asking for pages, so a fast drag across
+ * a million rows does not request every page it passes. */
+const FETCH_SETTLE_MS = 40;
+
+/**
+ * Browsers cap an element's height (Chromium ~33.5M px, Firefox ~17.9M px). Past that the
+ * spacer is capped and scroll positions are scaled; below it (a million rows at 24 px in
+ * Chromium) scrolling is 1:1.
+ */
+const MAX_SCROLL_PX =
+  typeof document !== 'undefined' && 'MozAppearance' in document.documentElement.style ? 15_000_000 : 30_000_000;
+
+interface RowViewProps {
+  readonly index: number;
+  readonly ev: EventRow | undefined;
+  readonly selected: boolean;
+  readonly template: string;
+  readonly top: number;
+  readonly onPick: (index: number) => void;
+  /** Renders the cells; only called when one of the props above changed. */
+  readonly renderCells: () => ReactNode;
+}
+
+/**
+ * One grid row. Memoized on what it shows, so scrolling re-renders only the rows entering the
+ * window (the table's row objects are rebuilt on every scroll step, their contents are not).
+ */
+const RowView = memo(
+  function RowView(p: RowViewProps) {
+    return (
+      <div
+        id={`event-row-${p.index}`}
+        role="row"
+        aria-rowindex={p.index + 2}
+        aria-selected={p.selected}
+        className={
+          'et-row' + (p.index % 2 ? ' et-row-odd' : '') + (p.selected ? ' et-row-selected' : '') + (p.ev ? '' : ' et-row-loading')
+        }
+        data-testid={p.ev ? 'event-row' : 'event-row-loading'}
+        data-event-id={p.ev?.id}
+        data-eventid={p.ev?.eventId}
+        data-index={p.index}
+        style={{ gridTemplateColumns: p.template, transform: `translateY(${p.top}px)` }}
+        onMouseDown={(e) => {
+          if (e.button !== 0) return;
+          e.preventDefault(); // keep focus on the grid, not the scroller
+          p.onPick(p.index);
+        }}
+      >
+        {p.renderCells()}
+      </div>
+    );
+  },
+  (a, b) =>
+    a.index === b.index && a.ev === b.ev && a.selected === b.selected && a.template === b.template &&
+    a.top === b.top && a.onPick === b.onPick,
+);
+
+export function EventTable() {
+  const s = useAppStore(
+    useShallow((st) => ({
+      total: st.total,
+      sort: st.sort,
+      pageTick: st.pageTick,
+      queryId: st.queryId,
+      selectedIndex: st.selectedIndex,
+      selectedId: st.selectedId,
+      setSort: st.setSort,
+      selectIndex: st.selectIndex,
+    })),
+  );
+  // While a new query's first page is on its way, keep the previous height (placeholder rows)
+  // instead of collapsing the table to nothing and back on every keystroke.
+  const lastCountRef = useRef(0);
+  if (s.total !== null) lastCountRef.current = s.total;
+  const count = s.total ?? lastCountRef.current;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+
+  // Scroll scaling (see MAX_SCROLL_PX): virtual px per real px, read live by the virtualizer.
+  const virtualHeight = count * ROW_HEIGHT;
+  const realHeight = Math.min(virtualHeight, MAX_SCROLL_PX);
+  const ratioRef = useRef(1);
+  const viewport = scrollRef.current?.clientHeight ?? 600;
+  ratioRef.current =
+    virtualHeight > realHeight && realHeight > viewport ? (virtualHeight - viewport) / (realHeight - viewport) : 1;
+
+  const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    observeElementOffset: (instance, cb) =>
+      observeElementOffset(instance, (offset, isScrolling) => cb(offset * ratioRef.current, isScrolling)),
+    scrollToFn: (offset, options, instance) => elementScroll(offset / ratioRef.current, options, instance),
+  });
+
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+
+  // New query: back to the top.
+  useEffect(() => {
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, [s.queryId]);
+
+  useEffect(() => {
+    if (last < first) return;
+    const timer = setTimeout(() => eventPager.ensureRange(first, last), FETCH_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [first, last, s.pageTick, s.queryId]);
+
+  // Only the rendered window is handed to TanStack Table; the full result stays on the server.
+  const data = useMemo<WindowRow[]>(
+    () => items.map((v) => ({ index: v.index, row: eventPager.rowAt(v.index) })),
+    // `items` is recomputed every render; the window bounds and the page tick say when it changed.
+    [first, last, s.pageTick, s.queryId],
+  );
+
+  const sorting = useMemo<SortingState>(() => [{ id: 'time', desc: s.sort === 'desc' }], [s.sort]);
+  const setSort = s.setSort;
+  const table = useTable(
+    {
+      features: tableFeaturesSet,
+      columns: eventColumns,
+      data,
+      getRowId: (r) => String(r.index),
+      manualSorting: true,
+      columnResizeMode: 'onChange',
+      enableColumnResizing: true,
+      enableSortingRemoval: false,
+      state: { sorting },
+      onSortingChange: (updater) => {
+        const next = functionalUpdate(updater, sorting);
+        setSort(next[0]?.desc ? 'desc' : 'asc');
+      },
+    },
+    (state) => ({ sorting: state.sorting, columnSizing: state.columnSizing }),
+  );
+
+  const columns = table.getAllLeafColumns();
+  // Drag the right edge of a header to resize its column; double-click restores the default.
+  const resizer = (header: Header<typeof tableFeaturesSet, WindowRow, CellData>) =>
+    header.column.id === 'summary' ? null : (
+      <span
+        className={'col-resizer' + (header.column.getIsResizing() ? ' col-resizer-active' : '')}
+        onMouseDown={header.getResizeHandler()}
+        onTouchStart={header.getResizeHandler()}
+        onDoubleClick={() => header.column.resetSize()}
+        aria-hidden="true"
+      />
+    );
+  const template = gridTemplate(columns.map((c) => ({ id: c.id, size: c.getSize() })));
+  const rows = table.getRowModel().rows;
+
+  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
+  const selectIndex = s.selectIndex;
+  /**
+   * Scrolls just enough to show row `index`. Done here rather than with the virtualizer's
+   * scrollToIndex, which clamps to the element's (capped) scroll height in scaled mode.
+   */
+  const ensureVisible = useCallback((index: number) => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const ratio = ratioRef.current;
+    const viewTop = el.scrollTop * ratio;
+    const viewHeight = el.clientHeight;
+    const rowTop = index * ROW_HEIGHT;
+    if (rowTop < viewTop) el.scrollTop = Math.floor(rowTop / ratio);
+    else if (rowTop + ROW_HEIGHT > viewTop + viewHeight) el.scrollTop = Math.ceil((rowTop + ROW_HEIGHT - viewHeight) / ratio);
+  }, []);
+
+  const moveTo = useCallback(
+    (index: number) => {
+      if (count === 0) return;
+      const clamped = Math.max(0, Math.min(count - 1, index));
+      selectIndex(clamped);
+      ensureVisible(clamped);
+    },
+    [count, selectIndex, ensureVisible],
+  );
+
+  const pick = useCallback(
+    (index: number) => {
+      gridRef.current?.focus({ preventScroll: true });
+      moveTo(index);
+    },
+    [moveTo],
+  );
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    const current = s.selectedIndex;
+    let target: number | null = null;
+    switch (e.key) {
+      case 'ArrowDown':
+        target = current === null ? first : current + 1;
+        break;
+      case 'ArrowUp':
+        target = current === null ? first : current - 1;
+        break;
+      case 'PageDown':
+        target = (current ?? first) + pageRows;
+        break;
+      case 'PageUp':
+        target = (current ?? first) - pageRows;
+        break;
+      case 'Home':
+        target = 0;
+        break;
+      case 'End':
+        target = count - 1;
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    moveTo(target);
+  };
+
+  // Rows are placed relative to the viewport so the scaled (capped) spacer still works.
+  const virtualOffset = virtualizer.scrollOffset ?? 0;
+  const realOffset = virtualOffset / ratioRef.current;
+  const activeRowId = s.selectedIndex !== null ? `event-row-${s.selectedIndex}` : undefined;
+
+  return (
+    <div
+      ref={gridRef}
+      className="event-table"
+      data-testid="event-table"
+      role="grid"
+      aria-label="Events"
+      aria-rowcount={count + 1}
+      aria-colcount={columns.length}
+      aria-busy={s.total === null}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      aria-activedescendant={activeRowId}
+    >
+      {table.getHeaderGroups().map((group) => (
+        <div key={group.id} role="row" aria-rowindex={1} className="et-header" style={{ gridTemplateColumns: template }}>
+          {group.headers.map((header) => {
+            const sorted = header.column.getIsSorted();
+            if (header.column.getCanSort()) {
+              return (
+                <div
+                  key={header.id}
+                  role="columnheader"
+                  className="et-th"
+                  aria-sort={sorted === 'desc' ? 'descending' : sorted === 'asc' ? 'ascending' : 'none'}
+                >
+                  <button
+                    type="button"
+                    className="sort-button"
+                    data-testid={header.column.id === 'time' ? 'sort-time' : undefined}
+                    data-sort={sorted || 'none'}
+                    onClick={header.column.getToggleSortingHandler()}
+                    title={`Sorted ${sorted === 'desc' ? 'newest first' : 'oldest first'}; click to reverse`}
+                  >
+                    <table.FlexRender header={header} />
+                    <span className="sort-arrow" aria-hidden="true">
+                      {sorted === 'desc' ? '▼' : '▲'}
+                    </span>
+                  </button>
+                  {resizer(header)}
+                </div>
+              );
+            }
+            return (
+              <div key={header.id} role="columnheader" className="et-th">
+                <table.FlexRender header={header} />
+                {resizer(header)}
+              </div>
+            );
+          })}
+        </div>
+      ))}
+      <div
+        ref={scrollRef}
+        className="et-scroll"
+        // The grid itself takes focus (arrow keys, aria-activedescendant); the scroller is no tab stop.
+        tabIndex={-1}
+        role="rowgroup"
+      >
+        <div className="et-spacer" style={{ height: realHeight }}>
+          {rows.map((row, i) => {
+            const item = items[i];
+            if (!item) return null;
+            const ev = row.original.row;
+            const selected =
+              s.selectedIndex === item.index && (s.selectedId === null || ev === undefined || ev.id === s.selectedId);
+            return (
+              <RowView
+                key={item.key}
+                index={item.index}
+                ev={ev}
+                selected={selected}
+                template={template}
+                top={realOffset + (item.start - virtualOffset)}
+                onPick={pick}
+                renderCells={() =>
+                  row.getAllCells().map((cell) => (
+                    <div key={cell.id} role="gridcell" className={`et-td et-td-${cell.column.id}`}>
+                      <table.FlexRender cell={cell} />
+                    </div>
+                  ))
+                }
+              />
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

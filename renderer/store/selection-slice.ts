@@ -1,0 +1,70 @@
+import type { StateCreator } from 'zustand';
+import { getApi } from '../api/api-client.js';
+import { eventPager } from './pager.js';
+import { errorText } from './ui-slice.js';
+import type { AppState, SelectionSlice } from './types.js';
+
+/** Holding an arrow key should not fire a detail request per row. */
+const DETAIL_DELAY_MS = 60;
+let detailTimer: ReturnType<typeof setTimeout> | null = null;
+let detailRequest = 0;
+
+export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice> = (set, get) => {
+  const loadDetail = (id: number | null): void => {
+    const request = ++detailRequest;
+    if (detailTimer) clearTimeout(detailTimer);
+    detailTimer = null;
+    if (id === null) {
+      set({ detailLoading: false });
+      return;
+    }
+    set({ detailLoading: true, detailError: null });
+    detailTimer = setTimeout(() => {
+      detailTimer = null;
+      getApi()
+        .getEventDetail(id)
+        .then(
+          (detail) => {
+            if (request === detailRequest) set({ detail, detailLoading: false, detailError: null });
+          },
+          (e: unknown) => {
+            if (request === detailRequest) set({ detail: null, detailLoading: false, detailError: errorText(e) });
+          },
+        );
+    }, DETAIL_DELAY_MS);
+  };
+
+  return {
+    selectedIndex: null,
+    selectedId: null,
+    detail: null,
+    detailLoading: false,
+    detailError: null,
+    selectIndex(index) {
+      const total = get().total ?? 0;
+      if (total === 0) return;
+      const clamped = Math.max(0, Math.min(total - 1, index));
+      const id = eventPager.rowAt(clamped)?.id ?? null;
+      const changed = id !== get().selectedId;
+      set({ selectedIndex: clamped, selectedId: id });
+      if (changed) loadDetail(id);
+    },
+    moveSelection(delta) {
+      const current = get().selectedIndex;
+      get().selectIndex(current === null ? 0 : current + delta);
+    },
+    clearSelection() {
+      detailRequest++;
+      set({ selectedIndex: null, selectedId: null, detail: null, detailLoading: false, detailError: null });
+    },
+  };
+};
+
+/** A selected row whose page was not loaded yet gets its id (and detail) when the page arrives. */
+export function resolvePendingSelection(get: () => AppState): void {
+  const s = get();
+  if (s.selectedIndex !== null && s.selectedId === null) {
+    const row = eventPager.rowAt(s.selectedIndex);
+    if (row) s.selectIndex(s.selectedIndex);
+  }
+}
