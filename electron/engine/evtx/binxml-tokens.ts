@@ -1,0 +1,332 @@
+// BinXML tokens (MS-EVEN6 2.2.12–2.2.17) parsed into a small tree. Templates are parsed once
+// per chunk (ChunkContext.templates) and shared by every record that instantiates them; a
+// record then only decodes its substitution values.
+import { Cursor, EvtxFormatError, type ParseWhere } from './cursor.js';
+import { VT, arrayItems, readValueTokenText, scalarText } from './values.js';
+
+export const TOKEN = {
+  EndOfStream: 0x00,
+  OpenStartElement: 0x01,
+  CloseStartElement: 0x02,
+  CloseEmptyElement: 0x03,
+  EndElement: 0x04,
+  Value: 0x05,
+  Attribute: 0x06,
+  CData: 0x07,
+  CharRef: 0x08,
+  EntityRef: 0x09,
+  PITarget: 0x0a,
+  PIData: 0x0b,
+  TemplateInstance: 0x0c,
+  NormalSubstitution: 0x0d,
+  OptionalSubstitution: 0x0e,
+  FragmentHeader: 0x0f,
+  MoreFlag: 0x40,
+} as const;
+
+/** A decoded substitution value. */
+export interface Value {
+  readonly type: number;
+  /** Rendered text; '' for null and for BinXML. Arrays: items joined by ', '. */
+  readonly text: string;
+  readonly items?: readonly string[];
+  /** Raw FILETIME, for the event time. */
+  readonly filetime?: bigint;
+  /** Nested BinXML (type 0x21). */
+  readonly nodes?: readonly Node[];
+}
+
+export interface ElementNode {
+  readonly k: 'element';
+  readonly name: string;
+  readonly attrs: AttrNode[];
+  readonly children: Node[];
+}
+export interface AttrNode {
+  readonly name: string;
+  readonly value: Node[];
+}
+export type Node =
+  | ElementNode
+  | { readonly k: 'text'; readonly text: string }
+  | { readonly k: 'cdata'; readonly text: string }
+  | { readonly k: 'charref'; readonly code: number }
+  | { readonly k: 'entity'; readonly name: string }
+  | { readonly k: 'pi'; readonly target: string; data: string }
+  | { readonly k: 'subst'; readonly index: number; readonly type: number; readonly optional: boolean }
+  | { readonly k: 'template'; readonly template: Template; readonly values: readonly Value[] };
+
+export interface Template {
+  readonly offset: number;
+  readonly guid: string;
+  readonly nodes: readonly Node[];
+  /** Filled by the extractor the first time it meets the template. */
+  plan?: unknown;
+}
+
+/** Per-chunk state: the chunk's bytes and what was parsed from them once. */
+export interface ChunkContext {
+  readonly buf: Buffer;
+  readonly where: ParseWhere;
+  readonly names: Map<number, string>;
+  readonly templates: Map<number, Template | EvtxFormatError>;
+  readonly inProgress: Set<number>;
+  /**
+   * Templates by id (the first 4 bytes of their GUID), shared by the chunks of one file. A
+   * record carved from slack often points at a template definition that newer records have
+   * overwritten; the same template parsed elsewhere in the file stands in for it.
+   */
+  readonly byId: Map<number, Template>;
+}
+
+export function newChunkContext(buf: Buffer, where: ParseWhere, byId: Map<number, Template> = new Map()): ChunkContext {
+  return { buf, where, names: new Map(), templates: new Map(), inProgress: new Set(), byId };
+}
+
+const MAX_DEPTH = 48;
+const HEADER = 512;
+
+function nameFits(buf: Buffer, off: number): boolean {
+  if (off < HEADER || off + 8 > buf.length) return false;
+  const n = buf.readUInt16LE(off + 6);
+  return off + 8 + n * 2 + 2 <= buf.length;
+}
+
+/** Reads a name by its chunk offset; when it is defined here (inline), steps over it. */
+function readName(ctx: ChunkContext, c: Cursor, off: number, what: string): string {
+  if (off === c.pos) {
+    c.skip(6, `${what} name header`);
+    const n = c.u16(`${what} name length`);
+    const s = c.utf16(n, `${what} name`);
+    c.skip(2, `${what} name terminator`);
+    ctx.names.set(off, s);
+    return s;
+  }
+  const cached = ctx.names.get(off);
+  if (cached !== undefined) return cached;
+  if (!nameFits(ctx.buf, off)) c.fail(`${what} name offset 0x${off.toString(16)} is outside the chunk`);
+  const n = ctx.buf.readUInt16LE(off + 6);
+  const s = ctx.buf.toString('utf16le', off + 8, off + 8 + n * 2);
+  ctx.names.set(off, s);
+  return s;
+}
+
+function readOpenStart(ctx: ChunkContext, c: Cursor, hasAttrs: boolean): ElementNode {
+  const p = c.pos;
+  const buf = ctx.buf;
+  // Start elements carry a 2-byte dependency id, except in some WEC-forwarded records
+  // (issue_201.evtx): pick the layout whose name offset is inline here or points back at a name.
+  let withDep = true;
+  if (p + 10 <= c.end) {
+    const a = buf.readUInt32LE(p + 6);
+    const aOk = a === p + 10 || (a < p && nameFits(buf, a));
+    if (!aOk) {
+      const b = buf.readUInt32LE(p + 4);
+      if (b === p + 8 || (b < p && nameFits(buf, b))) withDep = false;
+    }
+  }
+  if (withDep) c.skip(2, 'start element dependency id');
+  c.u32('start element size');
+  const nameOff = c.u32('start element name offset');
+  const name = readName(ctx, c, nameOff, 'element');
+  if (hasAttrs) c.u32('attribute list size');
+  return { k: 'element', name, attrs: [], children: [] };
+}
+
+export function getTemplate(ctx: ChunkContext, off: number, depth: number): Template {
+  const cached = ctx.templates.get(off);
+  if (cached !== undefined) {
+    if (cached instanceof EvtxFormatError) throw cached;
+    return cached;
+  }
+  const c = new Cursor(ctx.buf, off, ctx.buf.length, ctx.where);
+  if (ctx.inProgress.has(off)) c.fail(`template at chunk offset 0x${off.toString(16)} refers to itself`);
+  if (off < HEADER) c.fail(`template offset 0x${off.toString(16)} points into the chunk header`);
+  ctx.inProgress.add(off);
+  try {
+    c.u32('template next offset');
+    c.need(16, 'template GUID');
+    const guid = ctx.buf.toString('hex', c.pos, c.pos + 16);
+    c.pos += 16;
+    const size = c.u32('template data size');
+    const end = c.pos + size;
+    if (end > ctx.buf.length) c.fail(`template data (${size} bytes) runs past the chunk`);
+    const body = new Cursor(ctx.buf, c.pos, end, ctx.where);
+    const nodes = parseFragment(ctx, body, true, depth + 1);
+    const t: Template = { offset: off, guid, nodes };
+    ctx.templates.set(off, t);
+    if (ctx.byId.size < 4096) ctx.byId.set(ctx.buf.readUInt32LE(off + 4), t);
+    return t;
+  } catch (e) {
+    if (e instanceof EvtxFormatError) ctx.templates.set(off, e);
+    throw e;
+  } finally {
+    ctx.inProgress.delete(off);
+  }
+}
+
+function decodeValue(ctx: ChunkContext, p: number, size: number, type: number, index: number, depth: number): Value {
+  const buf = ctx.buf;
+  if (type === VT.Null || size === 0) return { type, text: '' };
+  if (type === VT.BinXml) {
+    const c = new Cursor(buf, p, p + size, ctx.where);
+    return { type, text: '', nodes: parseFragment(ctx, c, false, depth + 1) };
+  }
+  if (type & VT.ArrayFlag) {
+    const items = arrayItems(buf, p, size, type);
+    if (items === null) {
+      throw new EvtxFormatError(`substitution ${index}: array of type 0x${type.toString(16)} does not fit its ${size} bytes`, ctx.where.base + p, ctx.where);
+    }
+    return { type, text: items.join(', '), items };
+  }
+  const text = scalarText(buf, p, size, type);
+  if (text === null) {
+    throw new EvtxFormatError(`substitution ${index}: ${size} bytes do not hold a value of type 0x${type.toString(16)}`, ctx.where.base + p, ctx.where);
+  }
+  if (type === VT.FileTime) return { type, text, filetime: buf.readBigUInt64LE(p) };
+  return { type, text };
+}
+
+function readTemplateInstance(ctx: ChunkContext, c: Cursor, depth: number): Node {
+  c.u8('template instance flag');
+  const id = c.u32('template id');
+  const defOff = c.u32('template definition offset');
+  if (defOff === c.pos) {
+    // The definition follows here (first use in this chunk): step over it.
+    c.u32('template next offset');
+    c.skip(16, 'template GUID');
+    const size = c.u32('template data size');
+    c.skip(size, 'template definition');
+  }
+  let template: Template;
+  // The definition's GUID starts with the template id; when it does not, newer data has
+  // overwritten it (slack records) and a template with that id parsed elsewhere is used.
+  const intact = defOff + 8 <= ctx.buf.length && ctx.buf.readUInt32LE(defOff + 4) === id;
+  const known = ctx.byId.get(id);
+  if (!intact && known) template = known;
+  else {
+    try {
+      template = getTemplate(ctx, defOff, depth);
+    } catch (e) {
+      if (!known) throw e;
+      template = known;
+    }
+  }
+  const count = c.u32('substitution count');
+  if (count * 4 > c.end - c.pos) c.fail(`${count} substitutions do not fit in the record`);
+  const sizes = new Array<number>(count);
+  const types = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    sizes[i] = c.u16('substitution size');
+    types[i] = c.u8('substitution type');
+    c.pos++;
+  }
+  const values = new Array<Value>(count);
+  for (let i = 0; i < count; i++) {
+    const size = sizes[i]!;
+    if (c.pos + size > c.end) c.fail(`substitution ${i} (${size} bytes) points past the record`);
+    values[i] = decodeValue(ctx, c.pos, size, types[i]!, i, depth);
+    c.pos += size;
+  }
+  return { k: 'template', template, values };
+}
+
+/**
+ * Parses tokens from c.pos up to end-of-stream (or c.end). Substitution tokens are accepted
+ * everywhere: WEC records and nested fragments use them too and resolve to nothing.
+ */
+export function parseFragment(ctx: ChunkContext, c: Cursor, inTemplate: boolean, depth: number): Node[] {
+  if (depth > MAX_DEPTH) c.fail('BinXML nested too deeply');
+  const root: Node[] = [];
+  const stack: ElementNode[] = [];
+  let attr: AttrNode | null = null;
+  let lastPi: { k: 'pi'; target: string; data: string } | null = null;
+  const add = (n: Node): void => {
+    if (attr) attr.value.push(n);
+    else if (stack.length > 0) stack[stack.length - 1]!.children.push(n);
+    else root.push(n);
+  };
+  while (c.pos < c.end) {
+    const at = c.pos;
+    const tok = c.u8('token');
+    switch (tok & ~TOKEN.MoreFlag) {
+      case TOKEN.EndOfStream:
+        if (stack.length > 0) c.fail(`end of stream inside element <${stack[stack.length - 1]!.name}>`, at);
+        return root;
+      case TOKEN.OpenStartElement: {
+        if (stack.length >= 256) c.fail('elements nested too deeply', at);
+        attr = null;
+        const el = readOpenStart(ctx, c, (tok & TOKEN.MoreFlag) !== 0);
+        add(el);
+        stack.push(el);
+        break;
+      }
+      case TOKEN.CloseStartElement:
+        if (stack.length === 0) c.fail('close-start token outside an element', at);
+        attr = null;
+        break;
+      case TOKEN.CloseEmptyElement:
+      case TOKEN.EndElement:
+        if (stack.length === 0) c.fail('end-element token outside an element', at);
+        attr = null;
+        stack.pop();
+        break;
+      case TOKEN.Value: {
+        const type = c.u8('value type');
+        add({ k: 'text', text: readValueTokenText(c, type) });
+        break;
+      }
+      case TOKEN.Attribute: {
+        if (stack.length === 0) c.fail('attribute outside an element', at);
+        const off = c.u32('attribute name offset');
+        const a: AttrNode = { name: readName(ctx, c, off, 'attribute'), value: [] };
+        stack[stack.length - 1]!.attrs.push(a);
+        attr = a;
+        break;
+      }
+      case TOKEN.CData: {
+        const n = c.u16('CDATA length');
+        add({ k: 'cdata', text: c.utf16(n, 'CDATA text') });
+        break;
+      }
+      case TOKEN.CharRef:
+        add({ k: 'charref', code: c.u16('character reference') });
+        break;
+      case TOKEN.EntityRef: {
+        const off = c.u32('entity name offset');
+        add({ k: 'entity', name: readName(ctx, c, off, 'entity') });
+        break;
+      }
+      case TOKEN.PITarget: {
+        const off = c.u32('PI target name offset');
+        lastPi = { k: 'pi', target: readName(ctx, c, off, 'PI target'), data: '' };
+        add(lastPi);
+        break;
+      }
+      case TOKEN.PIData: {
+        const n = c.u16('PI data length');
+        const text = c.utf16(n, 'PI data');
+        if (lastPi) lastPi.data = text;
+        break;
+      }
+      case TOKEN.TemplateInstance:
+        add(readTemplateInstance(ctx, c, depth));
+        break;
+      case TOKEN.NormalSubstitution:
+      case TOKEN.OptionalSubstitution: {
+        const index = c.u16('substitution index');
+        const type = c.u8('substitution type');
+        if (!inTemplate && depth === 0) c.fail('substitution outside a template', at);
+        add({ k: 'subst', index, type, optional: (tok & ~TOKEN.MoreFlag) === TOKEN.OptionalSubstitution });
+        break;
+      }
+      case TOKEN.FragmentHeader:
+        c.skip(3, 'fragment header');
+        break;
+      default:
+        c.fail(`unknown BinXML token 0x${tok.toString(16)}`, at);
+    }
+  }
+  if (stack.length > 0) c.fail(`BinXML ends inside element <${stack[stack.length - 1]!.name}>`);
+  return root;
+}

@@ -1,0 +1,139 @@
+// Turns one chunk's bytes into ReadItems: live records in order, then records carved from the
+// slack after the free-space offset (recovered). Pure (bytes in, items out), so the worker
+// pool runs the same code as the single-threaded reader.
+import { buildEvent, type ResolvedTime } from '../../../shared/build-event.js';
+import type { ReadItem } from '../../../shared/events.js';
+import { filetimeToTicks } from '../../../shared/time.js';
+import { newChunkContext, type ChunkContext, type Template } from './binxml-tokens.js';
+import { CHUNK_HEADER_SIZE, CHUNK_SIZE, chunkChecksumProblems, parseChunkHeader } from './chunk.js';
+import { EvtxFormatError } from './cursor.js';
+import { extractRecord } from './extract.js';
+import { RECORD_MAGIC, parseRecordBody, readRecordHead, type RecordHead } from './record.js';
+
+export interface ChunkInput {
+  readonly file: string;
+  readonly buf: Buffer;
+  /** Index of the chunk by position in the file. */
+  readonly index: number;
+  readonly fileOffset: number;
+  /** Templates by id shared across the file's chunks (see ChunkContext.byId). */
+  readonly templatesById?: Map<number, Template>;
+}
+
+export interface ChunkResult {
+  readonly items: ReadItem[];
+  /** Items from slack space (recovered events and their errors). */
+  readonly carved: ReadItem[];
+  /** Why the chunk is suspect (checksum failures), if it is. */
+  readonly suspect?: string;
+}
+
+function describeError(e: unknown): string {
+  if (e instanceof EvtxFormatError) return e.detail;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+function recordItem(
+  ctx: ChunkContext,
+  input: ChunkInput,
+  head: RecordHead,
+  recovered: boolean,
+  suspect: string | undefined,
+): ReadItem {
+  const at = input.fileOffset + head.offset;
+  const label = `chunk ${input.index} record ${head.recordId}${recovered ? ' (recovered from slack)' : ''}`;
+  try {
+    const nodes = parseRecordBody(ctx, head);
+    const ex = extractRecord(nodes);
+    const filetime = ex.filetime ?? (ex.raw.systemTime === undefined ? head.written : undefined);
+    const time: ResolvedTime | undefined =
+      filetime !== undefined ? { ticks: filetimeToTicks(filetime), precision: '100ns', source: 'SystemTime' } : undefined;
+    // Exported logs renumber record headers but keep EventRecordID in the XML: prefer it.
+    if (ex.raw.recordId === undefined || ex.raw.recordId === '') ex.raw.recordId = Number(head.recordId);
+    const event = buildEvent(
+      ex.raw,
+      ex.data,
+      { file: input.file, format: 'evtx', offset: at, length: head.size, chunk: input.index },
+      { ...(time ? { time } : {}), recovered, ...(suspect ? { suspect } : {}) },
+    );
+    return { kind: 'event', event };
+  } catch (e) {
+    const offset = e instanceof EvtxFormatError ? e.fileOffset : at;
+    // Any failure, expected (EvtxFormatError, EventBuildError for a missing EventID) or not,
+    // is this record's error only: hostile input must not stop the file.
+    return { kind: 'error', error: { file: input.file, offset, message: `${label}: ${describeError(e)}` } };
+  }
+}
+
+/**
+ * Scans buf[from, to) for record frames and recovers what parses. Slack records often lean on
+ * templates that newer records overwrote; those that cannot be read are summed up in one
+ * error item per chunk rather than one each.
+ */
+function carve(ctx: ChunkContext, input: ChunkInput, from: number, to: number, out: ReadItem[], suspect: string | undefined): void {
+  const buf = input.buf;
+  let pos = from;
+  let failed = 0;
+  let first: ReadItem | null = null;
+  while (pos + 28 <= to) {
+    const next = buf.indexOf(RECORD_MAGIC, pos);
+    if (next < 0 || next + 28 > to) break;
+    const head = readRecordHead(buf, next, to);
+    if (typeof head === 'string') {
+      pos = next + 1;
+      continue;
+    }
+    const item = recordItem(ctx, input, head, true, suspect);
+    if (item.kind === 'event') out.push(item);
+    else {
+      failed++;
+      first ??= item;
+    }
+    pos = next + head.size;
+  }
+  if (first?.kind === 'error') {
+    const more = failed > 1 ? ` (and ${failed - 1} more in this chunk's slack)` : '';
+    out.push({ kind: 'error', error: { ...first.error, message: `${first.error.message}${more}` } });
+  }
+}
+
+export function readChunk(input: ChunkInput): ChunkResult {
+  const { buf, file, index, fileOffset } = input;
+  const items: ReadItem[] = [];
+  const carved: ReadItem[] = [];
+  const ctx = newChunkContext(buf, { file, base: fileOffset, chunk: index }, input.templatesById);
+  const header = parseChunkHeader(buf);
+  if (!header) {
+    // No chunk magic: a damaged or reused chunk. Whatever records it still holds are carved.
+    carve(ctx, input, CHUNK_HEADER_SIZE, buf.length, carved, `chunk ${index} has no valid chunk header`);
+    return { items, carved };
+  }
+  const problems = chunkChecksumProblems(buf, header);
+  if (buf.length < CHUNK_SIZE) problems.push(`truncated to ${buf.length} bytes`);
+  const suspect = problems.length > 0 ? `chunk ${index}: ${problems.join(', ')}` : undefined;
+  const free = header.freeSpaceOffset;
+  const liveEnd = free >= CHUNK_HEADER_SIZE && free <= buf.length ? free : buf.length;
+  let pos = CHUNK_HEADER_SIZE;
+  while (pos + 24 <= liveEnd) {
+    const head = readRecordHead(buf, pos, buf.length);
+    if (typeof head === 'string') {
+      items.push({
+        kind: 'error',
+        error: { file, offset: fileOffset + pos, message: `chunk ${index} at 0x${pos.toString(16)}: ${head}` },
+      });
+      // Resynchronize on the next record signature inside the live area.
+      const next = buf.indexOf(RECORD_MAGIC, pos + 1);
+      if (next < 0 || next >= liveEnd) {
+        pos = liveEnd;
+        break;
+      }
+      pos = next;
+      continue;
+    }
+    items.push(recordItem(ctx, input, head, false, suspect));
+    pos += head.size;
+  }
+  carve(ctx, input, Math.max(pos, liveEnd), buf.length, carved, suspect);
+  return { items, carved, ...(suspect ? { suspect } : {}) };
+}

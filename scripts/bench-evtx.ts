@@ -1,0 +1,165 @@
+// Benchmark (not a test): builds an EVTX file of at least 256 MB from real chunks of the
+// corpus (record ids renumbered, checksums recomputed), then parses it to normalized events
+// single-threaded and with the worker pool, and runs `evtxexport -f xml` (libevtx-utils) on
+// the same file. Prints MB/s, records/s and peak RSS side by side, each run in a child process
+// so that its peak RSS is its own.
+//
+//   node dist/node/scripts/bench-evtx.js [--mb 256] [--file /tmp/x.evtx] [--skip-libevtx]
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHUNK_HEADER_SIZE, CHUNK_SIZE, chunkChecksumProblems, parseChunkHeader } from '../electron/engine/evtx/chunk.js';
+import { crc32 } from '../electron/engine/evtx/crc32.js';
+import { evtxReader } from '../electron/engine/evtx/evtx-reader.js';
+import { readEvtxPooled } from '../electron/engine/evtx/pool.js';
+import { readRecordHead } from '../electron/engine/evtx/record.js';
+import { SHARED_DIR } from '../electron/engine/testing/shared-data.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function listEvtx(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listEvtx(p));
+    else if (e.name.endsWith('.evtx')) out.push(p);
+  }
+  return out.sort();
+}
+
+/**
+ * Clean chunks (both checksums hold) of the corpus files that libevtx reads without error
+ * (INVENTORY.tsv `errors` is `-`), as copies: a chunk libevtx cannot read would stop
+ * evtxexport early and flatter it.
+ */
+function corpusChunks(): Buffer[] {
+  const chunks: Buffer[] = [];
+  const clean = new Set<string>();
+  for (const line of readFileSync(join(SHARED_DIR, 'corpus', 'INVENTORY.tsv'), 'utf8').trim().split('\n').slice(1)) {
+    const cols = line.split('\t');
+    if (cols[5] === '-') clean.add(join(SHARED_DIR, 'corpus', 'evtx', cols[0]!));
+  }
+  for (const file of listEvtx(join(SHARED_DIR, 'corpus', 'evtx'))) {
+    if (!clean.has(file)) continue;
+    const buf = readFileSync(file);
+    for (let off = 4096; off + CHUNK_SIZE <= buf.length; off += CHUNK_SIZE) {
+      const c = Buffer.from(buf.subarray(off, off + CHUNK_SIZE));
+      const h = parseChunkHeader(c);
+      if (h && h.freeSpaceOffset > CHUNK_HEADER_SIZE && chunkChecksumProblems(c, h).length === 0) chunks.push(c);
+    }
+  }
+  return chunks;
+}
+
+/** Renumbers a chunk's live records from `next`; returns the next free id. */
+function renumber(c: Buffer, next: bigint): bigint {
+  const h = parseChunkHeader(c)!;
+  const first = next;
+  let pos = CHUNK_HEADER_SIZE;
+  while (pos < h.freeSpaceOffset) {
+    const r = readRecordHead(c, pos, h.freeSpaceOffset);
+    if (typeof r === 'string') break;
+    c.writeBigUInt64LE(next++, pos + 8);
+    pos += r.size;
+  }
+  c.writeBigUInt64LE(first, 8);
+  c.writeBigUInt64LE(next - 1n, 16);
+  c.writeBigUInt64LE(first, 24);
+  c.writeBigUInt64LE(next - 1n, 32);
+  c.writeUInt32LE(crc32(c, CHUNK_HEADER_SIZE, h.freeSpaceOffset), 52);
+  c.writeUInt32LE(crc32(c, 128, CHUNK_HEADER_SIZE, crc32(c, 0, 120)), 124);
+  return next;
+}
+
+function buildFile(path: string, mb: number): void {
+  const chunks = corpusChunks();
+  if (chunks.length === 0) throw new Error(`no clean chunks found under ${SHARED_DIR}/corpus/evtx`);
+  const count = Math.ceil((mb * 1024 * 1024 - 4096) / CHUNK_SIZE);
+  const fd = openSync(path, 'w');
+  const header = Buffer.alloc(4096);
+  header.write('ElfFile\0', 0, 'latin1');
+  header.writeBigUInt64LE(BigInt(count - 1), 16);
+  header.writeUInt32LE(128, 32);
+  header.writeUInt16LE(1, 36);
+  header.writeUInt16LE(3, 38);
+  header.writeUInt16LE(4096, 40);
+  header.writeUInt16LE(Math.min(count, 0xffff), 42);
+  let next = 1n;
+  const body: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = Buffer.from(chunks[i % chunks.length]!);
+    next = renumber(c, next);
+    body.push(c);
+  }
+  header.writeBigUInt64LE(next, 24);
+  header.writeUInt32LE(crc32(header, 0, 120), 124);
+  writeSync(fd, header);
+  for (const c of body) writeSync(fd, c);
+  closeSync(fd);
+  console.log(`built ${path}: ${count} chunks from ${chunks.length} distinct corpus chunks, ${next - 1n} records`);
+}
+
+interface RunResult {
+  readonly seconds: number;
+  readonly events: number;
+  readonly errors: number;
+  readonly peakRssMb: number;
+}
+
+async function runChild(mode: 'single' | 'pool', file: string): Promise<RunResult> {
+  const self = fileURLToPath(import.meta.url);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [self, '--child', mode, '--file', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolvePromise(JSON.parse(out.trim().split('\n').pop()!) as RunResult) : reject(new Error(`child ${mode} exited ${code}`))));
+  });
+}
+
+async function child(mode: string, file: string): Promise<void> {
+  const t0 = process.hrtime.bigint();
+  let events = 0;
+  let errors = 0;
+  const iterable = mode === 'pool' ? readEvtxPooled(file, { workers: 2 }) : evtxReader.read(file);
+  for await (const batch of iterable) for (const item of batch) item.kind === 'event' ? events++ : errors++;
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ seconds, events, errors, peakRssMb }));
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--child')) return child(arg('--child')!, arg('--file')!);
+  const mb = Number(arg('--mb') ?? 256);
+  const file = resolve(arg('--file') ?? join(tmpdir(), `chainline-bench-${mb}mb.evtx`));
+  if (!existsSync(file) || statSync(file).size < mb * 1024 * 1024 || process.argv.includes('--rebuild')) buildFile(file, mb);
+  const size = statSync(file).size;
+  const sizeMb = size / 1e6;
+  const rows: string[][] = [['parser', 'seconds', 'MB/s', 'records/s', 'peak RSS MB', 'vs libevtx']];
+  const single = await runChild('single', file);
+  const pool = await runChild('pool', file);
+  let libevtxSeconds: number | null = null;
+  if (!process.argv.includes('--skip-libevtx')) {
+    const t0 = process.hrtime.bigint();
+    // Count the events it printed, so that an early stop shows.
+    const r = spawnSync('sh', ['-c', `evtxexport -f xml "${file}" 2>/dev/null | grep -c '^<Event '`], { encoding: 'utf8' });
+    if (r.status === 0) {
+      libevtxSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      console.log(`evtxexport printed ${r.stdout.trim()} events`);
+    } else console.log('evtxexport not available (apt-get install libevtx-utils)');
+  }
+  const ratio = (s: number): string => (libevtxSeconds ? `${(libevtxSeconds / s).toFixed(1)}x` : '-');
+  for (const [name, r] of [['chainline single-threaded', single], ['chainline worker pool (2)', pool]] as const) {
+    rows.push([name, r.seconds.toFixed(2), (sizeMb / r.seconds).toFixed(1), Math.round(r.events / r.seconds).toString(), r.peakRssMb.toFixed(0), ratio(r.seconds)]);
+  }
+  if (libevtxSeconds) rows.push(['evtxexport -f xml', libevtxSeconds.toFixed(2), (sizeMb / libevtxSeconds).toFixed(1), '-', '-', '1.0x']);
+  console.log(`file: ${file} (${sizeMb.toFixed(0)} MB), ${single.events} events, ${single.errors} errors`);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+}
+
+await main();
