@@ -9,6 +9,7 @@ import { DEMO_EVIDENCE_DIR, demoCaseDir } from './app-paths.js';
 import type { EngineApi } from './engine.js';
 import { sha256File } from './ingest/collect.js';
 import { CASE_MANIFEST_FILE } from './store/case-store.js';
+import { SCHEMA_VERSION } from './store/schema.js';
 
 async function demoFiles(): Promise<string[]> {
   const names = (await readdir(DEMO_EVIDENCE_DIR)).filter((n) => /\.(xml|json|jsonl|evtx)$/i.test(n)).sort();
@@ -26,13 +27,15 @@ export async function openDemoCase(engine: EngineApi, dir = demoCaseDir()): Prom
   const wanted = new Set(await Promise.all(files.map((f) => sha256File(f))));
   const manifestPath = join(dir, CASE_MANIFEST_FILE);
   if (existsSync(manifestPath)) {
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { demo?: boolean };
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { demo?: boolean; schemaVersion?: number };
     if (manifest.demo !== true) throw new Error(`${dir} holds a case that is not the demo case`);
-    const info = await engine.openCase(dir, { demo: true, name: 'Demo case' });
-    const overview = await engine.getCaseOverview();
-    const have = new Set(overview.evidence.filter((e) => e.status === 'complete').map((e) => e.sha256));
-    if (have.size === wanted.size && [...wanted].every((h) => have.has(h))) return info;
-    await engine.closeCase();
+    if (manifest.schemaVersion === SCHEMA_VERSION) {
+      const info = await engine.openCase(dir, { demo: true, name: 'Demo case' });
+      const overview = await engine.getCaseOverview();
+      const have = new Set(overview.evidence.filter((e) => e.status === 'complete').map((e) => e.sha256));
+      if (have.size === wanted.size && [...wanted].every((h) => have.has(h))) return info;
+      await engine.closeCase();
+    }
     await rm(dir, { recursive: true, force: true });
   }
   const info = await engine.openCase(dir, { demo: true, name: 'Demo case' });

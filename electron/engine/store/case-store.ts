@@ -20,7 +20,7 @@ import type {
 import type { EvidenceFormat, NormalizedEvent, ReadError, SourcePointer, TimeSource } from '../../../shared/events.js';
 import { formatReadError } from '../../../shared/events.js';
 import { summarize } from '../../../shared/event-views.js';
-import { parseTimestamp, type TimePrecision } from '../../../shared/time.js';
+import { parseTimestamp, ticksToIso, type TimePrecision } from '../../../shared/time.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 
 export const CASE_DB_FILE = 'case.duckdb';
@@ -41,6 +41,36 @@ export interface NewEvidence {
   readonly mtime: string;
   readonly sha256: string;
 }
+
+/** The per-event values folded into the `meta` column (short keys: it is stored per event). */
+interface EventMeta {
+  readonly p: TimePrecision;
+  readonly t: TimeSource;
+  readonly f: EvidenceFormat;
+  readonly o: number;
+  readonly l: number;
+  readonly n?: number;
+  readonly c?: number;
+  readonly r?: true;
+  readonly s?: string;
+}
+
+function metaOf(e: NormalizedEvent): EventMeta {
+  const src = e.source;
+  return {
+    p: e.timePrecision,
+    t: e.timeSource,
+    f: src.format,
+    o: src.offset,
+    l: src.length,
+    ...(src.line === undefined ? {} : { n: src.line }),
+    ...(src.chunk === undefined ? {} : { c: src.chunk }),
+    ...(e.recovered ? { r: true as const } : {}),
+    ...(e.suspect === undefined ? {} : { s: e.suspect }),
+  };
+}
+
+const RECOVERED_SQL = `coalesce((meta ->> 'r') = 'true', false)`;
 
 /** How many error messages per file the overview keeps (all are in read_errors). */
 const ERROR_SAMPLES = 20;
@@ -103,6 +133,12 @@ export class CaseStore {
       if (manifest.schemaVersion > SCHEMA_VERSION) {
         throw new Error(`${caseDir} was written by a newer Chainline (case schema ${manifest.schemaVersion})`);
       }
+      if (manifest.schemaVersion < SCHEMA_VERSION) {
+        // No migrations exist yet: the only older schema predates any release.
+        throw new Error(
+          `${caseDir} was written by an older development build (case schema ${manifest.schemaVersion}, now ${SCHEMA_VERSION}); import its evidence into a new case`,
+        );
+      }
     } else {
       manifest = {
         format: 'chainline-case',
@@ -141,7 +177,7 @@ export class CaseStore {
     await this.conn.run(`
       UPDATE evidence SET status = 'incomplete',
         events = (SELECT count(*) FROM events e WHERE e.evidence_id = evidence.id),
-        recovered = (SELECT count(*) FROM events e WHERE e.evidence_id = evidence.id AND e.recovered),
+        recovered = (SELECT count(*) FROM events e WHERE e.evidence_id = evidence.id AND ${RECOVERED_SQL}),
         errors = (SELECT count(*) FROM read_errors r WHERE r.evidence_id = evidence.id)
       WHERE status IN ('importing', 'pending')`);
   }
@@ -224,28 +260,16 @@ export class CaseStore {
       a.appendBigInt(BigInt(this.nextEventId++));
       a.appendInteger(evidenceId);
       a.appendBigInt(e.ticks);
-      a.appendVarchar(e.time);
-      a.appendVarchar(e.timePrecision);
-      a.appendVarchar(e.timeSource);
       a.appendVarchar(s.computer);
       a.appendVarchar(s.channel);
       a.appendVarchar(s.provider);
       a.appendInteger(s.eventId);
       if (s.recordId === undefined) a.appendNull();
       else a.appendBigInt(BigInt(s.recordId));
+      a.appendVarchar(summarize(e));
       a.appendVarchar(JSON.stringify(s));
       a.appendVarchar(JSON.stringify(e.data));
-      a.appendVarchar(summarize(e));
-      a.appendBigInt(BigInt(e.source.offset));
-      a.appendBigInt(BigInt(e.source.length));
-      if (e.source.line === undefined) a.appendNull();
-      else a.appendBigInt(BigInt(e.source.line));
-      if (e.source.chunk === undefined) a.appendNull();
-      else a.appendInteger(e.source.chunk);
-      a.appendVarchar(e.source.format);
-      a.appendBoolean(e.recovered);
-      if (e.suspect === undefined) a.appendNull();
-      else a.appendVarchar(e.suspect);
+      a.appendVarchar(JSON.stringify(metaOf(e)));
       a.endRow();
     }
     this.pendingRows += events.length;
@@ -309,7 +333,7 @@ export class CaseStore {
         (r) => ({ key: String(r['k'] ?? ''), count: num(r['c']) }),
       );
     const range =
-      (await this.rows('SELECT count(*) AS n, arg_min(time, ts) AS lo, arg_max(time, ts) AS hi FROM events'))[0] ?? {};
+      (await this.rows('SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM events'))[0] ?? {};
     return {
       case: this.info,
       evidence: await this.listEvidence(),
@@ -317,8 +341,8 @@ export class CaseStore {
       hosts: await counts('host'),
       channels: await counts('channel'),
       eventIds: await counts('event_id'),
-      firstTime: range['lo'] === null || range['lo'] === undefined ? null : String(range['lo']),
-      lastTime: range['hi'] === null || range['hi'] === undefined ? null : String(range['hi']),
+      firstTime: typeof range['lo'] === 'bigint' ? ticksToIso(range['lo']) : null,
+      lastTime: typeof range['hi'] === 'bigint' ? ticksToIso(range['hi']) : null,
     };
   }
 
@@ -359,7 +383,8 @@ export class CaseStore {
     const w = this.where(query.filter);
     const dir = query.sort === 'desc' ? 'DESC' : 'ASC';
     const rows = await this.rows(
-      `SELECT id, time, time_precision, host, channel, provider, event_id, record_id, summary, recovered
+      `SELECT id, ts, meta ->> 'p' AS precision, host, channel, provider, event_id, record_id, summary,
+         ${RECOVERED_SQL} AS recovered
        FROM events ${w.sql} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?`,
       [...w.values, query.limit, query.offset],
     );
@@ -373,8 +398,8 @@ export class CaseStore {
   private eventRow(r: Record<string, unknown>): EventRow {
     return {
       id: num(r['id']),
-      time: String(r['time']),
-      timePrecision: String(r['time_precision']) as TimePrecision,
+      time: ticksToIso(BigInt(r['ts'] as bigint)),
+      timePrecision: String(r['precision']) as TimePrecision,
       host: String(r['host']),
       channel: String(r['channel']),
       provider: String(r['provider']),
@@ -388,28 +413,30 @@ export class CaseStore {
   /** One stored event, with what is needed to read its raw record again. */
   async getEvent(id: number): Promise<StoredEvent | null> {
     const rows = await this.rows(
-      `SELECT e.*, v.path AS evidence_path, v.sha256 AS evidence_sha256 FROM events e
+      `SELECT e.*, e.meta ->> 'p' AS precision, ${RECOVERED_SQL} AS recovered,
+         v.path AS evidence_path, v.sha256 AS evidence_sha256 FROM events e
        JOIN evidence v ON v.id = e.evidence_id WHERE e.id = ?`,
       [id],
     );
     const r = rows[0];
     if (!r) return null;
+    const meta = JSON.parse(String(r['meta'])) as EventMeta;
     const source: SourcePointer = {
       file: String(r['evidence_path']),
-      format: String(r['src_format']) as EvidenceFormat,
-      offset: num(r['src_offset']),
-      length: num(r['src_length']),
-      ...(r['src_line'] === null ? {} : { line: num(r['src_line']) }),
-      ...(r['src_chunk'] === null ? {} : { chunk: num(r['src_chunk']) }),
+      format: meta.f,
+      offset: meta.o,
+      length: meta.l,
+      ...(meta.n === undefined ? {} : { line: meta.n }),
+      ...(meta.c === undefined ? {} : { chunk: meta.c }),
     };
     return {
       row: this.eventRow(r),
-      timeSource: String(r['time_source']) as TimeSource,
+      timeSource: meta.t,
       system: JSON.parse(String(r['system'])) as Record<string, unknown>,
       data: JSON.parse(String(r['data'])) as Record<string, string>,
       source,
       evidenceSha256: String(r['evidence_sha256']),
-      suspect: r['suspect'] === null ? null : String(r['suspect']),
+      suspect: meta.s ?? null,
     };
   }
 

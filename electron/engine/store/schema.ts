@@ -1,7 +1,7 @@
 // The case database's tables. Events carry no index: DuckDB's zone maps on the sequential id
 // and on ts make page and detail lookups fast, and an index would slow the bulk append.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS evidence (
@@ -22,24 +22,18 @@ CREATE TABLE IF NOT EXISTS events (
   id BIGINT NOT NULL,
   evidence_id INTEGER NOT NULL,
   ts BIGINT NOT NULL,            -- 100 ns ticks since the Unix epoch
-  time VARCHAR NOT NULL,         -- ISO 8601 UTC, seven fractional digits
-  time_precision VARCHAR NOT NULL,
-  time_source VARCHAR NOT NULL,
   host VARCHAR NOT NULL,
   channel VARCHAR NOT NULL,
   provider VARCHAR NOT NULL,
   event_id INTEGER NOT NULL,
   record_id BIGINT,
+  summary VARCHAR NOT NULL,
   system VARCHAR NOT NULL,       -- JSON of the System section
   data VARCHAR NOT NULL,         -- JSON of the named data fields
-  summary VARCHAR NOT NULL,
-  src_offset BIGINT NOT NULL,
-  src_length BIGINT NOT NULL,
-  src_line BIGINT,
-  src_chunk INTEGER,
-  src_format VARCHAR NOT NULL,
-  recovered BOOLEAN NOT NULL,
-  suspect VARCHAR
+  -- JSON of what is only read per event (EventMeta in case-store.ts): time precision and
+  -- source, the pointer into the evidence, recovered/suspect marks. Folding these into one
+  -- value keeps the bulk append to twelve values per event, which is what bounds its speed.
+  meta VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS read_errors (
   evidence_id INTEGER NOT NULL,
