@@ -72,30 +72,40 @@ export function buildEvent(
     if (!parsed) throw new EventBuildError(`TimeCreated "${raw.systemTime.slice(0, 64)}" is not a time`);
     time = { ...parsed, source: 'SystemTime' };
   }
-  const keywords = optText(raw.keywords);
-  const system: EventSystem = {
+  // Built by assignment rather than conditional spreads: this runs once per event, and
+  // each spread allocates a temporary object.
+  const system: { -readonly [K in keyof EventSystem]: EventSystem[K] } = {
     provider: raw.provider ?? '',
     channel: raw.channel ?? '',
     computer: raw.computer ?? '',
     eventId,
-    ...(raw.providerGuid ? { providerGuid: raw.providerGuid } : {}),
-    ...(raw.eventSourceName ? { eventSourceName: raw.eventSourceName } : {}),
-    ...(optInt(raw.qualifiers) !== undefined ? { qualifiers: optInt(raw.qualifiers) } : {}),
-    ...(optInt(raw.version) !== undefined ? { version: optInt(raw.version) } : {}),
-    ...(optInt(raw.level) !== undefined ? { level: optInt(raw.level) } : {}),
-    ...(optInt(raw.task) !== undefined ? { task: optInt(raw.task) } : {}),
-    ...(optInt(raw.opcode) !== undefined ? { opcode: optInt(raw.opcode) } : {}),
-    ...(keywords !== undefined
-      ? { keywords: typeof raw.keywords === 'number' ? '0x' + BigInt(raw.keywords).toString(16) : normalizeHex(keywords) }
-      : {}),
-    ...(optInt(raw.recordId) !== undefined ? { recordId: optInt(raw.recordId) } : {}),
-    ...(raw.activityId ? { activityId: raw.activityId } : {}),
-    ...(raw.relatedActivityId ? { relatedActivityId: raw.relatedActivityId } : {}),
-    ...(optInt(raw.processId) !== undefined ? { processId: optInt(raw.processId) } : {}),
-    ...(optInt(raw.threadId) !== undefined ? { threadId: optInt(raw.threadId) } : {}),
-    ...(raw.userSid ? { userSid: raw.userSid } : {}),
   };
-  return {
+  if (raw.providerGuid) system.providerGuid = raw.providerGuid;
+  if (raw.eventSourceName) system.eventSourceName = raw.eventSourceName;
+  const qualifiers = optInt(raw.qualifiers);
+  if (qualifiers !== undefined) system.qualifiers = qualifiers;
+  const version = optInt(raw.version);
+  if (version !== undefined) system.version = version;
+  const level = optInt(raw.level);
+  if (level !== undefined) system.level = level;
+  const task = optInt(raw.task);
+  if (task !== undefined) system.task = task;
+  const opcode = optInt(raw.opcode);
+  if (opcode !== undefined) system.opcode = opcode;
+  const keywords = optText(raw.keywords);
+  if (keywords !== undefined) {
+    system.keywords = typeof raw.keywords === 'number' ? '0x' + BigInt(raw.keywords).toString(16) : normalizeHex(keywords);
+  }
+  const recordId = optInt(raw.recordId);
+  if (recordId !== undefined) system.recordId = recordId;
+  if (raw.activityId) system.activityId = raw.activityId;
+  if (raw.relatedActivityId) system.relatedActivityId = raw.relatedActivityId;
+  const processId = optInt(raw.processId);
+  if (processId !== undefined) system.processId = processId;
+  const threadId = optInt(raw.threadId);
+  if (threadId !== undefined) system.threadId = threadId;
+  if (raw.userSid) system.userSid = raw.userSid;
+  const event: { -readonly [K in keyof NormalizedEvent]: NormalizedEvent[K] } = {
     time: ticksToIso(time.ticks),
     ticks: time.ticks,
     timePrecision: time.precision,
@@ -104,6 +114,7 @@ export function buildEvent(
     data,
     source,
     recovered: options.recovered ?? false,
-    ...(options.suspect ? { suspect: options.suspect } : {}),
   };
+  if (options.suspect) event.suspect = options.suspect;
+  return event;
 }
