@@ -8,5 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Corpus tests are heavy; two cores.
     maxWorkers: 2,
+    // The JSON report feeds the one-line summary that .ci/run prints.
+    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
   },
 });

@@ -89,3 +89,38 @@ test('requests without the token, with a wrong token or a foreign Host are refus
   expect(badArgs.status()).toBe(400);
   expect(serve.process.exitCode).toBeNull();
 });
+
+test('bad evidence opened through the API is reported while the server stays up', async ({ request }) => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'chainline-e2e-bad-'));
+  writeFileSync(join(dir, 'garbage.evtx'), Buffer.from('ElfFile\0' + 'x'.repeat(5000)));
+  writeFileSync(join(dir, 'empty.xml'), '');
+  writeFileSync(join(dir, 'half.xml'), '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><EventID>4624</EventID>');
+  writeFileSync(join(dir, 'external.xml'), '<?xml version="1.0"?><!DOCTYPE e [<!ENTITY x SYSTEM "file:///etc/passwd">]><Event><System><EventID>1</EventID></System><EventData><Data Name="a">&x;</Data></EventData></Event>');
+  const headers = { 'Content-Type': 'application/json', 'X-Chainline-Token': serve.token };
+  const before = (await (await request.post(`${serve.origin}/api/getCaseOverview`, { data: { args: [] }, headers })).json()) as {
+    result: { totalEvents: number };
+  };
+  const opened = await request.post(`${serve.origin}/api/openEvidence`, { data: { args: [{ paths: [dir] }] }, headers });
+  expect(opened.status()).toBe(200);
+  await expect
+    .poll(async () => {
+      const r = await request.post(`${serve.origin}/api/getIngestStatus`, { data: { args: [] }, headers });
+      return ((await r.json()) as { result: { phase: string } }).result.phase;
+    })
+    .toBe('done');
+  const after = (await (await request.post(`${serve.origin}/api/getCaseOverview`, { data: { args: [] }, headers })).json()) as {
+    result: { totalEvents: number; evidence: { path: string; status: string; errors: number; errorSamples: string[] }[] };
+  };
+  const bad = after.result.evidence.filter((e) => e.path.startsWith(dir));
+  expect(bad).toHaveLength(4);
+  for (const e of bad) {
+    expect(e.errors).toBeGreaterThan(0);
+    expect(e.errorSamples[0]).toContain(e.path);
+  }
+  expect(JSON.stringify(after.result)).not.toContain('root:x:0:0');
+  expect(after.result.totalEvents).toBe(before.result.totalEvents);
+  expect(serve.process.exitCode).toBeNull();
+});
