@@ -14,6 +14,7 @@ import type {
 } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
 import { collectEvidence, fileFacts, sha256File } from './ingest/collect.js';
+import { readBatches } from './ingest/read-batches.js';
 import { readerFor } from './readers/registry.js';
 import { CaseStore } from './store/case-store.js';
 
@@ -37,6 +38,8 @@ const ERROR_SAMPLES = 20;
 /** The first rows of an import become visible quickly; later flushes are spaced out. */
 const FIRST_FLUSH_ROWS = 500;
 const FLUSH_INTERVAL_MS = 1000;
+/** Rows between flushes at the most: the appender buffers them in memory until then. */
+const FLUSH_MAX_ROWS = 20_000;
 
 type MutableStatus = { -readonly [K in keyof IngestStatus]: IngestStatus[K] };
 
@@ -205,43 +208,35 @@ export class Engine implements EngineApi {
 
     const id = await store.addEvidence(evidence, 'importing');
     this.status.phase = 'reading';
-    const reader = readerFor(facts.detected.format);
     let events = 0;
     let errors = 0;
     let recovered = 0;
     const samples: string[] = [];
     let lastFlush = Date.now();
     let flushedOnce = false;
+    let flushedAt = 0;
     const pendingErrors: ReadError[] = [];
     try {
-      for await (const batch of reader.read(path, {
-        signal,
-        onProgress: (bytes) => {
-          this.status.bytesDone = bytesBefore + bytes;
-        },
-      })) {
-        const good = [];
-        for (const item of batch) {
-          if (item.kind === 'event') {
-            good.push(item.event);
-            if (item.event.recovered) recovered++;
-          } else {
-            errors++;
-            pendingErrors.push(item.error);
-            if (samples.length < ERROR_SAMPLES) samples.push(formatReadError(item.error));
-          }
+      for await (const batch of readBatches(path, facts.detected.format, { signal })) {
+        for (const error of batch.errors) {
+          pendingErrors.push(error);
+          if (samples.length < ERROR_SAMPLES) samples.push(formatReadError(error));
         }
-        if (good.length) await store.appendEvents(id, good);
-        events += good.length;
-        this.status.events += good.length;
-        this.status.errors += batch.length - good.length;
+        errors += batch.errors.length;
+        this.status.errors += batch.errors.length;
+        if (batch.rows.count > 0) await store.appendPrepared(id, batch.rows);
+        events += batch.rows.count;
+        recovered += batch.rows.recovered;
+        this.status.events += batch.rows.count;
+        this.status.bytesDone = bytesBefore + batch.bytesRead;
         const now = Date.now();
-        if ((!flushedOnce && events >= FIRST_FLUSH_ROWS) || now - lastFlush >= FLUSH_INTERVAL_MS) {
+        if ((!flushedOnce && events >= FIRST_FLUSH_ROWS) || now - lastFlush >= FLUSH_INTERVAL_MS || events - flushedAt >= FLUSH_MAX_ROWS) {
           await store.flush();
           if (pendingErrors.length) await store.addReadErrors(id, pendingErrors.splice(0));
           await store.setEvidenceStatus(id, 'importing', { events, errors, recovered, errorSamples: samples });
           this.dataVersion++;
           lastFlush = now;
+          flushedAt = events;
           flushedOnce = true;
         }
         if (signal.aborted) break;

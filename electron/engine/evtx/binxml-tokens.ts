@@ -60,8 +60,40 @@ export interface Template {
   readonly offset: number;
   readonly guid: string;
   readonly nodes: readonly Node[];
-  /** Filled by the extractor the first time it meets the template. */
-  plan?: unknown;
+  /**
+   * The extractor's compiled plans (compiled.ts), filled as it meets the template; one object
+   * shared by the copies of a template in other chunks (see TemplateCache).
+   */
+  readonly plan: object;
+}
+
+/**
+ * Templates shared by the chunks of one file. Each chunk carries its own copy of the
+ * templates it uses; a definition whose GUID, size and bytes are those of one parsed in an
+ * earlier chunk (name offsets aside, which differ by where the copy sits) is the same
+ * template, and its parsed nodes and compiled plans are reused rather than parsed again.
+ * Only templates whose names are all defined inline qualify: a name referenced elsewhere
+ * in the chunk could differ from chunk to chunk.
+ */
+export interface TemplateCache {
+  readonly byGuid: Map<string, SharedTemplate>;
+}
+interface SharedTemplate {
+  readonly template: Template;
+  /** The definition's body bytes in the chunk it was parsed from. */
+  readonly body: Buffer;
+  /** Positions in the body of the name offset fields (each followed by its name, inline). */
+  readonly fields: readonly number[];
+}
+
+export function newTemplateCache(): TemplateCache {
+  return { byGuid: new Map() };
+}
+
+/** What a template parse met that ties it to its chunk. */
+interface Recording {
+  readonly fields: number[];
+  portable: boolean;
 }
 
 /** Per-chunk state: the chunk's bytes and what was parsed from them once. */
@@ -77,10 +109,32 @@ export interface ChunkContext {
    * overwritten; the same template parsed elsewhere in the file stands in for it.
    */
   readonly byId: Map<number, Template>;
+  readonly shared: TemplateCache | null;
+  /** Set while a template definition is parsed. */
+  recording: Recording | null;
 }
 
-export function newChunkContext(buf: Buffer, where: ParseWhere, byId: Map<number, Template> = new Map()): ChunkContext {
-  return { buf, where, names: new Map(), templates: new Map(), inProgress: new Set(), byId };
+export function newChunkContext(
+  buf: Buffer,
+  where: ParseWhere,
+  byId: Map<number, Template> = new Map(),
+  shared: TemplateCache | null = null,
+): ChunkContext {
+  return { buf, where, names: new Map(), templates: new Map(), inProgress: new Set(), byId, shared, recording: null };
+}
+
+const MAX_SHARED = 4096;
+
+/** The shared template whose bytes these are, if any. */
+function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: SharedTemplate): boolean {
+  if (entry.body.length !== size) return false;
+  let from = 0;
+  for (const f of entry.fields) {
+    if (buf.compare(entry.body, from, f, bodyStart + from, bodyStart + f) !== 0) return false;
+    if (buf.readUInt32LE(bodyStart + f) !== bodyStart + f + 4) return false;
+    from = f + 4;
+  }
+  return buf.compare(entry.body, from, size, bodyStart + from, bodyStart + size) === 0;
 }
 
 const MAX_DEPTH = 48;
@@ -94,6 +148,11 @@ function nameFits(buf: Buffer, off: number): boolean {
 
 /** Reads a name by its chunk offset; when it is defined here (inline), steps over it. */
 function readName(ctx: ChunkContext, c: Cursor, off: number, what: string): string {
+  const rec = ctx.recording;
+  if (rec) {
+    if (off === c.pos) rec.fields.push(c.pos - 4);
+    else rec.portable = false;
+  }
   if (off === c.pos) {
     c.skip(6, `${what} name header`);
     const n = c.u16(`${what} name length`);
@@ -126,6 +185,8 @@ function readOpenStart(ctx: ChunkContext, c: Cursor, hasAttrs: boolean): Element
     }
   }
   if (withDep) c.skip(2, 'start element dependency id');
+  // The layout guess looks at bytes outside the template: such a template stays in its chunk.
+  else if (ctx.recording) ctx.recording.portable = false;
   c.u32('start element size');
   const nameOff = c.u32('start element name offset');
   const name = readName(ctx, c, nameOff, 'element');
@@ -151,9 +212,33 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
     const size = c.u32('template data size');
     const end = c.pos + size;
     if (end > ctx.buf.length) c.fail(`template data (${size} bytes) runs past the chunk`);
-    const body = new Cursor(ctx.buf, c.pos, end, ctx.where);
-    const nodes = parseFragment(ctx, body, true, depth + 1);
-    const t: Template = { offset: off, guid, nodes };
+    // (Past MAX_DEPTH the parse below fails: that failure is not skipped.)
+    const key = ctx.shared && depth + 1 <= MAX_DEPTH ? `${guid}:${size}` : '';
+    const entry = key === '' ? undefined : ctx.shared?.byGuid.get(key);
+    let t: Template;
+    if (entry && sharedMatch(ctx.buf, c.pos, size, entry)) {
+      t = { offset: off, guid, nodes: entry.template.nodes, plan: entry.template.plan };
+    } else {
+      const body = new Cursor(ctx.buf, c.pos, end, ctx.where);
+      const outer = ctx.recording;
+      const rec: Recording = { fields: [], portable: true };
+      ctx.recording = rec;
+      let nodes: Node[];
+      try {
+        nodes = parseFragment(ctx, body, true, depth + 1);
+      } finally {
+        ctx.recording = outer;
+      }
+      t = { offset: off, guid, nodes, plan: {} };
+      if (ctx.shared && key !== '' && rec.portable && !entry && ctx.shared.byGuid.size < MAX_SHARED) {
+        const start = end - size;
+        ctx.shared.byGuid.set(key, {
+          template: t,
+          body: Buffer.from(ctx.buf.subarray(start, end)),
+          fields: rec.fields.map((f) => f - start),
+        });
+      }
+    }
     ctx.templates.set(off, t);
     if (ctx.byId.size < 4096) ctx.byId.set(ctx.buf.readUInt32LE(off + 4), t);
     return t;
@@ -187,7 +272,24 @@ function decodeValue(ctx: ChunkContext, p: number, size: number, type: number, i
   return { type, text };
 }
 
+/** The template a template instance names (by id and definition offset). */
+export function resolveTemplate(ctx: ChunkContext, id: number, defOff: number, depth: number): Template {
+  // The definition's GUID starts with the template id; when it does not, newer data has
+  // overwritten it (slack records) and a template with that id parsed elsewhere is used.
+  const intact = defOff + 8 <= ctx.buf.length && ctx.buf.readUInt32LE(defOff + 4) === id;
+  const known = ctx.byId.get(id);
+  if (!intact && known) return known;
+  try {
+    return getTemplate(ctx, defOff, depth);
+  } catch (e) {
+    if (!known) throw e;
+    return known;
+  }
+}
+
 function readTemplateInstance(ctx: ChunkContext, c: Cursor, depth: number): Node {
+  // A template instance inside a template ties that template to its chunk.
+  if (ctx.recording) ctx.recording.portable = false;
   c.u8('template instance flag');
   const id = c.u32('template id');
   const defOff = c.u32('template definition offset');
@@ -198,20 +300,7 @@ function readTemplateInstance(ctx: ChunkContext, c: Cursor, depth: number): Node
     const size = c.u32('template data size');
     c.skip(size, 'template definition');
   }
-  let template: Template;
-  // The definition's GUID starts with the template id; when it does not, newer data has
-  // overwritten it (slack records) and a template with that id parsed elsewhere is used.
-  const intact = defOff + 8 <= ctx.buf.length && ctx.buf.readUInt32LE(defOff + 4) === id;
-  const known = ctx.byId.get(id);
-  if (!intact && known) template = known;
-  else {
-    try {
-      template = getTemplate(ctx, defOff, depth);
-    } catch (e) {
-      if (!known) throw e;
-      template = known;
-    }
-  }
+  const template = resolveTemplate(ctx, id, defOff, depth);
   const count = c.u32('substitution count');
   if (count * 4 > c.end - c.pos) c.fail(`${count} substitutions do not fit in the record`);
   const sizes = new Array<number>(count);

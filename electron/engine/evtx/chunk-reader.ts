@@ -2,13 +2,14 @@
 // slack after the free-space offset (recovered). Pure (bytes in, items out), so the worker
 // pool runs the same code as the single-threaded reader.
 import { buildEvent, type ResolvedTime } from '../../../shared/build-event.js';
-import type { ReadItem } from '../../../shared/events.js';
+import type { ReadItem, SourcePointer } from '../../../shared/events.js';
 import { filetimeToTicks } from '../../../shared/time.js';
-import { newChunkContext, type ChunkContext, type Template } from './binxml-tokens.js';
+import { newChunkContext, type ChunkContext, type Template, type TemplateCache } from './binxml-tokens.js';
 import { CHUNK_HEADER_SIZE, CHUNK_SIZE, chunkChecksumProblems, parseChunkHeader } from './chunk.js';
 import { EvtxFormatError } from './cursor.js';
+import { extractFast } from './compiled.js';
 import { extractRecord } from './extract.js';
-import { RECORD_MAGIC, parseRecordBody, readRecordHead, type RecordHead } from './record.js';
+import { RECORD_HEADER_SIZE, RECORD_MAGIC, parseRecordBody, readRecordHead, type RecordHead } from './record.js';
 
 export interface ChunkInput {
   readonly file: string;
@@ -18,6 +19,8 @@ export interface ChunkInput {
   readonly fileOffset: number;
   /** Templates by id shared across the file's chunks (see ChunkContext.byId). */
   readonly templatesById?: Map<number, Template>;
+  /** Parsed templates shared by the file's chunks (see TemplateCache). */
+  readonly templates?: TemplateCache;
 }
 
 export interface ChunkResult {
@@ -42,24 +45,28 @@ function recordItem(
   suspect: string | undefined,
 ): ReadItem {
   const at = input.fileOffset + head.offset;
-  const label = `chunk ${input.index} record ${head.recordId}${recovered ? ' (recovered from slack)' : ''}`;
   try {
-    const nodes = parseRecordBody(ctx, head);
-    const ex = extractRecord(nodes);
+    ctx.where.record = Number(head.recordId);
+    // The compiled-template path first; the general parser for whatever it leaves (it
+    // produces the same event, or the error message).
+    const ex =
+      extractFast(ctx, head.offset + RECORD_HEADER_SIZE, head.offset + head.size - 4) ?? extractRecord(parseRecordBody(ctx, head));
     const filetime = ex.filetime ?? (ex.raw.systemTime === undefined ? head.written : undefined);
     const time: ResolvedTime | undefined =
       filetime !== undefined ? { ticks: filetimeToTicks(filetime), precision: '100ns', source: 'SystemTime' } : undefined;
     // Exported logs renumber record headers but keep EventRecordID in the XML: prefer it.
     if (ex.raw.recordId === undefined || ex.raw.recordId === '') ex.raw.recordId = Number(head.recordId);
+    const source: SourcePointer = { file: input.file, format: 'evtx', offset: at, length: head.size, chunk: input.index };
     const event = buildEvent(
       ex.raw,
       ex.data,
-      { file: input.file, format: 'evtx', offset: at, length: head.size, chunk: input.index },
-      { ...(time ? { time } : {}), recovered, ...(suspect ? { suspect } : {}) },
+      source,
+      time === undefined ? { recovered, ...(suspect ? { suspect } : {}) } : suspect ? { time, recovered, suspect } : { time, recovered },
     );
     return { kind: 'event', event };
   } catch (e) {
     const offset = e instanceof EvtxFormatError ? e.fileOffset : at;
+    const label = `chunk ${input.index} record ${head.recordId}${recovered ? ' (recovered from slack)' : ''}`;
     // Any failure, expected (EvtxFormatError, EventBuildError for a missing EventID) or not,
     // is this record's error only: hostile input must not stop the file.
     return { kind: 'error', error: { file: input.file, offset, message: `${label}: ${describeError(e)}` } };
@@ -102,7 +109,7 @@ export function readChunk(input: ChunkInput): ChunkResult {
   const { buf, file, index, fileOffset } = input;
   const items: ReadItem[] = [];
   const carved: ReadItem[] = [];
-  const ctx = newChunkContext(buf, { file, base: fileOffset, chunk: index }, input.templatesById);
+  const ctx = newChunkContext(buf, { file, base: fileOffset, chunk: index }, input.templatesById, input.templates ?? null);
   const header = parseChunkHeader(buf);
   if (!header) {
     // No chunk magic: a damaged or reused chunk. Whatever records it still holds are carved.

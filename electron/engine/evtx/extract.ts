@@ -1,7 +1,7 @@
 // Reads the normalized fields (System → RawSystem, EventData/UserData → data) straight off
 // the parsed template and its substitution values, without building a resolved XML tree.
 import type { RawSystem } from '../../../shared/build-event.js';
-import type { ElementNode, Node, Value } from './binxml-tokens.js';
+import type { AttrNode, ElementNode, Node, Value } from './binxml-tokens.js';
 import { VT } from './values.js';
 
 type Vals = readonly Value[] | null;
@@ -61,19 +61,21 @@ export function hasElements(nodes: readonly Node[], vals: Vals): boolean {
 
 /** An attribute's text; undefined when absent or an optional substitution that is null. */
 export function attrText(el: ElementNode, name: string, vals: Vals): string | undefined {
-  for (const a of el.attrs) {
-    if (a.name !== name) continue;
-    if (a.value.length === 1) {
-      const n = a.value[0]!;
-      if (n.k === 'subst') {
-        const v = vals?.[n.index];
-        if (!v || v.type === VT.Null) return undefined;
-        return v.text;
-      }
-    }
-    return textOf(a.value, vals);
-  }
+  for (const a of el.attrs) if (a.name === name) return attrNodeText(a, vals);
   return undefined;
+}
+
+/** One attribute's text; undefined when it is an optional substitution that is null. */
+function attrNodeText(a: AttrNode, vals: Vals): string | undefined {
+  if (a.value.length === 1) {
+    const n = a.value[0]!;
+    if (n.k === 'subst') {
+      const v = vals?.[n.index];
+      if (!v || v.type === VT.Null) return undefined;
+      return v.text;
+    }
+  }
+  return textOf(a.value, vals);
 }
 
 const own = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -85,7 +87,7 @@ function setKey(data: Record<string, string>, key: string, value: string): void 
   else data[key] = value;
 }
 
-function addKey(out: Extracted, key: string, value: string): void {
+export function addKey(out: Extracted, key: string, value: string): void {
   const data = out.data;
   if (!own(data, key)) {
     setKey(data, key, value);
@@ -199,10 +201,29 @@ export function arrayContent(nodes: readonly Node[], vals: Vals): readonly strin
   return n.k === 'subst' ? vals?.[n.index]?.items : undefined;
 }
 
+export function isNamespaceDecl(name: string): boolean {
+  return name.startsWith('xmlns') && (name.length === 5 || name.charCodeAt(5) === 0x3a);
+}
+
+/**
+ * A UserData element (or an unusual EventData child): a container's child elements are
+ * visited the same way; a leaf (no child elements) is keyed by its element name, and its
+ * attributes by `<Element>.<Attr>` (e.g. CAPI2 `<EventAuxInfo ProcessName="…"/>` →
+ * `EventAuxInfo.ProcessName`, then `EventAuxInfo` = ''), in document order: attributes before
+ * the text, repeats numbered `_2`, `_3` like the text keys. Containers' attributes are not kept
+ * (CAPI2 chains would add dozens of keys per event). An attribute that is a null substitution
+ * is not rendered by Windows and gets no key; namespace declarations (`xmlns`, `xmlns:…`) are
+ * markup, not data.
+ */
 function leafOrDeeper(el: ElementNode, vals: Vals, out: Extracted): void {
   if (hasElements(el.children, vals)) {
     walk(el.children, vals, 'userdata', out);
     return;
+  }
+  for (const a of el.attrs) {
+    if (isNamespaceDecl(a.name)) continue;
+    const v = attrNodeText(a, vals);
+    if (v !== undefined) addKey(out, `${el.name}.${a.name}`, v);
   }
   const items = arrayContent(el.children, vals);
   if (items) for (const item of items) addKey(out, el.name, item);

@@ -54,18 +54,136 @@ const FIXED_SIZE: Readonly<Record<number, number>> = {
 };
 
 
-export function hexUpper(buf: Buffer, start: number, end: number): string {
-  return buf.toString('hex', start, end).toUpperCase();
+/**
+ * Whether buf[p, p+size) holds a value of `type` that decodes without error (scalarText or
+ * arrayItems would not return null), without building its text. For a non-empty value that
+ * is not BinXML.
+ */
+export function valueFits(buf: Buffer, p: number, size: number, type: number): boolean {
+  if (type & VT.ArrayFlag) {
+    const base = type & 0x7f;
+    if (base === VT.String || base === VT.AnsiString) return true;
+    if (base === VT.Sid) {
+      const end = p + size;
+      for (let q = p; q + 8 <= end; q += 8 + buf[q + 1]! * 4) if (q + 8 + buf[q + 1]! * 4 > end) return false;
+      return true;
+    }
+    const el = base === VT.SizeT || base === VT.EvtHandle ? 8 : FIXED_SIZE[base];
+    return el !== undefined && size % el === 0;
+  }
+  switch (type) {
+    case VT.String:
+    case VT.AnsiString:
+    case VT.Binary:
+    case VT.EvtXml:
+      return true;
+    case VT.Bool:
+      return size > 0;
+    case VT.SizeT:
+    case VT.EvtHandle:
+      return size === 4 || size === 8;
+    case VT.Sid:
+      return size >= 8 && 8 + buf[p + 1]! * 4 <= size;
+    default: {
+      const fixed = FIXED_SIZE[type];
+      return fixed !== undefined && size >= fixed;
+    }
+  }
 }
+
+// Buffer's own decoders, without toString()'s encoding dispatch (they exist on every Buffer).
+interface Slices {
+  ucs2Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+  hexSlice(start: number, end: number): string;
+}
+const slices = (buf: Buffer): Slices => buf as unknown as Slices;
+
+export function hexUpper(buf: Buffer, start: number, end: number): string {
+  return slices(buf).hexSlice(start, end).toUpperCase();
+}
+
+/** UTF-16LE text of buf[p, p+size) without its trailing NUL characters. */
+export function utf16Text(buf: Buffer, p: number, size: number): string {
+  let e = p + (size & ~1);
+  while (e > p && buf[e - 1] === 0 && buf[e - 2] === 0) e -= 2;
+  return e === p ? '' : slices(buf).ucs2Slice(p, e);
+}
+
+function ansiText(buf: Buffer, p: number, size: number): string {
+  let e = p + size;
+  while (e > p && buf[e - 1] === 0) e--;
+  return e === p ? '' : slices(buf).latin1Slice(p, e);
+}
+
+/** Decimal text of small integers, made once: Level, Task, LogonType… repeat in every record. */
+const SMALL = 4096;
+const decimals: string[] = [];
+const hexes: string[] = [];
+function decimal(n: number): string {
+  if (n >= 0 && n < SMALL) return (decimals[n] ??= String(n));
+  return String(n);
+}
+function hex(n: number): string {
+  if (n < SMALL) return (hexes[n] ??= '0x' + n.toString(16));
+  return '0x' + n.toString(16);
+}
+
+const TWO_32 = 0x100000000;
+
+/** Unsigned 64-bit decimal; numbers below 2^53 print the same as the bigint would. */
+function u64Text(buf: Buffer, p: number): string {
+  const hi = buf.readUInt32LE(p + 4);
+  if (hi < 0x200000) return decimal(hi * TWO_32 + buf.readUInt32LE(p));
+  return buf.readBigUInt64LE(p).toString();
+}
+
+function i64Text(buf: Buffer, p: number): string {
+  const hi = buf.readInt32LE(p + 4);
+  if (hi >= -0x200000 && hi < 0x200000) return decimal(hi * TWO_32 + buf.readUInt32LE(p));
+  return buf.readBigInt64LE(p).toString();
+}
+
+/** Keywords-like values (high bits only), made once. */
+const highHexes = new Map<number, string>();
+
+function hex64Text(buf: Buffer, p: number): string {
+  const hi = buf.readUInt32LE(p + 4);
+  const lo = buf.readUInt32LE(p);
+  if (hi === 0) return hex(lo);
+  if (lo === 0) {
+    let s = highHexes.get(hi);
+    if (s === undefined) {
+      s = '0x' + hi.toString(16) + '00000000';
+      if (highHexes.size < SMALL) highHexes.set(hi, s);
+    }
+    return s;
+  }
+  return '0x' + hi.toString(16) + lo.toString(16).padStart(8, '0');
+}
+
+const HEX_DIGITS = '0123456789ABCDEF';
+const HEX_CODES = Array.from({ length: 16 }, (_, i) => HEX_DIGITS.charCodeAt(i));
+/** Byte order of a GUID's text: Data1–3 little-endian, Data4 in order; -1 for a dash. */
+const GUID_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
+const guidCodes: number[] = new Array<number>(38).fill(0x2d);
 
 /** `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` as Windows prints GUIDs. */
 export function guidText(buf: Buffer, p: number): string {
-  const h = buf.toString('hex', p, p + 16).toUpperCase();
-  // Data1–3 are little-endian, Data4 is bytes in order.
-  return (
-    '{' + h.slice(6, 8) + h.slice(4, 6) + h.slice(2, 4) + h.slice(0, 2) + '-' + h.slice(10, 12) + h.slice(8, 10) + '-' +
-    h.slice(14, 16) + h.slice(12, 14) + '-' + h.slice(16, 20) + '-' + h.slice(20, 32) + '}'
-  );
+  const c = guidCodes;
+  c[0] = 0x7b;
+  let k = 1;
+  for (const b of GUID_ORDER) {
+    if (b < 0) {
+      c[k++] = 0x2d;
+      continue;
+    }
+    const v = buf[p + b]!;
+    c[k++] = HEX_CODES[v >> 4]!;
+    c[k++] = HEX_CODES[v & 15]!;
+  }
+  c[k] = 0x7d;
+  return String.fromCharCode.apply(null, c);
 }
 
 export function sidText(buf: Buffer, p: number, end: number): string | null {
@@ -123,25 +241,25 @@ export function scalarText(buf: Buffer, p: number, size: number, type: number): 
     case VT.Null:
       return '';
     case VT.String:
-      return stripNuls(buf.toString('utf16le', p, p + (size & ~1)));
+      return utf16Text(buf, p, size);
     case VT.AnsiString:
-      return stripNuls(buf.toString('latin1', p, p + size));
+      return ansiText(buf, p, size);
     case VT.Int8:
-      return String(buf.readInt8(p));
+      return decimal(buf.readInt8(p));
     case VT.UInt8:
-      return String(buf[p]!);
+      return decimal(buf[p]!);
     case VT.Int16:
-      return String(buf.readInt16LE(p));
+      return decimal(buf.readInt16LE(p));
     case VT.UInt16:
-      return String(buf.readUInt16LE(p));
+      return decimal(buf.readUInt16LE(p));
     case VT.Int32:
-      return String(buf.readInt32LE(p));
+      return decimal(buf.readInt32LE(p));
     case VT.UInt32:
-      return String(buf.readUInt32LE(p));
+      return decimal(buf.readUInt32LE(p));
     case VT.Int64:
-      return buf.readBigInt64LE(p).toString();
+      return i64Text(buf, p);
     case VT.UInt64:
-      return buf.readBigUInt64LE(p).toString();
+      return u64Text(buf, p);
     case VT.Real32:
       return realText(buf.readFloatLE(p));
     case VT.Real64:
@@ -159,8 +277,8 @@ export function scalarText(buf: Buffer, p: number, size: number, type: number): 
       return guidText(buf, p);
     case VT.SizeT:
     case VT.EvtHandle:
-      if (size === 4) return '0x' + buf.readUInt32LE(p).toString(16);
-      if (size === 8) return '0x' + buf.readBigUInt64LE(p).toString(16);
+      if (size === 4) return hex(buf.readUInt32LE(p));
+      if (size === 8) return hex64Text(buf, p);
       return null;
     case VT.FileTime:
       return filetimeText(buf.readBigUInt64LE(p));
@@ -169,9 +287,9 @@ export function scalarText(buf: Buffer, p: number, size: number, type: number): 
     case VT.Sid:
       return sidText(buf, p, p + size);
     case VT.HexInt32:
-      return '0x' + buf.readUInt32LE(p).toString(16);
+      return hex(buf.readUInt32LE(p));
     case VT.HexInt64:
-      return '0x' + buf.readBigUInt64LE(p).toString(16);
+      return hex64Text(buf, p);
     default:
       return null;
   }

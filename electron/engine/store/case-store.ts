@@ -19,9 +19,9 @@ import type {
 } from '../../../shared/api.js';
 import type { EvidenceFormat, NormalizedEvent, ReadError, SourcePointer, TimeSource } from '../../../shared/events.js';
 import { formatReadError } from '../../../shared/events.js';
-import { summarize } from '../../../shared/event-views.js';
 import { parseTimestamp, ticksToIso, type TimePrecision } from '../../../shared/time.js';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { prepareRows, STRINGS_PER_EVENT, StringSlot, type EventMeta, type PreparedRows } from '../ingest/prepared-rows.js';
 
 export const CASE_DB_FILE = 'case.duckdb';
 export const CASE_MANIFEST_FILE = 'case.json';
@@ -40,34 +40,6 @@ export interface NewEvidence {
   readonly size: number;
   readonly mtime: string;
   readonly sha256: string;
-}
-
-/** The per-event values folded into the `meta` column (short keys: it is stored per event). */
-interface EventMeta {
-  readonly p: TimePrecision;
-  readonly t: TimeSource;
-  readonly f: EvidenceFormat;
-  readonly o: number;
-  readonly l: number;
-  readonly n?: number;
-  readonly c?: number;
-  readonly r?: true;
-  readonly s?: string;
-}
-
-function metaOf(e: NormalizedEvent): EventMeta {
-  const src = e.source;
-  return {
-    p: e.timePrecision,
-    t: e.timeSource,
-    f: src.format,
-    o: src.offset,
-    l: src.length,
-    ...(src.line === undefined ? {} : { n: src.line }),
-    ...(src.chunk === undefined ? {} : { c: src.chunk }),
-    ...(e.recovered ? { r: true as const } : {}),
-    ...(e.suspect === undefined ? {} : { s: e.suspect }),
-  };
 }
 
 const RECOVERED_SQL = `coalesce((meta ->> 'r') = 'true', false)`;
@@ -152,6 +124,10 @@ export class CaseStore {
     const instance = await DuckDBInstance.create(join(caseDir, CASE_DB_FILE), {
       // Two cores here; DuckDB's own threads share them with the readers.
       threads: '2',
+      // DuckDB would otherwise cache up to 80% of RAM; an import must stay within a few
+      // hundred MB whatever the evidence size (it spills to the case folder if it must).
+      memory_limit: '256MB',
+      temp_directory: join(caseDir, 'tmp'),
     });
     const conn = await instance.connect();
     await conn.run(SCHEMA_SQL);
@@ -253,26 +229,33 @@ export class CaseStore {
 
   /** Appends events; they become visible to queries at the next flush. */
   async appendEvents(evidenceId: number, events: readonly NormalizedEvent[]): Promise<void> {
+    await this.appendPrepared(evidenceId, prepareRows(events));
+  }
+
+  /** Appends rows prepared (possibly on another thread) by prepareRows. */
+  async appendPrepared(evidenceId: number, rows: PreparedRows): Promise<void> {
     if (!this.appender) this.appender = await this.appendConn.createAppender('events');
     const a = this.appender;
-    for (const e of events) {
-      const s = e.system;
+    const { strings } = rows;
+    for (let i = 0; i < rows.count; i++) {
+      const k = i * STRINGS_PER_EVENT;
       a.appendBigInt(BigInt(this.nextEventId++));
       a.appendInteger(evidenceId);
-      a.appendBigInt(e.ticks);
-      a.appendVarchar(s.computer);
-      a.appendVarchar(s.channel);
-      a.appendVarchar(s.provider);
-      a.appendInteger(s.eventId);
-      if (s.recordId === undefined) a.appendNull();
-      else a.appendBigInt(BigInt(s.recordId));
-      a.appendVarchar(summarize(e));
-      a.appendVarchar(JSON.stringify(s));
-      a.appendVarchar(JSON.stringify(e.data));
-      a.appendVarchar(JSON.stringify(metaOf(e)));
+      a.appendBigInt(rows.ticks[i] as bigint);
+      a.appendVarchar(strings[k + StringSlot.Host] as string);
+      a.appendVarchar(strings[k + StringSlot.Channel] as string);
+      a.appendVarchar(strings[k + StringSlot.Provider] as string);
+      a.appendInteger(rows.eventIds[i] as number);
+      const recordId = rows.recordIds[i] as number;
+      if (Number.isNaN(recordId)) a.appendNull();
+      else a.appendBigInt(BigInt(recordId));
+      a.appendVarchar(strings[k + StringSlot.Summary] as string);
+      a.appendVarchar(strings[k + StringSlot.System] as string);
+      a.appendVarchar(strings[k + StringSlot.Data] as string);
+      a.appendVarchar(strings[k + StringSlot.Meta] as string);
       a.endRow();
     }
-    this.pendingRows += events.length;
+    this.pendingRows += rows.count;
   }
 
   /** Makes appended events durable and visible. */

@@ -76,9 +76,14 @@ function put(data: Record<string, string>, key: string, value: string): void {
   }
 }
 
+/** Leaves by element name, a leaf's attributes (but namespace declarations) as `<Element>.<Attr>` first. */
 function leaves(el: RefElement, data: Record<string, string>): void {
-  if (el.children.length === 0) put(data, el.name, el.text);
-  else for (const c of el.children) leaves(c, data);
+  if (el.children.length > 0) {
+    for (const c of el.children) leaves(c, data);
+    return;
+  }
+  for (const [k, v] of Object.entries(el.attrs)) if (k !== 'xmlns' && !k.startsWith('xmlns:')) put(data, `${el.name}.${k}`, v);
+  put(data, el.name, el.text);
 }
 
 /** The compared fields of one reference event, with the project's `data` conventions. */

@@ -1,0 +1,217 @@
+// The chain of a session: its evidence in time order, each entry with the reason it belongs.
+// Built on demand for one session (reasons are strings; a million of them are not kept).
+
+import { imageName, logonTypeName } from '../../../shared/normalize.js';
+import type { CorrelationTime } from './input.js';
+import type { CorrelationResult, ProcessNode, Session } from './model.js';
+import { clockOf, compareTime } from './time.js';
+
+export type ChainEntryKind =
+  | 'logon'
+  | 'privileges'
+  | 'explicit-credentials'
+  | 'created-session'
+  | 'process'
+  | 'process-exit'
+  | 'script'
+  | 'service'
+  | 'network'
+  | 'lateral-in'
+  | 'lateral-out'
+  | 'logoff';
+
+export interface ChainEntry {
+  readonly time: CorrelationTime;
+  readonly kind: ChainEntryKind;
+  /** The session this entry belongs to (differs from the chain's when following created sessions). */
+  readonly sessionId: string;
+  /** Case-store row of the evidence; several for a reassembled script block. */
+  readonly rows: readonly number[];
+  readonly processId?: string;
+  readonly scriptId?: string;
+  readonly serviceId?: string;
+  readonly childSessionId?: string;
+  readonly lateralId?: string;
+  readonly reason: string;
+}
+
+export interface ChainIndex {
+  readonly sessions: ReadonlyMap<string, Session>;
+  readonly processes: ReadonlyMap<string, ProcessNode>;
+  readonly processesBySession: ReadonlyMap<string, readonly ProcessNode[]>;
+  readonly createdBy: ReadonlyMap<string, readonly Session[]>;
+}
+
+/** Lookup tables for `sessionChain`; build once per result. */
+export function buildChainIndex(result: CorrelationResult): ChainIndex {
+  const sessions = new Map(result.sessions.map((s) => [s.id, s]));
+  const processes = new Map(result.processes.map((p) => [p.id, p]));
+  const processesBySession = new Map<string, ProcessNode[]>();
+  for (const p of result.processes) {
+    if (!p.sessionId) continue;
+    const list = processesBySession.get(p.sessionId);
+    if (list) list.push(p);
+    else processesBySession.set(p.sessionId, [p]);
+  }
+  const createdBy = new Map<string, Session[]>();
+  for (const s of result.sessions) {
+    if (!s.createdBySessionId) continue;
+    const list = createdBy.get(s.createdBySessionId);
+    if (list) list.push(s);
+    else createdBy.set(s.createdBySessionId, [s]);
+  }
+  return { sessions, processes, processesBySession, createdBy };
+}
+
+export interface ChainOptions {
+  /** Also walk sessions this one created (type 9 by SubjectLogonId) and lateral logons it made. */
+  readonly follow?: boolean;
+  /** Leave out Sysmon 3 entries (they can be thousands per process). */
+  readonly network?: boolean;
+}
+
+/** The ordered evidence of one session (and, with `follow`, of what it led to). */
+export function sessionChain(
+  result: CorrelationResult,
+  sessionId: string,
+  options: ChainOptions = {},
+  index: ChainIndex = buildChainIndex(result),
+): ChainEntry[] {
+  const entries: ChainEntry[] = [];
+  const seen = new Set<string>();
+  const queue = [sessionId];
+  while (queue.length > 0) {
+    const id = queue.shift() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const s = index.sessions.get(id);
+    if (!s) continue;
+    addSession(result, index, s, entries, options, queue);
+  }
+  entries.sort((a, b) => compareTime(a.time, b.time) || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
+  return entries;
+}
+
+function addSession(
+  result: CorrelationResult,
+  index: ChainIndex,
+  s: Session,
+  out: ChainEntry[],
+  options: ChainOptions,
+  queue: string[],
+): void {
+  const sid = s.id;
+  if (s.logonRow !== null) {
+    const from = s.sourceIp && s.sourceIp !== '-' ? ` from ${s.sourceIp}` : '';
+    const creator = s.createdBySessionId ? index.sessions.get(s.createdBySessionId) : undefined;
+    const outbound = s.outboundUser ? `, network credentials ${s.outboundDomain}\\${s.outboundUser}` : '';
+    out.push({
+      time: s.start,
+      kind: 'logon',
+      sessionId: sid,
+      rows: [s.logonRow],
+      reason:
+        `4624 TargetLogonId ${s.logonId} = session: type ${s.logonType ?? '?'} (${logonTypeName(s.logonType)}) ${s.domain}\\${s.user}${from}${outbound}` +
+        (creator ? ` (created by session ${creator.logonId} through SubjectLogonId)` : ''),
+    });
+  }
+  for (const row of s.privilegeRows) {
+    out.push({ time: s.start, kind: 'privileges', sessionId: sid, rows: [row], reason: `4672 SubjectLogonId ${s.logonId} = session: special privileges (admin)` });
+  }
+  for (const row of s.explicitCredentialRows) {
+    out.push({ time: s.start, kind: 'explicit-credentials', sessionId: sid, rows: [row], reason: `4648 SubjectLogonId ${s.logonId} = session: explicit credentials used` });
+  }
+  for (const child of index.createdBy.get(sid) ?? []) {
+    out.push({
+      time: child.start,
+      kind: 'created-session',
+      sessionId: sid,
+      rows: child.logonRow !== null ? [child.logonRow] : [],
+      childSessionId: child.id,
+      reason: `type ${child.logonType ?? '?'} logon ${child.logonId} created by this session (SubjectLogonId ${s.logonId})` +
+        (child.outboundUser ? `, network credentials ${child.outboundDomain}\\${child.outboundUser}` : ''),
+    });
+    if (options.follow) queue.push(child.id);
+  }
+  const procs = index.processesBySession.get(sid) ?? [];
+  const procIds = new Set<string>();
+  for (const p of procs) {
+    procIds.add(p.id);
+    const rows = [p.securityRow, p.sysmonRow].filter((r): r is number => r !== null);
+    const field = p.logonIdField ?? 'LogonId';
+    const record = p.securityRow !== null ? '4688' : 'Sysmon 1';
+    const via = field === 'SubjectLogonId' && p.securityRow !== null ? ` (TargetLogonId 0x0, so SubjectLogonId)` : '';
+    const parent = p.parentId ? index.processes.get(p.parentId) : undefined;
+    const parentText = parent ? `, parent ${imageName(parent.image) || '?'} PID ${parent.pid ?? '?'} (${p.parentBasis})` : ` (parent: ${p.parentBasis})`;
+    out.push({
+      time: p.start ?? s.start,
+      kind: 'process',
+      sessionId: sid,
+      rows,
+      processId: p.id,
+      reason: `${record} ${field} ${p.logonId ?? '?'} = session${via}: ${imageName(p.image)} PID ${p.pid ?? '?'}${parentText}` +
+        (p.decodedCommand !== null ? ' [encoded command decoded]' : ''),
+    });
+    if (p.end && p.endRows.length > 0) {
+      out.push({ time: p.end, kind: 'process-exit', sessionId: sid, rows: [...p.endRows], processId: p.id, reason: `exit of ${imageName(p.image)} PID ${p.pid ?? '?'} of this session` });
+    }
+    if (options.network !== false) {
+      for (const a of p.activity) {
+        if (a.kind !== 'network') continue;
+        out.push({
+          time: a,
+          kind: 'network',
+          sessionId: sid,
+          rows: [a.row],
+          processId: p.id,
+          reason: `Sysmon 3 by ${imageName(p.image)} PID ${p.pid ?? '?'} of this session: ${a.sourceIp ?? ''} → ${a.target}`,
+        });
+      }
+    }
+  }
+  for (const b of result.scripts) {
+    if (!b.processId || !procIds.has(b.processId)) continue;
+    const p = index.processes.get(b.processId) as ProcessNode;
+    out.push({
+      time: b.start,
+      kind: 'script',
+      sessionId: sid,
+      rows: [...b.rows],
+      processId: p.id,
+      scriptId: b.id,
+      reason: `4104 ExecutionProcessID ${b.pid ?? '?'} = ${imageName(p.image)} PID ${p.pid ?? '?'} of this session at ${clockOf(b.start)}` +
+        (b.missingParts.length > 0 ? ` (parts missing: ${b.missingParts.join(', ')})` : ''),
+    });
+  }
+  for (const v of result.services) {
+    if (v.sessionId !== sid) continue;
+    out.push({
+      time: v.time,
+      kind: 'service',
+      sessionId: sid,
+      rows: [v.securityRow, v.systemRow].filter((r): r is number => r !== null),
+      serviceId: v.id,
+      reason: `4697 SubjectLogonId ${v.subjectLogonId ?? '?'} = session: service ${v.name} installed, ImagePath ${v.imagePath}` +
+        (v.systemRow !== null ? ' (7045 joined by name/path)' : ''),
+    });
+  }
+  for (const l of result.lateral) {
+    if (l.targetSessionId === sid) {
+      out.push({ time: l.time, kind: 'lateral-in', sessionId: sid, rows: [l.targetRow], lateralId: l.id, reason: `remote logon from ${l.sourceHostKey}: ${l.basis}` });
+    }
+    if (l.sourceSessionId === sid) {
+      out.push({
+        time: l.time,
+        kind: 'lateral-out',
+        sessionId: sid,
+        rows: l.sourceRow !== null ? [l.sourceRow, l.targetRow] : [l.targetRow],
+        lateralId: l.id,
+        reason: `logon on ${l.targetHostKey} from this session: ${l.basis}`,
+      });
+      if (options.follow && l.targetSessionId) queue.push(l.targetSessionId);
+    }
+  }
+  if (s.end) {
+    out.push({ time: s.end, kind: 'logoff', sessionId: sid, rows: [...s.logoffRows], reason: `4634/4647 TargetLogonId ${s.logonId} = session: logoff` });
+  }
+}

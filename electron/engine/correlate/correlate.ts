@@ -1,0 +1,1118 @@
+// The correlation core: logon sessions, process trees, script blocks, services and lateral
+// movement from an array of CorrelationInput. Pure and synchronous. Every lookup goes through
+// a Map of time-sorted arrays and a binary search, so the cost is O(n log n).
+
+import { imageName } from '../../../shared/normalize.js';
+import { decodePowerShell, decodedSummary } from './decode-powershell.js';
+import type {
+  BootInput,
+  CorrelationInput,
+  CorrelationTime,
+  ExplicitCredentialsInput,
+  LogoffInput,
+  LogonInput,
+  PrivilegesInput,
+  ProcessActivityInput,
+  ProcessEndInput,
+  ProcessStartInput,
+  ScriptBlockInput,
+  ServiceInstallInput,
+} from './input.js';
+import type {
+  BinaryOrigin,
+  CorrelatedHost,
+  CorrelationResult,
+  LateralEdge,
+  ParentBasis,
+  ProcessNode,
+  ScriptBlock,
+  ServiceInstall,
+  Session,
+} from './model.js';
+import { compareTime, diffTicks, strictlyBefore } from './time.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type MSession = Mutable<Session> & { privilegeRows: number[]; logoffRows: number[]; explicitCredentialRows: number[] };
+type MProcess = Mutable<ProcessNode> & { endRows: number[]; activity: ProcessActivityInput[]; candidates: string[] };
+
+export interface CorrelateOptions {
+  /** 4688 and Sysmon 1 of one process: times further apart than their precisions plus this are different processes. */
+  readonly mergeSlackMs?: number;
+  /** Boot markers closer than this are one boot. */
+  readonly bootMergeMs?: number;
+  /** 7045 and 4697 of one install are at most this far apart. */
+  readonly serviceJoinMs?: number;
+  /** How long after an install services.exe's process still counts as the service's start. */
+  readonly serviceStartWindowMs?: number;
+  /** Source-side activity this long before a remote logon is linked to it. */
+  readonly lateralWindowMs?: number;
+}
+
+const DEFAULTS: Required<CorrelateOptions> = {
+  mergeSlackMs: 1000,
+  bootMergeMs: 10 * 60_000,
+  serviceJoinMs: 5 * 60_000,
+  serviceStartWindowMs: 24 * 3_600_000,
+  lateralWindowMs: 2 * 60_000,
+};
+
+/** LogonIds that stay the same for a whole boot: SYSTEM, NETWORK SERVICE, LOCAL SERVICE, anonymous. */
+const WELL_KNOWN_LOGON_IDS = new Set(['0x3e7', '0x3e4', '0x3e5', '0x3e6']);
+
+// ---------------------------------------------------------------------------------------------
+// Hosts
+
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+
+function isAddress(text: string): boolean {
+  return IPV4.test(text) || (text.includes(':') && /^[0-9a-f:.%]+$/i.test(text));
+}
+
+/** Lower-case short name; an address stays whole. `WORKSTATION6.theshire.local` → `workstation6`. */
+export function hostKeyOf(computer: string): string {
+  const text = computer.trim().toLowerCase();
+  if (text === '' || isAddress(text)) return text;
+  const dot = text.indexOf('.');
+  return dot === -1 ? text : text.slice(0, dot);
+}
+
+function usableIp(ip: string | undefined): ip is string {
+  if (!ip) return false;
+  const t = ip.trim().toLowerCase();
+  if (t === '' || t === '-' || t === '::1' || t === '0.0.0.0' || t === '::' || t.startsWith('127.')) return false;
+  return isAddress(t);
+}
+
+function normIp(ip: string): string {
+  const t = ip.trim().toLowerCase();
+  return t.startsWith('::ffff:') && IPV4.test(t.slice(7)) ? t.slice(7) : t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+function byTime<T extends CorrelationTime & { readonly row: number }>(a: T, b: T): number {
+  return a.ms - b.ms || a.sub - b.sub || a.row - b.row;
+}
+
+/** Index of the last element whose `ms` ≤ `ms` (−1 when none); arr sorted by time. */
+function lastAtOrBefore(arr: readonly CorrelationTime[], ms: number): number {
+  let lo = 0;
+  let hi = arr.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if ((arr[mid] as CorrelationTime).ms <= ms) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
+/** Index of the first element whose `ms` ≥ `ms` (arr.length when none). */
+function firstAtOrAfter(arr: readonly CorrelationTime[], ms: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((arr[mid] as CorrelationTime).ms < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function timeOf(t: CorrelationTime): CorrelationTime {
+  return { ms: t.ms, sub: t.sub, precision: t.precision };
+}
+
+/** `C:\Windows\System32\cmd.exe`, `\??\C:\…`, `\Device\HarddiskVolume2\…` → comparable lower-case path. */
+function normPath(path: string): string {
+  let p = path.trim().replace(/^"|"$/g, '').toLowerCase();
+  if (p.startsWith('\\??\\')) p = p.slice(4);
+  return p;
+}
+
+const SWITCH_MARKER = /[-/\u2013\u2014\u2015]e|frombase64string/i;
+
+function decodeIfEncoded(text: string | null): string | null {
+  if (!text || !SWITCH_MARKER.test(text)) return null;
+  return decodedSummary(decodePowerShell(text));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pass
+
+/** Runs correlation over inputs in any order. */
+export function correlate(inputs: readonly CorrelationInput[], options: CorrelateOptions = {}): CorrelationResult {
+  const opts: Required<CorrelateOptions> = { ...DEFAULTS, ...options };
+
+  // Split by kind in one pass.
+  const logons: LogonInput[] = [];
+  const logoffs: LogoffInput[] = [];
+  const privileges: PrivilegesInput[] = [];
+  const explicit: ExplicitCredentialsInput[] = [];
+  const starts: ProcessStartInput[] = [];
+  const ends: ProcessEndInput[] = [];
+  const blocks: ScriptBlockInput[] = [];
+  const installs: ServiceInstallInput[] = [];
+  const activity: ProcessActivityInput[] = [];
+  const boots: BootInput[] = [];
+  const hostNames = new Map<string, Set<string>>();
+  let lastHost = '';
+  for (const input of inputs) {
+    if (input.host !== lastHost) {
+      lastHost = input.host;
+      const key = hostKeyOf(input.host);
+      const names = hostNames.get(key);
+      if (names) names.add(input.host);
+      else hostNames.set(key, new Set([input.host]));
+    }
+    switch (input.kind) {
+      case 'logon':
+        logons.push(input);
+        break;
+      case 'logoff':
+        logoffs.push(input);
+        break;
+      case 'privileges':
+        privileges.push(input);
+        break;
+      case 'explicit-credentials':
+        explicit.push(input);
+        break;
+      case 'process-start':
+        starts.push(input);
+        break;
+      case 'process-end':
+        ends.push(input);
+        break;
+      case 'script-block':
+        blocks.push(input);
+        break;
+      case 'service-install':
+        installs.push(input);
+        break;
+      case 'network':
+      case 'image-load':
+      case 'dns':
+      case 'file-create':
+        activity.push(input);
+        break;
+      case 'boot':
+        boots.push(input);
+        break;
+      default: {
+        const unreachable: never = input;
+        throw new Error(`unknown input ${String(unreachable)}`);
+      }
+    }
+  }
+  for (const list of [logons, logoffs, privileges, explicit, starts, ends, blocks, installs, activity, boots] as CorrelationInput[][]) {
+    list.sort(byTime);
+  }
+
+  // Host keys: one per input host string, computed once.
+  const keyCache = new Map<string, string>();
+  const hk = (host: string): string => {
+    let k = keyCache.get(host);
+    if (k === undefined) {
+      k = hostKeyOf(host);
+      keyCache.set(host, k);
+    }
+    return k;
+  };
+  const displayName = new Map<string, string>();
+  for (const [key, names] of hostNames) {
+    let best = '';
+    for (const n of names) if (n.length > best.length) best = n;
+    displayName.set(key, best);
+  }
+  const hostName = (key: string): string => displayName.get(key) ?? key;
+
+  // ---- Boot epochs -------------------------------------------------------------------------
+  // LogonIds and PIDs restart at every boot. A boot boundary is any startup/shutdown marker;
+  // markers within `bootMergeMs` of the previous boundary belong to the same restart.
+  const bootBoundaries = new Map<string, CorrelationTime[]>();
+  for (const b of boots) {
+    const key = hk(b.host);
+    const list = bootBoundaries.get(key) ?? [];
+    const last = list[list.length - 1];
+    if (!last || diffTicks(b, last) > opts.bootMergeMs * 10_000) list.push(timeOf(b));
+    bootBoundaries.set(key, list);
+  }
+  const epochOf = (hostKey: string, t: CorrelationTime): number => {
+    const list = bootBoundaries.get(hostKey);
+    if (!list) return 0;
+    // Events in the same tick as a marker, or before it, belong to the old boot.
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareTime(list[mid] as CorrelationTime, t) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+
+  // ---- Sessions ----------------------------------------------------------------------------
+  const sessions: MSession[] = [];
+  /** host|logonId|epoch → sessions of that key, by start (every one but the first has a 4624). */
+  const sessionIndex = new Map<string, MSession[]>();
+  const newSession = (hostKey: string, logonId: string, epoch: number, t: CorrelationTime, logon: LogonInput | null): MSession => {
+    const s: MSession = {
+      id: '',
+      hostKey,
+      host: hostName(hostKey),
+      logonId,
+      epoch,
+      logonRow: logon ? logon.row : null,
+      logonType: logon ? logon.logonType : null,
+      user: logon ? logon.user : '',
+      domain: logon ? logon.domain : '',
+      userSid: logon ? logon.userSid : '',
+      sourceIp: logon ? logon.ipAddress : '',
+      sourcePort: logon ? logon.ipPort : '',
+      workstationName: logon ? logon.workstationName : '',
+      logonProcessName: logon ? logon.logonProcessName : '',
+      authenticationPackageName: logon ? logon.authenticationPackageName : '',
+      elevatedToken: logon ? logon.elevatedToken : null,
+      logonGuid: logon ? logon.logonGuid : '',
+      linkedLogonId: logon && logon.linkedLogonId !== '0x0' ? logon.linkedLogonId : null,
+      linkedSessionId: null,
+      createdBySessionId: null,
+      outboundUser: logon && logon.outboundUser !== '-' ? logon.outboundUser : '',
+      outboundDomain: logon && logon.outboundDomain !== '-' ? logon.outboundDomain : '',
+      start: timeOf(t),
+      end: null,
+      admin: false,
+      privilegeRows: [],
+      logoffRows: [],
+      explicitCredentialRows: [],
+    };
+    sessions.push(s);
+    return s;
+  };
+  for (const logon of logons) {
+    if (!logon.logonId || logon.logonId === '0x0') continue;
+    const hostKey = hk(logon.host);
+    const epoch = epochOf(hostKey, logon);
+    const key = `${hostKey}|${logon.logonId}|${epoch}`;
+    const list = sessionIndex.get(key);
+    if (list && WELL_KNOWN_LOGON_IDS.has(logon.logonId)) {
+      // SYSTEM and the service accounts log on again and again with one LogonId: one session.
+      const first = list[0] as MSession;
+      if (first.logonRow === null) Object.assign(first, newSessionDetails(logon));
+      continue;
+    }
+    // A LogonId is unique within a boot; a second 4624 with it means a boot marker is missing
+    // (log gap): it is a new session, never merged with the first.
+    const s = newSession(hostKey, logon.logonId, epoch, logon, logon);
+    if (list) list.push(s);
+    else sessionIndex.set(key, [s]);
+  }
+  /** The session a LogonId names on a host at a time; created when the evidence has no 4624 for it. */
+  const sessionAt = (host: string, logonId: string | null, t: CorrelationTime): MSession | null => {
+    if (!logonId || logonId === '0x0') return null;
+    const hostKey = hk(host);
+    const epoch = epochOf(hostKey, t);
+    const key = `${hostKey}|${logonId}|${epoch}`;
+    let list = sessionIndex.get(key);
+    if (list) {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const s = list[i] as MSession;
+        // Not certainly after t: at 1-second precision a process in the logon's second belongs to it.
+        if (!strictlyBefore(t, s.start)) return s;
+      }
+      const first = list[0] as MSession;
+      if (first.logonRow === null) {
+        if (compareTime(t, first.start) < 0) first.start = timeOf(t);
+        return first;
+      }
+    }
+    // Seen before any 4624 of this boot (the log starts mid-session) or never logged on.
+    const s = newSession(hostKey, logonId, epoch, t, null);
+    if (!list) {
+      list = [];
+      sessionIndex.set(key, list);
+    }
+    list.unshift(s);
+    return s;
+  };
+  for (const p of privileges) {
+    const s = sessionAt(p.host, p.logonId, p);
+    if (s) {
+      s.admin = true;
+      s.privilegeRows.push(p.row);
+    }
+  }
+  for (const o of logoffs) {
+    const s = sessionAt(o.host, o.logonId, o);
+    if (s) {
+      s.logoffRows.push(o.row);
+      if (!s.end || compareTime(s.end, o) < 0) s.end = timeOf(o);
+    }
+  }
+  for (const e of explicit) sessionAt(e.host, e.subjectLogonId, e)?.explicitCredentialRows.push(e.row);
+  const sessionByLogonRow = new Map<number, MSession>();
+  for (const s of sessions) if (s.logonRow !== null) sessionByLogonRow.set(s.logonRow, s);
+  for (const logon of logons) {
+    if (logon.logonType !== 9) continue;
+    const s = sessionByLogonRow.get(logon.row);
+    const creator = sessionAt(logon.host, logon.subjectLogonId, logon);
+    if (s && creator && creator !== s) s.createdBySessionId = creator.id || creator.hostKey; // id fixed below
+    if (s && creator) (s as MSession & { creator?: MSession }).creator = creator;
+  }
+
+  // ---- Processes ---------------------------------------------------------------------------
+  const processes: MProcess[] = [];
+  const securityStarts = new Map<string, ProcessStartInput[]>();
+  const sysmonStarts: ProcessStartInput[] = [];
+  for (const s of starts) {
+    if (s.origin === 'security') push(securityStarts, `${hk(s.host)}|${s.pid}`, s);
+    else sysmonStarts.push(s);
+  }
+  // Sysmon records without a ProcessId (NXLog drops it) match 4688s by image instead.
+  const securityByImage = new Map<string, ProcessStartInput[]>();
+  if (sysmonStarts.some((s) => s.pid === null)) {
+    for (const s of starts) if (s.origin === 'security') push(securityByImage, `${hk(s.host)}|${imageName(s.image)}`, s);
+  }
+  const merged = new Map<ProcessStartInput, ProcessStartInput>();
+  const taken = new Set<ProcessStartInput>();
+  for (const sm of sysmonStarts) {
+    const hostKey = hk(sm.host);
+    const pool = sm.pid !== null ? securityStarts.get(`${hostKey}|${sm.pid}`) : securityByImage.get(`${hostKey}|${imageName(sm.image)}`);
+    if (!pool) continue;
+    const slack = 2000 + opts.mergeSlackMs;
+    const from = firstAtOrAfter(pool, sm.ms - slack);
+    let best: ProcessStartInput | null = null;
+    let bestGap = Infinity;
+    for (let i = from; i < pool.length; i++) {
+      const sec = pool[i] as ProcessStartInput;
+      if (sec.ms > sm.ms + slack) break;
+      if (taken.has(sec)) continue;
+      if (imageName(sec.image) !== imageName(sm.image)) continue;
+      if (sec.parentPid !== null && sm.parentPid !== null && sec.parentPid !== sm.parentPid) continue;
+      if (sm.pid !== null && sec.pid !== sm.pid) continue;
+      // Within the two precisions plus the slack.
+      const gapTicks = Math.abs(diffTicks(sm, sec));
+      const allowed = (opts.mergeSlackMs * 10_000) + Math.max(precisionOf(sec), precisionOf(sm));
+      if (gapTicks > allowed) continue;
+      if (gapTicks < bestGap) {
+        best = sec;
+        bestGap = gapTicks;
+      }
+    }
+    if (best) {
+      merged.set(best, sm);
+      taken.add(best);
+    }
+  }
+  const guidIndex = new Map<string, MProcess>();
+  const makeNode = (hostKey: string, epoch: number): MProcess => ({
+    id: '',
+    hostKey,
+    host: hostName(hostKey),
+    pid: null,
+    guid: null,
+    image: '',
+    commandLine: null,
+    decodedCommand: null,
+    parentPid: null,
+    parentImage: '',
+    parentGuid: null,
+    user: '',
+    logonId: null,
+    logonIdField: null,
+    sessionId: null,
+    integrity: null,
+    elevation: null,
+    epoch,
+    start: null,
+    end: null,
+    securityRow: null,
+    sysmonRow: null,
+    endRows: [],
+    placeholder: false,
+    parentId: null,
+    parentBasis: 'none',
+    candidates: [],
+    pidTimeParentId: null,
+    activity: [],
+  });
+  const sessionOfNode = new Map<MProcess, MSession>();
+  const mergedSysmon = new Set(merged.values());
+  for (const s of starts) {
+    // A Sysmon 1 paired with a 4688 is made into a node together with it.
+    if (s.origin === 'sysmon' && mergedSysmon.has(s)) continue;
+    const sec = s.origin === 'security' ? s : null;
+    const sm = s.origin === 'security' ? (merged.get(s) ?? null) : s;
+    const hostKey = hk(s.host);
+    // The finer of the two times is the creation time.
+    const primary = sm && sec ? (precisionOf(sm) < precisionOf(sec) ? sm : sec) : s;
+    const node = makeNode(hostKey, epochOf(hostKey, primary));
+    node.start = timeOf(primary);
+    node.pid = sec?.pid ?? sm?.pid ?? null;
+    node.guid = sm?.guid ?? null;
+    node.image = (sec?.image || sm?.image) ?? '';
+    node.commandLine = sec?.commandLine ?? sm?.commandLine ?? null;
+    node.parentPid = sec?.parentPid ?? sm?.parentPid ?? null;
+    node.parentImage = (sec?.parentImage || sm?.parentImage) ?? '';
+    node.parentGuid = sm?.parentGuid ?? null;
+    node.user = (sm?.user || sec?.user) ?? '';
+    const logonSource = sec ?? sm;
+    node.logonId = logonSource?.logonId ?? null;
+    node.logonIdField = logonSource?.logonIdField ?? null;
+    node.integrity = sec?.integrity ?? sm?.integrity ?? null;
+    node.elevation = sec?.elevation ?? null;
+    node.securityRow = sec ? sec.row : null;
+    node.sysmonRow = sm ? sm.row : null;
+    node.decodedCommand = decodeIfEncoded(node.commandLine);
+    const session = sessionAt(s.host, node.logonId, node.start);
+    if (session) sessionOfNode.set(node, session);
+    if (node.guid) guidIndex.set(`${hostKey}|${node.guid}`, node);
+    processes.push(node);
+  }
+  // Sysmon without ProcessId: a child's ParentProcessId names its parent's PID.
+  for (const node of processes) {
+    if (!node.parentGuid || node.parentPid === null) continue;
+    const parent = guidIndex.get(`${node.hostKey}|${node.parentGuid}`);
+    if (parent && parent.pid === null) parent.pid = node.parentPid;
+  }
+  processes.sort((a, b) => compareTime(a.start as CorrelationTime, b.start as CorrelationTime) || (a.securityRow ?? a.sysmonRow ?? 0) - (b.securityRow ?? b.sysmonRow ?? 0));
+  /** host|pid → real processes by start time. */
+  const pidIndex = new Map<string, MProcess[]>();
+  for (const node of processes) if (node.pid !== null) push(pidIndex, `${node.hostKey}|${node.pid}`, node);
+  const startsOf = (list: readonly MProcess[]): CorrelationTime[] => list.map((n) => n.start as CorrelationTime);
+  const pidStartTimes = new Map<string, CorrelationTime[]>();
+  for (const [k, list] of pidIndex) pidStartTimes.set(k, startsOf(list));
+
+  // Exits.
+  const exitTimes = new Map<string, CorrelationTime[]>();
+  for (const end of ends) {
+    const hostKey = hk(end.host);
+    if (end.pid !== null) push(exitTimes, `${hostKey}|${end.pid}`, timeOf(end));
+    let node: MProcess | null = null;
+    if (end.guid) node = guidIndex.get(`${hostKey}|${end.guid}`) ?? null;
+    if (!node && end.pid !== null) {
+      const key = `${hostKey}|${end.pid}`;
+      const list = pidIndex.get(key);
+      const times = pidStartTimes.get(key);
+      if (list && times) {
+        const name = imageName(end.image);
+        for (let i = lastAtOrBefore(times, end.ms + 1000); i >= 0 && i > lastAtOrBefore(times, end.ms + 1000) - 64; i--) {
+          const c = list[i] as MProcess;
+          if (strictlyBefore(end, c.start as CorrelationTime)) continue;
+          if (name && c.image && imageName(c.image) !== name) continue;
+          // Already ended well before: this exit is of a later, unseen holder of the PID.
+          if (c.end && strictlyBefore(c.end, end) && diffTicks(end, c.end) > 20_000_000) break;
+          node = c;
+          break;
+        }
+      }
+    }
+    if (node) {
+      node.endRows.push(end.row);
+      if (!node.end || compareTime(end, node.end) < 0) node.end = timeOf(end);
+    }
+  }
+
+  // Parents.
+  const placeholders = new Map<string, { node: MProcess; first: CorrelationTime }>();
+  const placeholderNodes: MProcess[] = [];
+  const viableParents = (child: MProcess): MProcess[] => {
+    if (child.parentPid === null) return [];
+    const key = `${child.hostKey}|${child.parentPid}`;
+    const list = pidIndex.get(key);
+    const times = pidStartTimes.get(key);
+    if (!list || !times) return [];
+    const t = child.start as CorrelationTime;
+    const wantName = imageName(child.parentImage);
+    const viable: MProcess[] = [];
+    let anchor: MProcess | null = null;
+    const top = lastAtOrBefore(times, t.ms + 1000);
+    for (let i = top, steps = 0; i >= 0 && steps < 256; i--, steps++) {
+      const c = list[i] as MProcess;
+      if (c === child) continue;
+      if (c.epoch !== child.epoch) break;
+      const cs = c.start as CorrelationTime;
+      if (strictlyBefore(t, cs)) continue; // created after the child
+      if (anchor && strictlyBefore(cs, anchor.start as CorrelationTime)) break; // PIDs are unique among live processes
+      if (!anchor && strictlyBefore(cs, t)) anchor = c;
+      if (c.end && strictlyBefore(c.end, t)) continue; // exited before the child was created
+      if (wantName && c.image && imageName(c.image) !== wantName) continue;
+      if (child.parentGuid && c.guid && c.guid !== child.parentGuid) continue;
+      viable.push(c);
+    }
+    return viable;
+  };
+  const placeholderFor = (child: MProcess): MProcess | null => {
+    if (child.parentPid === null && !child.parentGuid) return null;
+    const t = child.start as CorrelationTime;
+    const key = child.parentGuid
+      ? `${child.hostKey}|g|${child.parentGuid}`
+      : `${child.hostKey}|${child.epoch}|${child.parentPid}|${imageName(child.parentImage)}`;
+    const found = placeholders.get(key);
+    if (found && !child.parentGuid && child.parentPid !== null) {
+      // Reused while nothing shows the PID changing hands since the first sibling.
+      const pk = `${child.hostKey}|${child.parentPid}`;
+      const changed =
+        countBetween(pidStartTimes.get(pk), found.first, t) > 0 || countBetween(exitTimes.get(pk), found.first, t) > 0;
+      if (!changed) return found.node;
+    } else if (found) return found.node;
+    const node = makeNode(child.hostKey, child.epoch);
+    node.placeholder = true;
+    node.pid = child.parentPid;
+    node.guid = child.parentGuid;
+    node.image = child.parentImage;
+    node.commandLine = child.sysmonRow !== null ? parentCommandLines.get(child) ?? null : null;
+    node.decodedCommand = decodeIfEncoded(node.commandLine);
+    placeholders.set(key, { node, first: t });
+    placeholderNodes.push(node);
+    if (node.guid) guidIndex.set(`${node.hostKey}|${node.guid}`, node);
+    return node;
+  };
+  const parentCommandLines = new Map<MProcess, string>();
+  {
+    const bySysmonRow = new Map<number, ProcessStartInput>();
+    for (const s of sysmonStarts) if (s.parentCommandLine) bySysmonRow.set(s.row, s);
+    if (bySysmonRow.size > 0) {
+      for (const node of processes) {
+        if (node.sysmonRow === null) continue;
+        const s = bySysmonRow.get(node.sysmonRow);
+        if (s?.parentCommandLine) parentCommandLines.set(node, s.parentCommandLine);
+      }
+    }
+  }
+  for (const node of processes) {
+    const viable = viableParents(node);
+    if (viable.length === 1) node.pidTimeParentId = '#'; // resolved to an id below
+    const pidParent = viable.length === 1 ? (viable[0] as MProcess) : null;
+    const byGuid = node.parentGuid ? guidIndex.get(`${node.hostKey}|${node.parentGuid}`) : undefined;
+    if (byGuid && !byGuid.placeholder) {
+      setParent(node, byGuid, 'guid');
+    } else if (pidParent) {
+      setParent(node, pidParent, 'pid+time');
+    } else if (viable.length > 1) {
+      node.parentBasis = `pid+time (ambiguous: ${viable.length} candidates)`;
+      (node as MProcess & { candidateNodes?: MProcess[] }).candidateNodes = viable;
+    } else {
+      const ph = byGuid ?? placeholderFor(node);
+      if (ph) setParent(node, ph, 'placeholder');
+    }
+    (node as MProcess & { pidParent?: MProcess | null }).pidParent = pidParent;
+  }
+
+  // Process activity (Sysmon 3/7/11/22).
+  const processAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess[] => {
+    if (pid === null) return [];
+    const key = `${hostKey}|${pid}`;
+    const list = pidIndex.get(key);
+    const times = pidStartTimes.get(key);
+    if (!list || !times) return [];
+    const alive: MProcess[] = [];
+    let anchor: MProcess | null = null;
+    for (let i = lastAtOrBefore(times, t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
+      const c = list[i] as MProcess;
+      const cs = c.start as CorrelationTime;
+      if (strictlyBefore(t, cs)) continue;
+      if (anchor && strictlyBefore(cs, anchor.start as CorrelationTime)) break;
+      if (!anchor && strictlyBefore(cs, t)) anchor = c;
+      if (c.end && strictlyBefore(c.end, t)) continue;
+      alive.push(c);
+    }
+    return alive;
+  };
+  for (const a of activity) {
+    const hostKey = hk(a.host);
+    let node: MProcess | undefined = a.guid ? guidIndex.get(`${hostKey}|${a.guid}`) : undefined;
+    if (!node) {
+      const alive = processAt(hostKey, a.pid, a);
+      if (alive.length === 1) node = alive[0];
+    }
+    if (node) node.activity.push(a);
+  }
+
+  // ---- Script blocks -----------------------------------------------------------------------
+  const blockGroups = new Map<string, ScriptBlockInput[]>();
+  for (const b of blocks) push(blockGroups, `${hk(b.host)}|${b.scriptBlockId || `row${b.row}`}`, b);
+  const scripts: Array<Mutable<ScriptBlock> & { processNode: MProcess | null }> = [];
+  for (const [, parts] of blockGroups) {
+    const first = parts[0] as ScriptBlockInput;
+    const hostKey = hk(first.host);
+    const byNumber = new Map<number, ScriptBlockInput>();
+    let total = 0;
+    for (const p of parts) {
+      const n = p.messageNumber ?? 1;
+      if (!byNumber.has(n)) byNumber.set(n, p);
+      total = Math.max(total, p.messageTotal ?? 1, n);
+    }
+    total = Math.min(total, 100_000);
+    const present = [...byNumber.keys()].sort((a, b) => a - b);
+    const missing: number[] = [];
+    const pieces: string[] = [];
+    for (let n = 1; n <= total; n++) {
+      const p = byNumber.get(n);
+      if (p) pieces.push(p.text);
+      else {
+        missing.push(n);
+        pieces.push(`\n[part ${n} of ${total} missing]\n`);
+      }
+    }
+    const text = pieces.join('');
+    const alive = processAt(hostKey, first.pid, first);
+    const chosen = alive.length === 1 ? (alive[0] as MProcess) : null;
+    scripts.push({
+      id: '',
+      hostKey,
+      host: hostName(hostKey),
+      scriptBlockId: first.scriptBlockId,
+      pid: first.pid,
+      processId: null,
+      processCandidates: [],
+      rows: parts.map((p) => p.row),
+      partsPresent: present,
+      total,
+      missingParts: missing,
+      text,
+      path: first.path,
+      decoded: decodeIfEncoded(text),
+      start: timeOf(first),
+      processNode: chosen,
+      ...(alive.length > 1 ? { candidateNodes: alive } : {}),
+    } as Mutable<ScriptBlock> & { processNode: MProcess | null });
+  }
+  scripts.sort((a, b) => compareTime(a.start, b.start) || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
+
+  // ---- Services ----------------------------------------------------------------------------
+  const services: Array<Mutable<ServiceInstall> & { sessionNode: MSession | null; processNode: MProcess | null; origins: Array<{ node: MProcess; relation: BinaryOrigin['relation']; row: number }> }> = [];
+  {
+    const security = installs.filter((i) => i.origin === 'security');
+    const used = new Set<ServiceInstallInput>();
+    const pairs: Array<[ServiceInstallInput | null, ServiceInstallInput | null]> = [];
+    for (const sys of installs) {
+      if (sys.origin !== 'system') continue;
+      let best: ServiceInstallInput | null = null;
+      let bestGap = Infinity;
+      const from = firstAtOrAfter(security, sys.ms - opts.serviceJoinMs);
+      for (let i = from; i < security.length; i++) {
+        const sec = security[i] as ServiceInstallInput;
+        if (sec.ms > sys.ms + opts.serviceJoinMs) break;
+        if (used.has(sec) || hk(sec.host) !== hk(sys.host)) continue;
+        const sameName = sec.serviceName.toLowerCase() === sys.serviceName.toLowerCase() && sys.serviceName !== '';
+        const samePath = normPath(sec.imagePath) === normPath(sys.imagePath) && sys.imagePath !== '';
+        if (!sameName && !samePath) continue;
+        const gap = Math.abs(diffTicks(sys, sec));
+        if (gap < bestGap) {
+          best = sec;
+          bestGap = gap;
+        }
+      }
+      if (best) used.add(best);
+      pairs.push([sys, best]);
+    }
+    for (const sec of security) if (!used.has(sec)) pairs.push([null, sec]);
+    const serviceChildren = new Map<string, MProcess[]>();
+    for (const node of processes) if (imageName(node.parentImage) === 'services.exe') push(serviceChildren, node.hostKey, node);
+    const byHost = new Map<string, MProcess[]>();
+    for (const node of processes) push(byHost, node.hostKey, node);
+    const fileCreates = new Map<string, ProcessActivityInput[]>();
+    for (const a of activity) if (a.kind === 'file-create') push(fileCreates, `${hk(a.host)}|${normPath(a.target)}`, a);
+    for (const [sys, sec] of pairs) {
+      const any = (sys ?? sec) as ServiceInstallInput;
+      const hostKey = hk(any.host);
+      const time = sys && sec ? (compareTime(sys, sec) <= 0 ? sys : sec) : any;
+      const imagePath = sys?.imagePath || sec?.imagePath || '';
+      const session = sec ? sessionAt(sec.host, sec.subjectLogonId, sec) : null;
+      const { exe, args, binaries } = parseServiceCommand(imagePath);
+      // The process services.exe started for it.
+      let started: MProcess | null = null;
+      const children = serviceChildren.get(hostKey) ?? [];
+      const times = startsOf(children);
+      for (let i = firstAtOrAfter(times, time.ms - 1000), steps = 0; i < children.length && steps < 50_000; i++, steps++) {
+        const c = children[i] as MProcess;
+        const cs = c.start as CorrelationTime;
+        if (cs.ms > time.ms + opts.serviceStartWindowMs) break;
+        if (strictlyBefore(cs, time)) continue;
+        if (exe && imageName(c.image) !== imageName(exe)) continue;
+        if (args && !(c.commandLine ?? '').toLowerCase().includes(args.toLowerCase())) continue;
+        started = c;
+        break;
+      }
+      // Earlier processes that ran, named or wrote the binary.
+      const origins: Array<{ node: MProcess; relation: BinaryOrigin['relation']; row: number }> = [];
+      const hostProcs = byHost.get(hostKey) ?? [];
+      const hostTimes = startsOf(hostProcs);
+      const lo = firstAtOrAfter(hostTimes, time.ms - opts.serviceStartWindowMs);
+      const hi = lastAtOrBefore(hostTimes, time.ms + 1000);
+      for (const bin of binaries) {
+        for (const fc of fileCreates.get(`${hostKey}|${bin}`) ?? []) {
+          if (strictlyBefore(time, fc)) continue;
+          const alive = fc.guid ? [guidIndex.get(`${hostKey}|${fc.guid}`)].filter((x): x is MProcess => !!x) : processAt(hostKey, fc.pid, fc);
+          if (alive.length === 1) origins.push({ node: alive[0] as MProcess, relation: 'created it (Sysmon 11)', row: fc.row });
+        }
+        for (let i = Math.max(lo, hi - 20_000); i <= hi && i >= 0; i++) {
+          const c = hostProcs[i] as MProcess;
+          if (c === started) continue;
+          const row = c.securityRow ?? c.sysmonRow ?? -1;
+          if (normPath(c.image) === bin) origins.push({ node: c, relation: 'ran it', row });
+          else if (c.commandLine && c.commandLine.toLowerCase().includes(bin)) origins.push({ node: c, relation: 'names it', row });
+        }
+      }
+      services.push({
+        id: '',
+        hostKey,
+        host: hostName(hostKey),
+        name: sys?.serviceName || sec?.serviceName || '',
+        imagePath,
+        accountName: sys?.accountName || sec?.accountName || '',
+        time: timeOf(time),
+        systemRow: sys ? sys.row : null,
+        securityRow: sec ? sec.row : null,
+        subjectLogonId: sec?.subjectLogonId ?? null,
+        sessionId: null,
+        decodedImagePath: decodeIfEncoded(imagePath),
+        processId: null,
+        binaryOrigins: [],
+        sessionNode: session,
+        processNode: started,
+        origins,
+      });
+    }
+    services.sort((a, b) => compareTime(a.time, b.time));
+  }
+
+  // ---- Hosts and lateral movement ----------------------------------------------------------
+  const nameToHost = new Map<string, string>();
+  for (const [key, names] of hostNames) {
+    nameToHost.set(key, key);
+    for (const n of names) nameToHost.set(n.toLowerCase(), key);
+  }
+  const resolveName = (name: string): string | null => {
+    const t = name.trim().toLowerCase().replace(/^\\\\/, '');
+    if (t === '' || t === '-') return null;
+    return nameToHost.get(t) ?? nameToHost.get(hostKeyOf(t)) ?? null;
+  };
+  const ipOwners = new Map<string, Set<string>>();
+  const learn = (ip: string | undefined, hostKey: string): void => {
+    if (!usableIp(ip)) return;
+    const k = normIp(ip);
+    const set = ipOwners.get(k) ?? new Set<string>();
+    set.add(hostKey);
+    ipOwners.set(k, set);
+  };
+  for (const a of activity) {
+    if (a.kind !== 'network') continue;
+    if (a.initiated === true) learn(a.sourceIp, hk(a.host));
+    else if (a.initiated === false) learn(a.destinationIp, hk(a.host));
+  }
+  for (const l of logons) {
+    const src = resolveName(l.workstationName);
+    if (src && src !== hk(l.host)) learn(l.ipAddress, src);
+  }
+  const resolveIp = (ip: string): string | null => {
+    if (!usableIp(ip)) return null;
+    const owners = ipOwners.get(normIp(ip));
+    // An address claimed by two hosts (DHCP, NAT) names neither.
+    return owners && owners.size === 1 ? ([...owners][0] as string) : null;
+  };
+  const resolveHost = (text: string): string | null => (isAddress(text.trim()) ? resolveIp(text) : resolveName(text));
+  const hostIps = new Map<string, string[]>();
+  for (const [ip, owners] of ipOwners) if (owners.size === 1) push(hostIps, [...owners][0] as string, ip);
+
+  const lateral: Array<Mutable<LateralEdge> & { targetSession: MSession | null; sourceSession: MSession | null; sourceProcess: MProcess | null }> = [];
+  if (hostNames.size > 1) {
+    const explicitByHost = new Map<string, ExplicitCredentialsInput[]>();
+    for (const e of explicit) push(explicitByHost, hk(e.host), e);
+    const outboundByHost = new Map<string, ProcessActivityInput[]>();
+    const inboundByHost = new Map<string, ProcessActivityInput[]>();
+    for (const a of activity) {
+      if (a.kind !== 'network') continue;
+      if (a.initiated === false) push(inboundByHost, hk(a.host), a);
+      else push(outboundByHost, hk(a.host), a);
+    }
+    const startsByHost = new Map<string, MProcess[]>();
+    for (const node of processes) if (node.commandLine) push(startsByHost, node.hostKey, node);
+    const startTimesByHost = new Map<string, CorrelationTime[]>();
+    for (const [k, list] of startsByHost) startTimesByHost.set(k, startsOf(list));
+    const windowTicks = opts.lateralWindowMs * 10_000;
+    for (const l of logons) {
+      if (l.logonType !== 3 && l.logonType !== 10 && l.logonType !== 8) continue;
+      const target = hk(l.host);
+      let source: string | null = null;
+      let how = '';
+      const byIp = resolveIp(l.ipAddress);
+      if (byIp && byIp !== target) {
+        source = byIp;
+        how = `IpAddress ${l.ipAddress} = ${hostName(byIp)}`;
+      } else {
+        const byName = resolveName(l.workstationName);
+        if (byName && byName !== target) {
+          source = byName;
+          how = `WorkstationName ${l.workstationName} = ${hostName(byName)}`;
+        }
+      }
+      if (!source) {
+        // No address in the 4624 (Kerberos often writes "-"): an inbound connection to the
+        // target in the seconds before the logon, from a loaded host, names the source.
+        const inbound = inboundByHost.get(target) ?? [];
+        let bestIn: ProcessActivityInput | null = null;
+        for (let i = lastAtOrBefore(inbound, l.ms + 1000); i >= 0; i--) {
+          const a = inbound[i] as ProcessActivityInput;
+          if (diffTicks(l, a) > 5 * 10_000_000) break;
+          const owner = resolveIp(a.sourceIp ?? '');
+          if (owner && owner !== target) {
+            bestIn = a;
+            source = owner;
+            break;
+          }
+        }
+        if (!bestIn || !source) continue;
+        how = `inbound connection from ${bestIn.sourceIp} (${hostName(source)}) to port ${bestIn.destinationPort ?? '?'} at logon time (Sysmon 3 on target)`;
+      }
+      // The source side.
+      let sourceSession: MSession | null = null;
+      let sourceProcess: MProcess | null = null;
+      let sourceRow: number | null = null;
+      let basis = how;
+      const ex = explicitByHost.get(source) ?? [];
+      for (let i = lastAtOrBefore(ex, l.ms + 5000); i >= 0; i--) {
+        const e = ex[i] as ExplicitCredentialsInput;
+        if (diffTicks(l, e) > windowTicks) break;
+        if (resolveHost(e.targetServer) !== target && resolveIp(e.ipAddress) !== target) continue;
+        sourceSession = sessionAt(e.host, e.subjectLogonId, e);
+        const alive = processAt(source, e.processId, e);
+        sourceProcess = alive.length === 1 ? (alive[0] as MProcess) : null;
+        sourceRow = e.row;
+        basis = `${how}; 4648 explicit credentials to ${e.targetServer}`;
+        break;
+      }
+      if (sourceRow === null) {
+        const out = outboundByHost.get(source) ?? [];
+        const targetIps = new Set(hostIps.get(target) ?? []);
+        for (let i = lastAtOrBefore(out, l.ms + 5000); i >= 0; i--) {
+          const a = out[i] as ProcessActivityInput;
+          if (diffTicks(l, a) > windowTicks) break;
+          const toTarget =
+            (a.destinationIp !== undefined && targetIps.has(normIp(a.destinationIp))) ||
+            (a.destinationHostname ? resolveName(a.destinationHostname) === target : false);
+          if (!toTarget) continue;
+          const node = a.guid ? guidIndex.get(`${source}|${a.guid}`) : processAt(source, a.pid, a)[0];
+          if (!node) continue;
+          sourceProcess = node;
+          sourceSession = sessionOfNode.get(node) ?? null;
+          sourceRow = a.row;
+          basis = `${how}; Sysmon 3 connection to ${a.destinationIp}:${a.destinationPort ?? ''}`;
+          break;
+        }
+      }
+      if (sourceRow === null) {
+        const list = startsByHost.get(source) ?? [];
+        const times = startTimesByHost.get(source) ?? [];
+        const names = [...(hostNames.get(target) ?? [])].map((n) => n.toLowerCase());
+        names.push(target, ...(hostIps.get(target) ?? []));
+        for (let i = lastAtOrBefore(times, l.ms + 5000); i >= 0; i--) {
+          const c = list[i] as MProcess;
+          if (diffTicks(l, c.start as CorrelationTime) > windowTicks) break;
+          const cmd = (c.commandLine ?? '').toLowerCase();
+          const named = names.find((n) => mentionsRemote(cmd, n));
+          if (!named) continue;
+          sourceProcess = c;
+          sourceSession = sessionOfNode.get(c) ?? null;
+          sourceRow = c.securityRow ?? c.sysmonRow;
+          basis = `${how}; command line names ${named} (${imageName(c.image)})`;
+          break;
+        }
+      }
+      lateral.push({
+        id: '',
+        sourceHostKey: source,
+        targetHostKey: target,
+        time: timeOf(l),
+        targetRow: l.row,
+        targetSessionId: null,
+        sourceSessionId: null,
+        sourceProcessId: null,
+        basis,
+        sourceRow,
+        targetSession: sessionByLogonRow.get(l.row) ?? null,
+        sourceSession,
+        sourceProcess,
+      });
+    }
+  }
+
+  // ---- Ids and links -----------------------------------------------------------------------
+  sessions.sort((a, b) => a.hostKey.localeCompare(b.hostKey) || compareTime(a.start, b.start) || a.logonId.localeCompare(b.logonId));
+  sessions.forEach((s, i) => (s.id = `s${i + 1}`));
+  for (const s of sessions) {
+    const creator = (s as MSession & { creator?: MSession }).creator;
+    s.createdBySessionId = creator && creator !== s ? creator.id : null;
+    delete (s as MSession & { creator?: MSession }).creator;
+    if (s.linkedLogonId) {
+      const list = sessionIndex.get(`${s.hostKey}|${s.linkedLogonId}|${s.epoch}`);
+      if (list && list.length > 0) {
+        let best = list[0] as MSession;
+        for (const c of list) if (Math.abs(diffTicks(c.start, s.start)) < Math.abs(diffTicks(best.start, s.start))) best = c;
+        s.linkedSessionId = best.id;
+      }
+    }
+  }
+  const all: MProcess[] = [...processes, ...placeholderNodes];
+  all.sort((a, b) => a.hostKey.localeCompare(b.hostKey) || compareTime(a.start ?? firstChildTime(a), b.start ?? firstChildTime(b)) || (a.placeholder ? 0 : 1) - (b.placeholder ? 0 : 1));
+  all.forEach((p, i) => (p.id = `p${i + 1}`));
+  for (const p of all) {
+    const ext = p as MProcess & { parentNode?: MProcess; pidParent?: MProcess | null; candidateNodes?: MProcess[] };
+    p.parentId = ext.parentNode ? ext.parentNode.id : null;
+    p.pidTimeParentId = ext.pidParent ? ext.pidParent.id : null;
+    p.candidates = ext.candidateNodes ? ext.candidateNodes.map((c) => c.id) : [];
+    p.sessionId = sessionOfNode.get(p)?.id ?? null;
+    delete ext.parentNode;
+    delete ext.pidParent;
+    delete ext.candidateNodes;
+  }
+  scripts.forEach((s, i) => {
+    s.id = `b${i + 1}`;
+    s.processId = s.processNode ? s.processNode.id : null;
+    const ext = s as typeof s & { candidateNodes?: MProcess[] };
+    s.processCandidates = ext.candidateNodes ? ext.candidateNodes.map((c) => c.id) : [];
+    delete ext.candidateNodes;
+  });
+  services.forEach((s, i) => {
+    s.id = `v${i + 1}`;
+    s.sessionId = s.sessionNode ? s.sessionNode.id : null;
+    s.processId = s.processNode ? s.processNode.id : null;
+    s.binaryOrigins = s.origins.map((o) => ({ processId: o.node.id, relation: o.relation, row: o.row }));
+  });
+  lateral.sort((a, b) => compareTime(a.time, b.time) || a.targetRow - b.targetRow);
+  lateral.forEach((l, i) => {
+    l.id = `l${i + 1}`;
+    l.targetSessionId = l.targetSession ? l.targetSession.id : null;
+    l.sourceSessionId = l.sourceSession ? l.sourceSession.id : null;
+    l.sourceProcessId = l.sourceProcess ? l.sourceProcess.id : null;
+  });
+
+  const hosts: CorrelatedHost[] = [...hostNames.entries()]
+    .map(([key, names]) => ({ key, name: hostName(key), names: [...names].sort(), ips: (hostIps.get(key) ?? []).sort() }))
+    .sort((a, b) => a.key.localeCompare(b.key));
+
+  return {
+    hosts,
+    sessions: sessions as Session[],
+    processes: all.map(stripProcess),
+    scripts: scripts.map(({ processNode: _p, ...rest }) => rest),
+    services: services.map(({ sessionNode: _s, processNode: _p, origins: _o, ...rest }) => rest),
+    lateral: lateral.map(({ targetSession: _t, sourceSession: _s, sourceProcess: _p, ...rest }) => rest),
+  };
+
+  function setParent(node: MProcess, parent: MProcess, basis: ParentBasis): void {
+    node.parentBasis = basis;
+    (node as MProcess & { parentNode?: MProcess }).parentNode = parent;
+    if (parent.placeholder) {
+      const kids = (parent as MProcess & { firstChild?: CorrelationTime }).firstChild;
+      if (!kids || compareTime(node.start as CorrelationTime, kids) < 0) {
+        (parent as MProcess & { firstChild?: CorrelationTime }).firstChild = node.start as CorrelationTime;
+      }
+    }
+  }
+}
+
+function firstChildTime(p: ProcessNode): CorrelationTime {
+  return (p as ProcessNode & { firstChild?: CorrelationTime }).firstChild ?? { ms: 0, sub: 0, precision: '100ns' };
+}
+
+function stripProcess(p: ProcessNode): ProcessNode {
+  delete (p as ProcessNode & { firstChild?: CorrelationTime }).firstChild;
+  return p;
+}
+
+function precisionOf(t: CorrelationTime): number {
+  return t.precision === 's' ? 10_000_000 : t.precision === 'ms' ? 10_000 : t.precision === 'us' ? 10 : 1;
+}
+
+/** Times in the sorted list strictly after `from` and not after `to`. */
+function countBetween(times: readonly CorrelationTime[] | undefined, from: CorrelationTime, to: CorrelationTime): number {
+  if (!times) return 0;
+  let n = 0;
+  for (let i = lastAtOrBefore(times, to.ms); i >= 0; i--) {
+    const t = times[i] as CorrelationTime;
+    if (compareTime(t, to) > 0) continue;
+    if (compareTime(t, from) <= 0) break;
+    n++;
+  }
+  return n;
+}
+
+/** `\\target`, `-ComputerName target`, `/node:target`, `-r:target` and friends in a command line. */
+function mentionsRemote(cmd: string, name: string): boolean {
+  if (!name) return false;
+  let at = cmd.indexOf(name);
+  while (at !== -1) {
+    const before = cmd.slice(Math.max(0, at - 16), at);
+    const after = cmd.charAt(at + name.length);
+    const boundary = after === '' || /[\s\\/"':.,;]/.test(after);
+    if (boundary && /(\\\\|-computername\s+|-cn\s+|\/node:|-r:|\/s\s+|-session\s+|-computer\s+|enter-pssession\s+|new-pssession\s+|https?:\/\/)["']?$/.test(before)) {
+      return true;
+    }
+    at = cmd.indexOf(name, at + 1);
+  }
+  return false;
+}
+
+const ENV_EXPANSIONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/%comspec%/gi, 'c:\\windows\\system32\\cmd.exe'],
+  [/%systemroot%|%windir%/gi, 'c:\\windows'],
+];
+
+/**
+ * A service ImagePath split into the executable, its arguments, and every file path in it that
+ * could be the payload (`%COMSPEC% /c C:\x\upd.exe` → cmd.exe, `/c C:\x\upd.exe`, [cmd.exe, upd.exe]).
+ */
+export function parseServiceCommand(imagePath: string): { exe: string; args: string; binaries: string[] } {
+  let text = imagePath.trim();
+  for (const [re, to] of ENV_EXPANSIONS) text = text.replace(re, to);
+  let exe: string;
+  let rest: string;
+  if (text.startsWith('"')) {
+    const close = text.indexOf('"', 1);
+    exe = close === -1 ? text.slice(1) : text.slice(1, close);
+    rest = close === -1 ? '' : text.slice(close + 1);
+  } else {
+    const m = /^(.*?\.(?:exe|com|bat|cmd|dll|sys))(?=\s|$)/i.exec(text);
+    exe = m ? (m[1] as string) : (text.split(/\s+/)[0] ?? '');
+    rest = text.slice(exe.length);
+  }
+  const binaries = new Set<string>();
+  const add = (p: string): void => {
+    const n = normPath(p);
+    if (n.length > 3 && (n.includes('\\') || n.includes('/'))) binaries.add(n);
+  };
+  add(exe);
+  for (const m of rest.matchAll(/"([^"]+\.(?:exe|com|bat|cmd|dll|ps1|vbs|js|sys))"|([^\s"]+\.(?:exe|com|bat|cmd|dll|ps1|vbs|js|sys))\b/gi)) {
+    add((m[1] ?? m[2]) as string);
+  }
+  return { exe, args: rest.trim(), binaries: [...binaries] };
+}
+
+function newSessionDetails(logon: LogonInput): Partial<MSession> {
+  return {
+    logonRow: logon.row,
+    logonType: logon.logonType,
+    user: logon.user,
+    domain: logon.domain,
+    userSid: logon.userSid,
+    sourceIp: logon.ipAddress,
+    sourcePort: logon.ipPort,
+    workstationName: logon.workstationName,
+    logonProcessName: logon.logonProcessName,
+    authenticationPackageName: logon.authenticationPackageName,
+    elevatedToken: logon.elevatedToken,
+    logonGuid: logon.logonGuid,
+  };
+}

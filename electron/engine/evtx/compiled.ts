@@ -1,0 +1,635 @@
+// The fast path of record extraction. A template is compiled once (per chunk, by offset) into
+// a flat list of operations: which RawSystem field or data key takes the text of which
+// substitution. A record then only reads its substitution descriptors (size + type pairs) into
+// reusable typed arrays and decodes exactly the values the operations name, straight from the
+// chunk buffer: no token tree, no Value objects.
+//
+// The operations mirror extract.ts (walk/visit) step for step, so the two agree to the
+// character. Whatever the fast path does not handle (nested BinXML values, tokens after the
+// template instance, a value that does not fit its type, any parse failure) makes it return
+// null, and the record goes through the general parser, which produces the same event or the
+// same error message.
+import type { RawSystem } from '../../../shared/build-event.js';
+import { resolveTemplate, TOKEN, type ChunkContext, type ElementNode, type Node, type Template } from './binxml-tokens.js';
+import { addKey, entityText, isNamespaceDecl, type Extracted } from './extract.js';
+import { arrayItems, scalarText, valueFits, VT } from './values.js';
+
+type Field = keyof RawSystem;
+type State = 'root' | 'event' | 'system' | 'eventdata' | 'userdata';
+
+const EMPTY = Buffer.alloc(0);
+
+/** Where an operation's text comes from: a constant, one substitution, or a node list. */
+class Content {
+  constructor(
+    /** Substitution index when the content is exactly one substitution, else -1. */
+    readonly index: number,
+    /** The text when the content has no substitution. */
+    readonly text: string,
+    /** Mixed content (text and substitutions), evaluated like textOf. */
+    readonly nodes: readonly Node[] | null,
+  ) {}
+}
+
+const enum OpKind {
+  /** raw[field] = textOf(content) */
+  SysText,
+  /** raw[field] = attrText semantics (undefined when absent or a null substitution) */
+  SysAttr,
+  /** TimeCreated/@SystemTime: a FILETIME value, else its text */
+  SysTime,
+  /** <Data Name=…>: one key per array item, unnamed ones numbered */
+  Data,
+  /** A leaf element keyed by its name (one key per array item), its attributes `<Element>.<Attr>` */
+  Leaf,
+  /** <Binary> */
+  Binary,
+  /** A substitution between elements: walked in `state` when it holds BinXML */
+  Nested,
+}
+
+interface Op {
+  readonly kind: OpKind;
+  readonly field: Field | null;
+  readonly key: string;
+  readonly content: Content;
+  /** Data: the Name attribute (null when the element has none). */
+  readonly name: Content | null;
+  /** Skip the op when this optional substitution is empty (the element is not rendered), or -1. */
+  readonly guard: number;
+  /** Leaf: its attributes (keys `<Element>.<Attr>`). */
+  readonly attrs: readonly { readonly key: string; readonly content: Content }[];
+  /** Nested: the state its BinXML is walked in. */
+  readonly state: State;
+}
+
+export interface Plan {
+  readonly ops: readonly Op[];
+}
+
+class Unsupported extends Error {}
+
+function content(nodes: readonly Node[]): Content {
+  if (nodes.length === 1 && nodes[0]!.k === 'subst') return new Content(nodes[0]!.index, '', null);
+  let text = '';
+  for (const n of nodes) {
+    switch (n.k) {
+      case 'text':
+      case 'cdata':
+        text += n.text;
+        break;
+      case 'charref':
+        text += String.fromCharCode(n.code);
+        break;
+      case 'entity':
+        text += entityText(n.name);
+        break;
+      case 'subst':
+        return new Content(-1, '', nodes);
+      default:
+        break;
+    }
+  }
+  return new Content(-1, text, null);
+}
+
+function findAttr(el: ElementNode, name: string): Content | null {
+  for (const a of el.attrs) if (a.name === name) return content(a.value);
+  return null;
+}
+
+/** The substitution index of an element that is not rendered when that value is empty. */
+function omitGuard(el: ElementNode): number {
+  if (el.children.length !== 1) return -1;
+  const n = el.children[0]!;
+  return n.k === 'subst' && n.optional ? n.index : -1;
+}
+
+function staticElements(nodes: readonly Node[]): boolean {
+  for (const n of nodes) if (n.k === 'element' || n.k === 'template') return true;
+  return false;
+}
+
+class Compiler {
+  readonly ops: Op[] = [];
+
+  op(
+    kind: OpKind,
+    field: Field | null,
+    key: string,
+    c: Content,
+    guard: number,
+    name: Content | null = null,
+    attrs: Op['attrs'] = [],
+    state: State = 'root',
+  ): void {
+    this.ops.push({ kind, field, key, content: c, name, guard, attrs, state });
+  }
+
+  walk(nodes: readonly Node[], state: State, guard: number): void {
+    for (const n of nodes) {
+      if (n.k === 'element') {
+        const g = omitGuard(n);
+        // A guarded element's only child is a substitution, so guards never nest.
+        this.visit(n, state, g >= 0 ? g : guard);
+      } else if (n.k === 'template') throw new Unsupported();
+      // Substitutions between elements only matter when they hold BinXML.
+      else if (n.k === 'subst') this.op(OpKind.Nested, null, '', new Content(n.index, '', null), guard, null, [], state);
+    }
+  }
+
+  sysText(field: Field, el: ElementNode, guard: number): void {
+    this.op(OpKind.SysText, field, '', content(el.children), guard);
+  }
+
+  sysAttr(field: Field, el: ElementNode, attr: string, guard: number): void {
+    const c = findAttr(el, attr);
+    // extract.ts assigns undefined when the attribute is absent: keep that (it overrides an
+    // earlier element of the same name).
+    this.op(OpKind.SysAttr, field, '', c ?? new Content(-2, '', null), guard);
+  }
+
+  system(el: ElementNode, guard: number): void {
+    switch (el.name) {
+      case 'Provider':
+        this.sysAttr('provider', el, 'Name', guard);
+        this.sysAttr('providerGuid', el, 'Guid', guard);
+        this.sysAttr('eventSourceName', el, 'EventSourceName', guard);
+        break;
+      case 'EventID':
+        this.sysText('eventId', el, guard);
+        this.sysAttr('qualifiers', el, 'Qualifiers', guard);
+        break;
+      case 'Version':
+        this.sysText('version', el, guard);
+        break;
+      case 'Level':
+        this.sysText('level', el, guard);
+        break;
+      case 'Task':
+        this.sysText('task', el, guard);
+        break;
+      case 'Opcode':
+        this.sysText('opcode', el, guard);
+        break;
+      case 'Keywords':
+        this.sysText('keywords', el, guard);
+        break;
+      case 'EventRecordID':
+        this.sysText('recordId', el, guard);
+        break;
+      case 'Channel':
+        this.sysText('channel', el, guard);
+        break;
+      case 'Computer':
+        this.sysText('computer', el, guard);
+        break;
+      case 'TimeCreated':
+        for (const a of el.attrs) if (a.name === 'SystemTime') this.op(OpKind.SysTime, 'systemTime', '', content(a.value), guard);
+        break;
+      case 'Correlation':
+        this.sysAttr('activityId', el, 'ActivityID', guard);
+        this.sysAttr('relatedActivityId', el, 'RelatedActivityID', guard);
+        break;
+      case 'Execution':
+        this.sysAttr('processId', el, 'ProcessID', guard);
+        this.sysAttr('threadId', el, 'ThreadID', guard);
+        break;
+      case 'Security':
+        this.sysAttr('userSid', el, 'UserID', guard);
+        break;
+      default:
+        break;
+    }
+  }
+
+  leafOrDeeper(el: ElementNode, guard: number): void {
+    if (staticElements(el.children)) {
+      this.walk(el.children, 'userdata', guard);
+      return;
+    }
+    const attrs = el.attrs.filter((a) => !isNamespaceDecl(a.name)).map((a) => ({ key: `${el.name}.${a.name}`, content: content(a.value) }));
+    this.op(OpKind.Leaf, null, el.name, content(el.children), guard, null, attrs);
+  }
+
+  visit(el: ElementNode, state: State, guard: number): void {
+    switch (state) {
+      case 'root':
+        if (el.name === 'Event') this.walk(el.children, 'event', guard);
+        return;
+      case 'event':
+        switch (el.name) {
+          case 'System':
+            this.walk(el.children, 'system', guard);
+            return;
+          case 'EventData':
+            this.walk(el.children, 'eventdata', guard);
+            return;
+          case 'UserData':
+          case 'ProcessingErrorData':
+          case 'DebugData':
+          case 'BinaryEventData':
+            this.walk(el.children, 'userdata', guard);
+            return;
+          default:
+            return;
+        }
+      case 'system':
+        this.system(el, guard);
+        return;
+      case 'eventdata':
+        if (el.name === 'Data') {
+          if (staticElements(el.children)) this.walk(el.children, 'userdata', guard);
+          else this.op(OpKind.Data, null, '', content(el.children), guard, findAttr(el, 'Name'));
+        } else if (el.name === 'Binary') this.op(OpKind.Binary, null, 'Binary', content(el.children), guard);
+        else this.leafOrDeeper(el, guard);
+        return;
+      case 'userdata':
+        this.leafOrDeeper(el, guard);
+        return;
+      default: {
+        const never: never = state;
+        return never;
+      }
+    }
+  }
+}
+
+/** Compiles a template for a walk starting in `state`; null when it holds something only the general path handles. */
+export function compileTemplate(t: Template, state: State = 'root'): Plan | null {
+  const c = new Compiler();
+  try {
+    c.walk(t.nodes, state, -1);
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+  return { ops: c.ops };
+}
+
+/** A template's plans by the state its walk starts in (nested BinXML starts deeper). */
+type Plans = Partial<Record<State, Plan | null>>;
+
+function planOf(t: Template, state: State): Plan | null {
+  const plans = t.plan as Plans;
+  let p = plans[state];
+  if (p === undefined) {
+    p = compileTemplate(t, state);
+    plans[state] = p;
+  }
+  return p;
+}
+
+// The substitution values of the record being extracted, for all its template instances
+// (frames: the record's own, then one per nested BinXML value), as descriptors in reusable
+// typed arrays: offset, size and type, and for a BinXML value the frame it holds.
+let vOff: Int32Array = new Int32Array(1024);
+let vSize: Int32Array = new Int32Array(1024);
+let vType: Int32Array = new Int32Array(1024);
+let vFrame: Int32Array = new Int32Array(1024);
+let vUsed = 0;
+const fTemplate: Template[] = [];
+let fBase: Int32Array = new Int32Array(64);
+let fCount: Int32Array = new Int32Array(64);
+let fUsed = 0;
+let vBuf: Buffer = EMPTY;
+
+/** Nested BinXML deeper than this goes to the general path (which limits depth itself). */
+const MAX_NESTING = 8;
+/** Template instances per record handled here; more go to the general path. */
+const MAX_FRAMES = 1024;
+
+function growValues(n: number): void {
+  if (n <= vOff.length) return;
+  const len = Math.max(n, vOff.length * 2);
+  const grow = (a: Int32Array): Int32Array => {
+    const b = new Int32Array(len);
+    b.set(a);
+    return b;
+  };
+  vOff = grow(vOff);
+  vSize = grow(vSize);
+  vType = grow(vType);
+  vFrame = grow(vFrame);
+}
+
+function growFrames(): void {
+  if (fUsed < fBase.length) return;
+  const b = new Int32Array(fBase.length * 2);
+  b.set(fBase);
+  fBase = b;
+  const c = new Int32Array(fCount.length * 2);
+  c.set(fCount);
+  fCount = c;
+}
+
+/**
+ * Reads the template instance of a BinXML fragment in buf[start, end) into a new frame and,
+ * recursively, the frames of its BinXML values; -1 when the fragment is anything else or does
+ * not parse (the general path then reports it).
+ */
+function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number): number {
+  if (depth > MAX_NESTING || fUsed >= MAX_FRAMES) return -1;
+  const buf = ctx.buf;
+  let p = start;
+  if (p < end && buf[p] === TOKEN.FragmentHeader) p += 4;
+  if (p + 10 > end || (buf[p]! & ~TOKEN.MoreFlag) !== TOKEN.TemplateInstance) return -1;
+  const id = buf.readUInt32LE(p + 2);
+  const defOff = buf.readUInt32LE(p + 6);
+  p += 10;
+  if (defOff === p) {
+    if (p + 24 > end) return -1;
+    p += 24 + buf.readUInt32LE(p + 20);
+    if (p > end) return -1;
+  }
+  let template: Template;
+  try {
+    template = resolveTemplate(ctx, id, defOff, depth);
+  } catch (e) {
+    // The record's own template instance: the general parser would read exactly these tokens
+    // and make exactly this call (its error is cached), so its error is this one. Slack
+    // records whose templates were overwritten fail here by the thousand.
+    if (depth === 0) throw e;
+    return -1;
+  }
+  if (p + 4 > end) return -1;
+  const count = buf.readUInt32LE(p);
+  p += 4;
+  if (count * 4 > end - p) return -1;
+  growFrames();
+  const frame = fUsed++;
+  const base = vUsed;
+  growValues(base + count);
+  vUsed += count;
+  fTemplate[frame] = template;
+  fBase[frame] = base;
+  fCount[frame] = count;
+  let q = p + count * 4;
+  for (let i = 0; i < count; i++, p += 4) {
+    const size = buf.readUInt16LE(p);
+    const type = buf[p + 2]!;
+    if (q + size > end) return -1;
+    const k = base + i;
+    vOff[k] = q;
+    vSize[k] = size;
+    vType[k] = type;
+    vFrame[k] = -1;
+    if (size !== 0 && type !== VT.Null) {
+      if (type === VT.BinXml) {
+        const child = loadFrame(ctx, q, q + size, depth + 1);
+        if (child < 0) return -1;
+        vFrame[k] = child;
+      } else if (!valueFits(buf, q, size, type)) return -1;
+    }
+    q += size;
+  }
+  // Anything after the template instance but the end of the stream is for the general path.
+  if (q < end && (buf[q]! & ~TOKEN.MoreFlag) !== TOKEN.EndOfStream) return -1;
+  return frame;
+}
+
+/** The running frame: global index of its value 0, and its value count. */
+let base = 0;
+let count = 0;
+
+/** Global index of the frame's substitution i, or -1 when the template instance has no such value. */
+function at(i: number): number {
+  return i >= 0 && i < count ? base + i : -1;
+}
+
+/** The rendered text of a value, as Value.text would be ('' when absent, null or BinXML). */
+function valueText(k: number): string {
+  if (k < 0) return '';
+  const size = vSize[k]!;
+  const type = vType[k]!;
+  if (type === VT.Null || size === 0 || type === VT.BinXml) return '';
+  if (type & VT.ArrayFlag) return arrayItems(vBuf, vOff[k]!, size, type)!.join(', ');
+  return scalarText(vBuf, vOff[k]!, size, type)!;
+}
+
+function isBinXml(k: number): boolean {
+  return k >= 0 && vFrame[k]! >= 0;
+}
+
+function hasItems(k: number): boolean {
+  return k >= 0 && (vType[k]! & VT.ArrayFlag) !== 0 && vSize[k]! !== 0;
+}
+
+function items(k: number): string[] {
+  return arrayItems(vBuf, vOff[k]!, vSize[k]!, vType[k]!)!;
+}
+
+function mixedText(nodes: readonly Node[]): string {
+  let s = '';
+  for (const n of nodes) {
+    switch (n.k) {
+      case 'text':
+      case 'cdata':
+        s += n.text;
+        break;
+      case 'subst':
+        s += valueText(at(n.index));
+        break;
+      case 'charref':
+        s += String.fromCharCode(n.code);
+        break;
+      case 'entity':
+        s += entityText(n.name);
+        break;
+      default:
+        break;
+    }
+  }
+  return s;
+}
+
+function text(c: Content): string {
+  if (c.index >= 0) return valueText(at(c.index));
+  return c.nodes === null ? c.text : mixedText(c.nodes);
+}
+
+/** attrText: undefined when the attribute is absent or a null (or missing) substitution. */
+function attrValue(c: Content): string | undefined {
+  if (c.index === -2) return undefined;
+  if (c.index >= 0) {
+    const k = at(c.index);
+    if (k < 0 || vType[k] === VT.Null) return undefined;
+    return valueText(k);
+  }
+  return text(c);
+}
+
+/**
+ * An unsigned integer value as a number (buildEvent reads numbers and decimal text alike,
+ * and parsing text back costs a regular expression per field); else its text.
+ */
+function sysValue(c: Content): string | number {
+  const k = at(c.index);
+  if (k >= 0) {
+    const size = vSize[k]!;
+    const p = vOff[k]!;
+    switch (vType[k]) {
+      case VT.UInt8:
+        if (size >= 1) return vBuf[p]!;
+        break;
+      case VT.UInt16:
+        if (size >= 2) return vBuf.readUInt16LE(p);
+        break;
+      case VT.UInt32:
+        if (size >= 4) return vBuf.readUInt32LE(p);
+        break;
+      case VT.UInt64:
+        // Exact below 2^53; larger ids stay text, as the general path renders them.
+        if (size >= 8 && vBuf.readUInt32LE(p + 4) < 0x200000) return vBuf.readUInt32LE(p + 4) * 0x100000000 + vBuf.readUInt32LE(p);
+        break;
+      default:
+        break;
+    }
+  }
+  return text(c);
+}
+
+/** Whether the element guarded by substitution i is not rendered (extract.ts isOmitted). */
+function omitted(i: number): boolean {
+  const k = at(i);
+  if (k < 0) return true;
+  const type = vType[k]!;
+  if (type === VT.Null || vSize[k] === 0) return true;
+  if (type & VT.ArrayFlag || type === VT.BinXml) return false;
+  return valueText(k) === '';
+}
+
+/**
+ * When an element's content holds BinXML (extract.ts hasElements), walks each such value as
+ * 'userdata' and returns true.
+ */
+function nestedContent(c: Content, out: Extracted): boolean {
+  if (c.index >= 0) {
+    const k = at(c.index);
+    if (!isBinXml(k)) return false;
+    runFrame(vFrame[k]!, 'userdata', out);
+    return true;
+  }
+  if (c.nodes === null) return false;
+  let found = false;
+  for (const n of c.nodes) if (n.k === 'subst' && isBinXml(at(n.index))) found = true;
+  if (!found) return false;
+  for (const n of c.nodes) {
+    if (n.k !== 'subst') continue;
+    const k = at(n.index);
+    if (isBinXml(k)) runFrame(vFrame[k]!, 'userdata', out);
+  }
+  return true;
+}
+
+class NoPlan extends Error {}
+
+function runFrame(frame: number, state: State, out: Extracted): void {
+  const plan = planOf(fTemplate[frame]!, state);
+  if (plan === null) throw new NoPlan();
+  const savedBase = base;
+  const savedCount = count;
+  base = fBase[frame]!;
+  count = fCount[frame]!;
+  run(plan, out);
+  base = savedBase;
+  count = savedCount;
+}
+
+function run(plan: Plan, out: Extracted): void {
+  const raw = out.raw as Record<string, unknown>;
+  const ops = plan.ops;
+  for (let j = 0; j < ops.length; j++) {
+    const op = ops[j]!;
+    if (op.guard >= 0 && omitted(op.guard)) continue;
+    switch (op.kind) {
+      case OpKind.SysText:
+        raw[op.field!] = op.field === 'keywords' || op.field === 'channel' || op.field === 'computer' ? text(op.content) : sysValue(op.content);
+        break;
+      case OpKind.SysAttr:
+        raw[op.field!] = attrValue(op.content);
+        break;
+      case OpKind.SysTime: {
+        const k = at(op.content.index);
+        if (k >= 0 && vType[k] === VT.FileTime && vSize[k]! > 0) out.filetime = vBuf.readBigUInt64LE(vOff[k]!);
+        else raw['systemTime'] = text(op.content);
+        break;
+      }
+      case OpKind.Data: {
+        if (nestedContent(op.content, out)) break;
+        const name = op.name === null ? undefined : attrValue(op.name);
+        const named = name !== undefined && name !== '';
+        const k = at(op.content.index);
+        if (hasItems(k)) {
+          for (const item of items(k)) addKey(out, named ? name : `Data${++out.unnamed}`, item);
+        } else addKey(out, named ? name : `Data${++out.unnamed}`, text(op.content));
+        break;
+      }
+      case OpKind.Leaf: {
+        if (nestedContent(op.content, out)) break;
+        for (const a of op.attrs) {
+          const v = attrValue(a.content);
+          if (v !== undefined) addKey(out, a.key, v);
+        }
+        const k = at(op.content.index);
+        if (hasItems(k)) for (const item of items(k)) addKey(out, op.key, item);
+        else addKey(out, op.key, text(op.content));
+        break;
+      }
+      case OpKind.Binary:
+        addKey(out, 'Binary', text(op.content));
+        break;
+      case OpKind.Nested: {
+        const k = at(op.content.index);
+        if (isBinXml(k)) runFrame(vFrame[k]!, op.state, out);
+        break;
+      }
+      default: {
+        const never: never = op.kind;
+        return never;
+      }
+    }
+  }
+}
+
+let fastPath = true;
+/** How many records each path took (for tests and the benchmark). */
+export const pathCounts = { fast: 0, general: 0 };
+
+/** Turns the fast path off (tests compare it with the general parser). */
+export function setFastPath(on: boolean): void {
+  fastPath = on;
+}
+
+/**
+ * Extracts a record whose BinXML is one template instance (its values possibly nested
+ * template instances), or returns null for the general path. `start`/`end` bound the
+ * record's BinXML in ctx.buf.
+ */
+export function extractFast(ctx: ChunkContext, start: number, end: number): Extracted | null {
+  if (!fastPath) return null;
+  const out = fastRecord(ctx, start, end);
+  if (out === null) pathCounts.general++;
+  else pathCounts.fast++;
+  return out;
+}
+
+function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | null {
+  vUsed = 0;
+  fUsed = 0;
+  try {
+    if (loadFrame(ctx, start, end, 0) !== 0) return null;
+    vBuf = ctx.buf;
+    const out: Extracted = { raw: {}, data: {}, unnamed: 0 };
+    base = 0;
+    count = 0;
+    runFrame(0, 'root', out);
+    return out;
+  } catch (e) {
+    if (e instanceof NoPlan) return null;
+    throw e;
+  } finally {
+    vBuf = EMPTY;
+    fTemplate.length = 0;
+  }
+}
