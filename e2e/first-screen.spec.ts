@@ -9,6 +9,8 @@ let serve: ServeHandle;
 
 test.beforeAll(async () => {
   serve = await startServe();
+  // The demo import starts with the server; the tests below read the finished case.
+  await serve.waitForIngest();
 });
 
 test.afterAll(async () => {
@@ -52,7 +54,8 @@ test('free-text filter finds the encoded PowerShell, and hostile text stays iner
   });
   await page.goto(serve.url);
   await page.getByTestId('filter-text').fill('<script>');
-  await expect(page.getByTestId('event-row').first()).toBeVisible();
+  // The filter is debounced: wait until the table shows the filtered result, not the old page.
+  await expect(page.getByTestId('event-row')).toHaveCount(1);
   await page.getByTestId('event-row').first().click();
   await expect(page.getByTestId('event-detail')).toContainText('<script>');
   expect(await page.locator('body script:not([src])').count()).toBe(0);

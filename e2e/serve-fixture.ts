@@ -13,6 +13,8 @@ export interface ServeHandle {
   readonly dataDir: string;
   readonly process: ChildProcess;
   readonly stderr: () => string;
+  /** Polls the API until no import is running. */
+  waitForIngest(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,21 @@ export async function startServe(args: readonly string[] = [], env: Record<strin
     dataDir,
     process: child,
     stderr: () => stderr,
+    waitForIngest: async (timeoutMs = 60_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const response = await fetch(`${parsed.origin}/api/getIngestStatus`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-Chainline-Token': parsed.searchParams.get('token') ?? '' },
+          body: JSON.stringify({ args: [] }),
+        });
+        const body = (await response.json()) as { result?: { phase: string } };
+        const phase = body.result?.phase;
+        if (phase === 'done' || phase === 'idle' || phase === 'failed' || phase === 'cancelled') return;
+        if (Date.now() > deadline) throw new Error(`import still ${phase} after ${timeoutMs} ms; stderr:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));

@@ -184,3 +184,33 @@ describe.skipIf(!existsSync(BUILT_CLI))('a case whose import was killed', () => 
     await store.close();
   });
 });
+
+describe('queries during an import', () => {
+  it('never see events vanish while the import runs beside them', async () => {
+    const engine = new Engine();
+    await engine.openCase(join(temp('chainline-concurrent-'), 'c'));
+    await engine.openEvidence({ paths: [DEMO_EVIDENCE_DIR] });
+    const totals: number[] = [];
+    const problems: string[] = [];
+    for (let round = 0; round < 200; round++) {
+      const [overview, page, status] = await Promise.all([
+        engine.getCaseOverview(),
+        engine.queryEvents({ filter: {}, sort: 'asc', offset: 0, limit: 50 }),
+        engine.getIngestStatus(),
+        engine.queryEvents({ filter: { eventIds: [4688] }, sort: 'desc', offset: 0, limit: 10 }),
+      ]);
+      totals.push(overview.totalEvents);
+      if (page.total < (totals.at(-2) ?? 0)) problems.push(`round ${round}: page total ${page.total} after ${totals.at(-2)}`);
+      if (status.phase === 'done' && totals.length > 5) break;
+    }
+    await engine.waitForIngest();
+    const final = await engine.getCaseOverview();
+    for (let i = 1; i < totals.length; i++) {
+      if ((totals[i] as number) < (totals[i - 1] as number)) problems.push(`overview total fell from ${totals[i - 1]} to ${totals[i]}`);
+    }
+    expect(problems).toEqual([]);
+    expect(final.totalEvents).toBe(186);
+    expect((await engine.getCaseOverview()).totalEvents).toBe(186);
+    await engine.shutdown();
+  });
+});

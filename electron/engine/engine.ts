@@ -217,7 +217,7 @@ export class Engine implements EngineApi {
     let flushedAt = 0;
     const pendingErrors: ReadError[] = [];
     try {
-      for await (const batch of readBatches(path, facts.detected.format, { signal })) {
+      for await (const batch of readBatches(path, facts.detected.format, { signal, size: facts.size })) {
         for (const error of batch.errors) {
           pendingErrors.push(error);
           if (samples.length < ERROR_SAMPLES) samples.push(formatReadError(error));

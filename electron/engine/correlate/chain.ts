@@ -20,6 +20,21 @@ export type ChainEntryKind =
   | 'lateral-out'
   | 'logoff';
 
+const KIND_RANK: Readonly<Record<ChainEntryKind, number>> = {
+  logon: 0,
+  'lateral-in': 1,
+  'lateral-out': 2,
+  privileges: 3,
+  'explicit-credentials': 4,
+  'created-session': 5,
+  process: 6,
+  script: 7,
+  network: 8,
+  service: 9,
+  'process-exit': 10,
+  logoff: 11,
+};
+
 export interface ChainEntry {
   readonly time: CorrelationTime;
   readonly kind: ChainEntryKind;
@@ -88,7 +103,8 @@ export function sessionChain(
     if (!s) continue;
     addSession(result, index, s, entries, options, queue);
   }
-  entries.sort((a, b) => compareTime(a.time, b.time) || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
+  // Same instant (1-second logs): the logon before what it enables, the logoff last.
+  entries.sort((a, b) => compareTime(a.time, b.time) || KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
   return entries;
 }
 

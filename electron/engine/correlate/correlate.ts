@@ -1,8 +1,43 @@
 // The correlation core: logon sessions, process trees, script blocks, services and lateral
 // movement from an array of CorrelationInput. Pure and synchronous. Every lookup goes through
 // a Map of time-sorted arrays and a binary search, so the cost is O(n log n).
+//
+// Time. Each time stands for the interval its precision allows: 10:00:05 at precision `s` is
+// [10:00:05, 10:00:06). "a strictly before b" means a's interval ends at or before b starts;
+// two times neither of which is strictly before the other are "unordered".
+//
+// Sessions are keyed by host + LogonId + boot epoch. A boot epoch starts at each 4608/4609/
+// 6005/6006/6008 (markers within 10 minutes are one restart). Within an epoch every 4624
+// starts a new session (a LogonId is unique per boot, so a second 4624 with it means a missed
+// boot marker); an event belongs to the latest session of its LogonId whose logon is not
+// strictly after it. Events before any 4624, or for LogonIds never logged on, make a session
+// without a logon event. SYSTEM/NETWORK SERVICE/LOCAL SERVICE (0x3e7/0x3e4/0x3e5/0x3e6) are
+// one session per epoch however many type 5 logons they log.
+//
+// Process identity. A 4688 and a Sysmon 1 are one process when host, PID (or, when the Sysmon
+// record lost its ProcessId, the image), image name and parent PID agree and their times are
+// within their precisions plus `mergeSlackMs`; the finer time is the creation time.
+//
+// Parents. With Sysmon, ParentProcessGuid decides (basis `guid`). Otherwise the candidates
+// for the parent are the processes of the same host and boot with PID = the child's parent
+// PID that were
+//   - not created strictly after the child,
+//   - not exited strictly before the child was created,
+//   - of the image named by ParentProcessName/ParentImage (when both are known),
+//   - not ruled out by PID uniqueness: if some holder H of that PID was created strictly
+//     before the child, every holder created strictly before H had exited before H got the
+//     PID (Windows never gives a live process's PID to another), even when its exit is
+//     missing from the logs.
+// One candidate: basis `pid+time`. Several (they were created in the same second as each
+// other, or one was created in the child's own second so it may be younger than the child):
+// basis `pid+time (ambiguous: n candidates)`, `candidates` lists them and parentId stays
+// null: nothing is guessed. None: a placeholder named from ParentProcessName (basis
+// `placeholder`), one per host + boot + PID + image, shared by later siblings until a
+// process start or an exit with that PID shows the PID changed hands (Sysmon placeholders
+// are keyed by the parent GUID). `pidTimeParentId` keeps the PID+time answer even where the
+// GUID decided, so the two can be compared.
 
-import { imageName } from '../../../shared/normalize.js';
+import { imageName as imageNameOf } from '../../../shared/normalize.js';
 import { decodePowerShell, decodedSummary } from './decode-powershell.js';
 import type {
   BootInput,
@@ -33,7 +68,25 @@ import { compareTime, diffTicks, strictlyBefore } from './time.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type MSession = Mutable<Session> & { privilegeRows: number[]; logoffRows: number[]; explicitCredentialRows: number[] };
+/**
+ * A process while it is being worked on. Until ids exist, the link fields hold the linked
+ * objects themselves (parentId → parent, pidTimeParentId → PID+time parent, candidates →
+ * candidate processes, sessionId → session) and are turned into ids at the end: the result
+ * is then the very objects built here, with no second copy of 300 000 processes.
+ */
 type MProcess = Mutable<ProcessNode> & { endRows: number[]; activity: ProcessActivityInput[]; candidates: string[] };
+const parentOf = (p: MProcess): MProcess | null => p.parentId as unknown as MProcess | null;
+const pidParentOf = (p: MProcess): MProcess | null => p.pidTimeParentId as unknown as MProcess | null;
+const candidateNodesOf = (p: MProcess): MProcess[] => p.candidates as unknown as MProcess[];
+const sessionOf = (p: MProcess): MSession | null => p.sessionId as unknown as MSession | null;
+// Most processes have no exit rows, activity or candidates: they share this empty list until
+// something is added (never pushed into).
+const SHARED_EMPTY: never[] = [];
+function addTo<T>(list: T[], value: T): T[] {
+  if (list === SHARED_EMPTY) return [value];
+  list.push(value);
+  return list;
+}
 
 export interface CorrelateOptions {
   /** 4688 and Sysmon 1 of one process: times further apart than their precisions plus this are different processes. */
@@ -46,9 +99,11 @@ export interface CorrelateOptions {
   readonly serviceStartWindowMs?: number;
   /** Source-side activity this long before a remote logon is linked to it. */
   readonly lateralWindowMs?: number;
+  /** Told how long each phase took (for the benchmark). */
+  readonly onPhase?: (phase: string, ms: number) => void;
 }
 
-const DEFAULTS: Required<CorrelateOptions> = {
+const DEFAULTS: Required<Omit<CorrelateOptions, 'onPhase'>> = {
   mergeSlackMs: 1000,
   bootMergeMs: 10 * 60_000,
   serviceJoinMs: 5 * 60_000,
@@ -57,6 +112,9 @@ const DEFAULTS: Required<CorrelateOptions> = {
 };
 
 /** LogonIds that stay the same for a whole boot: SYSTEM, NETWORK SERVICE, LOCAL SERVICE, anonymous. */
+/** How far back a command line naming a service's binary is looked for. */
+const NAMES_IT_WINDOW_MS = 3_600_000;
+
 const WELL_KNOWN_LOGON_IDS = new Set(['0x3e7', '0x3e4', '0x3e5', '0x3e6']);
 
 // ---------------------------------------------------------------------------------------------
@@ -74,6 +132,19 @@ export function hostKeyOf(computer: string): string {
   if (text === '' || isAddress(text)) return text;
   const dot = text.indexOf('.');
   return dot === -1 ? text : text.slice(0, dot);
+}
+
+const IP_CACHE = new Map<string, string | null>();
+/** The address in comparable form, or null for none/loopback/unspecified; memoised (addresses repeat). */
+function ipKey(ip: string | undefined): string | null {
+  if (!ip) return null;
+  let k = IP_CACHE.get(ip);
+  if (k === undefined) {
+    k = usableIp(ip) ? normIp(ip) : null;
+    if (IP_CACHE.size > 100_000) IP_CACHE.clear();
+    IP_CACHE.set(ip, k);
+  }
+  return k;
 }
 
 function usableIp(ip: string | undefined): ip is string {
@@ -110,6 +181,33 @@ function lastAtOrBefore(arr: readonly CorrelationTime[], ms: number): number {
   return ans;
 }
 
+/** lastAtOrBefore over processes sorted by creation (no array of times is built). */
+function lastStart(list: readonly ProcessNode[], ms: number): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (((list[mid] as ProcessNode).start as CorrelationTime).ms <= ms) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
+
+/** firstAtOrAfter over processes sorted by creation. */
+function firstStart(list: readonly ProcessNode[], ms: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (((list[mid] as ProcessNode).start as CorrelationTime).ms < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Index of the first element whose `ms` ≥ `ms` (arr.length when none). */
 function firstAtOrAfter(arr: readonly CorrelationTime[], ms: number): number {
   let lo = 0;
@@ -122,10 +220,50 @@ function firstAtOrAfter(arr: readonly CorrelationTime[], ms: number): number {
   return lo;
 }
 
+/** Map keyed by host then by a per-host key: no key strings built per lookup. */
+class HostMap<K, V> {
+  private readonly byHost = new Map<string, Map<K, V>>();
+  get(host: string, key: K): V | undefined {
+    return this.byHost.get(host)?.get(key);
+  }
+  set(host: string, key: K, value: V): void {
+    let inner = this.byHost.get(host);
+    if (!inner) {
+      inner = new Map();
+      this.byHost.set(host, inner);
+    }
+    inner.set(key, value);
+  }
+  *values(): IterableIterator<V> {
+    for (const inner of this.byHost.values()) yield* inner.values();
+  }
+  *entries(): IterableIterator<[string, K, V]> {
+    for (const [host, inner] of this.byHost) for (const [k, v] of inner) yield [host, k, v];
+  }
+}
+
+function pushHost<K, V>(map: HostMap<K, V[]>, host: string, key: K, value: V): void {
+  const list = map.get(host, key);
+  if (list) list.push(value);
+  else map.set(host, key, [value]);
+}
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+// Image paths repeat (interned by toCorrelationInput): their lower-case names are computed once.
+const IMAGE_NAMES = new Map<string, string>();
+function imageName(path: string): string {
+  let name = IMAGE_NAMES.get(path);
+  if (name === undefined) {
+    name = imageNameOf(path);
+    if (IMAGE_NAMES.size > 100_000) IMAGE_NAMES.clear();
+    IMAGE_NAMES.set(path, name);
+  }
+  return name;
 }
 
 function timeOf(t: CorrelationTime): CorrelationTime {
@@ -151,7 +289,15 @@ function decodeIfEncoded(text: string | null): string | null {
 
 /** Runs correlation over inputs in any order. */
 export function correlate(inputs: readonly CorrelationInput[], options: CorrelateOptions = {}): CorrelationResult {
-  const opts: Required<CorrelateOptions> = { ...DEFAULTS, ...options };
+  const { onPhase, ...rest } = options;
+  const opts: Required<Omit<CorrelateOptions, 'onPhase'>> = { ...DEFAULTS, ...rest };
+  let phaseStart = performance.now();
+  const phase = (name: string): void => {
+    if (!onPhase) return;
+    const now = performance.now();
+    onPhase(name, now - phaseStart);
+    phaseStart = now;
+  };
 
   // Split by kind in one pass.
   const logons: LogonInput[] = [];
@@ -165,10 +311,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const activity: ProcessActivityInput[] = [];
   const boots: BootInput[] = [];
   const hostNames = new Map<string, Set<string>>();
-  let lastHost = '';
+  const seenHosts = new Set<string>();
   for (const input of inputs) {
-    if (input.host !== lastHost) {
-      lastHost = input.host;
+    if (!seenHosts.has(input.host)) {
+      seenHosts.add(input.host);
       const key = hostKeyOf(input.host);
       const names = hostNames.get(key);
       if (names) names.add(input.host);
@@ -236,6 +382,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   }
   const hostName = (key: string): string => displayName.get(key) ?? key;
 
+  phase('split+sort');
   // ---- Boot epochs -------------------------------------------------------------------------
   // LogonIds and PIDs restart at every boot. A boot boundary is any startup/shutdown marker;
   // markers within `bootMergeMs` of the previous boundary belong to the same restart.
@@ -261,10 +408,18 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     return lo;
   };
 
+  phase('boot epochs');
   // ---- Sessions ----------------------------------------------------------------------------
   const sessions: MSession[] = [];
+  /** Placeholders only: when their first child was created (they sort just before it). */
+  const firstChildOf = new Map<MProcess, CorrelationTime>();
+  // Links kept beside the objects (adding or deleting properties would make V8 store a
+  // million objects as slow dictionaries).
+  const creatorOf = new Map<MSession, MSession>();
   /** host|logonId|epoch → sessions of that key, by start (every one but the first has a 4624). */
-  const sessionIndex = new Map<string, MSession[]>();
+  const sessionIndex = new HostMap<string, MSession[]>();
+  // Most evidence spans one boot: the key is then the LogonId itself, with no string built.
+  const sessionKey = (logonId: string, epoch: number): string => (epoch === 0 ? logonId : `${logonId}|${epoch}`);
   const newSession = (hostKey: string, logonId: string, epoch: number, t: CorrelationTime, logon: LogonInput | null): MSession => {
     const s: MSession = {
       id: '',
@@ -303,8 +458,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     if (!logon.logonId || logon.logonId === '0x0') continue;
     const hostKey = hk(logon.host);
     const epoch = epochOf(hostKey, logon);
-    const key = `${hostKey}|${logon.logonId}|${epoch}`;
-    const list = sessionIndex.get(key);
+    const key = sessionKey(logon.logonId, epoch);
+    const list = sessionIndex.get(hostKey, key);
     if (list && WELL_KNOWN_LOGON_IDS.has(logon.logonId)) {
       // SYSTEM and the service accounts log on again and again with one LogonId: one session.
       const first = list[0] as MSession;
@@ -315,15 +470,21 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     // (log gap): it is a new session, never merged with the first.
     const s = newSession(hostKey, logon.logonId, epoch, logon, logon);
     if (list) list.push(s);
-    else sessionIndex.set(key, [s]);
+    else sessionIndex.set(hostKey, key, [s]);
   }
   /** The session a LogonId names on a host at a time; created when the evidence has no 4624 for it. */
   const sessionAt = (host: string, logonId: string | null, t: CorrelationTime): MSession | null => {
     if (!logonId || logonId === '0x0') return null;
     const hostKey = hk(host);
     const epoch = epochOf(hostKey, t);
-    const key = `${hostKey}|${logonId}|${epoch}`;
-    let list = sessionIndex.get(key);
+    const key = sessionKey(logonId, epoch);
+    let list = sessionIndex.get(hostKey, key);
+    if (list && WELL_KNOWN_LOGON_IDS.has(logonId)) {
+      // One SYSTEM (or service account) session per boot, whatever the order of its events.
+      const only = list[0] as MSession;
+      if (compareTime(t, only.start) < 0) only.start = timeOf(t);
+      return only;
+    }
     if (list) {
       for (let i = list.length - 1; i >= 0; i--) {
         const s = list[i] as MSession;
@@ -340,7 +501,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const s = newSession(hostKey, logonId, epoch, t, null);
     if (!list) {
       list = [];
-      sessionIndex.set(key, list);
+      sessionIndex.set(hostKey, key, list);
     }
     list.unshift(s);
     return s;
@@ -366,16 +527,16 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     if (logon.logonType !== 9) continue;
     const s = sessionByLogonRow.get(logon.row);
     const creator = sessionAt(logon.host, logon.subjectLogonId, logon);
-    if (s && creator && creator !== s) s.createdBySessionId = creator.id || creator.hostKey; // id fixed below
-    if (s && creator) (s as MSession & { creator?: MSession }).creator = creator;
+    if (s && creator && creator !== s) creatorOf.set(s, creator);
   }
 
+  phase('sessions');
   // ---- Processes ---------------------------------------------------------------------------
   const processes: MProcess[] = [];
-  const securityStarts = new Map<string, ProcessStartInput[]>();
+  const securityStarts = new HostMap<number | null, ProcessStartInput[]>();
   const sysmonStarts: ProcessStartInput[] = [];
   for (const s of starts) {
-    if (s.origin === 'security') push(securityStarts, `${hk(s.host)}|${s.pid}`, s);
+    if (s.origin === 'security') pushHost(securityStarts, hk(s.host), s.pid, s);
     else sysmonStarts.push(s);
   }
   // Sysmon records without a ProcessId (NXLog drops it) match 4688s by image instead.
@@ -387,7 +548,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const taken = new Set<ProcessStartInput>();
   for (const sm of sysmonStarts) {
     const hostKey = hk(sm.host);
-    const pool = sm.pid !== null ? securityStarts.get(`${hostKey}|${sm.pid}`) : securityByImage.get(`${hostKey}|${imageName(sm.image)}`);
+    const pool = sm.pid !== null ? securityStarts.get(hostKey, sm.pid) : securityByImage.get(`${hostKey}|${imageName(sm.image)}`);
     if (!pool) continue;
     const slack = 2000 + opts.mergeSlackMs;
     const from = firstAtOrAfter(pool, sm.ms - slack);
@@ -414,7 +575,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       taken.add(best);
     }
   }
-  const guidIndex = new Map<string, MProcess>();
+  phase('merge 4688/Sysmon 1');
+  const guidIndex = new HostMap<string, MProcess>();
   const makeNode = (hostKey: string, epoch: number): MProcess => ({
     id: '',
     hostKey,
@@ -438,15 +600,14 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     end: null,
     securityRow: null,
     sysmonRow: null,
-    endRows: [],
+    endRows: SHARED_EMPTY,
     placeholder: false,
     parentId: null,
     parentBasis: 'none',
-    candidates: [],
+    candidates: SHARED_EMPTY,
     pidTimeParentId: null,
-    activity: [],
+    activity: SHARED_EMPTY,
   });
-  const sessionOfNode = new Map<MProcess, MSession>();
   const mergedSysmon = new Set(merged.values());
   for (const s of starts) {
     // A Sysmon 1 paired with a 4688 is made into a node together with it.
@@ -457,7 +618,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     // The finer of the two times is the creation time.
     const primary = sm && sec ? (precisionOf(sm) < precisionOf(sec) ? sm : sec) : s;
     const node = makeNode(hostKey, epochOf(hostKey, primary));
-    node.start = timeOf(primary);
+    node.start = primary; // the record itself serves as the time until the output is built
     node.pid = sec?.pid ?? sm?.pid ?? null;
     node.guid = sm?.guid ?? null;
     node.image = (sec?.image || sm?.image) ?? '';
@@ -475,38 +636,36 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     node.sysmonRow = sm ? sm.row : null;
     node.decodedCommand = decodeIfEncoded(node.commandLine);
     const session = sessionAt(s.host, node.logonId, node.start);
-    if (session) sessionOfNode.set(node, session);
-    if (node.guid) guidIndex.set(`${hostKey}|${node.guid}`, node);
+    node.sessionId = session as unknown as string | null;
+    if (node.guid) guidIndex.set(hostKey, node.guid, node);
     processes.push(node);
   }
+  phase('process nodes');
   // Sysmon without ProcessId: a child's ParentProcessId names its parent's PID.
   for (const node of processes) {
     if (!node.parentGuid || node.parentPid === null) continue;
-    const parent = guidIndex.get(`${node.hostKey}|${node.parentGuid}`);
+    const parent = guidIndex.get(node.hostKey, node.parentGuid);
     if (parent && parent.pid === null) parent.pid = node.parentPid;
   }
   processes.sort((a, b) => compareTime(a.start as CorrelationTime, b.start as CorrelationTime) || (a.securityRow ?? a.sysmonRow ?? 0) - (b.securityRow ?? b.sysmonRow ?? 0));
   /** host|pid → real processes by start time. */
-  const pidIndex = new Map<string, MProcess[]>();
-  for (const node of processes) if (node.pid !== null) push(pidIndex, `${node.hostKey}|${node.pid}`, node);
-  const startsOf = (list: readonly MProcess[]): CorrelationTime[] => list.map((n) => n.start as CorrelationTime);
-  const pidStartTimes = new Map<string, CorrelationTime[]>();
-  for (const [k, list] of pidIndex) pidStartTimes.set(k, startsOf(list));
+  const pidIndex = new HostMap<number, MProcess[]>();
+  for (const node of processes) if (node.pid !== null) pushHost(pidIndex, node.hostKey, node.pid, node);
 
+  phase('pid index');
   // Exits.
-  const exitTimes = new Map<string, CorrelationTime[]>();
+  const exitTimes = new HostMap<number, CorrelationTime[]>();
   for (const end of ends) {
     const hostKey = hk(end.host);
-    if (end.pid !== null) push(exitTimes, `${hostKey}|${end.pid}`, timeOf(end));
+    if (end.pid !== null) pushHost(exitTimes, hostKey, end.pid, end as CorrelationTime);
     let node: MProcess | null = null;
-    if (end.guid) node = guidIndex.get(`${hostKey}|${end.guid}`) ?? null;
+    if (end.guid) node = guidIndex.get(hostKey, end.guid) ?? null;
     if (!node && end.pid !== null) {
-      const key = `${hostKey}|${end.pid}`;
-      const list = pidIndex.get(key);
-      const times = pidStartTimes.get(key);
-      if (list && times) {
+      const list = pidIndex.get(hostKey, end.pid);
+      if (list) {
         const name = imageName(end.image);
-        for (let i = lastAtOrBefore(times, end.ms + 1000); i >= 0 && i > lastAtOrBefore(times, end.ms + 1000) - 64; i--) {
+        const top = lastStart(list, end.ms + 1000);
+        for (let i = top; i >= 0 && i > top - 64; i--) {
           const c = list[i] as MProcess;
           if (strictlyBefore(end, c.start as CorrelationTime)) continue;
           if (name && c.image && imageName(c.image) !== name) continue;
@@ -518,25 +677,24 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       }
     }
     if (node) {
-      node.endRows.push(end.row);
-      if (!node.end || compareTime(end, node.end) < 0) node.end = timeOf(end);
+      node.endRows = addTo(node.endRows, end.row);
+      if (!node.end || compareTime(end, node.end) < 0) node.end = end;
     }
   }
 
+  phase('exits');
   // Parents.
   const placeholders = new Map<string, { node: MProcess; first: CorrelationTime }>();
   const placeholderNodes: MProcess[] = [];
   const viableParents = (child: MProcess): MProcess[] => {
     if (child.parentPid === null) return [];
-    const key = `${child.hostKey}|${child.parentPid}`;
-    const list = pidIndex.get(key);
-    const times = pidStartTimes.get(key);
-    if (!list || !times) return [];
+    const list = pidIndex.get(child.hostKey, child.parentPid);
+    if (!list) return [];
     const t = child.start as CorrelationTime;
     const wantName = imageName(child.parentImage);
     const viable: MProcess[] = [];
     let anchor: MProcess | null = null;
-    const top = lastAtOrBefore(times, t.ms + 1000);
+    const top = lastStart(list, t.ms + 1000);
     for (let i = top, steps = 0; i >= 0 && steps < 256; i--, steps++) {
       const c = list[i] as MProcess;
       if (c === child) continue;
@@ -561,9 +719,9 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const found = placeholders.get(key);
     if (found && !child.parentGuid && child.parentPid !== null) {
       // Reused while nothing shows the PID changing hands since the first sibling.
-      const pk = `${child.hostKey}|${child.parentPid}`;
       const changed =
-        countBetween(pidStartTimes.get(pk), found.first, t) > 0 || countBetween(exitTimes.get(pk), found.first, t) > 0;
+        countStartsBetween(pidIndex.get(child.hostKey, child.parentPid), found.first, t) > 0 ||
+        countBetween(exitTimes.get(child.hostKey, child.parentPid), found.first, t) > 0;
       if (!changed) return found.node;
     } else if (found) return found.node;
     const node = makeNode(child.hostKey, child.epoch);
@@ -575,7 +733,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     node.decodedCommand = decodeIfEncoded(node.commandLine);
     placeholders.set(key, { node, first: t });
     placeholderNodes.push(node);
-    if (node.guid) guidIndex.set(`${node.hostKey}|${node.guid}`, node);
+    if (node.guid) guidIndex.set(node.hostKey, node.guid, node);
     return node;
   };
   const parentCommandLines = new Map<MProcess, string>();
@@ -592,33 +750,31 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   }
   for (const node of processes) {
     const viable = viableParents(node);
-    if (viable.length === 1) node.pidTimeParentId = '#'; // resolved to an id below
     const pidParent = viable.length === 1 ? (viable[0] as MProcess) : null;
-    const byGuid = node.parentGuid ? guidIndex.get(`${node.hostKey}|${node.parentGuid}`) : undefined;
+    const byGuid = node.parentGuid ? guidIndex.get(node.hostKey, node.parentGuid) : undefined;
     if (byGuid && !byGuid.placeholder) {
       setParent(node, byGuid, 'guid');
     } else if (pidParent) {
       setParent(node, pidParent, 'pid+time');
     } else if (viable.length > 1) {
       node.parentBasis = `pid+time (ambiguous: ${viable.length} candidates)`;
-      (node as MProcess & { candidateNodes?: MProcess[] }).candidateNodes = viable;
+      node.candidates = viable as unknown as string[];
     } else {
       const ph = byGuid ?? placeholderFor(node);
       if (ph) setParent(node, ph, 'placeholder');
     }
-    (node as MProcess & { pidParent?: MProcess | null }).pidParent = pidParent;
+    node.pidTimeParentId = pidParent as unknown as string | null;
   }
 
+  phase('parents');
   // Process activity (Sysmon 3/7/11/22).
   const processAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess[] => {
     if (pid === null) return [];
-    const key = `${hostKey}|${pid}`;
-    const list = pidIndex.get(key);
-    const times = pidStartTimes.get(key);
-    if (!list || !times) return [];
+    const list = pidIndex.get(hostKey, pid);
+    if (!list) return [];
     const alive: MProcess[] = [];
     let anchor: MProcess | null = null;
-    for (let i = lastAtOrBefore(times, t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
+    for (let i = lastStart(list, t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
       const c = list[i] as MProcess;
       const cs = c.start as CorrelationTime;
       if (strictlyBefore(t, cs)) continue;
@@ -631,41 +787,54 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   };
   for (const a of activity) {
     const hostKey = hk(a.host);
-    let node: MProcess | undefined = a.guid ? guidIndex.get(`${hostKey}|${a.guid}`) : undefined;
+    let node: MProcess | undefined = a.guid ? guidIndex.get(hostKey, a.guid) : undefined;
     if (!node) {
       const alive = processAt(hostKey, a.pid, a);
       if (alive.length === 1) node = alive[0];
     }
-    if (node) node.activity.push(a);
+    if (node) node.activity = addTo(node.activity, a);
   }
 
+  phase('activity');
   // ---- Script blocks -----------------------------------------------------------------------
   const blockGroups = new Map<string, ScriptBlockInput[]>();
-  for (const b of blocks) push(blockGroups, `${hk(b.host)}|${b.scriptBlockId || `row${b.row}`}`, b);
-  const scripts: Array<Mutable<ScriptBlock> & { processNode: MProcess | null }> = [];
+  for (const b of blocks) push(blockGroups, b.scriptBlockId ? `${hk(b.host)}|${b.scriptBlockId}` : `${hk(b.host)}|row${b.row}`, b);
+  const scripts: Array<Mutable<ScriptBlock> & { processNode: MProcess | null; candidateNodes: MProcess[] | null }> = [];
   for (const [, parts] of blockGroups) {
     const first = parts[0] as ScriptBlockInput;
     const hostKey = hk(first.host);
-    const byNumber = new Map<number, ScriptBlockInput>();
-    let total = 0;
-    for (const p of parts) {
-      const n = p.messageNumber ?? 1;
-      if (!byNumber.has(n)) byNumber.set(n, p);
-      total = Math.max(total, p.messageTotal ?? 1, n);
-    }
-    total = Math.min(total, 100_000);
-    const present = [...byNumber.keys()].sort((a, b) => a - b);
-    const missing: number[] = [];
-    const pieces: string[] = [];
-    for (let n = 1; n <= total; n++) {
-      const p = byNumber.get(n);
-      if (p) pieces.push(p.text);
-      else {
-        missing.push(n);
-        pieces.push(`\n[part ${n} of ${total} missing]\n`);
+    let present: number[];
+    let missing: number[];
+    let total: number;
+    let text: string;
+    if (parts.length === 1 && (first.messageNumber ?? 1) === 1 && (first.messageTotal ?? 1) === 1) {
+      // Nearly every block is one part.
+      present = ONE;
+      missing = NONE;
+      total = 1;
+      text = first.text;
+    } else {
+      const byNumber = new Map<number, ScriptBlockInput>();
+      total = 0;
+      for (const p of parts) {
+        const n = p.messageNumber ?? 1;
+        if (!byNumber.has(n)) byNumber.set(n, p);
+        total = Math.max(total, p.messageTotal ?? 1, n);
       }
+      total = Math.min(total, 100_000);
+      present = [...byNumber.keys()].sort((a, b) => a - b);
+      missing = [];
+      const pieces: string[] = [];
+      for (let n = 1; n <= total; n++) {
+        const p = byNumber.get(n);
+        if (p) pieces.push(p.text);
+        else {
+          missing.push(n);
+          pieces.push(`\n[part ${n} of ${total} missing]\n`);
+        }
+      }
+      text = pieces.join('');
     }
-    const text = pieces.join('');
     const alive = processAt(hostKey, first.pid, first);
     const chosen = alive.length === 1 ? (alive[0] as MProcess) : null;
     scripts.push({
@@ -685,11 +854,12 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       decoded: decodeIfEncoded(text),
       start: timeOf(first),
       processNode: chosen,
-      ...(alive.length > 1 ? { candidateNodes: alive } : {}),
-    } as Mutable<ScriptBlock> & { processNode: MProcess | null });
+      candidateNodes: alive.length > 1 ? alive : null,
+    });
   }
   scripts.sort((a, b) => compareTime(a.start, b.start) || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
 
+  phase('scripts');
   // ---- Services ----------------------------------------------------------------------------
   const services: Array<Mutable<ServiceInstall> & { sessionNode: MSession | null; processNode: MProcess | null; origins: Array<{ node: MProcess; relation: BinaryOrigin['relation']; row: number }> }> = [];
   {
@@ -722,6 +892,9 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     for (const node of processes) if (imageName(node.parentImage) === 'services.exe') push(serviceChildren, node.hostKey, node);
     const byHost = new Map<string, MProcess[]>();
     for (const node of processes) push(byHost, node.hostKey, node);
+    /** host|image path → processes that ran it. */
+    const byImagePath = new Map<string, MProcess[]>();
+    if (pairs.length > 0) for (const node of processes) push(byImagePath, `${node.hostKey}|${normPath(node.image)}`, node);
     const fileCreates = new Map<string, ProcessActivityInput[]>();
     for (const a of activity) if (a.kind === 'file-create') push(fileCreates, `${hk(a.host)}|${normPath(a.target)}`, a);
     for (const [sys, sec] of pairs) {
@@ -734,8 +907,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       // The process services.exe started for it.
       let started: MProcess | null = null;
       const children = serviceChildren.get(hostKey) ?? [];
-      const times = startsOf(children);
-      for (let i = firstAtOrAfter(times, time.ms - 1000), steps = 0; i < children.length && steps < 50_000; i++, steps++) {
+      for (let i = firstStart(children, time.ms - 1000), steps = 0; i < children.length && steps < 50_000; i++, steps++) {
         const c = children[i] as MProcess;
         const cs = c.start as CorrelationTime;
         if (cs.ms > time.ms + opts.serviceStartWindowMs) break;
@@ -748,21 +920,26 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       // Earlier processes that ran, named or wrote the binary.
       const origins: Array<{ node: MProcess; relation: BinaryOrigin['relation']; row: number }> = [];
       const hostProcs = byHost.get(hostKey) ?? [];
-      const hostTimes = startsOf(hostProcs);
-      const lo = firstAtOrAfter(hostTimes, time.ms - opts.serviceStartWindowMs);
-      const hi = lastAtOrBefore(hostTimes, time.ms + 1000);
+      // "Names it": a command line holding the path, in the hour before the install.
+      const lo = firstStart(hostProcs, time.ms - NAMES_IT_WINDOW_MS);
+      const hi = lastStart(hostProcs, time.ms + 1000);
       for (const bin of binaries) {
         for (const fc of fileCreates.get(`${hostKey}|${bin}`) ?? []) {
           if (strictlyBefore(time, fc)) continue;
-          const alive = fc.guid ? [guidIndex.get(`${hostKey}|${fc.guid}`)].filter((x): x is MProcess => !!x) : processAt(hostKey, fc.pid, fc);
+          const alive = fc.guid ? [guidIndex.get(hostKey, fc.guid)].filter((x): x is MProcess => !!x) : processAt(hostKey, fc.pid, fc);
           if (alive.length === 1) origins.push({ node: alive[0] as MProcess, relation: 'created it (Sysmon 11)', row: fc.row });
         }
-        for (let i = Math.max(lo, hi - 20_000); i <= hi && i >= 0; i++) {
+        for (const c of byImagePath.get(`${hostKey}|${bin}`) ?? []) {
+          if (c === started || c.epoch !== epochOf(hostKey, time) || strictlyBefore(time, c.start as CorrelationTime)) continue;
+          origins.push({ node: c, relation: 'ran it', row: c.securityRow ?? c.sysmonRow ?? -1 });
+        }
+        const named = new RegExp(bin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+        for (let i = Math.max(lo, hi - 2000); i <= hi && i >= 0; i++) {
           const c = hostProcs[i] as MProcess;
-          if (c === started) continue;
-          const row = c.securityRow ?? c.sysmonRow ?? -1;
-          if (normPath(c.image) === bin) origins.push({ node: c, relation: 'ran it', row });
-          else if (c.commandLine && c.commandLine.toLowerCase().includes(bin)) origins.push({ node: c, relation: 'names it', row });
+          if (c === started || !c.commandLine || c.commandLine.length < bin.length || normPath(c.image) === bin) continue;
+          if (named.test(c.commandLine)) {
+            origins.push({ node: c, relation: 'names it', row: c.securityRow ?? c.sysmonRow ?? -1 });
+          }
         }
       }
       services.push({
@@ -788,6 +965,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     services.sort((a, b) => compareTime(a.time, b.time));
   }
 
+  phase('services');
   // ---- Hosts and lateral movement ----------------------------------------------------------
   const nameToHost = new Map<string, string>();
   for (const [key, names] of hostNames) {
@@ -801,8 +979,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   };
   const ipOwners = new Map<string, Set<string>>();
   const learn = (ip: string | undefined, hostKey: string): void => {
-    if (!usableIp(ip)) return;
-    const k = normIp(ip);
+    const k = ipKey(ip);
+    if (k === null) return;
     const set = ipOwners.get(k) ?? new Set<string>();
     set.add(hostKey);
     ipOwners.set(k, set);
@@ -816,11 +994,13 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const src = resolveName(l.workstationName);
     if (src && src !== hk(l.host)) learn(l.ipAddress, src);
   }
+  // An address claimed by two hosts (DHCP, NAT) names neither.
+  const ipOwner = new Map<string, string>();
+  for (const [ip, owners] of ipOwners) if (owners.size === 1) ipOwner.set(ip, owners.values().next().value as string);
   const resolveIp = (ip: string): string | null => {
-    if (!usableIp(ip)) return null;
-    const owners = ipOwners.get(normIp(ip));
-    // An address claimed by two hosts (DHCP, NAT) names neither.
-    return owners && owners.size === 1 ? ([...owners][0] as string) : null;
+    const k = ipKey(ip);
+    if (k === null) return null;
+    return ipOwner.get(k) ?? null;
   };
   const resolveHost = (text: string): string | null => (isAddress(text.trim()) ? resolveIp(text) : resolveName(text));
   const hostIps = new Map<string, string[]>();
@@ -839,9 +1019,29 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     }
     const startsByHost = new Map<string, MProcess[]>();
     for (const node of processes) if (node.commandLine) push(startsByHost, node.hostKey, node);
-    const startTimesByHost = new Map<string, CorrelationTime[]>();
-    for (const [k, list] of startsByHost) startTimesByHost.set(k, startsOf(list));
     const windowTicks = opts.lateralWindowMs * 10_000;
+    const remoteNames = new Map<string, string[]>();
+    const targetIpSets = new Map<string, Set<string>>();
+    for (const [key, names] of hostNames) {
+      remoteNames.set(key, [...new Set([...[...names].map((n) => n.toLowerCase()), key, ...(hostIps.get(key) ?? [])])]);
+      targetIpSets.set(key, new Set(hostIps.get(key) ?? []));
+    }
+    // What a session did, in time order: its logon and its processes' creations.
+    const sessionActivity = new Map<MSession, CorrelationTime[]>();
+    for (const s of sessions) sessionActivity.set(s, [s.start]);
+    for (const node of processes) {
+      const s = sessionOf(node);
+      if (s) sessionActivity.get(s)?.push(node.start as CorrelationTime);
+    }
+    for (const list of sessionActivity.values()) list.sort(compareTime);
+    /** The session did something in the lateral window before `t` (a credential is used when something runs). */
+    const activeWithin = (s: MSession, t: CorrelationTime): boolean => {
+      const list = sessionActivity.get(s) ?? [];
+      const i = lastAtOrBefore(list, t.ms + 5000);
+      return i >= 0 && diffTicks(t, list[i] as CorrelationTime) <= windowTicks;
+    };
+    const netonly = new Map<string, MSession[]>();
+    for (const s of sessions) if (s.logonType === 9 && s.outboundUser) push(netonly, s.outboundUser.toLowerCase(), s);
     for (const l of logons) {
       if (l.logonType !== 3 && l.logonType !== 10 && l.logonType !== 8) continue;
       const target = hk(l.host);
@@ -856,6 +1056,25 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
         if (byName && byName !== target) {
           source = byName;
           how = `WorkstationName ${l.workstationName} = ${hostName(byName)}`;
+        }
+      }
+      let viaCredentials: MSession | null = null;
+      if (!source && l.user) {
+        // The account is the network identity of a runas /netonly (type 9) session open on
+        // exactly one other loaded host at that time: that session made the logon.
+        const found = (netonly.get(`${l.user.toLowerCase()}`) ?? []).filter(
+          (s) =>
+            s.hostKey !== target &&
+            sameDomain(s.outboundDomain, l.domain) &&
+            !strictlyBefore(l, s.start) &&
+            !(s.end && strictlyBefore(s.end, l)) &&
+            activeWithin(s, l),
+        );
+        const hostsFound = new Set(found.map((s) => s.hostKey));
+        if (hostsFound.size === 1) {
+          viaCredentials = found[found.length - 1] as MSession;
+          source = viaCredentials.hostKey;
+          how = `account ${l.domain}\\${l.user} = network credentials of the type 9 (runas /netonly) session ${viaCredentials.logonId} on ${hostName(source)}`;
         }
       }
       if (!source) {
@@ -877,7 +1096,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
         how = `inbound connection from ${bestIn.sourceIp} (${hostName(source)}) to port ${bestIn.destinationPort ?? '?'} at logon time (Sysmon 3 on target)`;
       }
       // The source side.
-      let sourceSession: MSession | null = null;
+      let sourceSession: MSession | null = viaCredentials;
       let sourceProcess: MProcess | null = null;
       let sourceRow: number | null = null;
       let basis = how;
@@ -895,18 +1114,18 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       }
       if (sourceRow === null) {
         const out = outboundByHost.get(source) ?? [];
-        const targetIps = new Set(hostIps.get(target) ?? []);
+        const targetIps = targetIpSets.get(target) ?? new Set<string>();
         for (let i = lastAtOrBefore(out, l.ms + 5000); i >= 0; i--) {
           const a = out[i] as ProcessActivityInput;
           if (diffTicks(l, a) > windowTicks) break;
           const toTarget =
-            (a.destinationIp !== undefined && targetIps.has(normIp(a.destinationIp))) ||
+            (a.destinationIp !== undefined && targetIps.has(ipKey(a.destinationIp) ?? '')) ||
             (a.destinationHostname ? resolveName(a.destinationHostname) === target : false);
           if (!toTarget) continue;
-          const node = a.guid ? guidIndex.get(`${source}|${a.guid}`) : processAt(source, a.pid, a)[0];
+          const node = a.guid ? guidIndex.get(source, a.guid) : processAt(source, a.pid, a)[0];
           if (!node) continue;
           sourceProcess = node;
-          sourceSession = sessionOfNode.get(node) ?? null;
+          sourceSession = sessionOf(node);
           sourceRow = a.row;
           basis = `${how}; Sysmon 3 connection to ${a.destinationIp}:${a.destinationPort ?? ''}`;
           break;
@@ -914,17 +1133,15 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       }
       if (sourceRow === null) {
         const list = startsByHost.get(source) ?? [];
-        const times = startTimesByHost.get(source) ?? [];
-        const names = [...(hostNames.get(target) ?? [])].map((n) => n.toLowerCase());
-        names.push(target, ...(hostIps.get(target) ?? []));
-        for (let i = lastAtOrBefore(times, l.ms + 5000); i >= 0; i--) {
+        const names = remoteNames.get(target) ?? [];
+        for (let i = lastStart(list, l.ms + 5000); i >= 0; i--) {
           const c = list[i] as MProcess;
           if (diffTicks(l, c.start as CorrelationTime) > windowTicks) break;
           const cmd = (c.commandLine ?? '').toLowerCase();
           const named = names.find((n) => mentionsRemote(cmd, n));
           if (!named) continue;
           sourceProcess = c;
-          sourceSession = sessionOfNode.get(c) ?? null;
+          sourceSession = sessionOf(c);
           sourceRow = c.securityRow ?? c.sysmonRow;
           basis = `${how}; command line names ${named} (${imageName(c.image)})`;
           break;
@@ -948,15 +1165,15 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     }
   }
 
+  phase('lateral');
   // ---- Ids and links -----------------------------------------------------------------------
-  sessions.sort((a, b) => a.hostKey.localeCompare(b.hostKey) || compareTime(a.start, b.start) || a.logonId.localeCompare(b.logonId));
+  sessions.sort((a, b) => compareTime(a.start, b.start) || cmpText(a.hostKey, b.hostKey) || cmpText(a.logonId, b.logonId));
   sessions.forEach((s, i) => (s.id = `s${i + 1}`));
   for (const s of sessions) {
-    const creator = (s as MSession & { creator?: MSession }).creator;
-    s.createdBySessionId = creator && creator !== s ? creator.id : null;
-    delete (s as MSession & { creator?: MSession }).creator;
+    const creator = creatorOf.get(s);
+    s.createdBySessionId = creator ? creator.id : null;
     if (s.linkedLogonId) {
-      const list = sessionIndex.get(`${s.hostKey}|${s.linkedLogonId}|${s.epoch}`);
+      const list = sessionIndex.get(s.hostKey, sessionKey(s.linkedLogonId, s.epoch));
       if (list && list.length > 0) {
         let best = list[0] as MSession;
         for (const c of list) if (Math.abs(diffTicks(c.start, s.start)) < Math.abs(diffTicks(best.start, s.start))) best = c;
@@ -964,25 +1181,38 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       }
     }
   }
-  const all: MProcess[] = [...processes, ...placeholderNodes];
-  all.sort((a, b) => a.hostKey.localeCompare(b.hostKey) || compareTime(a.start ?? firstChildTime(a), b.start ?? firstChildTime(b)) || (a.placeholder ? 0 : 1) - (b.placeholder ? 0 : 1));
+  // Processes are already in time order; placeholders go just before their first child.
+  const sortTime = (p: MProcess): CorrelationTime => p.start ?? firstChildOf.get(p) ?? EPOCH_ZERO;
+  placeholderNodes.sort((a, b) => compareTime(sortTime(a), sortTime(b)));
+  const all: MProcess[] = new Array<MProcess>(processes.length + placeholderNodes.length);
+  for (let i = 0, j = 0, k = 0; k < all.length; k++) {
+    const ph = placeholderNodes[j];
+    const real = processes[i];
+    if (ph && (!real || compareTime(sortTime(ph), real.start as CorrelationTime) <= 0)) {
+      all[k] = ph;
+      j++;
+    } else {
+      all[k] = real as MProcess;
+      i++;
+    }
+  }
   all.forEach((p, i) => (p.id = `p${i + 1}`));
   for (const p of all) {
-    const ext = p as MProcess & { parentNode?: MProcess; pidParent?: MProcess | null; candidateNodes?: MProcess[] };
-    p.parentId = ext.parentNode ? ext.parentNode.id : null;
-    p.pidTimeParentId = ext.pidParent ? ext.pidParent.id : null;
-    p.candidates = ext.candidateNodes ? ext.candidateNodes.map((c) => c.id) : [];
-    p.sessionId = sessionOfNode.get(p)?.id ?? null;
-    delete ext.parentNode;
-    delete ext.pidParent;
-    delete ext.candidateNodes;
+    const parent = parentOf(p);
+    p.parentId = parent ? parent.id : null;
+    const pidParent = pidParentOf(p);
+    p.pidTimeParentId = pidParent ? pidParent.id : null;
+    const cands = candidateNodesOf(p);
+    if (cands.length > 0) p.candidates = cands.map((c) => c.id);
+    const session = sessionOf(p);
+    p.sessionId = session ? session.id : null;
+    if (p.start) p.start = timeOf(p.start);
+    if (p.end) p.end = timeOf(p.end);
   }
   scripts.forEach((s, i) => {
     s.id = `b${i + 1}`;
     s.processId = s.processNode ? s.processNode.id : null;
-    const ext = s as typeof s & { candidateNodes?: MProcess[] };
-    s.processCandidates = ext.candidateNodes ? ext.candidateNodes.map((c) => c.id) : [];
-    delete ext.candidateNodes;
+    s.processCandidates = s.candidateNodes ? s.candidateNodes.map((c) => c.id) : [];
   });
   services.forEach((s, i) => {
     s.id = `v${i + 1}`;
@@ -998,38 +1228,45 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     l.sourceProcessId = l.sourceProcess ? l.sourceProcess.id : null;
   });
 
+  phase('ids');
   const hosts: CorrelatedHost[] = [...hostNames.entries()]
     .map(([key, names]) => ({ key, name: hostName(key), names: [...names].sort(), ips: (hostIps.get(key) ?? []).sort() }))
-    .sort((a, b) => a.key.localeCompare(b.key));
+    .sort((a, b) => cmpText(a.key, b.key));
 
   return {
     hosts,
     sessions: sessions as Session[],
-    processes: all.map(stripProcess),
-    scripts: scripts.map(({ processNode: _p, ...rest }) => rest),
+    processes: all,
+    scripts: scripts.map(({ processNode: _p, candidateNodes: _c, ...rest }) => rest),
     services: services.map(({ sessionNode: _s, processNode: _p, origins: _o, ...rest }) => rest),
     lateral: lateral.map(({ targetSession: _t, sourceSession: _s, sourceProcess: _p, ...rest }) => rest),
   };
 
   function setParent(node: MProcess, parent: MProcess, basis: ParentBasis): void {
     node.parentBasis = basis;
-    (node as MProcess & { parentNode?: MProcess }).parentNode = parent;
+    node.parentId = parent as unknown as string;
     if (parent.placeholder) {
-      const kids = (parent as MProcess & { firstChild?: CorrelationTime }).firstChild;
-      if (!kids || compareTime(node.start as CorrelationTime, kids) < 0) {
-        (parent as MProcess & { firstChild?: CorrelationTime }).firstChild = node.start as CorrelationTime;
-      }
+      const first = firstChildOf.get(parent);
+      if (!first || compareTime(node.start as CorrelationTime, first) < 0) firstChildOf.set(parent, node.start as CorrelationTime);
     }
   }
 }
 
-function firstChildTime(p: ProcessNode): CorrelationTime {
-  return (p as ProcessNode & { firstChild?: CorrelationTime }).firstChild ?? { ms: 0, sub: 0, precision: '100ns' };
+/** `CORP` and `corp.example` name one domain. */
+function sameDomain(a: string, b: string): boolean {
+  const x = a.trim().toLowerCase();
+  const y = b.trim().toLowerCase();
+  if (x === '' || y === '' || x === '-' || y === '-') return true;
+  return x === y || x.split('.')[0] === y.split('.')[0];
 }
 
-function stripProcess(p: ProcessNode): ProcessNode {
-  delete (p as ProcessNode & { firstChild?: CorrelationTime }).firstChild;
-  return p;
+const ONE: number[] = [1];
+const NONE: number[] = [];
+const EPOCH_ZERO: CorrelationTime = { ms: 0, sub: 0, precision: '100ns' };
+
+/** Code-unit order: deterministic and much faster than localeCompare. */
+function cmpText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function precisionOf(t: CorrelationTime): number {
@@ -1042,6 +1279,19 @@ function countBetween(times: readonly CorrelationTime[] | undefined, from: Corre
   let n = 0;
   for (let i = lastAtOrBefore(times, to.ms); i >= 0; i--) {
     const t = times[i] as CorrelationTime;
+    if (compareTime(t, to) > 0) continue;
+    if (compareTime(t, from) <= 0) break;
+    n++;
+  }
+  return n;
+}
+
+/** Processes in the creation-sorted list created strictly after `from` and not after `to`. */
+function countStartsBetween(list: readonly ProcessNode[] | undefined, from: CorrelationTime, to: CorrelationTime): number {
+  if (!list) return 0;
+  let n = 0;
+  for (let i = lastStart(list, to.ms); i >= 0; i--) {
+    const t = (list[i] as ProcessNode).start as CorrelationTime;
     if (compareTime(t, to) > 0) continue;
     if (compareTime(t, from) <= 0) break;
     n++;

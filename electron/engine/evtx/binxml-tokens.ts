@@ -77,22 +77,39 @@ export interface Template {
  */
 export interface TemplateCache {
   readonly byGuid: Map<string, SharedTemplate>;
+  /** Definitions reused from another chunk, and parsed. */
+  hits: number;
+  parsed: number;
+  /** Body bytes held (bounded: a hostile file could define thousands of large templates). */
+  bytes: number;
 }
 interface SharedTemplate {
   readonly template: Template;
   /** The definition's body bytes in the chunk it was parsed from. */
   readonly body: Buffer;
-  /** Positions in the body of the name offset fields (each followed by its name, inline). */
-  readonly fields: readonly number[];
+  /** The name offset fields in the body, in order. */
+  readonly fields: readonly NameField[];
+}
+
+/**
+ * A name offset field of a template body (at `at`, relative to the body): its name is defined
+ * inline right after it (`name` null), or elsewhere in the chunk (`name` holds its UTF-16
+ * bytes; an element start also needs it before the element, see readOpenStart).
+ */
+interface NameField {
+  readonly at: number;
+  readonly name: Buffer | null;
+  readonly element: boolean;
 }
 
 export function newTemplateCache(): TemplateCache {
-  return { byGuid: new Map() };
+  return { byGuid: new Map(), hits: 0, parsed: 0, bytes: 0 };
 }
 
 /** What a template parse met that ties it to its chunk. */
 interface Recording {
-  readonly fields: number[];
+  /** Absolute positions of the fields, and for names defined elsewhere their offsets. */
+  readonly fields: { at: number; off: number; element: boolean }[];
   portable: boolean;
 }
 
@@ -124,15 +141,30 @@ export function newChunkContext(
 }
 
 const MAX_SHARED = 4096;
+const MAX_SHARED_BYTES = 8 * 1024 * 1024;
 
-/** The shared template whose bytes these are, if any. */
+/**
+ * Whether the definition body at bodyStart parses exactly as the shared one did: same bytes
+ * but for the name offsets, inline names inline here too, and names defined elsewhere
+ * resolving to the same text, with what readOpenStart's layout guess sees unchanged.
+ */
 function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: SharedTemplate): boolean {
   if (entry.body.length !== size) return false;
   let from = 0;
   for (const f of entry.fields) {
-    if (buf.compare(entry.body, from, f, bodyStart + from, bodyStart + f) !== 0) return false;
-    if (buf.readUInt32LE(bodyStart + f) !== bodyStart + f + 4) return false;
-    from = f + 4;
+    if (buf.compare(entry.body, from, f.at, bodyStart + from, bodyStart + f.at) !== 0) return false;
+    const field = bodyStart + f.at;
+    const off = buf.readUInt32LE(field);
+    if (f.name === null) {
+      if (off !== field + 4) return false;
+    } else {
+      if (off === field + 4 || !nameFits(buf, off)) return false;
+      // readOpenStart takes the layout with a dependency id when the name lies before it.
+      if (f.element && !(off < field - 6)) return false;
+      if (buf.readUInt16LE(off + 6) * 2 !== f.name.length) return false;
+      if (buf.compare(f.name, 0, f.name.length, off + 8, off + 8 + f.name.length) !== 0) return false;
+    }
+    from = f.at + 4;
   }
   return buf.compare(entry.body, from, size, bodyStart + from, bodyStart + size) === 0;
 }
@@ -148,11 +180,7 @@ function nameFits(buf: Buffer, off: number): boolean {
 
 /** Reads a name by its chunk offset; when it is defined here (inline), steps over it. */
 function readName(ctx: ChunkContext, c: Cursor, off: number, what: string): string {
-  const rec = ctx.recording;
-  if (rec) {
-    if (off === c.pos) rec.fields.push(c.pos - 4);
-    else rec.portable = false;
-  }
+  ctx.recording?.fields.push({ at: c.pos - 4, off, element: what === 'element' });
   if (off === c.pos) {
     c.skip(6, `${what} name header`);
     const n = c.u16(`${what} name length`);
@@ -218,7 +246,9 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
     let t: Template;
     if (entry && sharedMatch(ctx.buf, c.pos, size, entry)) {
       t = { offset: off, guid, nodes: entry.template.nodes, plan: entry.template.plan };
+      ctx.shared!.hits++;
     } else {
+      if (ctx.shared) ctx.shared.parsed++;
       const body = new Cursor(ctx.buf, c.pos, end, ctx.where);
       const outer = ctx.recording;
       const rec: Recording = { fields: [], portable: true };
@@ -230,12 +260,18 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
         ctx.recording = outer;
       }
       t = { offset: off, guid, nodes, plan: {} };
-      if (ctx.shared && key !== '' && rec.portable && !entry && ctx.shared.byGuid.size < MAX_SHARED) {
+      const shared = ctx.shared;
+      if (shared && key !== '' && rec.portable && !entry && shared.byGuid.size < MAX_SHARED && shared.bytes + size <= MAX_SHARED_BYTES) {
+        shared.bytes += size;
         const start = end - size;
-        ctx.shared.byGuid.set(key, {
+        shared.byGuid.set(key, {
           template: t,
           body: Buffer.from(ctx.buf.subarray(start, end)),
-          fields: rec.fields.map((f) => f - start),
+          fields: rec.fields.map((f) => ({
+            at: f.at - start,
+            name: f.off === f.at + 4 ? null : Buffer.from(ctx.buf.subarray(f.off + 8, f.off + 8 + ctx.buf.readUInt16LE(f.off + 6) * 2)),
+            element: f.element,
+          })),
         });
       }
     }

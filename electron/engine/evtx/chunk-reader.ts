@@ -7,7 +7,7 @@ import { filetimeToTicks } from '../../../shared/time.js';
 import { newChunkContext, type ChunkContext, type Template, type TemplateCache } from './binxml-tokens.js';
 import { CHUNK_HEADER_SIZE, CHUNK_SIZE, chunkChecksumProblems, parseChunkHeader } from './chunk.js';
 import { EvtxFormatError } from './cursor.js';
-import { extractFast } from './compiled.js';
+import { extractFast, pathCounts } from './compiled.js';
 import { extractRecord } from './extract.js';
 import { RECORD_HEADER_SIZE, RECORD_MAGIC, parseRecordBody, readRecordHead, type RecordHead } from './record.js';
 
@@ -46,16 +46,22 @@ function recordItem(
 ): ReadItem {
   const at = input.fileOffset + head.offset;
   try {
-    ctx.where.record = Number(head.recordId);
+    ctx.where.record = head.recordNumber;
     // The compiled-template path first; the general parser for whatever it leaves (it
     // produces the same event, or the error message).
-    const ex =
-      extractFast(ctx, head.offset + RECORD_HEADER_SIZE, head.offset + head.size - 4) ?? extractRecord(parseRecordBody(ctx, head));
-    const filetime = ex.filetime ?? (ex.raw.systemTime === undefined ? head.written : undefined);
-    const time: ResolvedTime | undefined =
-      filetime !== undefined ? { ticks: filetimeToTicks(filetime), precision: '100ns', source: 'SystemTime' } : undefined;
+    let ex = extractFast(ctx, head.offset + RECORD_HEADER_SIZE, head.offset + head.size - 4);
+    if (ex === null) {
+      ex = extractRecord(parseRecordBody(ctx, head));
+      pathCounts.general++;
+    }
+    let ticks = ex.ticks;
+    if (ticks === undefined) {
+      const filetime = ex.filetime ?? (ex.raw.systemTime === undefined ? head.written : undefined);
+      if (filetime !== undefined) ticks = filetimeToTicks(filetime);
+    }
+    const time: ResolvedTime | undefined = ticks !== undefined ? { ticks, precision: '100ns', source: 'SystemTime' } : undefined;
     // Exported logs renumber record headers but keep EventRecordID in the XML: prefer it.
-    if (ex.raw.recordId === undefined || ex.raw.recordId === '') ex.raw.recordId = Number(head.recordId);
+    if (ex.raw.recordId === undefined || ex.raw.recordId === '') ex.raw.recordId = head.recordNumber;
     const source: SourcePointer = { file: input.file, format: 'evtx', offset: at, length: head.size, chunk: input.index };
     const event = buildEvent(
       ex.raw,

@@ -10,6 +10,7 @@
 // null, and the record goes through the general parser, which produces the same event or the
 // same error message.
 import type { RawSystem } from '../../../shared/build-event.js';
+import { FILETIME_UNIX_OFFSET_TICKS } from '../../../shared/time.js';
 import { resolveTemplate, TOKEN, type ChunkContext, type ElementNode, type Node, type Template } from './binxml-tokens.js';
 import { addKey, entityText, isNamespaceDecl, type Extracted } from './extract.js';
 import { arrayItems, scalarText, valueFits, VT } from './values.js';
@@ -18,6 +19,10 @@ type Field = keyof RawSystem;
 type State = 'root' | 'event' | 'system' | 'eventdata' | 'userdata';
 
 const EMPTY = Buffer.alloc(0);
+
+/** The RawSystem fields buildEvent reads as integers (text or number alike). */
+const NUMERIC: ReadonlySet<string> = new Set(['eventId', 'qualifiers', 'version', 'level', 'task', 'opcode', 'recordId', 'processId', 'threadId']);
+
 
 /** Where an operation's text comes from: a constant, one substitution, or a node list. */
 class Content {
@@ -61,6 +66,8 @@ interface Op {
   readonly attrs: readonly { readonly key: string; readonly content: Content }[];
   /** Nested: the state its BinXML is walked in. */
   readonly state: State;
+  /** SysText/SysAttr: a field buildEvent reads as an integer. */
+  readonly numeric: boolean;
 }
 
 export interface Plan {
@@ -68,6 +75,9 @@ export interface Plan {
 }
 
 class Unsupported extends Error {}
+
+/** An attribute the element does not have. */
+const ABSENT = new Content(-2, '', null);
 
 function content(nodes: readonly Node[]): Content {
   if (nodes.length === 1 && nodes[0]!.k === 'subst') return new Content(nodes[0]!.index, '', null);
@@ -123,7 +133,7 @@ class Compiler {
     attrs: Op['attrs'] = [],
     state: State = 'root',
   ): void {
-    this.ops.push({ kind, field, key, content: c, name, guard, attrs, state });
+    this.ops.push({ kind, field, key, content: c, name, guard, attrs, state, numeric: field !== null && NUMERIC.has(field) });
   }
 
   walk(nodes: readonly Node[], state: State, guard: number): void {
@@ -146,7 +156,7 @@ class Compiler {
     const c = findAttr(el, attr);
     // extract.ts assigns undefined when the attribute is absent: keep that (it overrides an
     // earlier element of the same name).
-    this.op(OpKind.SysAttr, field, '', c ?? new Content(-2, '', null), guard);
+    this.op(OpKind.SysAttr, field, '', c ?? ABSENT, guard);
   }
 
   system(el: ElementNode, guard: number): void {
@@ -342,16 +352,11 @@ function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number)
     p += 24 + buf.readUInt32LE(p + 20);
     if (p > end) return -1;
   }
-  let template: Template;
-  try {
-    template = resolveTemplate(ctx, id, defOff, depth);
-  } catch (e) {
-    // The record's own template instance: the general parser would read exactly these tokens
-    // and make exactly this call (its error is cached), so its error is this one. Slack
-    // records whose templates were overwritten fail here by the thousand.
-    if (depth === 0) throw e;
-    return -1;
-  }
+  // Everything before this point was read as the general parser reads it (any difference
+  // returned -1 first), so it would make exactly this call; when it throws, the general
+  // parser would fail with the same (cached) error, so it is the record's error. Slack records
+  // whose templates were overwritten fail here by the thousand.
+  const template = resolveTemplate(ctx, id, defOff, depth);
   if (p + 4 > end) return -1;
   const count = buf.readUInt32LE(p);
   p += 4;
@@ -450,7 +455,7 @@ function text(c: Content): string {
 
 /** attrText: undefined when the attribute is absent or a null (or missing) substitution. */
 function attrValue(c: Content): string | undefined {
-  if (c.index === -2) return undefined;
+  if (c === ABSENT) return undefined;
   if (c.index >= 0) {
     const k = at(c.index);
     if (k < 0 || vType[k] === VT.Null) return undefined;
@@ -465,6 +470,12 @@ function attrValue(c: Content): string | undefined {
  */
 function sysValue(c: Content): string | number {
   const k = at(c.index);
+  const v = numberValue(k);
+  return v === undefined ? text(c) : v;
+}
+
+/** An unsigned integer value (decimal or hex) as a number; undefined for anything else. */
+function numberValue(k: number): number | undefined {
   if (k >= 0) {
     const size = vSize[k]!;
     const p = vOff[k]!;
@@ -476,6 +487,7 @@ function sysValue(c: Content): string | number {
         if (size >= 2) return vBuf.readUInt16LE(p);
         break;
       case VT.UInt32:
+      case VT.HexInt32:
         if (size >= 4) return vBuf.readUInt32LE(p);
         break;
       case VT.UInt64:
@@ -486,7 +498,29 @@ function sysValue(c: Content): string | number {
         break;
     }
   }
-  return text(c);
+  return undefined;
+}
+
+
+/** attrValue, as a number when it holds an unsigned integer (for integer fields). */
+function sysAttr(c: Content): string | number | undefined {
+  if (c.index >= 0) {
+    const v = numberValue(at(c.index));
+    if (v !== undefined) return v;
+  }
+  return attrValue(c);
+}
+
+// FILETIME to ticks with one bigint addition: the high half (about 7 minutes) rarely changes.
+let lastHigh = -1;
+let lastHighTicks = 0n;
+function filetimeTicks(p: number): bigint {
+  const hi = vBuf.readUInt32LE(p + 4);
+  if (hi !== lastHigh) {
+    lastHighTicks = (BigInt(hi) << 32n) - FILETIME_UNIX_OFFSET_TICKS;
+    lastHigh = hi;
+  }
+  return lastHighTicks + BigInt(vBuf.readUInt32LE(p));
 }
 
 /** Whether the element guarded by substitution i is not rendered (extract.ts isOmitted). */
@@ -544,14 +578,14 @@ function run(plan: Plan, out: Extracted): void {
     if (op.guard >= 0 && omitted(op.guard)) continue;
     switch (op.kind) {
       case OpKind.SysText:
-        raw[op.field!] = op.field === 'keywords' || op.field === 'channel' || op.field === 'computer' ? text(op.content) : sysValue(op.content);
+        raw[op.field!] = op.numeric ? sysValue(op.content) : text(op.content);
         break;
       case OpKind.SysAttr:
-        raw[op.field!] = attrValue(op.content);
+        raw[op.field!] = op.numeric ? sysAttr(op.content) : attrValue(op.content);
         break;
       case OpKind.SysTime: {
         const k = at(op.content.index);
-        if (k >= 0 && vType[k] === VT.FileTime && vSize[k]! > 0) out.filetime = vBuf.readBigUInt64LE(vOff[k]!);
+        if (k >= 0 && vType[k] === VT.FileTime && vSize[k]! > 0) out.ticks = filetimeTicks(vOff[k]!);
         else raw['systemTime'] = text(op.content);
         break;
       }
@@ -593,7 +627,7 @@ function run(plan: Plan, out: Extracted): void {
 }
 
 let fastPath = true;
-/** How many records each path took (for tests and the benchmark). */
+/** How many events each path made (for tests and the benchmark; chunk-reader counts `general`). */
 export const pathCounts = { fast: 0, general: 0 };
 
 /** Turns the fast path off (tests compare it with the general parser). */
@@ -609,9 +643,33 @@ export function setFastPath(on: boolean): void {
 export function extractFast(ctx: ChunkContext, start: number, end: number): Extracted | null {
   if (!fastPath) return null;
   const out = fastRecord(ctx, start, end);
-  if (out === null) pathCounts.general++;
-  else pathCounts.fast++;
+  if (out !== null) pathCounts.fast++;
   return out;
+}
+
+/** RawSystem with all its fields, in one allocation and one shape for every record. */
+function newRaw(): Extracted['raw'] {
+  return {
+    provider: undefined,
+    providerGuid: undefined,
+    eventSourceName: undefined,
+    eventId: undefined,
+    qualifiers: undefined,
+    version: undefined,
+    level: undefined,
+    task: undefined,
+    opcode: undefined,
+    keywords: undefined,
+    systemTime: undefined,
+    recordId: undefined,
+    activityId: undefined,
+    relatedActivityId: undefined,
+    processId: undefined,
+    threadId: undefined,
+    channel: undefined,
+    computer: undefined,
+    userSid: undefined,
+  };
 }
 
 function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | null {
@@ -620,7 +678,7 @@ function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | 
   try {
     if (loadFrame(ctx, start, end, 0) !== 0) return null;
     vBuf = ctx.buf;
-    const out: Extracted = { raw: {}, data: {}, unnamed: 0 };
+    const out: Extracted = { raw: newRaw(), data: {}, unnamed: 0 };
     base = 0;
     count = 0;
     runFrame(0, 'root', out);
@@ -630,6 +688,5 @@ function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | 
     throw e;
   } finally {
     vBuf = EMPTY;
-    fTemplate.length = 0;
   }
 }

@@ -14,12 +14,17 @@ export interface ParseWhere {
 /** A structural error in the evidence, with the file offset where it was found. */
 export class EvtxFormatError extends Error {
   override readonly name = 'EvtxFormatError';
-  constructor(
-    readonly detail: string,
-    readonly fileOffset: number,
-    where: ParseWhere | null,
-  ) {
+  readonly detail: string;
+  readonly fileOffset: number;
+  constructor(detail: string, fileOffset: number, where: ParseWhere | null) {
+    // No stack trace: the message says where in the evidence, and slack space full of
+    // overwritten records throws thousands of these.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(describe(where, fileOffset, detail));
+    Error.stackTraceLimit = limit;
+    this.detail = detail;
+    this.fileOffset = fileOffset;
   }
 }
 

@@ -21,6 +21,7 @@ export interface ChunkSlot {
   readonly length: number;
   readonly magic: boolean;
   readonly firstRecordId: bigint;
+  readonly lastRecordId: bigint;
 }
 
 export async function readAt(fh: FileHandle, offset: number, length: number, into?: Buffer): Promise<Buffer> {
@@ -43,18 +44,19 @@ const HEADER_GROUP = 1024;
  */
 export async function listChunks(fh: FileHandle, size: number): Promise<ChunkSlot[]> {
   const slots: ChunkSlot[] = [];
-  // Only the first 32 bytes of each chunk (magic, first record id). Synchronous reads: an
-  // asynchronous read costs tens of microseconds of overhead, a pread of 32 bytes a few, and
-  // the event loop gets a turn after each group.
-  const h = Buffer.alloc(32);
+  // Only the first 40 bytes of each chunk (magic, first and last record id). Synchronous
+  // reads: an asynchronous read costs tens of microseconds of overhead, a pread of 40 bytes a
+  // few, and the event loop gets a turn after each group.
+  const h = Buffer.alloc(40);
   let index = 0;
   for (let off = FILE_HEADER_SIZE; off < size; off += CHUNK_SIZE, index++) {
     if (index > 0 && index % HEADER_GROUP === 0) await new Promise<void>((r) => setImmediate(r));
     const length = Math.min(CHUNK_SIZE, size - off);
-    const got = readSync(fh.fd, h, 0, Math.min(32, length), off);
+    const got = readSync(fh.fd, h, 0, Math.min(40, length), off);
     const head = h.subarray(0, got);
     const magic = hasChunkMagic(head);
-    slots.push({ index, offset: off, length, magic, firstRecordId: magic && got >= 32 ? h.readBigUInt64LE(24) : 0n });
+    const ids = magic && got >= 40;
+    slots.push({ index, offset: off, length, magic, firstRecordId: ids ? h.readBigUInt64LE(24) : 0n, lastRecordId: ids ? h.readBigUInt64LE(32) : 0n });
   }
   const live = slots.filter((s) => s.magic).sort((a, b) => (a.firstRecordId < b.firstRecordId ? -1 : a.firstRecordId > b.firstRecordId ? 1 : a.index - b.index));
   return [...live, ...slots.filter((s) => !s.magic)];
@@ -92,7 +94,7 @@ export function slotRuns(slots: readonly ChunkSlot[], maxChunks = RUN_CHUNKS): S
  * Reads the slots run by run, the next run while the current one is parsed, into two reused
  * buffers; yields each slot's bytes (valid until the next yield but one).
  */
-export async function* readSlots(fh: FileHandle, slots: readonly ChunkSlot[]): AsyncGenerator<{ slot: ChunkSlot; data: Buffer }> {
+export async function* readSlots(fh: FileHandle, slots: readonly ChunkSlot[]): AsyncGenerator<{ slot: ChunkSlot; position: number; data: Buffer }> {
   const runs = slotRuns(slots);
   const buffers = [Buffer.allocUnsafe(RUN_CHUNKS * CHUNK_SIZE), Buffer.allocUnsafe(RUN_CHUNKS * CHUNK_SIZE)];
   const readRun = (r: number): Promise<Buffer> | null =>
@@ -104,9 +106,10 @@ export async function* readSlots(fh: FileHandle, slots: readonly ChunkSlot[]): A
       const block = await next!;
       next = readRun(r + 1);
       for (let k = 0; k < run.count; k++) {
-        const slot = slots[run.first + k]!;
+        const position = run.first + k;
+        const slot = slots[position]!;
         const from = slot.offset - run.offset;
-        yield { slot, data: block.subarray(Math.min(from, block.length), Math.min(from + slot.length, block.length)) };
+        yield { slot, position, data: block.subarray(Math.min(from, block.length), Math.min(from + slot.length, block.length)) };
       }
     }
   } finally {
@@ -115,9 +118,80 @@ export async function* readSlots(fh: FileHandle, slots: readonly ChunkSlot[]): A
   }
 }
 
-/** Processes chunk results in order: live items out, carved ones kept for the end. */
+/**
+ * Record ids, as sorted disjoint intervals: a log's live ids are runs of consecutive numbers,
+ * so millions of them take a few intervals (a Set would take tens of bytes each). Ids out of
+ * order wait in a small set until there are enough to merge.
+ */
+export class IdIntervals {
+  private lo: number[] = [];
+  private hi: number[] = [];
+  private loose = new Set<number>();
+
+  add(id: number): void {
+    const n = this.lo.length;
+    if (n > 0) {
+      const last = this.hi[n - 1]!;
+      if (id === last + 1) {
+        this.hi[n - 1] = id;
+        return;
+      }
+      if (id >= this.lo[n - 1]! && id <= last) return;
+      if (id < last) {
+        if (this.has(id)) return;
+        this.loose.add(id);
+        if (this.loose.size >= 4096) this.merge();
+        return;
+      }
+    }
+    this.lo.push(id);
+    this.hi.push(id);
+  }
+
+  has(id: number): boolean {
+    if (this.loose.has(id)) return true;
+    let a = 0;
+    let b = this.lo.length - 1;
+    while (a <= b) {
+      const m = (a + b) >> 1;
+      if (id < this.lo[m]!) b = m - 1;
+      else if (id > this.hi[m]!) a = m + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  private merge(): void {
+    const ids = [...this.loose].sort((x, y) => x - y);
+    this.loose.clear();
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const push = (l: number, h: number): void => {
+      const n = lo.length;
+      if (n > 0 && l <= hi[n - 1]! + 1) hi[n - 1] = Math.max(hi[n - 1]!, h);
+      else {
+        lo.push(l);
+        hi.push(h);
+      }
+    };
+    let k = 0;
+    for (let i = 0; i < this.lo.length; i++) {
+      while (k < ids.length && ids[k]! < this.lo[i]!) push(ids[k]!, ids[k++]!);
+      push(this.lo[i]!, this.hi[i]!);
+    }
+    while (k < ids.length) push(ids[k]!, ids[k++]!);
+    this.lo = lo;
+    this.hi = hi;
+  }
+}
+
+/**
+ * Processes chunk results in order: live items out at once, carved ones kept for the end,
+ * when every live record id is known and the carved copies of live records can be dropped.
+ * (Carved events are held until then: memory grows with the slack space, not the file.)
+ */
 export class ChunkCollector {
-  private readonly liveIds = new Set<number>();
+  private readonly liveIds = new IdIntervals();
   private readonly carved: ReadItem[] = [];
 
   take(result: ChunkResult): ReadItem[] {
@@ -142,6 +216,7 @@ export class ChunkCollector {
       }
       out.push(item);
     }
+    this.carved.length = 0;
     return out;
   }
 }

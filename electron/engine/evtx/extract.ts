@@ -11,6 +11,8 @@ export interface Extracted {
   data: Record<string, string>;
   /** FILETIME of TimeCreated/@SystemTime when it was a FILETIME value. */
   filetime?: bigint;
+  /** The same as ticks (the fast path, compiled.ts, sets this instead). */
+  ticks?: bigint;
   unnamed: number;
 }
 

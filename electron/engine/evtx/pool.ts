@@ -1,6 +1,13 @@
 // Parses a file's chunks in a pool of worker threads: the main thread reads chunks in order
 // and hands them out; results are put back in order. Falls back to the single-threaded reader
 // when no compiled worker exists (running from TypeScript source) or for small files.
+//
+// Not the default (the ingest reads with `pooled: false`): since the compiled-template fast
+// path, parsing a record costs less than making its NormalizedEvent, and the thread that
+// receives the events has to make every one of them whatever the transport (structured clone,
+// or a compact encoding decoded there), so at most the BinXML walk moves off that thread. On
+// the 2-core target, where DuckDB appends on the engine thread meanwhile, the pool measured
+// slower than one thread (scripts/bench-evtx.ts).
 import { Worker } from 'node:worker_threads';
 import type { ReadItem } from '../../../shared/events.js';
 import type { ReaderOptions } from '../readers/reader.js';

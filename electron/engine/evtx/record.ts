@@ -7,12 +7,27 @@ export const RECORD_HEADER_SIZE = 24;
 /** Header, at least an end-of-stream token, and the trailing size copy. */
 export const MIN_RECORD_SIZE = RECORD_HEADER_SIZE + 4 + 1;
 
-export interface RecordHead {
-  /** Offset in the chunk. */
-  readonly offset: number;
-  readonly size: number;
-  readonly recordId: bigint;
-  readonly written: bigint;
+/**
+ * A record's frame. The 64-bit record id and written time are read when asked for: as
+ * bigints they cost several allocations each, and most records need neither.
+ */
+export class RecordHead {
+  constructor(
+    private readonly buf: Buffer,
+    /** Offset in the chunk. */
+    readonly offset: number,
+    readonly size: number,
+  ) {}
+  get recordId(): bigint {
+    return this.buf.readBigUInt64LE(this.offset + 8);
+  }
+  /** The record id as a number (rounded like Number(recordId) past 2^53). */
+  get recordNumber(): number {
+    return this.buf.readUInt32LE(this.offset + 12) * 0x100000000 + this.buf.readUInt32LE(this.offset + 8);
+  }
+  get written(): bigint {
+    return this.buf.readBigUInt64LE(this.offset + 16);
+  }
 }
 
 /** Checks the record frame at `off`; returns the reason when it is not a record. */
@@ -23,17 +38,12 @@ export function readRecordHead(buf: Buffer, off: number, limit: number): RecordH
   if (size < MIN_RECORD_SIZE) return `record size ${size} is too small`;
   if (off + size > limit) return `record size ${size} runs past the chunk`;
   if (buf.readUInt32LE(off + size - 4) !== size) return `record size ${size} does not match its trailing copy`;
-  return {
-    offset: off,
-    size,
-    recordId: buf.readBigUInt64LE(off + 8),
-    written: buf.readBigUInt64LE(off + 16),
-  };
+  return new RecordHead(buf, off, size);
 }
 
 /** Parses the record's BinXML into nodes (templates come from the chunk's cache). */
 export function parseRecordBody(ctx: ChunkContext, head: RecordHead): Node[] {
-  ctx.where.record = Number(head.recordId);
+  ctx.where.record = head.recordNumber;
   const c = new Cursor(ctx.buf, head.offset + RECORD_HEADER_SIZE, head.offset + head.size - 4, ctx.where);
   const nodes = parseFragment(ctx, c, false, 0);
   if (nodes.length === 0) throw new EvtxFormatError('the record holds no XML', ctx.where.base + head.offset, ctx.where);

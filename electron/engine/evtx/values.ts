@@ -186,15 +186,22 @@ export function guidText(buf: Buffer, p: number): string {
   return String.fromCharCode.apply(null, c);
 }
 
+/** SIDs seen, by their bytes: a log repeats a handful of accounts thousands of times. */
+const sids = new Map<string, string>();
+
 export function sidText(buf: Buffer, p: number, end: number): string | null {
   if (p + 8 > end) return null;
   const revision = buf[p]!;
   const count = buf[p + 1]!;
   if (p + 8 + count * 4 > end) return null;
+  const key = slices(buf).latin1Slice(p, p + 8 + count * 4);
+  const known = sids.get(key);
+  if (known !== undefined) return known;
   let authority = 0;
   for (let i = 2; i < 8; i++) authority = authority * 256 + buf[p + i]!;
   let s = `S-${revision}-${authority}`;
   for (let i = 0; i < count; i++) s += '-' + buf.readUInt32LE(p + 8 + i * 4);
+  if (sids.size < SMALL) sids.set(key, s);
   return s;
 }
 

@@ -73,6 +73,7 @@ function jsonEscaped(text: string): string {
 
 export class CaseStore {
   private appender: DuckDBAppender | null = null;
+  private lock: Promise<unknown> = Promise.resolve();
   private pendingRows = 0;
   private nextEventId = 1;
 
@@ -150,7 +151,7 @@ export class CaseStore {
    * and its counters are recomputed from what actually reached the database.
    */
   private async recoverInterrupted(): Promise<void> {
-    await this.conn.run(`
+    await this.exec(`
       UPDATE evidence SET status = 'incomplete',
         events = (SELECT count(*) FROM events e WHERE e.evidence_id = evidence.id),
         recovered = (SELECT count(*) FROM events e WHERE e.evidence_id = evidence.id AND ${RECOVERED_SQL}),
@@ -158,9 +159,26 @@ export class CaseStore {
       WHERE status IN ('importing', 'pending')`);
   }
 
+  /**
+   * One statement at a time on the query connection. The engine serves API calls while an
+   * import updates evidence rows, all asynchronously; two statements in flight on one DuckDB
+   * connection were seen to return wrong results (a count of 0 mid-import).
+   */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(fn, fn);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private async exec(sql: string, values: DuckDBValue[] = []): Promise<void> {
+    await this.exclusive(() => this.conn.run(sql, values));
+  }
+
   private async rows(sql: string, values: DuckDBValue[] = []): Promise<Record<string, unknown>[]> {
-    const reader = await this.conn.runAndReadAll(sql, values);
-    return reader.getRowObjectsJS() as Record<string, unknown>[];
+    return this.exclusive(async () => {
+      const reader = await this.conn.runAndReadAll(sql, values);
+      return reader.getRowObjectsJS() as Record<string, unknown>[];
+    });
   }
 
   private async scalar(sql: string, values: DuckDBValue[] = []): Promise<unknown> {
@@ -179,7 +197,7 @@ export class CaseStore {
 
   async addEvidence(evidence: NewEvidence, status: EvidenceStatus): Promise<number> {
     const id = num(await this.scalar('SELECT coalesce(max(id), 0) + 1 AS v FROM evidence'));
-    await this.conn.run(
+    await this.exec(
       `INSERT INTO evidence (id, path, format, size, mtime, sha256, status, events, errors, recovered, error_samples, imported_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, '[]', ?)`,
       [id, evidence.path, evidence.format, evidence.size, evidence.mtime, evidence.sha256, status, new Date().toISOString()],
@@ -192,7 +210,7 @@ export class CaseStore {
     status: EvidenceStatus,
     counts: { events: number; errors: number; recovered: number; errorSamples: readonly string[] },
   ): Promise<void> {
-    await this.conn.run(
+    await this.exec(
       `UPDATE evidence SET status = ?, events = ?, errors = ?, recovered = ?, error_samples = ? WHERE id = ?`,
       [status, counts.events, counts.errors, counts.recovered, JSON.stringify(counts.errorSamples.slice(0, ERROR_SAMPLES)), id],
     );
@@ -205,7 +223,7 @@ export class CaseStore {
       ? num(rows[0]['id'])
       : await this.addEvidence({ path, format: 'unknown', size: 0, mtime: '', sha256: '' }, 'failed');
     await this.addReadErrors(id, [{ file: path, message }]);
-    await this.conn.run(
+    await this.exec(
       `UPDATE evidence SET status = 'failed', errors = errors + 1,
          error_samples = ? WHERE id = ?`,
       [JSON.stringify([`${path}: ${message}`]), id],
@@ -214,6 +232,10 @@ export class CaseStore {
 
   async addReadErrors(evidenceId: number, errors: readonly ReadError[]): Promise<void> {
     if (errors.length === 0) return;
+    await this.exclusive(() => this.appendReadErrors(evidenceId, errors));
+  }
+
+  private async appendReadErrors(evidenceId: number, errors: readonly ReadError[]): Promise<void> {
     const appender = await this.appendConn.createAppender('read_errors');
     for (const error of errors) {
       appender.appendInteger(evidenceId);
@@ -258,24 +280,30 @@ export class CaseStore {
     this.pendingRows += rows.count;
   }
 
-  /** Makes appended events durable and visible. */
+  /**
+   * Makes appended events durable and visible. Commits take the same lock as queries:
+   * a query planned while another connection commits was seen to read inconsistent table
+   * statistics in DuckDB ("Perfect hash aggregate … statistics … corrupt", and a count of 0).
+   */
   async flush(): Promise<void> {
-    if (this.appender && this.pendingRows > 0) {
-      this.appender.flushSync();
+    const appender = this.appender;
+    if (appender && this.pendingRows > 0) {
+      await this.exclusive(async () => appender.flushSync());
       this.pendingRows = 0;
     }
   }
 
   async endAppend(): Promise<void> {
-    if (this.appender) {
-      this.appender.closeSync();
+    const appender = this.appender;
+    if (appender) {
       this.appender = null;
       this.pendingRows = 0;
+      await this.exclusive(async () => appender.closeSync());
     }
   }
 
   async checkpoint(): Promise<void> {
-    await this.conn.run('CHECKPOINT');
+    await this.exec('CHECKPOINT');
   }
 
   private evidenceRow(r: Record<string, unknown>): EvidenceFileInfo {
@@ -440,6 +468,7 @@ export class CaseStore {
   }
 
   async close(): Promise<void> {
+    await this.lock;
     await this.endAppend();
     try {
       await this.checkpoint();

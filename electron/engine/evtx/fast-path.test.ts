@@ -1,0 +1,266 @@
+// The compiled-template fast path (compiled.ts) against the general parser, the template cache
+// shared by a file's chunks, the value renderers' number fast paths, the file-header notes and
+// the `<Element>.<Attr>` keys of UserData leaves.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { NormalizedEvent, ReadItem } from '../../../shared/events.js';
+import { SHARED_DIR, SHARED_MISSING_REASON, sharedAvailable } from '../testing/shared-data.js';
+import { newTemplateCache, type Template } from './binxml-tokens.js';
+import { CHUNK_SIZE, hasChunkMagic } from './chunk.js';
+import { readChunk, type ChunkInput } from './chunk-reader.js';
+import { pathCounts, setFastPath } from './compiled.js';
+import { IdIntervals, evtxReader } from './evtx-reader.js';
+import { ChunkWriter, V, evtxFile, type WTemplate, type WValue } from './testing/evtx-writer.js';
+import { guidText, scalarText, VT } from './values.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'chainline-evtx-fast-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+function save(buf: Buffer): string {
+  const p = join(dir, `f${n++}.evtx`);
+  writeFileSync(p, buf);
+  return p;
+}
+async function readItems(path: string): Promise<ReadItem[]> {
+  const items: ReadItem[] = [];
+  for await (const batch of evtxReader.read(path)) items.push(...batch);
+  return items;
+}
+const eventsOf = (items: ReadItem[]): NormalizedEvent[] => items.flatMap((i) => (i.kind === 'event' ? [i.event] : []));
+
+/** Runs `f` with the fast path on, then off; returns both results. */
+function bothPaths<T>(f: (fastPath: boolean) => T): { fast: T; general: T } {
+  const fast = f(true);
+  setFastPath(false);
+  try {
+    return { fast, general: f(false) };
+  } finally {
+    setFastPath(true);
+  }
+}
+
+const FT_2020 = 132223104000000000n;
+
+/** A minimal System section (EventID, TimeCreated, EventRecordID) then `rest`. */
+function template(id: number, rest: (w: ChunkWriter) => void): WTemplate {
+  return {
+    id,
+    build: (w) =>
+      w.element('Event', [], (w) => {
+        w.element('System', [], (w) => {
+          w.element('Provider', [['Name', (x) => x.subst(0, 0x01)]]);
+          w.element('EventID', [], (x) => x.subst(1, 0x06));
+          w.element('TimeCreated', [['SystemTime', (x) => x.subst(2, 0x11)]]);
+          w.element('EventRecordID', [], (x) => x.subst(3, 0x0a));
+        });
+        rest(w);
+      }),
+  };
+}
+const head = (eventId: number, recordId: bigint): WValue[] => [V.str('P'), V.u16(eventId), V.filetime(FT_2020), V.u64(recordId)];
+
+describe('UserData leaf attributes', () => {
+  const t = template(0x2001, (w) =>
+    w.element('UserData', [], (w) =>
+      w.element('CertVerify', [['xmlns', (x) => x.text('http://schemas.microsoft.com/win/2004/08/events')]], (w) => {
+        w.element('EventAuxInfo', [['ProcessName', (x) => x.subst(4, 0x01)]]);
+        w.element('Result', [['value', (x) => x.subst(5, 0x08)]], (x) => x.subst(6, 0x01));
+        w.element('Opt', [['A', (x) => x.subst(7, 0x01, true)], ['xmlns:x', (x) => x.text('urn:x')]]);
+        w.element('Result', [['value', (x) => x.text('1')]], (x) => x.text('again'));
+      }),
+    ),
+  );
+
+  it('keys them <Element>.<Attr>, before the element text, without namespace declarations or null values', async () => {
+    const c = new ChunkWriter();
+    c.record(1n, FT_2020, (w) => w.templateInstance(t, [...head(90, 1n), V.str('setup.exe'), V.u32(0), V.str('ok'), V.null()]));
+    const path = save(evtxFile([c.finish()]));
+    const { fast, general } = await (async () => {
+      const f = await readItems(path);
+      setFastPath(false);
+      try {
+        return { fast: f, general: await readItems(path) };
+      } finally {
+        setFastPath(true);
+      }
+    })();
+    expect(fast).toEqual(general);
+    const [e] = eventsOf(fast);
+    expect(Object.entries(e!.data)).toEqual([
+      ['EventAuxInfo.ProcessName', 'setup.exe'],
+      ['EventAuxInfo', ''],
+      ['Result.value', '0'],
+      ['Result', 'ok'],
+      ['Opt', ''],
+      ['Result.value_2', '1'],
+      ['Result_2', 'again'],
+    ]);
+  });
+});
+
+describe('file header notes', () => {
+  const t = template(0x2002, () => undefined);
+  const chunk = (id: bigint): Buffer => {
+    const c = new ChunkWriter();
+    c.record(id, FT_2020, (w) => w.templateInstance(t, head(1, id)));
+    return c.finish();
+  };
+
+  it('notes a dirty flag and a wrong chunk count, one error item each at offset 0, and reads on', async () => {
+    const items = await readItems(save(evtxFile([chunk(1n), chunk(2n), chunk(3n)], { chunkCount: 1, dirty: true })));
+    const notes = items.filter((i) => i.kind === 'error').map((i) => (i.kind === 'error' ? i.error : null));
+    expect(notes.map((e) => [e!.offset, e!.message])).toEqual([
+      [0, expect.stringMatching(/^file header: dirty flag set/)],
+      [0, 'file header: chunk count says 1 but 3 chunks found'],
+    ]);
+    expect(eventsOf(items).map((e) => e.system.recordId)).toEqual([1, 2, 3]);
+  });
+
+  it('notes a header checksum mismatch', async () => {
+    const file = evtxFile([chunk(1n)]);
+    file.writeUInt32LE((file.readUInt32LE(124) ^ 1) >>> 0, 124);
+    const items = await readItems(save(file));
+    expect(items.filter((i) => i.kind === 'error')).toEqual([
+      { kind: 'error', error: { file: expect.any(String), offset: 0, message: 'file header: checksum mismatch; the header is not trusted' } },
+    ]);
+    expect(eventsOf(items)).toHaveLength(1);
+  });
+
+  it('says nothing about a clean header', async () => {
+    const items = await readItems(save(evtxFile([chunk(1n)])));
+    expect(items.filter((i) => i.kind === 'error')).toEqual([]);
+  });
+});
+
+describe('templates shared by the chunks of a file', () => {
+  const data = (name: string): WTemplate =>
+    template(0x2003, (w) => w.element('EventData', [], (w) => w.element('Data', [['Name', (x) => x.text(name)]], (x) => x.subst(4, 0x01))));
+  /** A chunk whose template definition sits further in when `pad` records come first. */
+  const chunk = (t: WTemplate, first: bigint, pad: number): Buffer => {
+    const c = new ChunkWriter();
+    const other = template(0x2004, () => undefined);
+    for (let i = 0; i < pad; i++) c.record(first + BigInt(i), FT_2020, (w) => w.templateInstance(other, head(2, first + BigInt(i))));
+    c.record(first + BigInt(pad), FT_2020, (w) => w.templateInstance(t, [...head(1, first + BigInt(pad)), V.str('v')]));
+    return c.finish();
+  };
+  const run = (chunks: Buffer[], shared: boolean): { items: ReadItem[]; hits: number } => {
+    const templates = newTemplateCache();
+    const byId = new Map<number, Template>();
+    const items: ReadItem[] = [];
+    chunks.forEach((buf, index) => {
+      const input: ChunkInput = { file: 'x.evtx', buf, index, fileOffset: 4096 + index * CHUNK_SIZE, templatesById: byId, ...(shared ? { templates } : {}) };
+      items.push(...readChunk(input).items);
+    });
+    return { items, hits: templates.hits };
+  };
+
+  it('reuses a template defined at another offset in another chunk, with the same result', () => {
+    const chunks = [chunk(data('Alpha'), 1n, 1), chunk(data('Alpha'), 10n, 3)];
+    const withCache = run(chunks, true);
+    expect(withCache.hits).toBeGreaterThan(0);
+    expect(withCache.items).toEqual(run(chunks, false).items);
+  });
+
+  it('does not reuse a template of the same GUID and size whose names differ', () => {
+    const chunks = [chunk(data('Alpha'), 1n, 1), chunk(data('Bravo'), 10n, 3)];
+    const { items } = run(chunks, true);
+    const keys = eventsOf(items).filter((e) => e.system.eventId === 1).map((e) => Object.keys(e.data));
+    expect(keys).toEqual([['Alpha'], ['Bravo']]);
+  });
+});
+
+describe('live record ids as intervals', () => {
+  it('answers like a set for runs, repeats and ids out of order', () => {
+    const ids = new IdIntervals();
+    const set = new Set<number>();
+    let x = 7;
+    const next = (): number => (x = (x * 1103515245 + 12345) % 2147483648);
+    const add = (id: number): void => {
+      ids.add(id);
+      set.add(id);
+    };
+    for (let i = 1000; i < 50_000; i++) add(i);
+    for (let i = 0; i < 20_000; i++) add(next() % 200_000);
+    for (let i = 60_000; i < 61_000; i++) add(i);
+    for (let i = 0; i < 10_000; i++) add(next() % 100);
+    for (let probe = 0; probe < 210_000; probe++) expect(ids.has(probe)).toBe(set.has(probe));
+  });
+});
+
+describe('value rendering', () => {
+  const u64s = [0n, 1n, 0xffffffffn, 0x100000000n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 0x8020000000000000n, 2n ** 64n - 1n];
+  const i64s = [0n, -1n, -(2n ** 31n), -(2n ** 32n), -(2n ** 53n) + 1n, -(2n ** 53n), -(2n ** 63n), 2n ** 63n - 1n];
+  const b = Buffer.alloc(8);
+
+  it('renders 64-bit integers like their bigint', () => {
+    for (const v of u64s) {
+      b.writeBigUInt64LE(v);
+      expect(scalarText(b, 0, 8, VT.UInt64)).toBe(v.toString());
+      expect(scalarText(b, 0, 8, VT.HexInt64)).toBe('0x' + v.toString(16));
+      expect(scalarText(b, 0, 8, VT.SizeT)).toBe('0x' + v.toString(16));
+    }
+    for (const v of i64s) {
+      b.writeBigInt64LE(v);
+      expect(scalarText(b, 0, 8, VT.Int64)).toBe(v.toString());
+    }
+  });
+
+  it('renders GUIDs as Windows does', () => {
+    const g = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+    expect(guidText(g, 0)).toBe('{33221100-5544-7766-8899-AABBCCDDEEFF}');
+  });
+
+  it('drops only trailing NUL characters of strings', () => {
+    const s = Buffer.from('a\0b\0\0', 'utf16le');
+    expect(scalarText(s, 0, s.length, VT.String)).toBe('a\0b');
+    expect(scalarText(s, 0, s.length - 1, VT.String)).toBe('a\0b');
+    expect(scalarText(Buffer.from('\0\0', 'utf16le'), 0, 4, VT.String)).toBe('');
+  });
+});
+
+const corpus = join(SHARED_DIR, 'corpus', 'evtx');
+const available = sharedAvailable();
+if (!available) console.warn(`EVTX fast-path corpus comparison skipped: ${SHARED_MISSING_REASON}`);
+
+function listEvtx(d: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(d, { withFileTypes: true })) {
+    const p = join(d, e.name);
+    if (e.isDirectory()) out.push(...listEvtx(p));
+    else if (e.name.endsWith('.evtx')) out.push(p);
+  }
+  return out.sort();
+}
+
+describe.skipIf(!available)('fast path on the corpus (../shared/corpus)', () => {
+  it('yields exactly what the general parser yields, for most records', () => {
+    let fast = 0;
+    let slow = 0;
+    let chunks = 0;
+    for (const file of listEvtx(corpus)) {
+      const buf = readFileSync(file);
+      for (let off = 4096; off < buf.length; off += CHUNK_SIZE) {
+        const chunk = buf.subarray(off, Math.min(off + CHUNK_SIZE, buf.length));
+        if (!hasChunkMagic(chunk)) continue;
+        chunks++;
+        const input = (): ChunkInput => ({ file, buf: chunk, index: chunks, fileOffset: off });
+        const results = bothPaths((fastPath) => {
+          const before = { ...pathCounts };
+          const result = readChunk(input());
+          if (fastPath) {
+            fast += pathCounts.fast - before.fast;
+            slow += pathCounts.general - before.general;
+          }
+          return result;
+        });
+        expect(results.fast, `${file} chunk at 0x${off.toString(16)}`).toEqual(results.general);
+      }
+    }
+    expect(chunks).toBeGreaterThan(300);
+    // Left to the general path: the odd shape (BinXML values that are not a template
+    // instance, tokens after the template instance).
+    expect(fast / (fast + slow)).toBeGreaterThan(0.95);
+  }, 300_000);
+});
