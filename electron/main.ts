@@ -72,6 +72,9 @@ function electronApi(e: EngineApi): ChainlineApi {
     getCaseOverview: () => e.getCaseOverview(),
     queryEvents: (query) => e.queryEvents(query),
     getEventDetail: (eventId) => e.getEventDetail(eventId),
+    listSessions: () => e.listSessions(),
+    getSessionChain: (sessionId) => e.getSessionChain(sessionId),
+    getSessionProcesses: (sessionId) => e.getSessionProcesses(sessionId),
   };
 }
 

@@ -25,6 +25,9 @@ const api: ChainlineApi = {
   getCaseOverview: method('getCaseOverview'),
   queryEvents: method('queryEvents'),
   getEventDetail: method('getEventDetail'),
+  listSessions: method('listSessions'),
+  getSessionChain: method('getSessionChain'),
+  getSessionProcesses: method('getSessionProcesses'),
 };
 
 contextBridge.exposeInMainWorld('chainline', api);

@@ -127,6 +127,12 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
     case 'getEventDetail':
       if (args.length !== 1) fail('getEventDetail takes one argument');
       return [int(args[0], 'eventId', 0, Number.MAX_SAFE_INTEGER)] as ApiArgs<M>;
+    case 'listSessions':
+      return noArgs(args, m) as ApiArgs<M>;
+    case 'getSessionChain':
+    case 'getSessionProcesses':
+      if (args.length !== 1) fail(`${m} takes one argument`);
+      return [str(args[0], 'sessionId', 64)] as ApiArgs<M>;
     default: {
       const unreachable: never = m;
       return fail(`unknown method ${String(unreachable)}`);

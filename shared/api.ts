@@ -141,6 +141,67 @@ export interface OpenEvidenceResult {
   readonly rejected: readonly { readonly path: string; readonly reason: string }[];
 }
 
+/** A logon session as correlation sees it (electron/engine/correlate). */
+export interface SessionRow {
+  readonly id: string;
+  readonly host: string;
+  readonly logonId: string;
+  readonly logonType: number | null;
+  readonly logonTypeName: string;
+  readonly user: string;
+  readonly domain: string;
+  readonly sourceIp: string;
+  readonly workstation: string;
+  readonly start: string;
+  readonly end: string | null;
+  readonly admin: boolean;
+  /** The session that created this one (runas /netonly: its SubjectLogonId). */
+  readonly createdBySessionId: string | null;
+  /** The other half of a split admin token. */
+  readonly linkedSessionId: string | null;
+  readonly processes: number;
+  readonly scripts: number;
+  readonly services: number;
+}
+
+export interface SessionList {
+  /** When correlation last ran over the case (null: nothing to correlate yet). */
+  readonly computedAt: string | null;
+  readonly sessions: readonly SessionRow[];
+}
+
+/** One step of a session's chain: a piece of evidence and the reason it belongs. */
+export interface ChainStep {
+  readonly time: string;
+  readonly kind: string;
+  readonly sessionId: string;
+  /** Case event ids (EventRow.id) of the evidence; several for a reassembled script block. */
+  readonly eventIds: readonly number[];
+  readonly reason: string;
+  readonly processId: string | null;
+}
+
+/** A process node with the basis of its parent edge. */
+export interface ProcessRow {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number | null;
+  readonly guid: string | null;
+  readonly image: string;
+  readonly commandLine: string | null;
+  readonly decodedCommand: string | null;
+  readonly start: string | null;
+  readonly end: string | null;
+  readonly user: string;
+  readonly logonId: string | null;
+  readonly sessionId: string | null;
+  readonly integrity: string | null;
+  readonly elevation: string | null;
+  readonly parentId: string | null;
+  readonly parentBasis: string;
+  readonly candidates: readonly string[];
+}
+
 /** The interface the renderer programs against. One method, one channel. */
 export interface ChainlineApi {
   getAppInfo(): Promise<AppInfo>;
@@ -153,6 +214,12 @@ export interface ChainlineApi {
   getCaseOverview(): Promise<CaseOverview>;
   queryEvents(query: EventQuery): Promise<EventPage>;
   getEventDetail(eventId: number): Promise<EventDetail>;
+  /** Every logon session of the case, from correlation. */
+  listSessions(): Promise<SessionList>;
+  /** The ordered evidence of a session and of the sessions it created. */
+  getSessionChain(sessionId: string): Promise<readonly ChainStep[]>;
+  /** The processes of a session (each with its parent and the basis of that edge). */
+  getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]>;
 }
 
 export type ApiMethod = keyof ChainlineApi;
@@ -167,6 +234,9 @@ export const API_METHODS = [
   'getCaseOverview',
   'queryEvents',
   'getEventDetail',
+  'listSessions',
+  'getSessionChain',
+  'getSessionProcesses',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method of ChainlineApi.

@@ -11,6 +11,7 @@ import { readerFor } from '../engine/readers/registry.js';
 import { startEngine } from '../engine/worker/engine-client.js';
 import { serveApi, startServer } from '../serve/serve-server.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { analyzeFiles, writeAnalysis } from './analyze.js';
 import { eventToCliJson } from './event-json.js';
 
 export const EXIT_OK = 0;
@@ -26,6 +27,9 @@ Commands:
   events <files or folders…>          print every event as one JSON line (stdout)
   ingest <files or folders…> --case <dir>
                                       import evidence into a case folder
+  analyze <files or folders…> --json <out.json>
+                                      correlate sessions, process trees, scripts,
+                                      services and lateral movement into one document
   serve [files or folders…]           serve the app on 127.0.0.1 (opens the demo case
                                       when no evidence and no --case is given)
 
@@ -52,6 +56,20 @@ skipped. Progress goes to stderr.
 Options:
   --case <dir>   the case folder (required)
   --help         this text`,
+  analyze: `Usage: chainline analyze <files or folders…> --json <out.json>
+
+Reads the evidence and correlates it: logon sessions (split by boot, runas /netonly linked to
+the session that made it), process trees with the basis of every edge (guid, pid+time,
+pid+time (ambiguous: n candidates), placeholder), PowerShell script blocks reassembled and
+tied to their process, encoded commands decoded, services tied to who installed and ran them,
+and lateral movement between loaded hosts. Writes one JSON document (- for stdout):
+  {"hosts":[…],"sessions":[…],"processes":[…],"scripts":[…],"services":[…],"lateral":[…]}
+Errors go to stderr as JSON lines {"file","offset","error"}.
+
+Options:
+  --json <out.json>      where to write the document (required; - for stdout)
+  --tz-offset <±HH:MM>   local time zone of zone-less times (NXLog EventTime), if known
+  --help                 this text`,
   serve: `Usage: chainline serve [files or folders…] [--case <dir>] [--port <n>] [--no-open]
 
 Serves the Chainline app on http://127.0.0.1:<port>/ with a per-launch token, and prints the
@@ -187,6 +205,21 @@ function openBrowser(url: string): void {
   }
 }
 
+async function commandAnalyze(args: ParsedArgs): Promise<number> {
+  const out = args.options.get('json');
+  if (!out) throw new UsageError('analyze needs --json <out.json>');
+  if (args.positional.length === 0) throw new UsageError('analyze needs at least one file or folder');
+  const offsetText = args.options.get('tz-offset');
+  const outcome = await analyzeFiles(args.positional, offsetText === undefined ? {} : { localTimeOffsetMinutes: parseOffset(offsetText) });
+  await writeAnalysis(outcome.document, out);
+  const d = outcome.document;
+  process.stderr.write(
+    `${outcome.events} events: ${d.hosts.length} hosts, ${d.sessions.length} sessions, ${d.processes.length} processes, ` +
+      `${d.scripts.length} script blocks, ${d.services.length} services, ${d.lateral.length} lateral edges\n`,
+  );
+  return outcome.failed ? EXIT_SOME_FAILED : EXIT_OK;
+}
+
 async function commandServe(args: ParsedArgs): Promise<number> {
   const portText = args.options.get('port');
   const port = portText === undefined ? 0 : Number(portText);
@@ -221,6 +254,7 @@ async function commandServe(args: ParsedArgs): Promise<number> {
 const COMMANDS: Readonly<Record<string, { run: (a: ParsedArgs) => Promise<number>; options: readonly string[]; flags: readonly string[] }>> = {
   events: { run: commandEvents, options: ['tz-offset'], flags: [] },
   ingest: { run: commandIngest, options: ['case'], flags: [] },
+  analyze: { run: commandAnalyze, options: ['json', 'tz-offset'], flags: [] },
   serve: { run: commandServe, options: ['case', 'port'], flags: ['no-open'] },
 };
 

@@ -214,3 +214,44 @@ describe('queries during an import', () => {
     await engine.shutdown();
   });
 });
+
+describe('correlation through the engine', () => {
+  it('lists the demo sessions and tells the six-step chain of the attacker session', async () => {
+    const engine = new Engine();
+    await openDemoCase(engine, join(temp('chainline-chain-'), 'demo'));
+    await engine.waitForIngest();
+    const { sessions, computedAt } = await engine.listSessions();
+    expect(computedAt).not.toBeNull();
+    const attacker = sessions.find((s) => s.logonId === '0x5a3c1e' && s.host === 'WS01.corp.example');
+    if (!attacker) throw new Error('no session 0x5a3c1e');
+    expect(attacker).toMatchObject({ logonType: 3, logonTypeName: 'Network', user: 'jdoe', sourceIp: '203.0.113.47', admin: true });
+    const runas = sessions.find((s) => s.logonId === '0x5a4f02');
+    expect(runas?.logonType).toBe(9);
+    expect(runas?.createdBySessionId).toBe(attacker.id);
+
+    const chain = await engine.getSessionChain(attacker.id);
+    const processes = new Map([...(await engine.getSessionProcesses(attacker.id)), ...(await engine.getSessionProcesses(runas!.id))].map((p) => [p.id, p]));
+    const steps: string[] = [];
+    for (const step of chain) {
+      const p = step.processId ? processes.get(step.processId) : undefined;
+      if (step.kind === 'logon' && step.sessionId === attacker.id) steps.push('logon type 3');
+      else if (step.kind === 'created-session' || (step.kind === 'logon' && step.sessionId === runas!.id)) steps.push('type 9');
+      else if (step.kind === 'process' && p?.image.toLowerCase().endsWith('\\powershell.exe') && p.decodedCommand) steps.push('powershell -enc');
+      else if (step.kind === 'script') {
+        // The decoded payload's block, not the attacker's earlier reconnaissance blocks.
+        const text = (await engine.getEventDetail(step.eventIds[0]!)).data['ScriptBlockText'] ?? '';
+        if (text.includes('DownloadFile')) steps.push('4104');
+      }
+      else if (step.kind === 'process' && /\\temp\\upd\.exe$/i.test(p?.image ?? '')) steps.push('second stage');
+      else if (step.kind === 'service') steps.push('7045');
+      for (const id of step.eventIds) expect(id).toBeGreaterThan(0);
+      expect(step.reason.length).toBeGreaterThan(0);
+    }
+    const story = ['logon type 3', 'type 9', 'powershell -enc', '4104', 'second stage', '7045'];
+    const firsts = story.map((s) => steps.indexOf(s));
+    expect(firsts.every((i) => i >= 0), `chain steps: ${steps.join(' → ')}`).toBe(true);
+    expect([...firsts].sort((a, b) => a - b)).toEqual(firsts);
+    await expect(engine.getSessionChain('nope')).rejects.toThrow(/no session/);
+    await engine.shutdown();
+  });
+});

@@ -3,6 +3,9 @@
 // `chainline serve`'s worker thread, and inline in the CLI and the tests.
 
 import type {
+  ChainStep,
+  ProcessRow,
+  SessionList,
   CaseInfo,
   CaseOverview,
   EventDetail,
@@ -14,6 +17,7 @@ import type {
 } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
 import { collectEvidence, fileFacts, sha256File } from './ingest/collect.js';
+import { CaseAnalysis } from './case-analysis.js';
 import { readBatches } from './ingest/read-batches.js';
 import { readerFor } from './readers/registry.js';
 import { CaseStore } from './store/case-store.js';
@@ -30,6 +34,9 @@ export interface EngineApi {
   getCaseOverview(): Promise<CaseOverview>;
   queryEvents(query: EventQuery): Promise<EventPage>;
   getEventDetail(eventId: number): Promise<EventDetail>;
+  listSessions(): Promise<SessionList>;
+  getSessionChain(sessionId: string): Promise<readonly ChainStep[]>;
+  getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]>;
   shutdown(): Promise<void>;
 }
 
@@ -66,6 +73,8 @@ export class Engine implements EngineApi {
   private abort: AbortController | null = null;
   private dataVersion = 0;
   private countCache = new Map<string, { version: number; total: number }>();
+  /** Correlation over the case; recomputed after each import, computed lazily after opening. */
+  private analysis: Promise<CaseAnalysis> | null = null;
 
   private requireStore(): CaseStore {
     if (!this.store) throw new Error('no case is open');
@@ -89,6 +98,7 @@ export class Engine implements EngineApi {
       this.store = null;
     }
     this.countCache.clear();
+    this.analysis = null;
   }
 
   async openEvidence(request: OpenEvidenceRequest): Promise<OpenEvidenceResult> {
@@ -159,6 +169,18 @@ export class Engine implements EngineApi {
       await store.endAppend();
       await store.checkpoint().catch(() => undefined);
       this.dataVersion++;
+      // Correlation is over the whole case: new evidence can change any session or tree.
+      this.analysis = null;
+      if (this.status.phase === 'done') {
+        const previous = this.status.phase;
+        this.status.phase = 'finishing';
+        this.status.message = 'correlating sessions and process trees…';
+        await this.getAnalysis().catch((error: unknown) => {
+          this.status.message = `correlation failed: ${error instanceof Error ? error.message : String(error)}`;
+        });
+        this.status.phase = previous;
+        if (this.status.message === 'correlating sessions and process trees…') this.status.message = null;
+      }
     }
   }
 
@@ -310,6 +332,32 @@ export class Engine implements EngineApi {
       rawTruncated,
       rawError,
     };
+  }
+
+  private getAnalysis(): Promise<CaseAnalysis> {
+    const store = this.requireStore();
+    if (!this.analysis) {
+      const computing = CaseAnalysis.compute(store);
+      this.analysis = computing;
+      computing.catch(() => {
+        if (this.analysis === computing) this.analysis = null;
+      });
+    }
+    return this.analysis;
+  }
+
+  async listSessions(): Promise<SessionList> {
+    if (!this.store) return { computedAt: null, sessions: [] };
+    const analysis = await this.getAnalysis();
+    return { computedAt: analysis.computedAt, sessions: analysis.sessions };
+  }
+
+  async getSessionChain(sessionId: string): Promise<readonly ChainStep[]> {
+    return (await this.getAnalysis()).chain(sessionId);
+  }
+
+  async getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]> {
+    return (await this.getAnalysis()).processes(sessionId);
   }
 
   async shutdown(): Promise<void> {

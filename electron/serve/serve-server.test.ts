@@ -9,6 +9,12 @@ import { startServer, type RunningServer } from './serve-server.js';
 const calls: string[] = [];
 const fakeApi: ChainlineApi = {
   getAppInfo: async () => ({ name: 'Chainline', version: 't', nativeDialogs: false }),
+  listSessions: async () => ({ computedAt: null, sessions: [] }),
+  getSessionChain: async (id) => {
+    calls.push('getSessionChain:' + id);
+    return [];
+  },
+  getSessionProcesses: async () => [],
   pickEvidence: async () => ({ kind: 'unsupported' }),
   openEvidence: async (r) => {
     calls.push('openEvidence:' + r.paths.join(','));

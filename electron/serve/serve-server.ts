@@ -51,6 +51,9 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     getCaseOverview: () => engine.getCaseOverview(),
     queryEvents: (query) => engine.queryEvents(query),
     getEventDetail: (eventId) => engine.getEventDetail(eventId),
+    listSessions: () => engine.listSessions(),
+    getSessionChain: (sessionId) => engine.getSessionChain(sessionId),
+    getSessionProcesses: (sessionId) => engine.getSessionProcesses(sessionId),
   };
 }
 

@@ -210,6 +210,15 @@ export function createFakeApi(): ChainlineApi {
     async getAppInfo(): Promise<AppInfo> {
       return { name: 'Chainline', version: '0.1.0-fake', nativeDialogs: false };
     },
+    async listSessions() {
+      return { computedAt: null, sessions: [] };
+    },
+    async getSessionChain(sessionId: string) {
+      throw new Error(`the fake has no session ${sessionId}`);
+    },
+    async getSessionProcesses(sessionId: string) {
+      throw new Error(`the fake has no session ${sessionId}`);
+    },
     async pickEvidence(): Promise<PickResult> {
       return { kind: 'unsupported' };
     },

@@ -20,6 +20,9 @@ const idle: IngestStatus = {
 
 const api: ChainlineApi = {
   getAppInfo: async () => ({ name: 'Chainline', version: 't', nativeDialogs: false }),
+  listSessions: async () => ({ computedAt: null, sessions: [] }),
+  getSessionChain: async () => [],
+  getSessionProcesses: async () => [],
   pickEvidence: async () => ({ kind: 'unsupported' }),
   openEvidence: async (r) => {
     calls.push({ method: 'openEvidence', args: [r] });

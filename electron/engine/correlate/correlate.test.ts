@@ -272,3 +272,38 @@ describe('script blocks and services', () => {
     expect(v.binaryOrigins).toEqual([{ processId: byRow(r, dropper).id, relation: 'ran it', row: dropper }]);
   });
 });
+
+describe('hostile and broken evidence', () => {
+  it('a forged MessageTotal and runs of missing parts stay bounded', () => {
+    const b = new EvidenceBuilder();
+    b.add(H, 'powershell', 4104, '2024-01-01T10:00:00Z', { MessageNumber: '1', MessageTotal: '4000000', ScriptBlockText: 'a', ScriptBlockId: '{1}' }, { processId: 1 });
+    b.add(H, 'powershell', 4104, '2024-01-01T10:00:00Z', { MessageNumber: '5', MessageTotal: '4000000', ScriptBlockText: 'e', ScriptBlockId: '{1}' }, { processId: 1 });
+    const r = correlate(b.inputs());
+    const s = r.scripts[0]!;
+    expect(s.total).toBe(10_000);
+    expect(s.partsPresent).toEqual([1, 5]);
+    expect(s.text.startsWith('a\n[parts 2–4 of 10000 missing]\ne\n[parts 6–10000 of 10000 missing]\n')).toBe(true);
+    expect(s.text.length).toBeLessThan(200);
+  });
+
+  it('garbage fields, missing ids and a huge encoded command line neither crash nor hang', () => {
+    const b = new EvidenceBuilder();
+    const huge = 'QQBBAEEA'.repeat(600_000);
+    b.proc4688(H, '2024-01-01T10:00:00Z', 0x100, 0x100, PS, PS, '0x3e7', { CommandLine: `powershell -enc ${huge}` });
+    b.add(H, 'security', 4688, '2024-01-01T10:00:01Z', { NewProcessId: 'zz', ProcessId: '-', SubjectLogonId: 'nonsense', TargetLogonId: '' });
+    b.add(H, 'security', 4624, '2024-01-01T10:00:02Z', { TargetLogonId: '-', LogonType: 'x' });
+    b.add(H, 'security', 4689, '2024-01-01T10:00:03Z', { ProcessId: '' });
+    b.add('', 'system', 7045, '2024-01-01T10:00:04Z', { ServiceName: '', ImagePath: '"' });
+    b.add(H, 'sysmon', 1, '2024-01-01T10:00:05.000Z', { ProcessGuid: '{x}', ParentProcessGuid: '{x}', Image: '' });
+    b.add(H, 'powershell', 4104, '2024-01-01T10:00:06Z', { ScriptBlockText: `[Convert]::FromBase64String('${'A'.repeat(100)}')` });
+    const r = correlate(b.inputs());
+    const ps = r.processes.find((p) => p.commandLine?.startsWith('powershell -enc'))!;
+    // A process whose parent PID is its own PID is not its own parent.
+    expect(ps.parentId).not.toBe(ps.id);
+    expect(ps.decodedCommand!.length).toBeLessThan(1_100_000);
+    expect(ps.decodedCommand).toContain('[decoding truncated]');
+    const selfParent = r.processes.find((p) => p.guid === 'X')!;
+    expect(selfParent.parentId).not.toBe(selfParent.id);
+    expect(r.services).toHaveLength(1);
+  });
+});

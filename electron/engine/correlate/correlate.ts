@@ -685,6 +685,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   phase('exits');
   // Parents.
   const placeholders = new Map<string, { node: MProcess; first: CorrelationTime }>();
+  let mayLoop = false;
   const placeholderNodes: MProcess[] = [];
   const viableParents = (child: MProcess): MProcess[] => {
     if (child.parentPid === null) return [];
@@ -733,7 +734,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     node.decodedCommand = decodeIfEncoded(node.commandLine);
     placeholders.set(key, { node, first: t });
     placeholderNodes.push(node);
-    if (node.guid) guidIndex.set(node.hostKey, node.guid, node);
+    if (node.guid && !guidIndex.get(node.hostKey, node.guid)) guidIndex.set(node.hostKey, node.guid, node);
     return node;
   };
   const parentCommandLines = new Map<MProcess, string>();
@@ -751,7 +752,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   for (const node of processes) {
     const viable = viableParents(node);
     const pidParent = viable.length === 1 ? (viable[0] as MProcess) : null;
-    const byGuid = node.parentGuid ? guidIndex.get(node.hostKey, node.parentGuid) : undefined;
+    let byGuid = node.parentGuid ? guidIndex.get(node.hostKey, node.parentGuid) : undefined;
+    // A parent is created before its child: a GUID saying otherwise (or naming the process
+    // itself) is not followed.
+    if (byGuid && (byGuid === node || (byGuid.start && strictlyBefore(node.start as CorrelationTime, byGuid.start)))) byGuid = undefined;
     if (byGuid && !byGuid.placeholder) {
       setParent(node, byGuid, 'guid');
     } else if (pidParent) {
@@ -795,6 +799,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     if (node) node.activity = addTo(node.activity, a);
   }
 
+  if (mayLoop) breakLoops(processes);
   phase('activity');
   // ---- Script blocks -----------------------------------------------------------------------
   const blockGroups = new Map<string, ScriptBlockInput[]>();
@@ -821,17 +826,25 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
         if (!byNumber.has(n)) byNumber.set(n, p);
         total = Math.max(total, p.messageTotal ?? 1, n);
       }
-      total = Math.min(total, 100_000);
-      present = [...byNumber.keys()].sort((a, b) => a - b);
+      // MessageTotal is evidence too: a forged 4 000 000 must not make a 4-million-line text.
+      total = Math.min(total, MAX_SCRIPT_PARTS);
+      present = [...byNumber.keys()].filter((n) => n >= 1 && n <= total).sort((a, b) => a - b);
       missing = [];
       const pieces: string[] = [];
-      for (let n = 1; n <= total; n++) {
-        const p = byNumber.get(n);
-        if (p) pieces.push(p.text);
-        else {
+      let gapFrom = 0;
+      for (let n = 1; n <= total + 1; n++) {
+        const p = n <= total ? byNumber.get(n) : undefined;
+        if (n <= total && !p) {
           missing.push(n);
-          pieces.push(`\n[part ${n} of ${total} missing]\n`);
+          if (gapFrom === 0) gapFrom = n;
+          continue;
         }
+        if (gapFrom !== 0) {
+          // A run of missing parts is one line.
+          pieces.push(gapFrom === n - 1 ? `\n[part ${gapFrom} of ${total} missing]\n` : `\n[parts ${gapFrom}–${n - 1} of ${total} missing]\n`);
+          gapFrom = 0;
+        }
+        if (p) pieces.push(p.text);
       }
       text = pieces.join('');
     }
@@ -1122,12 +1135,13 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
             (a.destinationIp !== undefined && targetIps.has(ipKey(a.destinationIp) ?? '')) ||
             (a.destinationHostname ? resolveName(a.destinationHostname) === target : false);
           if (!toTarget) continue;
-          const node = a.guid ? guidIndex.get(source, a.guid) : processAt(source, a.pid, a)[0];
-          if (!node) continue;
-          sourceProcess = node;
-          sourceSession = sessionOf(node);
+          const alive = a.guid ? undefined : processAt(source, a.pid, a);
+          const node = a.guid ? guidIndex.get(source, a.guid) : alive?.length === 1 ? alive[0] : undefined;
+          // The connection is evidence even when its process was never seen starting.
+          sourceProcess = node ?? null;
+          sourceSession = node ? sessionOf(node) : null;
           sourceRow = a.row;
-          basis = `${how}; Sysmon 3 connection to ${a.destinationIp}:${a.destinationPort ?? ''}`;
+          basis = `${how}; Sysmon 3 connection to ${a.destinationIp}:${a.destinationPort ?? ''} by ${imageName(a.image) || '?'} PID ${a.pid ?? '?'}${node ? '' : ' (no process record)'}`;
           break;
         }
       }
@@ -1245,6 +1259,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   function setParent(node: MProcess, parent: MProcess, basis: ParentBasis): void {
     node.parentBasis = basis;
     node.parentId = parent as unknown as string;
+    // Parent and child in one precision window: only then could forged records make a loop.
+    if (parent.start && !strictlyBefore(parent.start, node.start as CorrelationTime)) mayLoop = true;
     if (parent.placeholder) {
       const first = firstChildOf.get(parent);
       if (!first || compareTime(node.start as CorrelationTime, first) < 0) firstChildOf.set(parent, node.start as CorrelationTime);
@@ -1259,6 +1275,9 @@ function sameDomain(a: string, b: string): boolean {
   if (x === '' || y === '' || x === '-' || y === '-') return true;
   return x === y || x.split('.')[0] === y.split('.')[0];
 }
+
+/** Parts of one script block considered (PowerShell splits at ~32 KB: 10 000 parts is 300 MB). */
+const MAX_SCRIPT_PARTS = 10_000;
 
 const ONE: number[] = [1];
 const NONE: number[] = [];
@@ -1284,6 +1303,27 @@ function countBetween(times: readonly CorrelationTime[] | undefined, from: Corre
     n++;
   }
   return n;
+}
+
+/** Cuts any parent loop (possible only with forged records in one second): the edge that closes it goes. */
+function breakLoops(processes: readonly MProcess[]): void {
+  const state = new Map<MProcess, 1 | 2>();
+  for (const start of processes) {
+    const path: MProcess[] = [];
+    let p: MProcess | null = start;
+    while (p && !state.has(p)) {
+      state.set(p, 1);
+      path.push(p);
+      const parent: MProcess | null = parentOf(p);
+      if (parent && state.get(parent) === 1) {
+        p.parentId = null;
+        p.parentBasis = 'none';
+        break;
+      }
+      p = parent;
+    }
+    for (const q of path) state.set(q, 2);
+  }
 }
 
 /** Processes in the creation-sorted list created strictly after `from` and not after `to`. */

@@ -152,6 +152,10 @@ describe.skipIf(!sharedAvailable())('correlation on the Empire PSRemoting datase
     expect(script.reason).toMatch(/^4104 ExecutionProcessID 10116 = powershell\.exe PID 10116 of this session at 21:09:11/);
     const lat = result.lateral.find((l) => l.targetSessionId === s.id);
     expect(lat?.sourceHostKey).toBe('workstation5');
+    // The source side: WORKSTATION5's powershell.exe connecting to WinRM (5985) on WORKSTATION6
+    // (WORKSTATION5 has no process-creation records in this dataset, so no process node).
+    expect(lat?.basis).toMatch(/Sysmon 3 connection to 172\.18\.39\.6:5985 by powershell\.exe/);
+    expect(events[lat!.sourceRow!]!.system.computer).toBe('WORKSTATION5.theshire.local');
     const doc = buildAnalysisDocument(result);
     expect(JSON.parse(JSON.stringify(doc))).toEqual(doc);
     expect(doc.sessions.find((x) => x.id === s.id)?.start).toBe('2020-09-20T21:09:08.0000000Z');

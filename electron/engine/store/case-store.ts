@@ -451,6 +451,51 @@ export class CaseStore {
     };
   }
 
+  /**
+   * The events of the given ids, in id order, page by page (bounded memory), rebuilt as
+   * NormalizedEvents with what correlation reads: System, data, time and its precision.
+   */
+  async *eventsForCorrelation(eventIds: readonly number[], pageSize = 50_000): AsyncGenerator<{ rowId: number; event: NormalizedEvent }[]> {
+    let after = 0;
+    const idList = eventIds.map(() => '?').join(', ');
+    for (;;) {
+      const rows = await this.rows(
+        `SELECT id, ts, meta ->> 'p' AS precision, system, data FROM events
+         WHERE id > ? AND event_id IN (${idList}) ORDER BY id LIMIT ?`,
+        [after, ...eventIds, pageSize],
+      );
+      if (rows.length === 0) return;
+      const page = rows.map((r) => {
+        const ticks = BigInt(r['ts'] as bigint);
+        const event: NormalizedEvent = {
+          time: ticksToIso(ticks),
+          ticks,
+          timePrecision: String(r['precision']) as TimePrecision,
+          timeSource: 'SystemTime',
+          system: JSON.parse(String(r['system'])) as NormalizedEvent['system'],
+          data: JSON.parse(String(r['data'])) as Record<string, string>,
+          source: { file: '', format: 'xml', offset: 0, length: 0 },
+          recovered: false,
+        };
+        return { rowId: num(r['id']), event };
+      });
+      after = page[page.length - 1]?.rowId ?? after;
+      yield page;
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** Keeps a named analysis result (JSON) in the case. */
+  async saveAnalysis(name: string, value: unknown, events: number): Promise<void> {
+    await this.exec(`DELETE FROM analysis WHERE name = ?`, [name]);
+    await this.exec(`INSERT INTO analysis (name, value, computed_at, events) VALUES (?, ?, ?, ?)`, [
+      name,
+      JSON.stringify(value),
+      new Date().toISOString(),
+      events,
+    ]);
+  }
+
   async readErrors(evidenceId: number, limit: number): Promise<string[]> {
     const ev = await this.getEvidence(evidenceId);
     const rows = await this.rows(

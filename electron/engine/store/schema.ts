@@ -41,4 +41,11 @@ CREATE TABLE IF NOT EXISTS read_errors (
   line BIGINT,
   message VARCHAR NOT NULL
 );
+-- Results computed over the whole case (the correlation document, …), kept with the case.
+CREATE TABLE IF NOT EXISTS analysis (
+  name VARCHAR PRIMARY KEY,
+  value VARCHAR NOT NULL,
+  computed_at VARCHAR NOT NULL,
+  events BIGINT NOT NULL
+);
 `;

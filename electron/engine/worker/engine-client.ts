@@ -47,6 +47,9 @@ export class WorkerEngineClient implements EngineApi {
   getCaseOverview: EngineApi['getCaseOverview'] = () => this.call('getCaseOverview');
   queryEvents: EngineApi['queryEvents'] = (query) => this.call('queryEvents', query);
   getEventDetail: EngineApi['getEventDetail'] = (eventId) => this.call('getEventDetail', eventId);
+  listSessions: EngineApi['listSessions'] = () => this.call('listSessions');
+  getSessionChain: EngineApi['getSessionChain'] = (sessionId) => this.call('getSessionChain', sessionId);
+  getSessionProcesses: EngineApi['getSessionProcesses'] = (sessionId) => this.call('getSessionProcesses', sessionId);
 
   async shutdown(): Promise<void> {
     try {

@@ -15,6 +15,9 @@ export const ENGINE_METHODS = [
   'getCaseOverview',
   'queryEvents',
   'getEventDetail',
+  'listSessions',
+  'getSessionChain',
+  'getSessionProcesses',
   'shutdown',
 ] as const satisfies readonly EngineMethod[];
 
