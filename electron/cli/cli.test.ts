@@ -76,6 +76,25 @@ describe('chainline CLI', () => {
     expect(err).toContain('no such file');
   });
 
+  it('analyzes evidence into the documented JSON document', async () => {
+    const out = join(dir, 'analysis.json');
+    expect(await main(['analyze', DEMO_EVIDENCE_DIR, '--json', out])).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const doc = JSON.parse(readFileSync(out, 'utf8')) as Record<string, Record<string, unknown>[]>;
+    expect(Object.keys(doc)).toEqual(['hosts', 'sessions', 'processes', 'scripts', 'services', 'lateral']);
+    expect(Object.keys(doc['sessions']![0]!)).toEqual(['id', 'host', 'logonId', 'logonType', 'user', 'domain', 'sourceIp', 'start', 'end', 'admin', 'linkedSessionId']);
+    expect(Object.keys(doc['processes']![0]!)).toEqual([
+      'id', 'host', 'pid', 'guid', 'image', 'commandLine', 'decodedCommand', 'start', 'end', 'user', 'logonId', 'sessionId',
+      'integrity', 'elevation', 'parentId', 'parentBasis', 'candidates',
+    ]);
+    const decoded = doc['processes']!.filter((p) => String(p['decodedCommand'] ?? '').includes('DownloadFile'));
+    // runas, cmd and powershell all carry the -enc payload on their command lines.
+    expect(decoded.some((p) => /\\powershell\.exe$/i.test(String(p['image'])))).toBe(true);
+    expect(doc['services']!.map((s) => s['name'])).toContain('WinUpdHelper');
+    for (const s of doc['sessions']!) expect(String(s['start'])).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/);
+    expect(await main(['analyze', DEMO_EVIDENCE_DIR])).toBe(2);
+  });
+
   it('ingests into a case folder', async () => {
     expect(await main(['ingest', DEMO_EVIDENCE_DIR, '--case', join(dir, 'case')])).toBe(0);
     expect(err).toMatch(/\d+ events in the case from \d+ evidence files/);
