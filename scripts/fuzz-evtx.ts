@@ -1,8 +1,10 @@
 // Fuzzer for the EVTX reader: mutates real chunks of ../shared/corpus/evtx (bit flips, random
 // bytes, corrupted record sizes, offsets and substitution descriptors, template instances made
 // to point at themselves, truncation, shuffled/duplicated chunks, damaged file headers) and
-// fails on any exception escaping the reader, any input that takes longer than --max-ms, or
-// heap growth beyond --max-growth-mb. Seeded, so a failure can be replayed.
+// fails on any exception escaping the reader, any input that takes longer than --max-ms,
+// heap growth beyond --max-growth-mb, or (every 4th chunk) a difference between the
+// compiled fast path with the shared template cache and the general parser. Seeded, so a
+// failure can be replayed.
 //
 //   node dist/node/scripts/fuzz-evtx.js --iterations 100000 --seed 1
 //
@@ -12,9 +14,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Template } from '../electron/engine/evtx/binxml-tokens.js';
+import { isDeepStrictEqual } from 'node:util';
+import { newTemplateCache, type Template, type TemplateCache } from '../electron/engine/evtx/binxml-tokens.js';
 import { CHUNK_SIZE, hasChunkMagic } from '../electron/engine/evtx/chunk.js';
-import { readChunk } from '../electron/engine/evtx/chunk-reader.js';
+import { readChunk, type ChunkResult } from '../electron/engine/evtx/chunk-reader.js';
+import { setFastPath } from '../electron/engine/evtx/compiled.js';
 import { evtxReader } from '../electron/engine/evtx/evtx-reader.js';
 import { SHARED_DIR, sharedAvailable, SHARED_MISSING_REASON } from '../electron/engine/testing/shared-data.js';
 
@@ -166,6 +170,7 @@ async function main(): Promise<void> {
     return;
   }
   const { chunks, headers } = loadChunks();
+  const templates = newTemplateCache();
   const dir = mkdtempSync(join(tmpdir(), 'chainline-fuzz-'));
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -182,8 +187,24 @@ async function main(): Promise<void> {
         if (i % fileEvery === fileEvery - 1) items += await fileIteration(dir, chunks, headers);
         else {
           input = mutateChunk(pick(chunks));
-          const r = readChunk({ file: 'fuzz.evtx', buf: input, index: 0, fileOffset: 4096, templatesById: new Map<number, Template>() });
+          const chunk = input;
+          const run = (shared: TemplateCache | undefined): ChunkResult =>
+            readChunk({ file: 'fuzz.evtx', buf: chunk, index: 0, fileOffset: 4096, templatesById: new Map<number, Template>(), ...(shared ? { templates: shared } : {}) });
+          const r = run(templates);
           items += r.items.length + r.carved.length;
+          // Differential: the compiled fast path and the template cache shared across
+          // iterations (the mutated templates of earlier inputs in it) must give exactly what
+          // the general parser gives without them.
+          if (i % 4 === 0) {
+            setFastPath(false);
+            let general: ChunkResult;
+            try {
+              general = run(undefined);
+            } finally {
+              setFastPath(true);
+            }
+            if (!isDeepStrictEqual(r, general)) failure = `iteration ${i}: the fast path or the template cache differs from the general parser`;
+          }
         }
       } catch (e) {
         failure = `iteration ${i}: the reader threw: ${e instanceof Error ? e.stack : String(e)}`;

@@ -1,7 +1,9 @@
-// The EVTX EvidenceReader. Streams the file chunk by chunk (never the whole file), finds
-// chunks by their magic rather than the header's count, orders them by record id (wrapped
-// logs), parses chunks whose checksums fail (marking their events suspect) and carves records
-// from slack space (marked recovered). Carved records that duplicate a live record are dropped.
+// The EVTX EvidenceReader. Streams the file in 4 MiB reads of consecutive chunks, two
+// buffers reused (never the whole file), finds chunks by their magic rather than the header's
+// count, orders them by record id (wrapped logs), parses chunks whose checksums fail (marking
+// their events suspect) and carves records from slack space (marked recovered). Carved records
+// that duplicate a live record are dropped. What the file header says wrongly (dirty flag,
+// chunk count, checksum) becomes a note, never a reason to stop.
 import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { ReadItem, SourcePointer } from '../../../shared/events.js';
@@ -21,6 +23,7 @@ export interface ChunkSlot {
   readonly length: number;
   readonly magic: boolean;
   readonly firstRecordId: bigint;
+  /** As the chunk header says (not trusted: a damaged chunk's may be anything). */
   readonly lastRecordId: bigint;
 }
 
@@ -188,35 +191,41 @@ export class IdIntervals {
 /**
  * Processes chunk results in order: live items out at once, carved ones kept for the end,
  * when every live record id is known and the carved copies of live records can be dropped.
- * (Carved events are held until then: memory grows with the slack space, not the file.)
+ * Carved events that are already certain to be dropped (their id was seen live, or the same
+ * id and time was carved before) are dropped as they come, so that only the ones that may be
+ * output are held: memory grows with what slack space recovers, not with the file.
  */
 export class ChunkCollector {
   private readonly liveIds = new IdIntervals();
   private readonly carved: ReadItem[] = [];
+  private readonly carvedKeys = new Set<string>();
 
   take(result: ChunkResult): ReadItem[] {
     for (const item of result.items) {
       if (item.kind === 'event' && item.event.system.recordId !== undefined) this.liveIds.add(item.event.system.recordId);
     }
-    for (const item of result.carved) this.carved.push(item);
-    return result.items;
-  }
-
-  /** Carved events not already seen live (nor twice in slack), with their errors. */
-  finish(): ReadItem[] {
-    const seen = new Set<string>();
-    const out: ReadItem[] = [];
-    for (const item of this.carved) {
+    for (const item of result.carved) {
       if (item.kind === 'event') {
         const id = item.event.system.recordId;
         if (id !== undefined && this.liveIds.has(id)) continue;
         const key = `${id}:${item.event.ticks}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (this.carvedKeys.has(key)) continue;
+        this.carvedKeys.add(key);
       }
-      out.push(item);
+      this.carved.push(item);
     }
+    return result.items;
+  }
+
+  /** Carved events not seen live (nor twice in slack), with their errors. */
+  finish(): ReadItem[] {
+    const out = this.carved.filter((item) => {
+      if (item.kind !== 'event') return true;
+      const id = item.event.system.recordId;
+      return id === undefined || !this.liveIds.has(id);
+    });
     this.carved.length = 0;
+    this.carvedKeys.clear();
     return out;
   }
 }

@@ -50,7 +50,7 @@ async function* readInWorker(script: string, path: string, format: EvidenceForma
     batchSize: BATCH_SIZE,
     ...(options.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: options.localTimeOffsetMinutes }),
   };
-  const worker = new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 48 } });
+  const worker = new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   const queue: ReadWorkerMessage[] = [];
   let wake: (() => void) | null = null;
   let exitError: Error | null = null;
