@@ -358,7 +358,7 @@ async function runOne(size: number, via: boolean): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   // CPU time of this process alone: on a shared machine wall time includes waiting for a core.
   const correlateCpuMs = (cpu.user + cpu.system) / 1000;
-  await new Promise((r) => setImmediate(r)); // let the observer deliver the GC entries
+  await new Promise((r) => setTimeout(r, 100)); // let the observer deliver the GC entries
   counting = false;
   observer.disconnect();
   const d0 = performance.now();

@@ -688,12 +688,12 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   let mayLoop = false;
   const placeholderNodes: MProcess[] = [];
   const viableParents = (child: MProcess): MProcess[] => {
-    if (child.parentPid === null) return [];
+    if (child.parentPid === null) return NO_PROCESSES;
     const list = pidIndex.get(child.hostKey, child.parentPid);
-    if (!list) return [];
+    if (!list) return NO_PROCESSES;
     const t = child.start as CorrelationTime;
     const wantName = imageName(child.parentImage);
-    const viable: MProcess[] = [];
+    let viable: MProcess[] = NO_PROCESSES;
     let anchor: MProcess | null = null;
     const top = lastStart(list, t.ms + 1000);
     for (let i = top, steps = 0; i >= 0 && steps < 256; i--, steps++) {
@@ -707,7 +707,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       if (c.end && strictlyBefore(c.end, t)) continue; // exited before the child was created
       if (wantName && c.image && imageName(c.image) !== wantName) continue;
       if (child.parentGuid && c.guid && c.guid !== child.parentGuid) continue;
-      viable.push(c);
+      viable = addTo(viable, c);
     }
     return viable;
   };
@@ -789,13 +789,28 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     }
     return alive;
   };
+  /** The one process holding `pid` at `t`, or null when none or several could (no array built). */
+  const oneProcessAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess | null => {
+    if (pid === null) return null;
+    const list = pidIndex.get(hostKey, pid);
+    if (!list) return null;
+    let found: MProcess | null = null;
+    let anchor: MProcess | null = null;
+    for (let i = lastStart(list, t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
+      const c = list[i] as MProcess;
+      const cs = c.start as CorrelationTime;
+      if (strictlyBefore(t, cs)) continue;
+      if (anchor && strictlyBefore(cs, anchor.start as CorrelationTime)) break;
+      if (!anchor && strictlyBefore(cs, t)) anchor = c;
+      if (c.end && strictlyBefore(c.end, t)) continue;
+      if (found) return null;
+      found = c;
+    }
+    return found;
+  };
   for (const a of activity) {
     const hostKey = hk(a.host);
-    let node: MProcess | undefined = a.guid ? guidIndex.get(hostKey, a.guid) : undefined;
-    if (!node) {
-      const alive = processAt(hostKey, a.pid, a);
-      if (alive.length === 1) node = alive[0];
-    }
+    const node = (a.guid ? guidIndex.get(hostKey, a.guid) : undefined) ?? oneProcessAt(hostKey, a.pid, a);
     if (node) node.activity = addTo(node.activity, a);
   }
 
@@ -985,10 +1000,14 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     nameToHost.set(key, key);
     for (const n of names) nameToHost.set(n.toLowerCase(), key);
   }
+  const nameCache = new Map<string, string | null>();
   const resolveName = (name: string): string | null => {
+    let hit = nameCache.get(name);
+    if (hit !== undefined) return hit;
     const t = name.trim().toLowerCase().replace(/^\\\\/, '');
-    if (t === '' || t === '-') return null;
-    return nameToHost.get(t) ?? nameToHost.get(hostKeyOf(t)) ?? null;
+    hit = t === '' || t === '-' ? null : (nameToHost.get(t) ?? nameToHost.get(hostKeyOf(t)) ?? null);
+    if (nameCache.size < 100_000) nameCache.set(name, hit);
+    return hit;
   };
   const ipOwners = new Map<string, Set<string>>();
   const learn = (ip: string | undefined, hostKey: string): void => {
@@ -1119,8 +1138,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
         if (diffTicks(l, e) > windowTicks) break;
         if (resolveHost(e.targetServer) !== target && resolveIp(e.ipAddress) !== target) continue;
         sourceSession = sessionAt(e.host, e.subjectLogonId, e);
-        const alive = processAt(source, e.processId, e);
-        sourceProcess = alive.length === 1 ? (alive[0] as MProcess) : null;
+        sourceProcess = oneProcessAt(source, e.processId, e);
         sourceRow = e.row;
         basis = `${how}; 4648 explicit credentials to ${e.targetServer}`;
         break;
@@ -1135,8 +1153,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
             (a.destinationIp !== undefined && targetIps.has(ipKey(a.destinationIp) ?? '')) ||
             (a.destinationHostname ? resolveName(a.destinationHostname) === target : false);
           if (!toTarget) continue;
-          const alive = a.guid ? undefined : processAt(source, a.pid, a);
-          const node = a.guid ? guidIndex.get(source, a.guid) : alive?.length === 1 ? alive[0] : undefined;
+          const node = a.guid ? guidIndex.get(source, a.guid) : (oneProcessAt(source, a.pid, a) ?? undefined);
           // The connection is evidence even when its process was never seen starting.
           sourceProcess = node ?? null;
           sourceSession = node ? sessionOf(node) : null;
@@ -1278,6 +1295,9 @@ function sameDomain(a: string, b: string): boolean {
 
 /** Parts of one script block considered (PowerShell splits at ~32 KB: 10 000 parts is 300 MB). */
 const MAX_SCRIPT_PARTS = 10_000;
+
+/** Shared empty result (never pushed into; addTo replaces it). */
+const NO_PROCESSES: never[] = SHARED_EMPTY;
 
 const ONE: number[] = [1];
 const NONE: number[] = [];
