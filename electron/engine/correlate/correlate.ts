@@ -1049,8 +1049,18 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       if (a.initiated === false) push(inboundByHost, hk(a.host), a);
       else push(outboundByHost, hk(a.host), a);
     }
+    // Only command lines that can name a remote host at all (UNC, -ComputerName, /node:, …),
+    // lower-cased once: scanning every process start in the window for every remote logon
+    // was quadratic on busy hosts (measured: 80k events took 75 s in this phase).
     const startsByHost = new Map<string, MProcess[]>();
-    for (const node of processes) if (node.commandLine) push(startsByHost, node.hostKey, node);
+    const lowerCommand = new Map<MProcess, string>();
+    for (const node of processes) {
+      if (!node.commandLine) continue;
+      const cmd = node.commandLine.toLowerCase();
+      if (!REMOTE_HINT.test(cmd)) continue;
+      lowerCommand.set(node, cmd);
+      push(startsByHost, node.hostKey, node);
+    }
     const windowTicks = opts.lateralWindowMs * 10_000;
     const remoteNames = new Map<string, string[]>();
     const targetIpSets = new Map<string, Set<string>>();
@@ -1165,10 +1175,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       if (sourceRow === null) {
         const list = startsByHost.get(source) ?? [];
         const names = remoteNames.get(target) ?? [];
-        for (let i = lastStart(list, l.ms + 5000); i >= 0; i--) {
+        for (let i = lastStart(list, l.ms + 5000), scanned = 0; i >= 0 && scanned < LATERAL_SCAN_LIMIT; i--, scanned++) {
           const c = list[i] as MProcess;
           if (diffTicks(l, c.start as CorrelationTime) > windowTicks) break;
-          const cmd = (c.commandLine ?? '').toLowerCase();
+          const cmd = lowerCommand.get(c) ?? '';
           const named = names.find((n) => mentionsRemote(cmd, n));
           if (!named) continue;
           sourceProcess = c;
@@ -1360,6 +1370,12 @@ function countStartsBetween(list: readonly ProcessNode[] | undefined, from: Corr
 }
 
 /** `\\target`, `-ComputerName target`, `/node:target`, `-r:target` and friends in a command line. */
+/** A command line that could name a remote host (the prefixes mentionsRemote accepts). */
+const REMOTE_HINT = /\\\\|-computername|-cn\s|\/node:|-r:|\/s\s|-session|-computer\s|enter-pssession|new-pssession|https?:\/\//;
+
+/** Process starts examined per remote logon at the most (a bound for pathological logs). */
+const LATERAL_SCAN_LIMIT = 5000;
+
 function mentionsRemote(cmd: string, name: string): boolean {
   if (!name) return false;
   let at = cmd.indexOf(name);
