@@ -93,6 +93,7 @@ export class Engine implements EngineApi {
       this.abort?.abort();
       await this.running;
     }
+    await this.analysis?.catch(() => undefined);
     if (this.store) {
       await this.store.close();
       this.store = null;
@@ -169,18 +170,10 @@ export class Engine implements EngineApi {
       await store.endAppend();
       await store.checkpoint().catch(() => undefined);
       this.dataVersion++;
-      // Correlation is over the whole case: new evidence can change any session or tree.
+      // Correlation is over the whole case: new evidence can change any session or tree. It
+      // runs after the import, beside the queries, so the events are browsable at once.
       this.analysis = null;
-      if (this.status.phase === 'done') {
-        const previous = this.status.phase;
-        this.status.phase = 'finishing';
-        this.status.message = 'correlating sessions and process trees…';
-        await this.getAnalysis().catch((error: unknown) => {
-          this.status.message = `correlation failed: ${error instanceof Error ? error.message : String(error)}`;
-        });
-        this.status.phase = previous;
-        if (this.status.message === 'correlating sessions and process trees…') this.status.message = null;
-      }
+      if (this.status.phase === 'done') void this.getAnalysis().catch(() => undefined);
     }
   }
 

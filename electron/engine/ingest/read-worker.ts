@@ -32,7 +32,7 @@ function post(message: ReadWorkerMessage, transfer: ArrayBuffer[] = []): void {
 async function run(): Promise<void> {
   let bytesRead = 0;
   try {
-    const reader = readerFor(job.format, { pooled: false });
+    const reader = readerFor(job.format);
     const options = {
       signal: abort.signal,
       onProgress: (bytes: number) => {
