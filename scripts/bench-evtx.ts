@@ -6,7 +6,7 @@
 //
 //   node dist/node/scripts/bench-evtx.js [--mb 256] [--file /tmp/x.evtx] [--skip-libevtx]
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,21 +17,14 @@ import { pathCounts } from '../electron/engine/evtx/compiled.js';
 import { readEvtxPooled } from '../electron/engine/evtx/pool.js';
 import { readRecordHead } from '../electron/engine/evtx/record.js';
 import { SHARED_DIR } from '../electron/engine/testing/shared-data.js';
+import { listEvtxFiles } from '../electron/engine/testing/shared-data.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-function listEvtx(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listEvtx(p));
-    else if (e.name.endsWith('.evtx')) out.push(p);
-  }
-  return out.sort();
-}
+const listEvtx = listEvtxFiles;
 
 /**
  * Clean chunks (both checksums hold) of the corpus files that libevtx reads without error

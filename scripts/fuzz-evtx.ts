@@ -11,7 +11,7 @@
 // Most iterations run the chunk parser in memory (the same code the file reader and the
 // workers run); every --file-every'th iteration writes a whole file and reads it through
 // evtxReader (including readRaw of some events), to cover the file-level recovery paths.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -21,6 +21,8 @@ import { readChunk, type ChunkResult } from '../electron/engine/evtx/chunk-reade
 import { setFastPath } from '../electron/engine/evtx/compiled.js';
 import { evtxReader } from '../electron/engine/evtx/evtx-reader.js';
 import { SHARED_DIR, sharedAvailable, SHARED_MISSING_REASON } from '../electron/engine/testing/shared-data.js';
+import { seededRandom } from '../electron/engine/testing/seeded-random.js';
+import { listEvtxFiles } from '../electron/engine/testing/shared-data.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -33,30 +35,12 @@ const maxMs = arg('--max-ms', 1000);
 const maxGrowthMb = arg('--max-growth-mb', 256);
 const fileEvery = arg('--file-every', 50);
 
-/** mulberry32: small, seeded, good enough for choosing mutations. */
-function rng(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 const rand = rng(seed);
 const int = (n: number): number => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
 
-function listEvtx(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listEvtx(p));
-    else if (e.name.endsWith('.evtx')) out.push(p);
-  }
-  return out.sort();
-}
+const listEvtx = listEvtxFiles;
 
 function loadChunks(): { chunks: Buffer[]; headers: Buffer[] } {
   const chunks: Buffer[] = [];

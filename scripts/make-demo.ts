@@ -12,21 +12,12 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../electron/engine/testing/seeded-random.js';
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness and time
 
-/** mulberry32: small, seedable, good enough for plausible noise. */
-function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const makeRng = seededRandom;
 
 const DAY_UTC_MS = Date.UTC(2024, 2, 12); // Tuesday 12 March 2024, all times UTC
 const TICKS_PER_MS = 10_000n;

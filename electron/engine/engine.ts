@@ -3,6 +3,7 @@
 // `chainline serve`'s worker thread, and inline in the CLI and the tests.
 
 import type {
+  ChainlineApi,
   ChainStep,
   ProcessRow,
   SessionList,
@@ -22,21 +23,15 @@ import { readBatches } from './ingest/read-batches.js';
 import { readerFor } from './readers/registry.js';
 import { CaseStore } from './store/case-store.js';
 
-/** What both the in-thread Engine and the worker-backed EngineClient offer. */
-export interface EngineApi {
+/**
+ * What both the in-thread Engine and the worker-backed EngineClient offer: the API contract
+ * minus what only a shell can do (app info, native dialogs), plus case lifecycle.
+ */
+export interface EngineApi extends Omit<ChainlineApi, 'getAppInfo' | 'pickEvidence'> {
   openCase(dir: string, options?: { name?: string; demo?: boolean }): Promise<CaseInfo>;
   closeCase(): Promise<void>;
-  openEvidence(request: OpenEvidenceRequest): Promise<OpenEvidenceResult>;
-  getIngestStatus(): Promise<IngestStatus>;
-  cancelIngest(): Promise<IngestStatus>;
   /** Resolves when no ingest is running (at once when idle). */
   waitForIngest(): Promise<IngestStatus>;
-  getCaseOverview(): Promise<CaseOverview>;
-  queryEvents(query: EventQuery): Promise<EventPage>;
-  getEventDetail(eventId: number): Promise<EventDetail>;
-  listSessions(): Promise<SessionList>;
-  getSessionChain(sessionId: string): Promise<readonly ChainStep[]>;
-  getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]>;
   shutdown(): Promise<void>;
 }
 

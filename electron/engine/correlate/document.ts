@@ -1,6 +1,7 @@
 // The `analyze --json` document: the correlation result in a fixed, plain shape. Times are
 // ISO 8601 UTC with seven digits; evidence text is kept verbatim (JSON.stringify escapes it).
 
+import type { ProcessRow } from '../../../shared/api.js';
 import type { CorrelationResult } from './model.js';
 import { isoOf } from './time.js';
 
@@ -23,25 +24,8 @@ export interface AnalysisSession {
   readonly admin: boolean;
   readonly linkedSessionId: string | null;
 }
-export interface AnalysisProcess {
-  readonly id: string;
-  readonly host: string;
-  readonly pid: number | null;
-  readonly guid: string | null;
-  readonly image: string;
-  readonly commandLine: string | null;
-  readonly decodedCommand: string | null;
-  readonly start: string | null;
-  readonly end: string | null;
-  readonly user: string;
-  readonly logonId: string | null;
-  readonly sessionId: string | null;
-  readonly integrity: string | null;
-  readonly elevation: string | null;
-  readonly parentId: string | null;
-  readonly parentBasis: string;
-  readonly candidates: readonly string[];
-}
+/** A process of the document: the same shape the API serves (shared/api.ts ProcessRow). */
+export type AnalysisProcess = ProcessRow;
 export interface AnalysisScript {
   readonly scriptBlockId: string;
   readonly host: string;

@@ -12,6 +12,7 @@ import { parseTimestamp } from '../../../shared/time.js';
 import { SHARED_DIR, SHARED_MISSING_REASON, sharedAvailable } from '../testing/shared-data.js';
 import { evtxReader } from './evtx-reader.js';
 import { parseReferenceXml, refEventFields } from './testing/reference-xml.js';
+import { listEvtxFiles } from '../testing/shared-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CORPUS = resolve(SHARED_DIR, 'corpus');
@@ -50,15 +51,7 @@ function canon(value: string): string {
   return value;
 }
 
-function listEvtx(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...listEvtx(p));
-    else if (e.name.endsWith('.evtx')) out.push(p);
-  }
-  return out.sort();
-}
+const listEvtx = listEvtxFiles;
 
 interface FileOutcome {
   live: number;

@@ -1,7 +1,7 @@
 // Where the project's real-evidence folder lives: `../shared` beside the repository, in CI
 // and on developers' machines. Tests that need it skip with a visible reason when it is absent.
-import { existsSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,3 +16,14 @@ export function sharedAvailable(): boolean {
 }
 
 export const SHARED_MISSING_REASON = `../shared is absent (looked in ${SHARED_DIR}); real-evidence tests skipped`;
+
+/** Every .evtx file below `dir`, sorted (the corpus test, the fuzzer and the benchmark use it). */
+export function listEvtxFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...listEvtxFiles(p));
+    else if (e.name.endsWith('.evtx')) out.push(p);
+  }
+  return out.sort();
+}

@@ -3,18 +3,9 @@
 // collector metadata and the 64-bit Keywords integers real exports carry. Deterministic.
 
 import { open } from 'node:fs/promises';
+import { seededRandom } from '../../testing/seeded-random.js';
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const HOSTS = ['WORKSTATION5.theshire.local', 'WORKSTATION6.theshire.local', 'MORDORDC.theshire.local', 'FILESRV01.theshire.local'];
 const USERS = ['pgustavo', 'cbrown', 'mmidge', 'sbeavers', 'Administrator', 'svc_backup'];
