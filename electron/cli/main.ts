@@ -6,13 +6,12 @@ import { resolve } from 'node:path';
 import { APP_VERSION, newCaseDir } from '../engine/app-paths.js';
 import { openDemoCase } from '../engine/demo-case.js';
 import type { EngineApi } from '../engine/engine.js';
-import { collectEvidence, fileFacts } from '../engine/ingest/collect.js';
-import { readerFor } from '../engine/readers/registry.js';
 import { startEngine } from '../engine/worker/engine-client.js';
 import { serveApi, startServer } from '../serve/serve-server.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { analyzeFiles, writeAnalysis } from './analyze.js';
 import { eventToCliJson } from './event-json.js';
+import { readEvidence, type EvidenceErrorLine } from './read-evidence.js';
 
 export const EXIT_OK = 0;
 export const EXIT_SOME_FAILED = 1;
@@ -96,41 +95,16 @@ function parseOffset(text: string): number {
 async function commandEvents(args: ParsedArgs): Promise<number> {
   if (args.positional.length === 0) throw new UsageError('events needs at least one file or folder');
   const offsetText = args.options.get('tz-offset');
-  const localTimeOffsetMinutes = offsetText === undefined ? undefined : parseOffset(offsetText);
-  const { files, rejected } = await collectEvidence(args.positional);
-  let failed = rejected.length > 0;
-  for (const r of rejected) await writeLine(process.stderr, JSON.stringify({ file: r.path, offset: null, error: r.reason }));
-  for (const file of files) {
-    let facts;
-    try {
-      facts = await fileFacts(file);
-    } catch (error) {
-      failed = true;
-      await writeLine(process.stderr, JSON.stringify({ file, offset: null, error: error instanceof Error ? error.message : String(error) }));
-      continue;
-    }
-    if (facts.detected.kind !== 'format') {
-      failed = true;
-      const error = facts.detected.kind === 'empty' ? 'empty file' : facts.detected.reason;
-      await writeLine(process.stderr, JSON.stringify({ file, offset: 0, error }));
-      continue;
-    }
-    const reader = readerFor(facts.detected.format);
-    for await (const batch of reader.read(file, localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes })) {
-      let out = '';
-      for (const item of batch) {
-        if (item.kind === 'event') out += JSON.stringify(eventToCliJson(item.event)) + '\n';
-        else {
-          failed = true;
-          const e = item.error;
-          await writeLine(
-            process.stderr,
-            JSON.stringify({ file: e.file, offset: e.offset ?? null, ...(e.line !== undefined ? { line: e.line } : {}), error: e.message }),
-          );
-        }
-      }
-      if (out && !process.stdout.write(out)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
-    }
+  const options = offsetText === undefined ? {} : { localTimeOffsetMinutes: parseOffset(offsetText) };
+  let failed = false;
+  const onError = async (error: EvidenceErrorLine): Promise<void> => {
+    failed = true;
+    await writeLine(process.stderr, JSON.stringify(error));
+  };
+  for await (const events of readEvidence(args.positional, options, onError)) {
+    let out = '';
+    for (const event of events) out += JSON.stringify(eventToCliJson(event)) + '\n';
+    if (!process.stdout.write(out)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
   }
   return failed ? EXIT_SOME_FAILED : EXIT_OK;
 }

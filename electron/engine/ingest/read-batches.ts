@@ -8,8 +8,6 @@ import { resolveWorkerScript } from '../workers/worker-script.js';
 import { prepareRows, type PreparedBatch } from './prepared-rows.js';
 import type { ReadWorkerData, ReadWorkerMessage } from './read-protocol.js';
 
-const BATCH_SIZE = 2000;
-
 export interface ReadBatchesOptions {
   readonly signal: AbortSignal;
   readonly localTimeOffsetMinutes?: number;
@@ -22,7 +20,12 @@ export interface ReadBatchesOptions {
 /** Files below this are read in the engine thread. */
 export const READ_THREAD_MIN_BYTES = 4 * 1024 * 1024;
 
-async function* readInline(path: string, format: EvidenceFormat, options: ReadBatchesOptions): AsyncGenerator<PreparedBatch> {
+/** Reads and prepares in this thread; the reading thread (read-worker.ts) runs the same. */
+export async function* readPreparedInline(
+  path: string,
+  format: EvidenceFormat,
+  options: Pick<ReadBatchesOptions, 'signal' | 'localTimeOffsetMinutes'>,
+): AsyncGenerator<PreparedBatch> {
   let bytesRead = 0;
   const reader = readerFor(format);
   for await (const batch of reader.read(path, {
@@ -47,7 +50,6 @@ async function* readInWorker(script: string, path: string, format: EvidenceForma
   const data: ReadWorkerData = {
     path,
     format,
-    batchSize: BATCH_SIZE,
     ...(options.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: options.localTimeOffsetMinutes }),
   };
   const worker = new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
@@ -109,5 +111,5 @@ async function* readInWorker(script: string, path: string, format: EvidenceForma
 export function readBatches(path: string, format: EvidenceFormat, options: ReadBatchesOptions): AsyncGenerator<PreparedBatch> {
   const small = options.size !== undefined && options.size < READ_THREAD_MIN_BYTES;
   const script = options.inline || small ? null : resolveWorkerScript(import.meta.url, './read-worker.js');
-  return script ? readInWorker(script, path, format, options) : readInline(path, format, options);
+  return script ? readInWorker(script, path, format, options) : readPreparedInline(path, format, options);
 }

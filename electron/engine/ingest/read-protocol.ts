@@ -6,7 +6,6 @@ import type { PreparedBatch } from './prepared-rows.js';
 export interface ReadWorkerData {
   readonly path: string;
   readonly format: EvidenceFormat;
-  readonly batchSize: number;
   readonly localTimeOffsetMinutes?: number;
 }
 

@@ -4,9 +4,7 @@
 // however large the file.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import type { NormalizedEvent, ReadError } from '../../../shared/events.js';
-import { readerFor } from '../readers/registry.js';
-import { prepareRows } from './prepared-rows.js';
+import { readPreparedInline } from './read-batches.js';
 import type { ReadWorkerData, ReadWorkerMessage, ReadWorkerReply } from './read-protocol.js';
 
 const MAX_IN_FLIGHT = 2;
@@ -32,41 +30,22 @@ function post(message: ReadWorkerMessage, transfer: ArrayBuffer[] = []): void {
 async function run(): Promise<void> {
   let bytesRead = 0;
   try {
-    const reader = readerFor(job.format);
     const options = {
       signal: abort.signal,
-      onProgress: (bytes: number) => {
-        bytesRead = bytes;
-      },
       ...(job.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: job.localTimeOffsetMinutes }),
     };
-    let events: NormalizedEvent[] = [];
-    let errors: ReadError[] = [];
-    const flush = async (): Promise<void> => {
-      const rows = prepareRows(events);
-      post({ kind: 'batch', batch: { rows, errors, bytesRead } }, [
-        rows.ticks.buffer as ArrayBuffer,
-        rows.eventIds.buffer as ArrayBuffer,
-        rows.recordIds.buffer as ArrayBuffer,
-      ]);
-      events = [];
-      errors = [];
+    for await (const batch of readPreparedInline(job.path, job.format, options)) {
+      bytesRead = batch.bytesRead;
+      const { rows } = batch;
+      post({ kind: 'batch', batch }, [rows.ticks.buffer as ArrayBuffer, rows.eventIds.buffer as ArrayBuffer, rows.recordIds.buffer as ArrayBuffer]);
       inFlight++;
       while (inFlight >= MAX_IN_FLIGHT && !abort.signal.aborted) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
       }
-    };
-    for await (const batch of reader.read(job.path, options)) {
-      for (const item of batch) {
-        if (item.kind === 'event') events.push(item.event);
-        else errors.push(item.error);
-      }
-      if (events.length + errors.length >= job.batchSize) await flush();
       if (abort.signal.aborted) break;
     }
-    if (events.length + errors.length > 0 && !abort.signal.aborted) await flush();
     post({ kind: 'done', bytesRead });
   } catch (error) {
     post({ kind: 'failed', message: error instanceof Error ? error.message : String(error), bytesRead });
