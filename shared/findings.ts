@@ -41,3 +41,105 @@ export interface Finding {
   readonly summary: string;
   readonly suppressed: Suppression | null;
 }
+
+/** `listFindings`: one page of findings, newest rule level first, then time. */
+export interface FindingQuery {
+  /** true: only suppressed ones (the "suppressed" tab); false: only active ones; absent: both. */
+  readonly suppressed?: boolean;
+  /** Only findings at this level or above. */
+  readonly minLevel?: Severity;
+  readonly ruleId?: string;
+  readonly sessionId?: string;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface FindingPage {
+  readonly total: number;
+  readonly offset: number;
+  readonly rows: readonly Finding[];
+}
+
+/** A case-level observation that is about the evidence rather than about an event. */
+export interface CaseWarning {
+  readonly id: string;
+  readonly title: string;
+  /** What was seen, with numbers. */
+  readonly detail: string;
+  /** How to fix the logging for next time (GPO path, registry value). */
+  readonly remedy: string;
+  readonly hosts: readonly { readonly host: string; readonly without: number; readonly total: number }[];
+  /** A few of the events concerned (EventRow.id). */
+  readonly sampleEventIds: readonly number[];
+}
+
+export interface TacticCount {
+  /** The tag name (`execution`, `privilege-escalation`, …) or `unknown`. */
+  readonly tactic: string;
+  readonly name: string;
+  /** TA00xx; null for `unknown`. */
+  readonly id: string | null;
+  readonly count: number;
+}
+
+export interface RuleCount {
+  readonly ruleId: string;
+  readonly ruleTitle: string;
+  readonly level: Severity;
+  readonly origin: Finding['origin'];
+  /** Active (not suppressed) findings of the rule. */
+  readonly count: number;
+  readonly suppressed: number;
+}
+
+export interface FindingsSummary {
+  /** When detection last ran over the case (null: not yet). */
+  readonly computedAt: string | null;
+  readonly total: number;
+  /** Findings quiet because of an allow-list entry or baseline (not in the counts below). */
+  readonly suppressed: number;
+  readonly bySeverity: Readonly<Record<Severity, number>>;
+  /** A finding with two tactics counts under both. */
+  readonly byTactic: readonly TacticCount[];
+  readonly byRule: readonly RuleCount[];
+  readonly warnings: readonly CaseWarning[];
+}
+
+export type HuntingLanguage = 'kql' | 'spl';
+
+export interface HuntingQuery {
+  readonly language: HuntingLanguage;
+  /** Where the query runs: `SecurityEvent (4688)`, `DeviceProcessEvents (Defender)`, … */
+  readonly target: string;
+  readonly query: string;
+}
+
+export interface HuntingQueries {
+  readonly findingId: string;
+  readonly queries: readonly HuntingQuery[];
+  /** Why there are no (or fewer) queries, e.g. an event type the builder does not translate. */
+  readonly note: string | null;
+}
+
+/** ATT&CK Navigator layer (format 4.5), as the Navigator imports it. */
+export interface AttackLayer {
+  readonly name: string;
+  readonly versions: { readonly attack: string; readonly navigator: string; readonly layer: string };
+  readonly domain: 'enterprise-attack';
+  readonly description: string;
+  readonly sorting: number;
+  readonly hideDisabled: boolean;
+  readonly techniques: readonly {
+    readonly techniqueID: string;
+    readonly score: number;
+    readonly color: string;
+    readonly comment: string;
+    readonly enabled: boolean;
+    readonly showSubtechniques: boolean;
+  }[];
+  readonly gradient: { readonly colors: readonly string[]; readonly minValue: number; readonly maxValue: number };
+  readonly legendItems: readonly { readonly label: string; readonly color: string }[];
+  readonly showTacticRowBackground: boolean;
+  readonly selectTechniquesAcrossTactics: boolean;
+  readonly selectSubtechniquesWithParent: boolean;
+}
