@@ -19,8 +19,10 @@ import type {
 } from '../../../shared/api.js';
 import type { EvidenceFormat, NormalizedEvent, ReadError, SourcePointer, TimeSource } from '../../../shared/events.js';
 import { formatReadError } from '../../../shared/events.js';
+import { severityRank, type Finding, type FindingPage, type FindingQuery, type Severity, type Suppression } from '../../../shared/findings.js';
+import type { AllowListEntry } from '../../../shared/allowlist.js';
 import { parseTimestamp, ticksToIso, type TimePrecision } from '../../../shared/time.js';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
+import { OLDEST_OPENABLE_SCHEMA, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { prepareRows, STRINGS_PER_EVENT, StringSlot, type EventMeta, type PreparedRows } from '../ingest/prepared-rows.js';
 
 export const CASE_DB_FILE = 'case.duckdb';
@@ -106,8 +108,14 @@ export class CaseStore {
       if (manifest.schemaVersion > SCHEMA_VERSION) {
         throw new Error(`${caseDir} was written by a newer Chainline (case schema ${manifest.schemaVersion})`);
       }
+      if (manifest.schemaVersion >= OLDEST_OPENABLE_SCHEMA && manifest.schemaVersion < SCHEMA_VERSION) {
+        // Later schemas only add tables; SCHEMA_SQL below creates them.
+        manifest = { ...manifest, schemaVersion: SCHEMA_VERSION };
+        const onDisk = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
+        await writeFile(manifestPath, JSON.stringify({ ...onDisk, schemaVersion: SCHEMA_VERSION }, null, 2) + '\n');
+      }
       if (manifest.schemaVersion < SCHEMA_VERSION) {
-        // No migrations exist yet: the only older schema predates any release.
+        // Schemas before OLDEST_OPENABLE_SCHEMA predate any release.
         throw new Error(
           `${caseDir} was written by an older development build (case schema ${manifest.schemaVersion}, now ${SCHEMA_VERSION}); import its evidence into a new case`,
         );
@@ -512,6 +520,187 @@ export class CaseStore {
     );
   }
 
+  /** A named analysis result kept with the case, or null. */
+  async loadAnalysis(name: string): Promise<{ value: unknown; computedAt: string; events: number } | null> {
+    const rows = await this.rows('SELECT value, computed_at, events FROM analysis WHERE name = ?', [name]);
+    const r = rows[0];
+    if (!r) return null;
+    return { value: JSON.parse(String(r['value'])) as unknown, computedAt: String(r['computed_at']), events: num(r['events']) };
+  }
+
+  /**
+   * Every event of the case (or of the given event ids), in id order, page by page; the same
+   * rebuilt NormalizedEvents as eventsForCorrelation. Detection reads the case through this.
+   */
+  async *eventsForDetection(eventIds: readonly number[] | null, pageSize = 20_000): AsyncGenerator<{ rowId: number; event: NormalizedEvent }[]> {
+    if (eventIds !== null) {
+      yield* this.eventsForCorrelation(eventIds, pageSize);
+      return;
+    }
+    let after = 0;
+    for (;;) {
+      const rows = await this.rows(
+        `SELECT id, ts, meta ->> 'p' AS precision, system, data FROM events WHERE id > ? ORDER BY id LIMIT ?`,
+        [after, pageSize],
+      );
+      if (rows.length === 0) return;
+      const page = rows.map((r) => ({
+        rowId: num(r['id']),
+        event: {
+          time: ticksToIso(BigInt(r['ts'] as bigint)),
+          ticks: BigInt(r['ts'] as bigint),
+          timePrecision: String(r['precision']) as TimePrecision,
+          timeSource: 'SystemTime',
+          system: JSON.parse(String(r['system'])) as NormalizedEvent['system'],
+          data: JSON.parse(String(r['data'])) as Record<string, string>,
+          source: { file: '', format: 'xml', offset: 0, length: 0 },
+          recovered: false,
+        } satisfies NormalizedEvent,
+      }));
+      after = page[page.length - 1]?.rowId ?? after;
+      yield page;
+      if (rows.length < pageSize) return;
+    }
+  }
+
+  /** Replaces the case's findings (detection recomputes them all). */
+  async replaceFindings(findings: readonly StoredFindingRow[]): Promise<void> {
+    await this.exec('DELETE FROM findings');
+    if (findings.length === 0) return;
+    await this.exclusive(async () => {
+      const a = await this.appendConn.createAppender('findings');
+      for (const f of findings) {
+        a.appendVarchar(f.finding.id);
+        a.appendVarchar(f.finding.ruleId);
+        a.appendVarchar(f.finding.ruleTitle);
+        a.appendVarchar(f.finding.level);
+        a.appendInteger(severityRank(f.finding.level));
+        a.appendVarchar(f.finding.origin);
+        a.appendVarchar(JSON.stringify(f.finding.tags));
+        a.appendVarchar(JSON.stringify(f.finding.eventIds));
+        a.appendBigInt(f.ticks);
+        a.appendVarchar(f.finding.time);
+        a.appendVarchar(f.finding.host);
+        if (f.finding.sessionId === null) a.appendNull();
+        else a.appendVarchar(f.finding.sessionId);
+        if (f.finding.processId === null) a.appendNull();
+        else a.appendVarchar(f.finding.processId);
+        a.appendVarchar(f.finding.summary);
+        a.appendVarchar(JSON.stringify(f.context));
+        if (f.finding.suppressed === null) a.appendNull();
+        else a.appendVarchar(JSON.stringify(f.finding.suppressed));
+        a.endRow();
+      }
+      a.closeSync();
+    });
+  }
+
+  private findingWhere(query: Omit<FindingQuery, 'offset' | 'limit'>): { sql: string; values: DuckDBValue[] } {
+    const clauses: string[] = [];
+    const values: DuckDBValue[] = [];
+    if (query.suppressed === true) clauses.push('suppressed IS NOT NULL');
+    if (query.suppressed === false) clauses.push('suppressed IS NULL');
+    if (query.minLevel !== undefined) {
+      clauses.push('level_rank >= ?');
+      values.push(severityRank(query.minLevel));
+    }
+    if (query.ruleId !== undefined) {
+      clauses.push('rule_id = ?');
+      values.push(query.ruleId);
+    }
+    if (query.sessionId !== undefined) {
+      clauses.push('session_id = ?');
+      values.push(query.sessionId);
+    }
+    return { sql: clauses.length ? 'WHERE ' + clauses.join(' AND ') : '', values };
+  }
+
+  private findingRow(r: Record<string, unknown>): Finding {
+    return {
+      id: String(r['id']),
+      ruleId: String(r['rule_id']),
+      ruleTitle: String(r['rule_title']),
+      level: String(r['level']) as Severity,
+      origin: String(r['origin']) as Finding['origin'],
+      tags: JSON.parse(String(r['tags'])) as string[],
+      eventIds: JSON.parse(String(r['event_ids'])) as number[],
+      time: String(r['time']),
+      host: String(r['host']),
+      sessionId: r['session_id'] === null || r['session_id'] === undefined ? null : String(r['session_id']),
+      processId: r['process_id'] === null || r['process_id'] === undefined ? null : String(r['process_id']),
+      summary: String(r['summary']),
+      suppressed: r['suppressed'] === null || r['suppressed'] === undefined ? null : (JSON.parse(String(r['suppressed'])) as Suppression),
+    };
+  }
+
+  /** One page of findings: highest level first, then time. */
+  async queryFindings(query: FindingQuery): Promise<FindingPage> {
+    const w = this.findingWhere(query);
+    const total = num(await this.scalar(`SELECT count(*) AS v FROM findings ${w.sql}`, w.values));
+    const rows = await this.rows(
+      `SELECT * EXCLUDE (context) FROM findings ${w.sql} ORDER BY level_rank DESC, ts, id LIMIT ? OFFSET ?`,
+      [...w.values, query.limit, query.offset],
+    );
+    return { total, offset: query.offset, rows: rows.map((r) => this.findingRow(r)) };
+  }
+
+  /** One finding with the event context it was made on. */
+  async getFinding(id: string): Promise<{ finding: Finding; context: unknown } | null> {
+    const rows = await this.rows('SELECT * FROM findings WHERE id = ?', [id]);
+    const r = rows[0];
+    return r ? { finding: this.findingRow(r), context: JSON.parse(String(r['context'])) as unknown } : null;
+  }
+
+  /** Every finding (without its context), for summaries and the ATT&CK layer. */
+  async allFindings(where: { suppressed?: boolean } = {}): Promise<Finding[]> {
+    const w = this.findingWhere(where);
+    return (await this.rows(`SELECT * EXCLUDE (context) FROM findings ${w.sql} ORDER BY level_rank DESC, ts, id`, w.values)).map((r) =>
+      this.findingRow(r),
+    );
+  }
+
+  /** What re-applying the allow-list reads: id, rule, host and context of every finding. */
+  async findingsForSuppression(): Promise<{ id: string; ruleId: string; host: string; context: unknown; suppressed: string | null }[]> {
+    return (await this.rows('SELECT id, rule_id, host, context, suppressed FROM findings')).map((r) => ({
+      id: String(r['id']),
+      ruleId: String(r['rule_id']),
+      host: String(r['host']),
+      context: JSON.parse(String(r['context'])) as unknown,
+      suppressed: r['suppressed'] === null || r['suppressed'] === undefined ? null : String(r['suppressed']),
+    }));
+  }
+
+  /** Sets the suppression of the given findings (null: active again). */
+  async setSuppression(changes: ReadonlyMap<string, Suppression | null>): Promise<void> {
+    // One statement per distinct suppression, over chunks of ids.
+    const byValue = new Map<string | null, string[]>();
+    for (const [id, s] of changes) {
+      const key = s === null ? null : JSON.stringify(s);
+      const list = byValue.get(key) ?? [];
+      list.push(id);
+      byValue.set(key, list);
+    }
+    for (const [value, ids] of byValue) {
+      for (let i = 0; i < ids.length; i += 1000) {
+        const chunk = ids.slice(i, i + 1000);
+        await this.exec(`UPDATE findings SET suppressed = ? WHERE id IN (${chunk.map(() => '?').join(', ')})`, [value, ...chunk]);
+      }
+    }
+  }
+
+  async allowList(): Promise<AllowListEntry[]> {
+    return (await this.rows('SELECT value FROM allow_list ORDER BY position')).map((r) => JSON.parse(String(r['value'])) as AllowListEntry);
+  }
+
+  /** Replaces the allow-list (it is small; the order is the matching order). */
+  async saveAllowList(entries: readonly AllowListEntry[]): Promise<void> {
+    await this.exec('DELETE FROM allow_list');
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as AllowListEntry;
+      await this.exec('INSERT INTO allow_list (position, id, value) VALUES (?, ?, ?)', [i, e.id, JSON.stringify(e)]);
+    }
+  }
+
   async close(): Promise<void> {
     await this.lock;
     await this.endAppend();
@@ -533,4 +722,11 @@ export interface StoredEvent {
   readonly source: SourcePointer;
   readonly evidenceSha256: string;
   readonly suspect: string | null;
+}
+
+/** A finding as the store writes it: with the event context and its time in ticks. */
+export interface StoredFindingRow {
+  readonly finding: Finding;
+  readonly context: unknown;
+  readonly ticks: bigint;
 }

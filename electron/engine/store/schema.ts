@@ -1,7 +1,13 @@
 // The case database's tables. Events carry no index: DuckDB's zone maps on the sequential id
 // and on ts make page and detail lookups fast, and an index would slow the bulk append.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/**
+ * The oldest schema a case can be opened from: every later version only added tables, which
+ * SCHEMA_SQL creates when they are missing (3: findings, allow_list).
+ */
+export const OLDEST_OPENABLE_SCHEMA = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS evidence (
@@ -47,5 +53,32 @@ CREATE TABLE IF NOT EXISTS analysis (
   value VARCHAR NOT NULL,
   computed_at VARCHAR NOT NULL,
   events BIGINT NOT NULL
+);
+-- Detection results (detect/detection.ts): one row per finding, recomputed with detection;
+-- suppression is re-applied in place when the allow-list changes. tags, event_ids, context and
+-- suppressed are JSON.
+CREATE TABLE IF NOT EXISTS findings (
+  id VARCHAR NOT NULL,
+  rule_id VARCHAR NOT NULL,
+  rule_title VARCHAR NOT NULL,
+  level VARCHAR NOT NULL,
+  level_rank INTEGER NOT NULL,
+  origin VARCHAR NOT NULL,
+  tags VARCHAR NOT NULL,
+  event_ids VARCHAR NOT NULL,
+  ts BIGINT NOT NULL,
+  time VARCHAR NOT NULL,
+  host VARCHAR NOT NULL,
+  session_id VARCHAR,
+  process_id VARCHAR,
+  summary VARCHAR NOT NULL,
+  context VARCHAR NOT NULL,
+  suppressed VARCHAR
+);
+-- The case's allow-list and baselines, in list order (the first matching entry suppresses).
+CREATE TABLE IF NOT EXISTS allow_list (
+  position INTEGER NOT NULL,
+  id VARCHAR NOT NULL,
+  value VARCHAR NOT NULL
 );
 `;

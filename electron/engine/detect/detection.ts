@@ -1,0 +1,151 @@
+// Detection over a whole case, after correlation: the rule source and the case-level checks
+// over every event, findings placed on sessions and processes, the allow-list applied, all kept
+// in the case. The run itself (DetectionRun) is pure; `runCaseDetection` feeds it from the store.
+
+import type { AllowListEntry } from '../../../shared/allowlist.js';
+import type { NormalizedEvent } from '../../../shared/events.js';
+import { severityRank, type CaseWarning, type Finding, type FindingsSummary, type Severity, type Suppression } from '../../../shared/findings.js';
+import { attackIndex, groupByTactic, type AttackIndex } from './attack.js';
+import type { CorrelationResult } from '../correlate/index.js';
+import type { CaseStore } from '../store/case-store.js';
+import { suppressionFor } from './allowlist.js';
+import { caseChecks, CommandLineAuditCheck } from './case-checks.js';
+import { FindingLocator, RuleRun, type DetectedFinding, type FindingContext, type RuleHit, type RuleHitSource } from './findings.js';
+
+/** What the case keeps of a detection run besides the findings (analysis row `detection`). */
+export interface DetectionState {
+  readonly computedAt: string;
+  /** Events in the case when detection ran: a different count means it is out of date. */
+  readonly caseEvents: number;
+  readonly scanned: number;
+  readonly warnings: readonly CaseWarning[];
+  /** Whether a rule engine took part (false: only the case-level checks ran). */
+  readonly rules: boolean;
+  readonly ruleErrors: readonly string[];
+  readonly ruleErrorCount: number;
+}
+
+export const DETECTION_ANALYSIS = 'detection';
+
+/** Events the case-level checks need when no rule source reads every event. */
+const CASE_CHECK_EVENT_IDS: readonly number[] = [4688, 1];
+
+export class DetectionRun {
+  private readonly caseHits: Map<number, RuleHit[]>;
+  private readonly commandLines = new CommandLineAuditCheck();
+  private readonly rules: RuleRun;
+
+  constructor(result: CorrelationResult, source: RuleHitSource | null) {
+    const locator = new FindingLocator(result);
+    this.caseHits = caseChecks(result);
+    const caseHits = this.caseHits;
+    const combined: RuleHitSource = (event, rowId) => {
+      const own = caseHits.get(rowId);
+      const ruled = source ? source(event, rowId) : [];
+      return own ? [...ruled, ...own] : ruled;
+    };
+    this.rules = new RuleRun(combined, locator);
+  }
+
+  add(event: NormalizedEvent, rowId: number): void {
+    this.commandLines.add(event, rowId);
+    this.rules.add(event, rowId);
+  }
+
+  finish(): { findings: DetectedFinding[]; warnings: CaseWarning[]; scanned: number; ruleErrors: string[]; ruleErrorCount: number } {
+    const warning = this.commandLines.result();
+    return {
+      findings: this.rules.findings,
+      warnings: warning ? [warning] : [],
+      scanned: this.rules.events,
+      ruleErrors: [...this.rules.errors],
+      ruleErrorCount: this.rules.errorCount,
+    };
+  }
+}
+
+/** Marks each finding with the first allow-list entry that matches it. */
+export function applyAllowList(findings: readonly DetectedFinding[], entries: readonly AllowListEntry[]): DetectedFinding[] {
+  return findings.map((d) => {
+    const suppressed = suppressionFor(entries, d.finding, d.context);
+    return suppressed === d.finding.suppressed ? d : { ...d, finding: { ...d.finding, suppressed } };
+  });
+}
+
+/** Re-applies the allow-list to the stored findings; returns how many changed. */
+export async function reapplyAllowList(store: CaseStore): Promise<number> {
+  const entries = await store.allowList();
+  const changes = new Map<string, Suppression | null>();
+  for (const f of await store.findingsForSuppression()) {
+    const next = suppressionFor(entries, { ruleId: f.ruleId, host: f.host }, f.context as FindingContext);
+    const nextText = next === null ? null : JSON.stringify(next);
+    if (nextText !== f.suppressed) changes.set(f.id, next);
+  }
+  if (changes.size > 0) await store.setSuppression(changes);
+  return changes.size;
+}
+
+/** Runs detection over the case and keeps the findings and the state in it. */
+export async function runCaseDetection(
+  store: CaseStore,
+  result: CorrelationResult,
+  source: RuleHitSource | null,
+  signal?: AbortSignal,
+): Promise<DetectionState> {
+  const caseEvents = await store.countEvents({});
+  const run = new DetectionRun(result, source);
+  // Without a rule engine only the process-creation events matter; with one, all of them.
+  for await (const page of store.eventsForDetection(source ? null : CASE_CHECK_EVENT_IDS)) {
+    if (signal?.aborted) throw new Error('detection cancelled');
+    for (const { rowId, event } of page) run.add(event, rowId);
+  }
+  const done = run.finish();
+  const findings = applyAllowList(done.findings, await store.allowList());
+  await store.replaceFindings(findings.map((d) => ({ finding: d.finding, context: d.context, ticks: d.ticks })));
+  const state: DetectionState = {
+    computedAt: new Date().toISOString(),
+    caseEvents,
+    scanned: done.scanned,
+    warnings: done.warnings,
+    rules: source !== null,
+    ruleErrors: done.ruleErrors,
+    ruleErrorCount: done.ruleErrorCount,
+  };
+  await store.saveAnalysis(DETECTION_ANALYSIS, state, done.scanned);
+  return state;
+}
+
+/** Counts for the findings view: active ones by severity, tactic and rule; suppressed apart. */
+export function summarizeFindings(
+  findings: readonly Finding[],
+  state: Pick<DetectionState, 'computedAt' | 'warnings'> | null,
+  index: AttackIndex = attackIndex(),
+): FindingsSummary {
+  const bySeverity: Record<Severity, number> = { informational: 0, low: 0, medium: 0, high: 0, critical: 0 };
+  const byRule = new Map<string, { ruleId: string; ruleTitle: string; level: Severity; origin: Finding['origin']; count: number; suppressed: number }>();
+  const active: Finding[] = [];
+  let suppressed = 0;
+  for (const f of findings) {
+    const r = byRule.get(f.ruleId) ?? { ruleId: f.ruleId, ruleTitle: f.ruleTitle, level: f.level, origin: f.origin, count: 0, suppressed: 0 };
+    if (f.suppressed) {
+      suppressed++;
+      r.suppressed++;
+    } else {
+      active.push(f);
+      bySeverity[f.level]++;
+      r.count++;
+    }
+    byRule.set(f.ruleId, r);
+  }
+  return {
+    computedAt: state?.computedAt ?? null,
+    total: findings.length,
+    suppressed,
+    bySeverity,
+    byTactic: groupByTactic(active, index),
+    byRule: [...byRule.values()].sort(
+      (a, b) => severityRank(b.level) - severityRank(a.level) || b.count - a.count || a.ruleTitle.localeCompare(b.ruleTitle),
+    ),
+    warnings: state?.warnings ?? [],
+  };
+}
