@@ -75,6 +75,16 @@ function electronApi(e: EngineApi): ChainlineApi {
     listSessions: () => e.listSessions(),
     getSessionChain: (sessionId) => e.getSessionChain(sessionId),
     getSessionProcesses: (sessionId) => e.getSessionProcesses(sessionId),
+    listFindings: (query) => e.listFindings(query),
+    getFindingsSummary: () => e.getFindingsSummary(),
+    getAllowList: () => e.getAllowList(),
+    addAllowListEntry: (entry) => e.addAllowListEntry(entry),
+    removeAllowListEntry: (id) => e.removeAllowListEntry(id),
+    exportAllowList: () => e.exportAllowList(),
+    importAllowList: (yamlText) => e.importAllowList(yamlText),
+    getAttackLayer: () => e.getAttackLayer(),
+    getHuntingQueries: (findingId) => e.getHuntingQueries(findingId),
+    getBaselineCandidates: () => e.getBaselineCandidates(),
   };
 }
 

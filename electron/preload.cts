@@ -28,6 +28,16 @@ const api: ChainlineApi = {
   listSessions: method('listSessions'),
   getSessionChain: method('getSessionChain'),
   getSessionProcesses: method('getSessionProcesses'),
+  listFindings: method('listFindings'),
+  getFindingsSummary: method('getFindingsSummary'),
+  getAllowList: method('getAllowList'),
+  addAllowListEntry: method('addAllowListEntry'),
+  removeAllowListEntry: method('removeAllowListEntry'),
+  exportAllowList: method('exportAllowList'),
+  importAllowList: method('importAllowList'),
+  getAttackLayer: method('getAttackLayer'),
+  getHuntingQueries: method('getHuntingQueries'),
+  getBaselineCandidates: method('getBaselineCandidates'),
 };
 
 contextBridge.exposeInMainWorld('chainline', api);

@@ -11,6 +11,8 @@ import {
   type EventQuery,
   type OpenEvidenceRequest,
 } from './api.js';
+import { ALLOW_LIMITS, AllowListError, validateNewEntry } from './allowlist.js';
+import { SEVERITIES, type FindingQuery, type Severity } from './findings.js';
 
 export class ApiValidationError extends Error {
   override readonly name = 'ApiValidationError';
@@ -90,6 +92,26 @@ function validateQuery(value: unknown): EventQuery {
   };
 }
 
+function validateFindingQuery(value: unknown): FindingQuery {
+  if (!isPlainObject(value)) fail('query must be an object');
+  onlyKeys(value, ['suppressed', 'minLevel', 'ruleId', 'sessionId', 'offset', 'limit'], 'query');
+  const out: { -readonly [K in keyof FindingQuery]: FindingQuery[K] } = {
+    offset: int(value['offset'], 'query.offset', 0, Number.MAX_SAFE_INTEGER),
+    limit: int(value['limit'], 'query.limit', 1, API_LIMITS.maxPageSize),
+  };
+  if (value['suppressed'] !== undefined) {
+    if (typeof value['suppressed'] !== 'boolean') fail('query.suppressed must be a boolean');
+    out.suppressed = value['suppressed'];
+  }
+  if (value['minLevel'] !== undefined) {
+    if (!(SEVERITIES as readonly unknown[]).includes(value['minLevel'])) fail(`query.minLevel must be one of ${SEVERITIES.join(', ')}`);
+    out.minLevel = value['minLevel'] as Severity;
+  }
+  if (value['ruleId'] !== undefined) out.ruleId = str(value['ruleId'], 'query.ruleId', 256);
+  if (value['sessionId'] !== undefined) out.sessionId = str(value['sessionId'], 'query.sessionId', 64);
+  return out;
+}
+
 function validateOpenEvidence(value: unknown): OpenEvidenceRequest {
   if (!isPlainObject(value)) fail('request must be an object');
   onlyKeys(value, ['paths'], 'request');
@@ -133,6 +155,32 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
     case 'getSessionProcesses':
       if (args.length !== 1) fail(`${m} takes one argument`);
       return [str(args[0], 'sessionId', 64)] as ApiArgs<M>;
+    case 'listFindings':
+      if (args.length !== 1) fail('listFindings takes one argument');
+      return [validateFindingQuery(args[0])] as ApiArgs<M>;
+    case 'getFindingsSummary':
+    case 'getAllowList':
+    case 'exportAllowList':
+    case 'getAttackLayer':
+    case 'getBaselineCandidates':
+      return noArgs(args, m) as ApiArgs<M>;
+    case 'addAllowListEntry':
+      if (args.length !== 1) fail('addAllowListEntry takes one argument');
+      try {
+        return [validateNewEntry(args[0])] as ApiArgs<M>;
+      } catch (error) {
+        if (error instanceof AllowListError) fail(error.message);
+        throw error;
+      }
+    case 'removeAllowListEntry':
+      if (args.length !== 1) fail('removeAllowListEntry takes one argument');
+      return [str(args[0], 'id', 64)] as ApiArgs<M>;
+    case 'importAllowList':
+      if (args.length !== 1) fail('importAllowList takes one argument');
+      return [str(args[0], 'yamlText', ALLOW_LIMITS.maxYaml)] as ApiArgs<M>;
+    case 'getHuntingQueries':
+      if (args.length !== 1) fail('getHuntingQueries takes one argument');
+      return [str(args[0], 'findingId', 512)] as ApiArgs<M>;
     default: {
       const unreachable: never = m;
       return fail(`unknown method ${String(unreachable)}`);

@@ -7,6 +7,8 @@
 
 import type { EvidenceFormat, SourcePointer, TimeSource } from './events.js';
 import type { TimePrecision } from './time.js';
+import type { AttackLayer, FindingPage, FindingQuery, FindingsSummary, HuntingQueries } from './findings.js';
+import type { AllowListEntry, AllowListImportResult, BaselineCandidate, NewAllowListEntry } from './allowlist.js';
 
 export interface AppInfo {
   readonly name: 'Chainline';
@@ -220,6 +222,25 @@ export interface ChainlineApi {
   getSessionChain(sessionId: string): Promise<readonly ChainStep[]>;
   /** The processes of a session (each with its parent and the basis of that edge). */
   getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]>;
+  /** A page of the case's findings (detection runs after correlation at the end of an import). */
+  listFindings(query: FindingQuery): Promise<FindingPage>;
+  /** Counts by severity, ATT&CK tactic and rule; suppressed count; case-level warnings. */
+  getFindingsSummary(): Promise<FindingsSummary>;
+  getAllowList(): Promise<readonly AllowListEntry[]>;
+  /** Adds an entry and re-applies suppression (rules are not run again). */
+  addAllowListEntry(entry: NewAllowListEntry): Promise<AllowListEntry>;
+  /** Removes an entry and re-applies suppression; false when there was no such entry. */
+  removeAllowListEntry(id: string): Promise<boolean>;
+  /** The allow-list as YAML (format chainline-allowlist). */
+  exportAllowList(): Promise<string>;
+  /** Merges a YAML allow-list into the case's; invalid text is rejected whole, with the reason. */
+  importAllowList(yamlText: string): Promise<AllowListImportResult>;
+  /** ATT&CK Navigator layer (4.5) of the active findings' techniques. */
+  getAttackLayer(): Promise<AttackLayer>;
+  /** KQL and SPL to hunt a finding's pattern across the fleet. */
+  getHuntingQueries(findingId: string): Promise<HuntingQueries>;
+  /** Recurring parent → child → command line chains, proposed as baseline entries. */
+  getBaselineCandidates(): Promise<readonly BaselineCandidate[]>;
 }
 
 export type ApiMethod = keyof ChainlineApi;
@@ -237,6 +258,16 @@ export const API_METHODS = [
   'listSessions',
   'getSessionChain',
   'getSessionProcesses',
+  'listFindings',
+  'getFindingsSummary',
+  'getAllowList',
+  'addAllowListEntry',
+  'removeAllowListEntry',
+  'exportAllowList',
+  'importAllowList',
+  'getAttackLayer',
+  'getHuntingQueries',
+  'getBaselineCandidates',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method of ChainlineApi.

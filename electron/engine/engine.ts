@@ -22,6 +22,14 @@ import { CaseAnalysis } from './case-analysis.js';
 import { readBatches } from './ingest/read-batches.js';
 import { readerFor } from './readers/registry.js';
 import { CaseStore } from './store/case-store.js';
+import type { AttackLayer, FindingPage, FindingQuery, FindingsSummary, HuntingQueries } from '../../shared/findings.js';
+import type { AllowListEntry, AllowListImportResult, BaselineCandidate, NewAllowListEntry } from '../../shared/allowlist.js';
+import { AllowListError, validateNewEntry } from '../../shared/allowlist.js';
+import { allowListToYaml, makeEntry, mergeImported, parseAllowListYaml, proposeBaselines } from './detect/allowlist.js';
+import { attackLayer } from './detect/attack.js';
+import { DETECTION_ANALYSIS, reapplyAllowList, runCaseDetection, summarizeFindings, type DetectionState } from './detect/detection.js';
+import type { FindingContext, RuleHitSource } from './detect/findings.js';
+import { huntingQueries } from './detect/hunting.js';
 
 /**
  * What both the in-thread Engine and the worker-backed EngineClient offer: the API contract
@@ -70,6 +78,27 @@ export class Engine implements EngineApi {
   private countCache = new Map<string, { version: number; total: number }>();
   /** Correlation over the case; recomputed after each import, computed lazily after opening. */
   private analysis: Promise<CaseAnalysis> | null = null;
+  /** Detection over the case; runs after correlation at the end of an import, kept in the case. */
+  private detection: Promise<DetectionState | null> | null = null;
+  /** The rule engine detection runs (null: only Chainline's case-level checks). */
+  private ruleHitSource: RuleHitSource | null;
+  /** Allow-list edits one at a time: each reads, changes and writes the whole list. */
+  private allowLock: Promise<unknown> = Promise.resolve();
+
+  constructor(options: { ruleHitSource?: RuleHitSource | null } = {}) {
+    this.ruleHitSource = options.ruleHitSource ?? null;
+  }
+
+  /**
+   * Connects a rule engine (the Sigma matcher). Findings already in an open case are
+   * recomputed the next time they are asked for.
+   */
+  setRuleHitSource(source: RuleHitSource | null): void {
+    this.ruleHitSource = source;
+    this.detection = null;
+    this.detectionForced = true;
+  }
+  private detectionForced = false;
 
   private requireStore(): CaseStore {
     if (!this.store) throw new Error('no case is open');
@@ -89,12 +118,14 @@ export class Engine implements EngineApi {
       await this.running;
     }
     await this.analysis?.catch(() => undefined);
+    await this.detection?.catch(() => undefined);
     if (this.store) {
       await this.store.close();
       this.store = null;
     }
     this.countCache.clear();
     this.analysis = null;
+    this.detection = null;
   }
 
   async openEvidence(request: OpenEvidenceRequest): Promise<OpenEvidenceResult> {
@@ -168,7 +199,9 @@ export class Engine implements EngineApi {
       // Correlation is over the whole case: new evidence can change any session or tree. It
       // runs after the import, beside the queries, so the events are browsable at once.
       this.analysis = null;
-      if (this.status.phase === 'done') void this.getAnalysis().catch(() => undefined);
+      this.detection = null;
+      // Detection follows correlation (it places findings on sessions and processes).
+      if (this.status.phase === 'done') void this.getDetection().catch(() => undefined);
     }
   }
 
@@ -346,6 +379,128 @@ export class Engine implements EngineApi {
 
   async getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]> {
     return (await this.getAnalysis()).processes(sessionId);
+  }
+
+  /**
+   * The case's detection state: the stored one when it covers every event of the case, else
+   * a new run (after correlation). Null while an import is running and nothing is stored yet.
+   */
+  private getDetection(): Promise<DetectionState | null> {
+    const store = this.requireStore();
+    if (!this.detection) {
+      const computing = (async (): Promise<DetectionState | null> => {
+        const stored = await store.loadAnalysis(DETECTION_ANALYSIS);
+        const state = stored ? (stored.value as DetectionState) : null;
+        if (this.running) return state;
+        const events = await store.countEvents({});
+        if (state && state.caseEvents === events && !this.detectionForced) return state;
+        this.detectionForced = false;
+        const analysis = await this.getAnalysis();
+        return runCaseDetection(store, analysis.result, this.ruleHitSource);
+      })();
+      this.detection = computing;
+      computing.then(
+        (state) => {
+          // Mid-import answers are provisional: ask again next time.
+          if ((state === null || this.running) && this.detection === computing) this.detection = null;
+        },
+        () => {
+          if (this.detection === computing) this.detection = null;
+        },
+      );
+    }
+    return this.detection;
+  }
+
+  async listFindings(query: FindingQuery): Promise<FindingPage> {
+    if (!this.store) return { total: 0, offset: query.offset, rows: [] };
+    await this.getDetection();
+    return this.requireStore().queryFindings(query);
+  }
+
+  async getFindingsSummary(): Promise<FindingsSummary> {
+    if (!this.store) return summarizeFindings([], null);
+    const state = await this.getDetection();
+    return summarizeFindings(await this.requireStore().allFindings(), state);
+  }
+
+  async getAllowList(): Promise<readonly AllowListEntry[]> {
+    if (!this.store) return [];
+    return this.requireStore().allowList();
+  }
+
+  private editAllowList<T>(fn: (store: CaseStore, entries: AllowListEntry[]) => Promise<{ entries: AllowListEntry[] | null; result: T }>): Promise<T> {
+    const store = this.requireStore();
+    const run = this.allowLock.then(async () => {
+      // Findings first: a detection run in progress reads the list when it ends.
+      await this.getDetection();
+      const { entries, result } = await fn(store, await store.allowList());
+      if (entries) {
+        await store.saveAllowList(entries);
+        await reapplyAllowList(store);
+      }
+      return result;
+    });
+    this.allowLock = run.catch(() => undefined);
+    return run;
+  }
+
+  async addAllowListEntry(entry: NewAllowListEntry): Promise<AllowListEntry> {
+    // The shells validate already; the CLI and tests call the engine directly.
+    let checked: NewAllowListEntry;
+    try {
+      checked = validateNewEntry(entry);
+    } catch (error) {
+      throw new Error(error instanceof AllowListError ? error.message : String(error));
+    }
+    return this.editAllowList(async (_store, entries) => {
+      const made = makeEntry(checked);
+      return { entries: [...entries, made], result: made };
+    });
+  }
+
+  async removeAllowListEntry(id: string): Promise<boolean> {
+    return this.editAllowList(async (_store, entries) => {
+      const rest = entries.filter((e) => e.id !== id);
+      return rest.length === entries.length ? { entries: null, result: false } : { entries: rest, result: true };
+    });
+  }
+
+  async exportAllowList(): Promise<string> {
+    return allowListToYaml(await this.getAllowList());
+  }
+
+  async importAllowList(yamlText: string): Promise<AllowListImportResult> {
+    let parsed;
+    try {
+      parsed = parseAllowListYaml(yamlText);
+    } catch (error) {
+      throw new Error(`the allow-list was not imported: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return this.editAllowList(async (_store, entries) => {
+      const merged = mergeImported(entries, parsed);
+      return { entries: merged.entries, result: { added: merged.added, duplicates: merged.duplicates, entries: merged.entries } };
+    });
+  }
+
+  async getAttackLayer(): Promise<AttackLayer> {
+    const name = this.store ? `Chainline: ${this.store.info.name}` : 'Chainline';
+    if (!this.store) return attackLayer([], { name });
+    await this.getDetection();
+    return attackLayer(await this.requireStore().allFindings({ suppressed: false }), { name });
+  }
+
+  async getHuntingQueries(findingId: string): Promise<HuntingQueries> {
+    const store = this.requireStore();
+    await this.getDetection();
+    const found = await store.getFinding(findingId);
+    if (!found) throw new Error(`no finding ${findingId} in this case`);
+    return huntingQueries(found.finding, found.context as FindingContext);
+  }
+
+  async getBaselineCandidates(): Promise<readonly BaselineCandidate[]> {
+    if (!this.store) return [];
+    return proposeBaselines((await this.getAnalysis()).result);
   }
 
   async shutdown(): Promise<void> {

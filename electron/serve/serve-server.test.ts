@@ -15,6 +15,22 @@ const fakeApi: ChainlineApi = {
     return [];
   },
   getSessionProcesses: async () => [],
+  listFindings: async (q) => ({ total: 0, offset: q.offset, rows: [] }),
+  getFindingsSummary: async () => ({ computedAt: null, total: 0, suppressed: 0, bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 }, byTactic: [], byRule: [], warnings: [] }),
+  getAllowList: async () => [],
+  addAllowListEntry: async () => {
+    throw new Error('unused');
+  },
+  removeAllowListEntry: async () => false,
+  exportAllowList: async () => '',
+  importAllowList: async () => ({ added: 0, duplicates: 0, entries: [] }),
+  getAttackLayer: async () => {
+    throw new Error('unused');
+  },
+  getHuntingQueries: async () => {
+    throw new Error('unused');
+  },
+  getBaselineCandidates: async () => [],
   pickEvidence: async () => ({ kind: 'unsupported' }),
   openEvidence: async (r) => {
     calls.push('openEvidence:' + r.paths.join(','));

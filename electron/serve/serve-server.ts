@@ -54,6 +54,16 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     listSessions: () => engine.listSessions(),
     getSessionChain: (sessionId) => engine.getSessionChain(sessionId),
     getSessionProcesses: (sessionId) => engine.getSessionProcesses(sessionId),
+    listFindings: (query) => engine.listFindings(query),
+    getFindingsSummary: () => engine.getFindingsSummary(),
+    getAllowList: () => engine.getAllowList(),
+    addAllowListEntry: (entry) => engine.addAllowListEntry(entry),
+    removeAllowListEntry: (id) => engine.removeAllowListEntry(id),
+    exportAllowList: () => engine.exportAllowList(),
+    importAllowList: (yamlText) => engine.importAllowList(yamlText),
+    getAttackLayer: () => engine.getAttackLayer(),
+    getHuntingQueries: (findingId) => engine.getHuntingQueries(findingId),
+    getBaselineCandidates: () => engine.getBaselineCandidates(),
   };
 }
 

@@ -20,6 +20,8 @@ import type {
   PickResult,
 } from '../../shared/api.js';
 import { ticksToIso } from '../../shared/time.js';
+import type { AttackLayer, FindingQuery, FindingsSummary, HuntingQueries } from '../../shared/findings.js';
+import type { AllowListEntry, AllowListImportResult, NewAllowListEntry } from '../../shared/allowlist.js';
 
 const HOSTS = ['WS01.corp.local', 'WS02.corp.local', 'DC01.corp.local', 'FILESRV.corp.local'] as const;
 const CHANNELS = [
@@ -167,6 +169,7 @@ export function createFakeApi(): ChainlineApi {
     }
   }
 
+  const allowList: AllowListEntry[] = [];
   let lastFilterKey = '';
   let lastMatches: Int32Array | null = null;
 
@@ -218,6 +221,50 @@ export function createFakeApi(): ChainlineApi {
     },
     async getSessionProcesses(sessionId: string) {
       throw new Error(`the fake has no session ${sessionId}`);
+    },
+    // Detection: the fake has no findings; its allow-list lives in memory.
+    async listFindings(query: FindingQuery) {
+      return { total: 0, offset: query.offset, rows: [] };
+    },
+    async getFindingsSummary(): Promise<FindingsSummary> {
+      return {
+        computedAt: null, total: 0, suppressed: 0,
+        bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 },
+        byTactic: [], byRule: [], warnings: [],
+      };
+    },
+    async getAllowList() {
+      return [...allowList];
+    },
+    async addAllowListEntry(entry: NewAllowListEntry): Promise<AllowListEntry> {
+      const made: AllowListEntry = { ...entry, id: `fake-${allowList.length + 1}`, at: entry.at ?? new Date().toISOString() };
+      allowList.push(made);
+      return made;
+    },
+    async removeAllowListEntry(id: string) {
+      const i = allowList.findIndex((e) => e.id === id);
+      if (i >= 0) allowList.splice(i, 1);
+      return i >= 0;
+    },
+    async exportAllowList(): Promise<string> {
+      throw new Error('the fake API does not write YAML');
+    },
+    async importAllowList(): Promise<AllowListImportResult> {
+      throw new Error('the fake API does not read YAML');
+    },
+    async getAttackLayer(): Promise<AttackLayer> {
+      return {
+        name: 'Chainline (fake)', versions: { attack: '19', navigator: '4.9.1', layer: '4.5' }, domain: 'enterprise-attack',
+        description: 'no findings in the fake', sorting: 0, hideDisabled: false, techniques: [],
+        gradient: { colors: ['#ffffff', '#e34a33'], minValue: 0, maxValue: 1 }, legendItems: [],
+        showTacticRowBackground: false, selectTechniquesAcrossTactics: true, selectSubtechniquesWithParent: false,
+      };
+    },
+    async getHuntingQueries(findingId: string): Promise<HuntingQueries> {
+      throw new Error(`the fake has no finding ${findingId}`);
+    },
+    async getBaselineCandidates() {
+      return [];
     },
     async pickEvidence(): Promise<PickResult> {
       return { kind: 'unsupported' };

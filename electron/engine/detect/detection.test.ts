@@ -10,25 +10,8 @@ import { correlate, toCorrelationInput, type CorrelationInput, type CorrelationR
 import { xmlReader } from '../readers/xml/xml-reader.js';
 import { mergeImported, parseAllowListYaml, proposeBaselines } from './allowlist.js';
 import { applyAllowList, DetectionRun, summarizeFindings } from './detection.js';
-import type { DetectedFinding, RuleHit, RuleHitSource } from './findings.js';
-
-const ENCODED: RuleHit = { ruleId: 'test.encoded', ruleTitle: 'Encoded PowerShell', level: 'high', tags: ['attack.execution', 'attack.t1059.001', 'attack.t1027'], origin: 'builtin' };
-const SYSTEM: RuleHit = { ruleId: 'test.system', ruleTitle: 'Process as SYSTEM', level: 'low', tags: ['attack.t1543.003'], origin: 'user' };
-const LOGON: RuleHit = { ruleId: 'test.cmd-from-userinit', ruleTitle: 'cmd from userinit', level: 'medium', tags: [], origin: 'user' };
-const SCRIPT: RuleHit = { ruleId: 'test.script', ruleTitle: 'Script block', level: 'informational', tags: ['attack.t1059.001'], origin: 'user' };
-
-/** A hand-written rule source over the demo: what the Sigma matcher would return. */
-export const demoSource: RuleHitSource = (event) => {
-  const d = event.data;
-  const hits: RuleHit[] = [];
-  if (event.system.eventId === 4688) {
-    if (/ -enc /i.test(d['CommandLine'] ?? '')) hits.push(ENCODED);
-    if (d['SubjectUserSid'] === 'S-1-5-18') hits.push(SYSTEM);
-    if (/\\cmd\.exe$/i.test(d['NewProcessName'] ?? '') && /\\userinit\.exe$/i.test(d['ParentProcessName'] ?? '')) hits.push(LOGON);
-  }
-  if (event.system.eventId === 4104) hits.push(SCRIPT);
-  return hits;
-};
+import type { DetectedFinding, RuleHit } from './findings.js';
+import { demoSource, ENCODED, LOGON, SCRIPT, SYSTEM } from './testing.js';
 
 describe('detection over the demo evidence', () => {
   const events: NormalizedEvent[] = [];

@@ -50,6 +50,16 @@ export class WorkerEngineClient implements EngineApi {
   listSessions: EngineApi['listSessions'] = () => this.call('listSessions');
   getSessionChain: EngineApi['getSessionChain'] = (sessionId) => this.call('getSessionChain', sessionId);
   getSessionProcesses: EngineApi['getSessionProcesses'] = (sessionId) => this.call('getSessionProcesses', sessionId);
+  listFindings: EngineApi['listFindings'] = (query) => this.call('listFindings', query);
+  getFindingsSummary: EngineApi['getFindingsSummary'] = () => this.call('getFindingsSummary');
+  getAllowList: EngineApi['getAllowList'] = () => this.call('getAllowList');
+  addAllowListEntry: EngineApi['addAllowListEntry'] = (entry) => this.call('addAllowListEntry', entry);
+  removeAllowListEntry: EngineApi['removeAllowListEntry'] = (id) => this.call('removeAllowListEntry', id);
+  exportAllowList: EngineApi['exportAllowList'] = () => this.call('exportAllowList');
+  importAllowList: EngineApi['importAllowList'] = (yamlText) => this.call('importAllowList', yamlText);
+  getAttackLayer: EngineApi['getAttackLayer'] = () => this.call('getAttackLayer');
+  getHuntingQueries: EngineApi['getHuntingQueries'] = (findingId) => this.call('getHuntingQueries', findingId);
+  getBaselineCandidates: EngineApi['getBaselineCandidates'] = () => this.call('getBaselineCandidates');
 
   async shutdown(): Promise<void> {
     try {

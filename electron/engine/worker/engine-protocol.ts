@@ -18,6 +18,16 @@ export const ENGINE_METHODS = [
   'listSessions',
   'getSessionChain',
   'getSessionProcesses',
+  'listFindings',
+  'getFindingsSummary',
+  'getAllowList',
+  'addAllowListEntry',
+  'removeAllowListEntry',
+  'exportAllowList',
+  'importAllowList',
+  'getAttackLayer',
+  'getHuntingQueries',
+  'getBaselineCandidates',
   'shutdown',
 ] as const satisfies readonly EngineMethod[];
 
