@@ -99,6 +99,7 @@ export class Engine implements EngineApi {
     this.detectionForced = true;
   }
   private detectionForced = false;
+  private detectionRuns: Promise<unknown> = Promise.resolve();
 
   private requireStore(): CaseStore {
     if (!this.store) throw new Error('no case is open');
@@ -118,7 +119,7 @@ export class Engine implements EngineApi {
       await this.running;
     }
     await this.analysis?.catch(() => undefined);
-    await this.detection?.catch(() => undefined);
+    await this.detectionRuns;
     if (this.store) {
       await this.store.close();
       this.store = null;
@@ -388,7 +389,11 @@ export class Engine implements EngineApi {
   private getDetection(): Promise<DetectionState | null> {
     const store = this.requireStore();
     if (!this.detection) {
+      // One run at a time: a run started after an import must not interleave its writes with
+      // one still finishing from before.
+      const previous = this.detectionRuns;
       const computing = (async (): Promise<DetectionState | null> => {
+        await previous;
         const stored = await store.loadAnalysis(DETECTION_ANALYSIS);
         const state = stored ? (stored.value as DetectionState) : null;
         if (this.running) return state;
@@ -399,6 +404,7 @@ export class Engine implements EngineApi {
         return runCaseDetection(store, analysis.result, this.ruleHitSource);
       })();
       this.detection = computing;
+      this.detectionRuns = computing.catch(() => undefined);
       computing.then(
         (state) => {
           // Mid-import answers are provisional: ask again next time.

@@ -52,10 +52,21 @@ export class DetectionRun {
     this.rules.add(event, rowId);
   }
 
+  /** Findings made since the last call (the run keeps none of them once taken). */
+  take(): DetectedFinding[] {
+    return this.rules.take();
+  }
+
+  /** Findings made so far, taken or not. */
+  get findingCount(): number {
+    return this.rules.total;
+  }
+
+  /** The findings not yet taken, the case-level warnings and the run's counts. */
   finish(): { findings: DetectedFinding[]; warnings: CaseWarning[]; scanned: number; ruleErrors: string[]; ruleErrorCount: number } {
     const warning = this.commandLines.result();
     return {
-      findings: this.rules.findings,
+      findings: this.rules.take(),
       warnings: warning ? [warning] : [],
       scanned: this.rules.events,
       ruleErrors: [...this.rules.errors],
@@ -93,15 +104,22 @@ export async function runCaseDetection(
   signal?: AbortSignal,
 ): Promise<DetectionState> {
   const caseEvents = await store.countEvents({});
+  const entries = await store.allowList();
   const run = new DetectionRun(result, source);
+  const write = async (found: DetectedFinding[]): Promise<void> => {
+    if (found.length === 0) return;
+    await store.appendFindings(applyAllowList(found, entries).map((d) => ({ finding: d.finding, context: d.context, ticks: d.ticks })));
+  };
+  await store.clearFindings();
   // Without a rule engine only the process-creation events matter; with one, all of them.
   for await (const page of store.eventsForDetection(source ? null : CASE_CHECK_EVENT_IDS)) {
     if (signal?.aborted) throw new Error('detection cancelled');
     for (const { rowId, event } of page) run.add(event, rowId);
+    // Findings go to the case page by page: a noisy rule must not pile them up in memory.
+    await write(run.take());
   }
   const done = run.finish();
-  const findings = applyAllowList(done.findings, await store.allowList());
-  await store.replaceFindings(findings.map((d) => ({ finding: d.finding, context: d.context, ticks: d.ticks })));
+  await write(done.findings);
   const state: DetectionState = {
     computedAt: new Date().toISOString(),
     caseEvents,

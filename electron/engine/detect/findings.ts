@@ -189,7 +189,10 @@ export function findingsOfEvent(
  * hits, never the run: the error is counted and the first few kept.
  */
 export class RuleRun {
-  readonly findings: DetectedFinding[] = [];
+  /** Findings made since the last `take()`. */
+  findings: DetectedFinding[] = [];
+  /** All findings made, taken or not. */
+  total = 0;
   readonly errors: string[] = [];
   errorCount = 0;
   events = 0;
@@ -209,6 +212,17 @@ export class RuleRun {
       if (this.errors.length < 20) this.errors.push(`event ${rowId}: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    if (hits.length > 0) this.findings.push(...findingsOfEvent(event, rowId, hits, this.locator));
+    if (hits.length > 0) {
+      const made = findingsOfEvent(event, rowId, hits, this.locator);
+      this.total += made.length;
+      for (const f of made) this.findings.push(f);
+    }
+  }
+
+  /** Hands over the findings made so far (so that a noisy rule does not pile them up in memory). */
+  take(): DetectedFinding[] {
+    const out = this.findings;
+    this.findings = [];
+    return out;
   }
 }

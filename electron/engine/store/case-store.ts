@@ -565,10 +565,19 @@ export class CaseStore {
 
   /** Replaces the case's findings (detection recomputes them all). */
   async replaceFindings(findings: readonly StoredFindingRow[]): Promise<void> {
+    await this.clearFindings();
+    await this.appendFindings(findings);
+  }
+
+  async clearFindings(): Promise<void> {
     await this.exec('DELETE FROM findings');
+  }
+
+  async appendFindings(findings: readonly StoredFindingRow[]): Promise<void> {
     if (findings.length === 0) return;
+    // On the query connection, under its lock: the events appender may be open on appendConn.
     await this.exclusive(async () => {
-      const a = await this.appendConn.createAppender('findings');
+      const a = await this.conn.createAppender('findings');
       for (const f of findings) {
         a.appendVarchar(f.finding.id);
         a.appendVarchar(f.finding.ruleId);
