@@ -28,7 +28,7 @@ import { AllowListError, validateNewEntry } from '../../shared/allowlist.js';
 import { allowListToYaml, makeEntry, mergeImported, parseAllowListYaml, proposeBaselines } from './detect/allowlist.js';
 import { attackLayer } from './detect/attack.js';
 import { DETECTION_ANALYSIS, reapplyAllowList, runCaseDetection, summarizeFindings, type DetectionState } from './detect/detection.js';
-import type { FindingContext, RuleHitSource } from './detect/findings.js';
+import { ruleEngineOf, type FindingContext, type RuleEngine, type RuleHitSource } from './detect/findings.js';
 import { huntingQueries } from './detect/hunting.js';
 
 /**
@@ -81,24 +81,26 @@ export class Engine implements EngineApi {
   /** Detection over the case; runs after correlation at the end of an import, kept in the case. */
   private detection: Promise<DetectionState | null> | null = null;
   /** The rule engine detection runs (null: only Chainline's case-level checks). */
-  private ruleHitSource: RuleHitSource | null;
+  private rules: RuleEngine | null;
   /** Allow-list edits one at a time: each reads, changes and writes the whole list. */
   private allowLock: Promise<unknown> = Promise.resolve();
 
-  constructor(options: { ruleHitSource?: RuleHitSource | null } = {}) {
-    this.ruleHitSource = options.ruleHitSource ?? null;
+  /**
+   * `rules`: the rule engine detection runs (the Sigma matcher, once connected); a bare
+   * per-event `ruleHitSource` is taken as one with the key `custom`.
+   */
+  constructor(options: { rules?: RuleEngine | null; ruleHitSource?: RuleHitSource | null } = {}) {
+    this.rules = options.rules ?? (options.ruleHitSource ? ruleEngineOf(options.ruleHitSource, 'custom') : null);
   }
 
   /**
-   * Connects a rule engine (the Sigma matcher). Findings already in an open case are
-   * recomputed the next time they are asked for.
+   * Connects (or disconnects) a rule engine. A case whose findings were made with other rules
+   * (another key) is detected again the next time its findings are asked for.
    */
-  setRuleHitSource(source: RuleHitSource | null): void {
-    this.ruleHitSource = source;
+  setRules(rules: RuleEngine | null): void {
+    this.rules = rules;
     this.detection = null;
-    this.detectionForced = true;
   }
-  private detectionForced = false;
   private detectionRuns: Promise<unknown> = Promise.resolve();
 
   private requireStore(): CaseStore {
@@ -398,10 +400,9 @@ export class Engine implements EngineApi {
         const state = stored ? (stored.value as DetectionState) : null;
         if (this.running) return state;
         const events = await store.countEvents({});
-        if (state && state.caseEvents === events && !this.detectionForced) return state;
-        this.detectionForced = false;
+        if (state && state.caseEvents === events && (state.rulesKey ?? null) === (this.rules?.key ?? null)) return state;
         const analysis = await this.getAnalysis();
-        return runCaseDetection(store, analysis.result, this.ruleHitSource);
+        return runCaseDetection(store, analysis.result, this.rules);
       })();
       this.detection = computing;
       this.detectionRuns = computing.catch(() => undefined);

@@ -114,6 +114,31 @@ describe('detection in the engine', () => {
     await expect(reopened.importAllowList('format: chainline-allowlist\nversion: 2\n')).rejects.toThrow('the allow-list was not imported: "version" must be 1');
     await expect(reopened.addAllowListEntry({ ...UPDATER_ENTRY, conditions: [] })).rejects.toThrow('at least one condition');
 
+    // Other rules (another key): detected again; a correlation rule's group becomes one finding
+    // on its first event, naming every member; the allow-list still applies.
+    const guesses = await reopened.queryEvents({ filter: { eventIds: [4625], hosts: ['WS01.corp.example'] }, sort: 'asc', offset: 0, limit: 10 });
+    expect(guesses.total).toBe(2);
+    const rows = guesses.rows.map((r) => r.id);
+    let started = 0;
+    reopened.setRules({
+      key: 'with-correlation',
+      start: () => {
+        started++;
+        return {
+          match: demoSource,
+          finish: () => [{ ruleId: 'test.guessing', ruleTitle: 'Password guessing', level: 'medium', tags: ['attack.t1110.001'], origin: 'user', groupKey: '203.0.113.47', rowIds: rows }],
+        };
+      },
+    });
+    const regrouped = await reopened.listFindings({ ruleId: 'test.guessing', offset: 0, limit: 10 });
+    expect(started).toBe(1);
+    expect(regrouped.rows).toHaveLength(1);
+    expect(regrouped.rows[0]).toMatchObject({ id: 'test.guessing:203.0.113.47', eventIds: rows, host: 'WS01.corp.example', time: guesses.rows[0]!.time, suppressed: null });
+    expect(regrouped.rows[0]!.summary).toBe('Password guessing: 2 events (203.0.113.47)');
+    expect((await reopened.getFindingsSummary()).suppressed).toBe(afterImport.suppressed);
+    const hunt = await reopened.getHuntingQueries('test.guessing:203.0.113.47');
+    expect(hunt.note).toContain('4625');
+
     const candidates = await reopened.getBaselineCandidates();
     expect(candidates.some((c) => c.parentImage === 'userinit.exe' && c.image === 'cmd.exe')).toBe(true);
     await reopened.shutdown();

@@ -10,7 +10,18 @@ import type { CorrelationResult } from '../correlate/index.js';
 import type { CaseStore } from '../store/case-store.js';
 import { suppressionFor } from './allowlist.js';
 import { caseChecks, CommandLineAuditCheck } from './case-checks.js';
-import { FindingLocator, RuleRun, type DetectedFinding, type FindingContext, type RuleHit, type RuleHitSource } from './findings.js';
+import {
+  FindingLocator,
+  findingOfGroup,
+  RuleRun,
+  type DetectedFinding,
+  type FindingContext,
+  type GroupHit,
+  type RuleEngine,
+  type RuleHit,
+  type RuleHitSource,
+  type RuleRunHooks,
+} from './findings.js';
 
 /** What the case keeps of a detection run besides the findings (analysis row `detection`). */
 export interface DetectionState {
@@ -21,6 +32,8 @@ export interface DetectionState {
   readonly warnings: readonly CaseWarning[];
   /** Whether a rule engine took part (false: only the case-level checks ran). */
   readonly rules: boolean;
+  /** The rule engine's key (null: none). */
+  readonly rulesKey: string | null;
   readonly ruleErrors: readonly string[];
   readonly ruleErrorCount: number;
 }
@@ -34,9 +47,15 @@ export class DetectionRun {
   private readonly caseHits: Map<number, RuleHit[]>;
   private readonly commandLines = new CommandLineAuditCheck();
   private readonly rules: RuleRun;
+  readonly locator: FindingLocator;
+  private readonly hooks: RuleRunHooks | null;
 
-  constructor(result: CorrelationResult, source: RuleHitSource | null) {
+  /** `rules`: a rule engine, a bare per-event source, or none (case-level checks only). */
+  constructor(result: CorrelationResult, rules: RuleEngine | RuleHitSource | null) {
     const locator = new FindingLocator(result);
+    this.locator = locator;
+    this.hooks = rules === null ? null : typeof rules === 'function' ? { match: rules } : rules.start();
+    const source = this.hooks?.match ?? null;
     this.caseHits = caseChecks(result);
     const caseHits = this.caseHits;
     const combined: RuleHitSource = (event, rowId) => {
@@ -57,10 +76,27 @@ export class DetectionRun {
     return this.rules.take();
   }
 
+  /** Adds a finding made outside the per-event pass (a correlation rule's group). */
+  addFinding(finding: DetectedFinding): void {
+    this.rules.push(finding);
+  }
+
   /** Findings made so far, taken or not. */
   get findingCount(): number {
     return this.rules.total;
   }
+
+  /** Correlation rules' matches, after the last event (each member's first event is read again). */
+  groupHits(): readonly GroupHit[] {
+    if (!this.hooks?.finish) return [];
+    try {
+      return this.hooks.finish().filter((h) => h.rowIds.length > 0);
+    } catch (error) {
+      this.groupError = error instanceof Error ? error.message : String(error);
+      return [];
+    }
+  }
+  groupError: string | null = null;
 
   /** The findings not yet taken, the case-level warnings and the run's counts. */
   finish(): { findings: DetectedFinding[]; warnings: CaseWarning[]; scanned: number; ruleErrors: string[]; ruleErrorCount: number } {
@@ -69,8 +105,8 @@ export class DetectionRun {
       findings: this.rules.take(),
       warnings: warning ? [warning] : [],
       scanned: this.rules.events,
-      ruleErrors: [...this.rules.errors],
-      ruleErrorCount: this.rules.errorCount,
+      ruleErrors: [...this.rules.errors, ...(this.groupError ? [`correlation rules: ${this.groupError}`] : [])],
+      ruleErrorCount: this.rules.errorCount + (this.groupError ? 1 : 0),
     };
   }
 }
@@ -100,23 +136,28 @@ export async function reapplyAllowList(store: CaseStore): Promise<number> {
 export async function runCaseDetection(
   store: CaseStore,
   result: CorrelationResult,
-  source: RuleHitSource | null,
+  rules: RuleEngine | null,
   signal?: AbortSignal,
 ): Promise<DetectionState> {
   const caseEvents = await store.countEvents({});
   const entries = await store.allowList();
-  const run = new DetectionRun(result, source);
+  const run = new DetectionRun(result, rules);
   const write = async (found: DetectedFinding[]): Promise<void> => {
     if (found.length === 0) return;
     await store.appendFindings(applyAllowList(found, entries).map((d) => ({ finding: d.finding, context: d.context, ticks: d.ticks })));
   };
   await store.clearFindings();
   // Without a rule engine only the process-creation events matter; with one, all of them.
-  for await (const page of store.eventsForDetection(source ? null : CASE_CHECK_EVENT_IDS)) {
+  for await (const page of store.eventsForDetection(rules ? null : CASE_CHECK_EVENT_IDS)) {
     if (signal?.aborted) throw new Error('detection cancelled');
     for (const { rowId, event } of page) run.add(event, rowId);
     // Findings go to the case page by page: a noisy rule must not pile them up in memory.
     await write(run.take());
+  }
+  // Correlation rules: a finding on each group's first event, read again from the store.
+  for (const hit of run.groupHits()) {
+    const first = await store.eventForDetection(hit.rowIds[0] as number);
+    if (first) run.addFinding(findingOfGroup(first, hit, run.locator));
   }
   const done = run.finish();
   await write(done.findings);
@@ -125,7 +166,8 @@ export async function runCaseDetection(
     caseEvents,
     scanned: done.scanned,
     warnings: done.warnings,
-    rules: source !== null,
+    rules: rules !== null,
+    rulesKey: rules?.key ?? null,
     ruleErrors: done.ruleErrors,
     ruleErrorCount: done.ruleErrorCount,
   };

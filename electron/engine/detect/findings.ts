@@ -31,6 +31,36 @@ export type RuleHitSource = (event: NormalizedEvent, rowId: number) => readonly 
 /** The default until a rule engine is connected: no rule fires. */
 export const NO_RULES: RuleHitSource = () => [];
 
+/** A correlation rule's match (event_count, temporal, …): several events under one group key. */
+export interface GroupHit extends RuleHit {
+  /** Stable for the group within the case (the finding id is `${ruleId}:${groupKey}`). */
+  readonly groupKey: string;
+  /** Case event row ids of the member events, first event first. */
+  readonly rowIds: readonly number[];
+}
+
+/** One detection run of a rule engine: every event in row order, then `finish`. */
+export interface RuleRunHooks {
+  readonly match: RuleHitSource;
+  /** Correlation rules' matches, once every event has been seen. */
+  finish?(): readonly GroupHit[];
+}
+
+/**
+ * A rule engine as detection uses it. `key` names the rules (a hash of the loaded pack, say):
+ * a case whose findings were made with another key is detected again when next opened.
+ * `start()` gives fresh per-run state (correlation rules count across events).
+ */
+export interface RuleEngine {
+  readonly key: string;
+  start(): RuleRunHooks;
+}
+
+/** A stateless per-event source as a RuleEngine. */
+export function ruleEngineOf(source: RuleHitSource, key: string): RuleEngine {
+  return { key, start: () => ({ match: source }) };
+}
+
 /**
  * What allow-list conditions and hunting queries read of a finding's event, kept with the
  * finding so that suppression can be re-applied without reading the events again.
@@ -145,6 +175,31 @@ export class FindingLocator {
   }
 }
 
+/** Turns a correlation rule's group match into a finding on its first event. */
+export function findingOfGroup(first: NormalizedEvent, hit: GroupHit, locator: FindingLocator): DetectedFinding {
+  const firstRow = hit.rowIds[0] ?? -1;
+  const where = locator.locate(first, firstRow);
+  return {
+    finding: {
+      id: `${hit.ruleId}:${hit.groupKey}`,
+      ruleId: hit.ruleId,
+      ruleTitle: hit.ruleTitle,
+      level: hit.level,
+      origin: hit.origin,
+      tags: [...hit.tags],
+      eventIds: [...hit.rowIds],
+      time: first.time,
+      host: first.system.computer,
+      sessionId: where.sessionId,
+      processId: where.processId,
+      summary: oneLine(`${hit.ruleTitle}: ${hit.detail ?? `${hit.rowIds.length} events (${hit.groupKey})`}`),
+      suppressed: null,
+    },
+    context: findingContext(first),
+    ticks: first.ticks,
+  };
+}
+
 /** Turns the rule hits of one event into findings. */
 export function findingsOfEvent(
   event: NormalizedEvent,
@@ -217,6 +272,11 @@ export class RuleRun {
       this.total += made.length;
       for (const f of made) this.findings.push(f);
     }
+  }
+
+  push(finding: DetectedFinding): void {
+    this.total++;
+    this.findings.push(finding);
   }
 
   /** Hands over the findings made so far (so that a noisy rule does not pile them up in memory). */

@@ -563,6 +563,23 @@ export class CaseStore {
     }
   }
 
+  /** One event rebuilt as detection sees it (for a correlation rule's first member). */
+  async eventForDetection(rowId: number): Promise<NormalizedEvent | null> {
+    const stored = await this.getEvent(rowId);
+    if (!stored) return null;
+    const parsed = parseTimestamp(stored.row.time);
+    return {
+      time: stored.row.time,
+      ticks: parsed ? parsed.ticks : 0n,
+      timePrecision: stored.row.timePrecision,
+      timeSource: stored.timeSource,
+      system: stored.system as unknown as NormalizedEvent['system'],
+      data: stored.data,
+      source: stored.source,
+      recovered: stored.row.recovered,
+    };
+  }
+
   /** Replaces the case's findings (detection recomputes them all). */
   async replaceFindings(findings: readonly StoredFindingRow[]): Promise<void> {
     await this.clearFindings();
