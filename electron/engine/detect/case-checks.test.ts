@@ -64,6 +64,33 @@ describe('integrity level jumps along a process chain', () => {
   });
 });
 
+describe('integrity jumps under a parent that started before the logs (Sysmon only)', () => {
+  const sysmon1 = (b: EvidenceBuilder, time: string, pid: number, ppid: number, image: string, parent: string, level: string, logonId: string): number =>
+    b.add(HOST, 'sysmon', 1, time, {
+      ProcessId: String(pid), ParentProcessId: String(ppid), Image: image, ParentImage: parent, CommandLine: image,
+      IntegrityLevel: level, LogonId: logonId, User: 'CORP\\alice',
+      ProcessGuid: `{11111111-0000-0000-0000-${String(pid).padStart(12, '0')}}`, ParentProcessGuid: `{11111111-0000-0000-0000-${String(ppid).padStart(12, '0')}}`,
+    });
+
+  it('infers the parent’s level from its medium child and flags the high one (eventvwr bypass)', () => {
+    const b = new EvidenceBuilder();
+    const ps = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
+    sysmon1(b, T('00:01'), 3752, 2704, 'C:\\Windows\\System32\\eventvwr.exe', ps, 'Medium', '0x13982');
+    const high = sysmon1(b, T('00:02'), 3884, 2704, 'C:\\Windows\\System32\\eventvwr.exe', ps, 'High', '0x1394a');
+    const hits = integrityJumps(correlate(b.inputs()));
+    expect([...hits.keys()]).toEqual([high]);
+    expect(hits.get(high)![0]!.detail).toContain('inferred from its other children');
+  });
+
+  it('infers nothing for service hosts, which start processes in other sessions on purpose', () => {
+    const b = new EvidenceBuilder();
+    const svchost = 'C:\\Windows\\System32\\svchost.exe';
+    sysmon1(b, T('00:01'), 500, 944, 'C:\\Windows\\System32\\notepad.exe', svchost, 'Medium', '0x13982');
+    sysmon1(b, T('00:02'), 501, 944, 'C:\\Windows\\System32\\cmd.exe', svchost, 'High', '0x1394a');
+    expect(integrityJumps(correlate(b.inputs())).size).toBe(0);
+  });
+});
+
 describe('command-line auditing', () => {
   it('warns per host where 4688 lacks CommandLine, and says how to turn it on', () => {
     const b = new EvidenceBuilder();

@@ -89,12 +89,58 @@ const INTEGRITY_RANK: Readonly<Record<IntegrityLevel, number>> = {
 /** How long before an elevated start a consent.exe counts as its UAC prompt. */
 const CONSENT_WINDOW_MS = 120_000;
 
+/**
+ * Whether a child's token can be a rise from its parent's within one user's logon: the same
+ * session, the elevated half of the parent's split token, or sessions whose logons are not in
+ * the evidence (Sysmon-only logs: the link between the halves cannot be seen). Two sessions
+ * whose logons are both known and not linked are another logon's token (runas, a service).
+ */
+function sameUserLogon(child: ProcessNode, parentSessionId: string | null, sessions: ReadonlyMap<string, Session>): boolean {
+  if (child.sessionId === parentSessionId) return true;
+  const cs = child.sessionId ? sessions.get(child.sessionId) : undefined;
+  const ps = parentSessionId ? sessions.get(parentSessionId) : undefined;
+  if (!cs || !ps) return true;
+  if (cs.linkedSessionId === ps.id || ps.linkedSessionId === cs.id) return true;
+  return cs.logonRow === null || ps.logonRow === null;
+}
+
+const MULTI_SESSION_CREATORS: ReadonlySet<string> = new Set([
+  'svchost.exe', 'services.exe', 'wininit.exe', 'winlogon.exe', 'csrss.exe', 'smss.exe', 'lsass.exe', 'wmiprvse.exe',
+  'taskeng.exe', 'taskhost.exe', 'taskhostw.exe', 'dllhost.exe', 'consent.exe', 'runas.exe', 'wsmprovhost.exe',
+]);
+
+/**
+ * The parent's integrity level: its own when its start is in the evidence; otherwise (a
+ * placeholder: it started before the logs) the lowest level among its children at medium or
+ * above, since a child inherits its parent's token unless something elevates it. Children
+ * below medium are left out: sandboxes start low-integrity children on purpose.
+ */
+function parentIntegrity(parent: ProcessNode, children: readonly ProcessNode[]): { level: IntegrityLevel; inferred: boolean } | null {
+  if (parent.integrity) return { level: parent.integrity, inferred: false };
+  // Service hosts and session managers start processes in other users' sessions on purpose:
+  // their children say nothing about their own token. Nor does a parent with no name at all.
+  const name = imageName(parent.image);
+  if (name === '' || MULTI_SESSION_CREATORS.has(name)) return null;
+  let lowest: IntegrityLevel | null = null;
+  for (const c of children) {
+    if (!c.integrity || INTEGRITY_RANK[c.integrity] < INTEGRITY_RANK.medium) continue;
+    if (lowest === null || INTEGRITY_RANK[c.integrity] < INTEGRITY_RANK[lowest]) lowest = c.integrity;
+  }
+  return lowest ? { level: lowest, inferred: true } : null;
+}
+
 /** Children whose integrity level is above their parent's without a UAC prompt. */
 export function integrityJumps(result: CorrelationResult): Map<number, RuleHit[]> {
   const byId = new Map(result.processes.map((p) => [p.id, p]));
   const sessions = new Map<string, Session>(result.sessions.map((s) => [s.id, s]));
+  const children = new Map<string, ProcessNode[]>();
   const consents = new Map<string, number[]>();
   for (const p of result.processes) {
+    if (p.parentId) {
+      const list = children.get(p.parentId) ?? [];
+      list.push(p);
+      children.set(p.parentId, list);
+    }
     if (p.start && imageName(p.image) === 'consent.exe') {
       const list = consents.get(p.hostKey) ?? [];
       list.push(p.start.ms);
@@ -105,24 +151,28 @@ export function integrityJumps(result: CorrelationResult): Map<number, RuleHit[]
   for (const child of result.processes) {
     if (!child.parentId || !child.integrity || !child.start) continue;
     const parent = byId.get(child.parentId);
-    if (!parent || !parent.integrity) continue;
-    if (INTEGRITY_RANK[child.integrity] <= INTEGRITY_RANK[parent.integrity]) continue;
+    if (!parent) continue;
+    const siblings = children.get(parent.id) ?? [];
+    const known = parentIntegrity(parent, siblings);
+    if (!known || INTEGRITY_RANK[child.integrity] <= INTEGRITY_RANK[known.level]) continue;
+    // From an inferred level only the rise UAC gives (to high) is claimed: a SYSTEM child of a
+    // parent whose own token is unseen is more often a service than an escalation.
+    if (known.inferred && child.integrity !== 'high') continue;
     if (imageName(parent.image) === 'consent.exe') continue;
-    // A token from another logon (runas, a service) is not a rise within one session; the
-    // elevated half of a split admin token is (that is what a UAC bypass yields).
-    if (child.sessionId !== parent.sessionId) {
-      const cs = child.sessionId ? sessions.get(child.sessionId) : undefined;
-      const linked = cs !== undefined && cs.linkedSessionId !== null && cs.linkedSessionId === parent.sessionId;
-      if (!linked) continue;
-    }
+    // The parent's session: its own, or (inferred) that of a sibling at the parent's level.
+    const parentSession = known.inferred
+      ? siblings.find((c) => c.integrity === known.level)?.sessionId ?? null
+      : parent.sessionId;
+    if (!sameUserLogon(child, parentSession, sessions)) continue;
     const startMs = child.start.ms;
     const prompted = (consents.get(child.hostKey) ?? []).some((ms) => ms <= startMs && startMs - ms <= CONSENT_WINDOW_MS);
     if (prompted) continue;
     const row = rowOf(child);
     if (row === null) continue;
+    const how = known.inferred ? `${known.level} (inferred from its other children; its start is not in the logs)` : known.level;
     add(out, row, hitOf(
       INTEGRITY_JUMP,
-      `${describe(child)} runs at ${child.integrity} integrity under ${imageName(parent.image) || parent.image} (PID ${parent.pid ?? '?'}) at ${parent.integrity}, no consent.exe before it`,
+      `${describe(child)} runs at ${child.integrity} integrity under ${imageName(parent.image) || parent.image} (PID ${parent.pid ?? '?'}) at ${how}, no consent.exe before it`,
     ));
   }
   return out;
