@@ -102,6 +102,8 @@ export interface FindingsSummary {
   /** A finding with two tactics counts under both. */
   readonly byTactic: readonly TacticCount[];
   readonly byRule: readonly RuleCount[];
+  /** Active findings per session, by severity (the sessions list sorts on these). */
+  readonly bySession: readonly { readonly sessionId: string; readonly bySeverity: Readonly<Record<Severity, number>> }[];
   readonly warnings: readonly CaseWarning[];
 }
 

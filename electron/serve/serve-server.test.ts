@@ -16,7 +16,7 @@ const fakeApi: ChainlineApi = {
   },
   getSessionProcesses: async () => [],
   listFindings: async (q) => ({ total: 0, offset: q.offset, rows: [] }),
-  getFindingsSummary: async () => ({ computedAt: null, total: 0, suppressed: 0, bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 }, byTactic: [], byRule: [], warnings: [] }),
+  getFindingsSummary: async () => ({ computedAt: null, total: 0, suppressed: 0, bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 }, byTactic: [], byRule: [], bySession: [], warnings: [] }),
   getAllowList: async () => [],
   addAllowListEntry: async () => {
     throw new Error('unused');

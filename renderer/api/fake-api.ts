@@ -230,7 +230,7 @@ export function createFakeApi(): ChainlineApi {
       return {
         computedAt: null, total: 0, suppressed: 0,
         bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 },
-        byTactic: [], byRule: [], warnings: [],
+        byTactic: [], byRule: [], bySession: [], warnings: [],
       };
     },
     async getAllowList() {

@@ -64,6 +64,7 @@ describe('detection in the engine', () => {
     expect(summary.suppressed).toBe(0);
     expect(summary.byRule.find((r) => r.ruleId === 'test.encoded')?.count).toBeGreaterThanOrEqual(2);
     expect(summary.byTactic.find((t) => t.tactic === 'execution')).toBeDefined();
+    expect(summary.bySession.find((s) => s.sessionId === encoded.sessionId)?.bySeverity.high).toBeGreaterThanOrEqual(1);
 
     const layer = await engine.getAttackLayer();
     expect(layer.techniques.map((t) => t.techniqueID)).toContain('T1059.001');

@@ -184,6 +184,7 @@ export function summarizeFindings(
   const bySeverity: Record<Severity, number> = { informational: 0, low: 0, medium: 0, high: 0, critical: 0 };
   const byRule = new Map<string, { ruleId: string; ruleTitle: string; level: Severity; origin: Finding['origin']; count: number; suppressed: number }>();
   const active: Finding[] = [];
+  const bySession = new Map<string, Record<Severity, number>>();
   let suppressed = 0;
   for (const f of findings) {
     const r = byRule.get(f.ruleId) ?? { ruleId: f.ruleId, ruleTitle: f.ruleTitle, level: f.level, origin: f.origin, count: 0, suppressed: 0 };
@@ -193,6 +194,11 @@ export function summarizeFindings(
     } else {
       active.push(f);
       bySeverity[f.level]++;
+      if (f.sessionId) {
+        const counts = bySession.get(f.sessionId) ?? { informational: 0, low: 0, medium: 0, high: 0, critical: 0 };
+        counts[f.level]++;
+        bySession.set(f.sessionId, counts);
+      }
       r.count++;
     }
     byRule.set(f.ruleId, r);
@@ -206,6 +212,7 @@ export function summarizeFindings(
     byRule: [...byRule.values()].sort(
       (a, b) => severityRank(b.level) - severityRank(a.level) || b.count - a.count || a.ruleTitle.localeCompare(b.ruleTitle),
     ),
+    bySession: [...bySession].map(([sessionId, counts]) => ({ sessionId, bySeverity: counts })),
     warnings: state?.warnings ?? [],
   };
 }
