@@ -50,6 +50,8 @@ export interface FindingQuery {
   readonly minLevel?: Severity;
   readonly ruleId?: string;
   readonly sessionId?: string;
+  /** The findings of one process (ProcessRow.id), for the tree's badges. */
+  readonly processId?: string;
   readonly offset: number;
   readonly limit: number;
 }

@@ -57,6 +57,7 @@ describe('detection in the engine', () => {
     const sessions = await engine.listSessions();
     expect(sessions.sessions.find((s) => s.id === encoded.sessionId)?.logonId).toBe('0x5a4f02');
     expect((await engine.listFindings({ sessionId: encoded.sessionId!, offset: 0, limit: 100 })).rows.map((f) => f.id)).toContain(encoded.id);
+    expect((await engine.listFindings({ processId: encoded.processId!, offset: 0, limit: 100 })).rows.map((f) => f.ruleId).sort()).toEqual(['test.encoded', 'test.script']);
     expect((await engine.listFindings({ minLevel: 'high', offset: 0, limit: 100 })).rows.every((f) => f.level === 'high' || f.level === 'critical')).toBe(true);
 
     const summary = await engine.getFindingsSummary();

@@ -638,6 +638,10 @@ export class CaseStore {
       clauses.push('session_id = ?');
       values.push(query.sessionId);
     }
+    if (query.processId !== undefined) {
+      clauses.push('process_id = ?');
+      values.push(query.processId);
+    }
     return { sql: clauses.length ? 'WHERE ' + clauses.join(' AND ') : '', values };
   }
 
