@@ -80,6 +80,8 @@ export class Engine implements EngineApi {
   private analysis: Promise<CaseAnalysis> | null = null;
   /** Detection over the case; runs after correlation at the end of an import, kept in the case. */
   private detection: Promise<DetectionState | null> | null = null;
+  /** The last detection run, finished or not (runs never overlap). */
+  private detectionRuns: Promise<unknown> = Promise.resolve();
   /** The rule engine detection runs (null: only Chainline's case-level checks). */
   private rules: RuleEngine | null;
   /** Allow-list edits one at a time: each reads, changes and writes the whole list. */
@@ -101,7 +103,6 @@ export class Engine implements EngineApi {
     this.rules = rules;
     this.detection = null;
   }
-  private detectionRuns: Promise<unknown> = Promise.resolve();
 
   private requireStore(): CaseStore {
     if (!this.store) throw new Error('no case is open');

@@ -100,7 +100,6 @@ export function findingContext(event: NormalizedEvent): FindingContext {
 
 /** One line: control characters (evidence is hostile) become spaces, runs of space one. */
 export function oneLine(text: string, max = SUMMARY_MAX): string {
-  // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
   return flat.length > max ? flat.slice(0, max - 1) + '…' : flat;
 }

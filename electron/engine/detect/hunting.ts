@@ -11,7 +11,6 @@ import type { FindingContext } from './findings.js';
 export const FRAGMENT_MAX = 80;
 
 /** Control characters cannot be typed into a query box; they end the fragment. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /** A KQL string literal: `"…"` with `\\`, `\"`, `\n`, `\r`, `\t` escaped. */
