@@ -75,6 +75,11 @@ function electronApi(e: EngineApi): ChainlineApi {
     listSessions: () => e.listSessions(),
     getSessionChain: (sessionId) => e.getSessionChain(sessionId),
     getSessionProcesses: (sessionId) => e.getSessionProcesses(sessionId),
+    getEventHistogram: (request) => e.getEventHistogram(request),
+    listNotes: () => e.listNotes(),
+    saveNote: (input) => e.saveNote(input),
+    deleteNote: (noteId) => e.deleteNote(noteId),
+    getCoverage: () => e.getCoverage(),
   };
 }
 

@@ -28,6 +28,11 @@ const api: ChainlineApi = {
   listSessions: method('listSessions'),
   getSessionChain: method('getSessionChain'),
   getSessionProcesses: method('getSessionProcesses'),
+  getEventHistogram: method('getEventHistogram'),
+  listNotes: method('listNotes'),
+  saveNote: method('saveNote'),
+  deleteNote: method('deleteNote'),
+  getCoverage: method('getCoverage'),
 };
 
 contextBridge.exposeInMainWorld('chainline', api);

@@ -54,6 +54,11 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     listSessions: () => engine.listSessions(),
     getSessionChain: (sessionId) => engine.getSessionChain(sessionId),
     getSessionProcesses: (sessionId) => engine.getSessionProcesses(sessionId),
+    getEventHistogram: (request) => engine.getEventHistogram(request),
+    listNotes: () => engine.listNotes(),
+    saveNote: (input) => engine.saveNote(input),
+    deleteNote: (noteId) => engine.deleteNote(noteId),
+    getCoverage: () => engine.getCoverage(),
   };
 }
 

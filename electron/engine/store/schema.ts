@@ -1,7 +1,13 @@
 // The case database's tables. Events carry no index: DuckDB's zone maps on the sequential id
 // and on ts make page and detail lookups fast, and an index would slow the bulk append.
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/**
+ * The oldest schema a case may have and still be opened: every change since it only added
+ * tables (created IF NOT EXISTS on open), so such a case is brought forward in place.
+ */
+export const MIN_COMPATIBLE_SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS evidence (
@@ -47,5 +53,18 @@ CREATE TABLE IF NOT EXISTS analysis (
   value VARCHAR NOT NULL,
   computed_at VARCHAR NOT NULL,
   events BIGINT NOT NULL
+);
+-- The investigator's notes, tags and bookmarks: one row per target (event, process, session).
+CREATE TABLE IF NOT EXISTS notes (
+  id INTEGER PRIMARY KEY,
+  target_kind VARCHAR NOT NULL,
+  target_id VARCHAR NOT NULL,
+  label VARCHAR NOT NULL,
+  bookmarked BOOLEAN NOT NULL,
+  tags VARCHAR NOT NULL,         -- JSON array of strings
+  text VARCHAR NOT NULL,
+  created_at VARCHAR NOT NULL,
+  updated_at VARCHAR NOT NULL,
+  UNIQUE (target_kind, target_id)
 );
 `;

@@ -50,6 +50,11 @@ export class WorkerEngineClient implements EngineApi {
   listSessions: EngineApi['listSessions'] = () => this.call('listSessions');
   getSessionChain: EngineApi['getSessionChain'] = (sessionId) => this.call('getSessionChain', sessionId);
   getSessionProcesses: EngineApi['getSessionProcesses'] = (sessionId) => this.call('getSessionProcesses', sessionId);
+  getEventHistogram: EngineApi['getEventHistogram'] = (request) => this.call('getEventHistogram', request);
+  listNotes: EngineApi['listNotes'] = () => this.call('listNotes');
+  saveNote: EngineApi['saveNote'] = (input) => this.call('saveNote', input);
+  deleteNote: EngineApi['deleteNote'] = (noteId) => this.call('deleteNote', noteId);
+  getCoverage: EngineApi['getCoverage'] = () => this.call('getCoverage');
 
   async shutdown(): Promise<void> {
     try {

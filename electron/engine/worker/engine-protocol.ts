@@ -18,6 +18,11 @@ export const ENGINE_METHODS = [
   'listSessions',
   'getSessionChain',
   'getSessionProcesses',
+  'getEventHistogram',
+  'listNotes',
+  'saveNote',
+  'deleteNote',
+  'getCoverage',
   'shutdown',
 ] as const satisfies readonly EngineMethod[];
 
