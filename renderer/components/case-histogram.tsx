@@ -1,4 +1,4 @@
-import { useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { parseTimestamp, ticksToEpochMs } from '../../shared/time.js';
 import { formatCount } from '../lib/format.js';
@@ -31,8 +31,7 @@ export function CaseHistogram() {
       clears: st.coverage?.clears,
     })),
   );
-  const boxRef = useRef<HTMLDivElement>(null);
-  const width = useWidth(boxRef, 900);
+  const [boxRef, width] = useWidth(900);
   const [brush, setBrush] = useState<{ a: number; b: number } | null>(null);
   const h = s.histogram;
   const lo = ms(h?.from ?? null);

@@ -16,6 +16,7 @@ import {
   type VisibleRow,
 } from '../lib/process-tree.js';
 import { treeKey } from '../lib/tree-keys.js';
+import { formatInZone } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
 import { NoteButton } from './note-editor.js';
 import { PivotValue } from './pivot.js';
@@ -122,6 +123,9 @@ export function ProcessTreeView() {
     })),
   );
   const chain = useAppStore((s) => s.chain);
+  const zone = useAppStore((s) => s.zone);
+  // The brushed time range (histogram or timeline) dims the processes that did not run in it.
+  const range = useAppStore(useShallow((s) => ({ from: s.from, to: s.to })));
   const openEvent = useAppStore((s) => s.openEvent);
   const tree = useMemo(() => buildProcessTree(processes ?? []), [processes]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
@@ -233,6 +237,8 @@ export function ProcessTreeView() {
                 const basis = edgeBasis(p);
                 const isRootWithOutsideParent = row.level === 1 && p.parentId !== null;
                 const cmd = p.commandLine ?? '';
+                const outside =
+                  (range.to !== null && p.start !== null && p.start > range.to) || (range.from !== null && p.end !== null && p.end < range.from);
                 return (
                   <div
                     key={row.id}
@@ -250,7 +256,7 @@ export function ProcessTreeView() {
                     data-match={search?.matches.has(row.id) ? 'true' : undefined}
                     className={
                       'tree-row' + (row.id === focused ? ' tree-row-focused' : '') + (row.id === selectedProcessId ? ' tree-row-selected' : '') +
-                      (search?.matches.has(row.id) ? ' tree-row-match' : '')
+                      (search?.matches.has(row.id) ? ' tree-row-match' : '') + (outside ? ' tree-row-outside' : '')
                     }
                     style={{ transform: `translateY(${item.start}px)`, paddingLeft: 6 + (row.level - 1) * 18 }}
                     onClick={() => {
@@ -281,7 +287,7 @@ export function ProcessTreeView() {
                       {escapeControlsSingleLine(clipText(cmd, CMD_SHORT).text)}
                     </span>
                     <span className="tree-user small">{escapeControlsSingleLine(p.user)}</span>
-                    {p.start && <span className="small muted">{p.start.slice(11, 19)}</span>}
+                    {p.start && <span className="small muted mono">{formatInZone(p.start, zone, 's').slice(11)}</span>}
                   </div>
                 );
               })}

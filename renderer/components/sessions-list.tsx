@@ -1,4 +1,4 @@
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionRow } from '../../shared/api.js';
 import { escapeControlsSingleLine } from '../lib/escape-text.js';
@@ -63,7 +63,11 @@ function SessionCard({ ranked, selected, onPick }: { ranked: RankedSession; sele
   );
 }
 
+/** Rendered at first; the rest on request (a case can have tens of thousands of sessions). */
+const FIRST_SESSIONS = 300;
+
 export function SessionsList() {
+  const [showAll, setShowAll] = useState(false);
   const s = useAppStore(
     useShallow((st) => ({
       sessions: st.sessions,
@@ -145,9 +149,16 @@ export function SessionsList() {
         </div>
       ) : (
         <ul className="session-list">
-          {ranked.map((r) => (
+          {(showAll ? ranked : ranked.slice(0, FIRST_SESSIONS)).map((r) => (
             <SessionCard key={r.session.id} ranked={r} selected={r.session.id === s.selected} onPick={pick} />
           ))}
+          {!showAll && ranked.length > FIRST_SESSIONS && (
+            <li className="pad">
+              <button type="button" className="link-button" onClick={() => setShowAll(true)}>
+                Show all {ranked.length} sessions
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </section>

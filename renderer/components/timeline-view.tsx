@@ -96,8 +96,8 @@ export function TimelineView() {
     }
     return Number.isFinite(lo) ? { lo, hi } : null;
   }, [marks]);
-  const boxRef = useRef<HTMLDivElement>(null);
-  const width = Math.max(200, useWidth(boxRef, 900) - LABEL_W);
+  const [boxRef, boxWidth] = useWidth(900);
+  const width = Math.max(200, boxWidth - LABEL_W);
   const [domain, setDomain] = useState<TimeDomain | null>(null);
   useEffect(() => {
     setDomain(extent ? fitDomain(extent.lo, extent.hi) : null);
