@@ -152,6 +152,29 @@ test('the investigator’s path: sessions → chain → tree → pivot → bookm
   expect(await page.getByTestId('timeline-mark').count()).toBeGreaterThan(10);
   await shot(page, '04-timeline');
   expect(await a11yProblems(page)).toEqual([]);
+  // Wheel-zoom around the attack burst (10:24:51–10:24:56) down to seconds: the axis relabels.
+  const svg = page.locator('.timeline-svg');
+  const dot = page.locator('.tl-dot-services');
+  const box = (await dot.boundingBox())!;
+  await page.mouse.move(box.x - 20, box.y);
+  for (let i = 0; i < 14; i++) await page.mouse.wheel(0, -100);
+  await expect(svg.locator('.tl-tick').first()).toHaveText(/^\d\d:\d\d:\d\d$|^\d\d:\d\d\.\d{3}$/);
+  await shot(page, '04b-timeline-zoomed');
+  await page.getByRole('button', { name: 'Fit session' }).click();
+
+  // Brushing the case histogram narrows the table to that range.
+  const before = Number(await page.getByTestId('filter-total').getAttribute('data-count'));
+  const hist = (await page.getByTestId('case-histogram').locator('svg').boundingBox())!;
+  await page.mouse.move(hist.x + hist.width * 0.5, hist.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(hist.x + hist.width * 0.6, hist.y + 10, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('clear-time-range')).toBeVisible();
+  await expect
+    .poll(async () => Number(await page.getByTestId('filter-total').getAttribute('data-count')))
+    .toBeLessThan(before);
+  await page.getByTestId('clear-time-range').click();
+  await expect.poll(async () => Number(await page.getByTestId('filter-total').getAttribute('data-count'))).toBe(before);
 
   // 5. Pivot on the LogonId: the table shows the events that name 0x5a3c1e.
   await page.getByTestId('view-tab-chain').click();
