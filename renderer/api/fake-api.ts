@@ -25,6 +25,7 @@ import type {
   PickResult,
 } from '../../shared/api.js';
 import { ticksToIso } from '../../shared/time.js';
+import { fakeChain, fakeProcesses, fakeSessions } from './fake-sessions.js';
 
 const HOSTS = ['WS01.corp.local', 'WS02.corp.local', 'DC01.corp.local', 'FILESRV.corp.local'] as const;
 const CHANNELS = [
@@ -219,13 +220,18 @@ export function createFakeApi(): ChainlineApi {
       return { name: 'Chainline', version: '0.1.0-fake', nativeDialogs: false };
     },
     async listSessions() {
-      return { computedAt: null, sessions: [] };
+      await delay(60);
+      return fakeSessions();
     },
     async getSessionChain(sessionId: string) {
-      throw new Error(`the fake has no session ${sessionId}`);
+      if (!/^f\d+$/.test(sessionId)) throw new Error(`the fake has no session ${sessionId}`);
+      await delay(40);
+      return fakeChain(sessionId);
     },
     async getSessionProcesses(sessionId: string) {
-      throw new Error(`the fake has no session ${sessionId}`);
+      if (!/^f\d+$/.test(sessionId)) throw new Error(`the fake has no session ${sessionId}`);
+      await delay(40);
+      return fakeProcesses(sessionId);
     },
     async pickEvidence(): Promise<PickResult> {
       return { kind: 'unsupported' };

@@ -7,6 +7,8 @@ import { useAppStore } from '../store/app-store.js';
 import { TimeText } from './time-text.js';
 
 const REASON_MAX = 400;
+/** Steps rendered at first; a busy session can have tens of thousands. */
+const CHAIN_FIRST = 500;
 
 function StepItem({ story, index }: { story: StoryStep; index: number }) {
   const openEvent = useAppStore((s) => s.openEvent);
@@ -68,6 +70,7 @@ export function ChainView() {
     useShallow((s) => ({ chain: s.chain, processes: s.chainProcesses, sessionId: s.selectedSessionId, loading: s.sessionLoading, error: s.sessionError })),
   );
   const [all, setAll] = useState(false);
+  const [limit, setLimit] = useState(CHAIN_FIRST);
   const story = useMemo(() => {
     if (!chain || sessionId === null) return [];
     const byId = new Map<string, ProcessRow>((processes ?? []).map((p) => [p.id, p]));
@@ -94,9 +97,16 @@ export function ChainView() {
         <p className="muted pad">This session has no evidence beyond its logon.</p>
       ) : (
         <ol className="chain-list">
-          {shown.map((s, i) => (
+          {shown.slice(0, limit).map((s, i) => (
             <StepItem key={s.step.kind + s.step.eventIds.join(',') + s.step.sessionId + i} story={s} index={i} />
           ))}
+          {shown.length > limit && (
+            <li className="pad">
+              <button type="button" className="link-button" onClick={() => setLimit((l) => l + 5000)}>
+                Show {Math.min(5000, shown.length - limit)} more of {shown.length - limit} remaining steps
+              </button>
+            </li>
+          )}
         </ol>
       )}
     </div>

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ProcessRow } from '../../shared/api.js';
 import { clipText, escapeControlsMultiline, escapeControlsSingleLine } from '../lib/escape-text.js';
@@ -16,7 +16,7 @@ import {
   type VisibleRow,
 } from '../lib/process-tree.js';
 import { treeKey } from '../lib/tree-keys.js';
-import { formatInZone } from '../lib/time-zone.js';
+import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
 import { NoteButton } from './note-editor.js';
 import { PivotValue } from './pivot.js';
@@ -112,6 +112,73 @@ function ProcessDetail({ p, creationEvent }: { p: ProcessRow; creationEvent: num
   );
 }
 
+interface TreeRowProps {
+  readonly row: VisibleRow;
+  readonly p: ProcessRow;
+  readonly top: number;
+  readonly focused: boolean;
+  readonly selected: boolean;
+  readonly match: boolean;
+  readonly outside: boolean;
+  readonly zone: DisplayZone;
+  readonly onPick: (id: string) => void;
+  readonly onActivate: (id: string) => void;
+  readonly onToggle: (row: VisibleRow) => void;
+}
+
+/** One tree row; memoized so scrolling renders only the rows that enter the window. */
+const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, match, outside, zone, onPick, onActivate, onToggle }: TreeRowProps) {
+  const basis = edgeBasis(p);
+  const isRootWithOutsideParent = row.level === 1 && p.parentId !== null;
+  const cmd = p.commandLine ?? '';
+  return (
+    <div
+      id={`ptree-${row.id}`}
+      role="treeitem"
+      aria-level={row.level}
+      aria-posinset={row.posinset}
+      aria-setsize={row.setsize}
+      aria-expanded={row.hasChildren ? row.expanded : undefined}
+      aria-selected={selected}
+      data-testid="tree-row"
+      data-process-id={row.id}
+      data-parent-id={row.parentId ?? ''}
+      data-image={baseName(p.image).toLowerCase()}
+      data-match={match ? 'true' : undefined}
+      className={
+        'tree-row' + (focused ? ' tree-row-focused' : '') + (selected ? ' tree-row-selected' : '') + (match ? ' tree-row-match' : '') +
+        (outside ? ' tree-row-outside' : '')
+      }
+      style={{ transform: `translateY(${top}px)`, paddingLeft: 6 + (row.level - 1) * 18 }}
+      onClick={() => onPick(row.id)}
+      onDoubleClick={() => onActivate(row.id)}
+    >
+      <span
+        className="twisty"
+        aria-hidden="true"
+        onClick={(e) => {
+          e.stopPropagation();
+          onToggle(row);
+        }}
+      >
+        {row.hasChildren ? (row.expanded ? '▾' : '▸') : ''}
+      </span>
+      <strong className="tree-image" title={escapeControlsSingleLine(p.image)}>{escapeControlsSingleLine(baseName(p.image))}</strong>
+      <span className="mono small">{formatPid(p.pid)}</span>
+      {p.integrity && <span className={'badge ' + integrityTone(p.integrity)}>{p.integrity}</span>}
+      {p.elevation && p.elevation !== 'default' && <span className="badge badge-warn">{p.elevation}</span>}
+      {p.decodedCommand !== null && <span className="badge badge-bad" title="An encoded command was decoded">decoded</span>}
+      <BasisBadge basis={basis} candidates={p.candidates} />
+      {isRootWithOutsideParent && <span className="small muted">parent {escapeControlsSingleLine(p.parentId ?? '')} outside this view</span>}
+      <span className="tree-cmd mono small muted" title={escapeControlsSingleLine(clipText(cmd, 2000).text)}>
+        {escapeControlsSingleLine(clipText(cmd, CMD_SHORT).text)}
+      </span>
+      <span className="tree-user small">{escapeControlsSingleLine(p.user)}</span>
+      {p.start && <span className="small muted mono">{formatInZone(p.start, zone, 's').slice(11)}</span>}
+    </div>
+  );
+});
+
 export function ProcessTreeView() {
   const { processes, loading, selectedProcessId, selectProcess, sessionId } = useAppStore(
     useShallow((s) => ({
@@ -127,6 +194,7 @@ export function ProcessTreeView() {
   // The brushed time range (histogram or timeline) dims the processes that did not run in it.
   const range = useAppStore(useShallow((s) => ({ from: s.from, to: s.to })));
   const openEvent = useAppStore((s) => s.openEvent);
+  const previewProcess = useAppStore((s) => s.previewProcess);
   const tree = useMemo(() => buildProcessTree(processes ?? []), [processes]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [query, setQuery] = useState('');
@@ -153,6 +221,29 @@ export function ProcessTreeView() {
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const treeRef = useRef<HTMLDivElement>(null);
+  // Stable callbacks for the memoized rows; they read the latest state through `latest`.
+  const latest = useRef({ selectProcess, openEvent, creationEvent, searching: false });
+  latest.current = { selectProcess, openEvent, creationEvent, searching: search !== null };
+  const activateRef = useRef((id: string) => {
+    const l = latest.current;
+    l.selectProcess(id);
+    const ev = l.creationEvent.get(id);
+    if (ev !== undefined) l.openEvent(ev);
+  });
+  const toggleRef = useRef((row: VisibleRow) => {
+    if (!row.hasChildren || latest.current.searching) return;
+    setExpanded((e) => {
+      const n = new Set(e);
+      if (n.has(row.id)) n.delete(row.id);
+      else n.add(row.id);
+      return n;
+    });
+  });
+  const pickRef = useRef((id: string) => {
+    setFocused(id);
+    latest.current.selectProcess(id);
+    treeRef.current?.focus({ preventScroll: true });
+  });
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 10 });
   const focusIndex = focused === null ? -1 : rows.findIndex((r) => r.id === focused);
   useEffect(() => {
@@ -164,20 +255,9 @@ export function ProcessTreeView() {
     return <p className="muted pad" data-testid="tree-empty">No process ran in this session (no 4688 or Sysmon 1 names its LogonId).</p>;
   }
 
-  const activate = (id: string) => {
-    selectProcess(id);
-    const ev = creationEvent.get(id);
-    if (ev !== undefined) openEvent(ev);
-  };
-  const toggle = (row: VisibleRow) => {
-    if (!row.hasChildren || search) return;
-    setExpanded((e) => {
-      const n = new Set(e);
-      if (n.has(row.id)) n.delete(row.id);
-      else n.add(row.id);
-      return n;
-    });
-  };
+  const activate = activateRef.current;
+  const toggle = toggleRef.current;
+  const pickRow = pickRef.current;
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const result = treeKey(e.key, rows, focused);
     if (!result) return;
@@ -192,7 +272,7 @@ export function ProcessTreeView() {
     }
     if (result.focus !== undefined) {
       setFocused(result.focus);
-      selectProcess(result.focus);
+      previewProcess(result.focus);
     }
     if (result.activate !== undefined) activate(result.activate);
   };
@@ -234,61 +314,23 @@ export function ProcessTreeView() {
                 const row = rows[item.index];
                 if (!row) return null;
                 const p = tree.byId.get(row.id)!;
-                const basis = edgeBasis(p);
-                const isRootWithOutsideParent = row.level === 1 && p.parentId !== null;
-                const cmd = p.commandLine ?? '';
                 const outside =
                   (range.to !== null && p.start !== null && p.start > range.to) || (range.from !== null && p.end !== null && p.end < range.from);
                 return (
-                  <div
+                  <TreeRowView
                     key={row.id}
-                    id={`ptree-${row.id}`}
-                    role="treeitem"
-                    aria-level={row.level}
-                    aria-posinset={row.posinset}
-                    aria-setsize={row.setsize}
-                    aria-expanded={row.hasChildren ? row.expanded : undefined}
-                    aria-selected={row.id === selectedProcessId}
-                    data-testid="tree-row"
-                    data-process-id={row.id}
-                    data-parent-id={row.parentId ?? ''}
-                    data-image={baseName(p.image).toLowerCase()}
-                    data-match={search?.matches.has(row.id) ? 'true' : undefined}
-                    className={
-                      'tree-row' + (row.id === focused ? ' tree-row-focused' : '') + (row.id === selectedProcessId ? ' tree-row-selected' : '') +
-                      (search?.matches.has(row.id) ? ' tree-row-match' : '') + (outside ? ' tree-row-outside' : '')
-                    }
-                    style={{ transform: `translateY(${item.start}px)`, paddingLeft: 6 + (row.level - 1) * 18 }}
-                    onClick={() => {
-                      setFocused(row.id);
-                      selectProcess(row.id);
-                      treeRef.current?.focus({ preventScroll: true });
-                    }}
-                    onDoubleClick={() => activate(row.id)}
-                  >
-                    <span
-                      className="twisty"
-                      aria-hidden="true"
-                      onClick={(e) => {
-                        e.stopPropagation();
-                        toggle(row);
-                      }}
-                    >
-                      {row.hasChildren ? (row.expanded ? '▾' : '▸') : ''}
-                    </span>
-                    <strong className="tree-image" title={escapeControlsSingleLine(p.image)}>{escapeControlsSingleLine(baseName(p.image))}</strong>
-                    <span className="mono small">{formatPid(p.pid)}</span>
-                    {p.integrity && <span className={'badge ' + integrityTone(p.integrity)}>{p.integrity}</span>}
-                    {p.elevation && p.elevation !== 'default' && <span className="badge badge-warn">{p.elevation}</span>}
-                    {p.decodedCommand !== null && <span className="badge badge-bad" title="An encoded command was decoded">decoded</span>}
-                    <BasisBadge basis={basis} candidates={p.candidates} />
-                    {isRootWithOutsideParent && <span className="small muted">parent {escapeControlsSingleLine(p.parentId ?? '')} outside this view</span>}
-                    <span className="tree-cmd mono small muted" title={escapeControlsSingleLine(clipText(cmd, 2000).text)}>
-                      {escapeControlsSingleLine(clipText(cmd, CMD_SHORT).text)}
-                    </span>
-                    <span className="tree-user small">{escapeControlsSingleLine(p.user)}</span>
-                    {p.start && <span className="small muted mono">{formatInZone(p.start, zone, 's').slice(11)}</span>}
-                  </div>
+                    row={row}
+                    p={p}
+                    top={item.start}
+                    focused={row.id === focused}
+                    selected={row.id === selectedProcessId}
+                    match={search?.matches.has(row.id) ?? false}
+                    outside={outside}
+                    zone={zone}
+                    onPick={pickRow}
+                    onActivate={activate}
+                    onToggle={toggle}
+                  />
                 );
               })}
             </div>

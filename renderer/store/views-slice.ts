@@ -174,6 +174,9 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
       }
       void loadSession(sessionId);
     },
+    previewProcess(processId) {
+      set({ selectedProcessId: processId });
+    },
     selectProcess(processId) {
       const sessionId = get().selectedSessionId;
       if (processId !== null && sessionId !== null) get().navigate({ kind: 'process', sessionId, processId });

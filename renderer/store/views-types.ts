@@ -65,6 +65,8 @@ export interface ViewsSlice {
   readonly selectedProcessId: string | null;
   selectSession(sessionId: string | null): void;
   selectProcess(processId: string | null): void;
+  /** Shows a process's detail without recording it (arrow keys walking the tree). */
+  previewProcess(processId: string): void;
 
   readonly history: readonly NavState[];
   readonly historyIndex: number;
