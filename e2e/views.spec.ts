@@ -232,4 +232,11 @@ test('the investigator’s path: sessions → chain → tree → pivot → bookm
   await again.getByRole('button', { name: /7045/ }).click();
   await expect(page.getByTestId('event-detail')).toContainText('WinUpdHelper');
   await shot(page, '08-reopened');
+  // The 7045's detail names no LogonId; the 4697 beside it does (SubjectLogonId 0x5a4f02), and
+  // jumps from there to the runas /netonly session.
+  await page.getByTestId('filter-eventid').fill('4697');
+  await page.locator('[data-testid="event-row"][data-eventid="4697"]').first().click();
+  await page.getByTestId('event-detail').getByTestId('pivot-session').first().click();
+  await expect(page.getByTestId('session-view')).toHaveAttribute('data-session-id', /s\d+/);
+  await expect(page.locator('.session-header')).toContainText('0x5a4f02');
 });

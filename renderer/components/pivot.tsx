@@ -27,10 +27,19 @@ export function PivotValue(props: {
   readonly className?: string;
 }) {
   const pivot = useAppStore((s) => s.pivot);
+  const navigate = useAppStore((s) => s.navigate);
   const value = props.value;
+  // A LogonId names a session: offer to jump to it (when it is not the one on screen).
+  const sessionId = useAppStore((s) => {
+    if (props.kind !== 'logonId' || !s.sessions) return null;
+    const id = value.toLowerCase();
+    const hit = s.sessions.sessions.find((x) => x.logonId.toLowerCase() === id && (props.host === undefined || x.host === props.host));
+    return hit && hit.id !== s.selectedSessionId ? hit.id : null;
+  });
   if (value === '' || value === '-') return <span className={props.className}>{props.children ?? escapeControlsSingleLine(value)}</span>;
   const search = props.search ?? value;
   return (
+    <>
     <button
       type="button"
       className={'pivot ' + (props.className ?? '')}
@@ -45,6 +54,21 @@ export function PivotValue(props: {
     >
       {props.children ?? escapeControlsSingleLine(value)}
     </button>
+    {sessionId !== null && (
+      <button
+        type="button"
+        className="link-button small"
+        data-testid="pivot-session"
+        title={`Open session ${sessionId}`}
+        onClick={(e) => {
+          e.stopPropagation();
+          navigate({ kind: 'session', sessionId, tab: 'chain' });
+        }}
+      >
+        → session
+      </button>
+    )}
+    </>
   );
 }
 
