@@ -1,12 +1,13 @@
 // The API methods behind the investigator's views: the density histogram, notes that survive
 // reopening the case, and the coverage of the evidence (channels, CommandLine, clears, gaps).
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDemoCase } from './demo-case.js';
 import { Engine } from './engine.js';
+import { SCHEMA_VERSION } from './store/schema.js';
 
 const temps: string[] = [];
 function temp(prefix: string): string {
@@ -114,6 +115,24 @@ describe('views API through the engine', () => {
     expect(cov.gaps).toEqual([
       { host: 'COV01', channel: 'Security', afterRecordId: 12, beforeRecordId: 20, missing: 7, time: '2024-03-12T08:00:03.0000000Z' },
     ]);
+    await engine.shutdown();
+  });
+
+  it('opens a schema-2 case in place (notes table added), refuses older ones', async () => {
+    const dir = join(temp('chainline-schema-'), 'case');
+    const engine = new Engine();
+    await engine.openCase(dir);
+    await engine.closeCase();
+    const manifestPath = join(dir, 'case.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { schemaVersion: number };
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, schemaVersion: 2 }));
+    await engine.openCase(dir);
+    const note = await engine.saveNote({ target: { kind: 'session', id: 's1' }, label: 'x', bookmarked: true, tags: [], text: '' });
+    expect(note.bookmarked).toBe(true);
+    await engine.closeCase();
+    expect((JSON.parse(readFileSync(manifestPath, 'utf8')) as { schemaVersion: number }).schemaVersion).toBe(SCHEMA_VERSION);
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, schemaVersion: 1 }));
+    await expect(engine.openCase(dir)).rejects.toThrow(/older development build/);
     await engine.shutdown();
   });
 });
