@@ -239,4 +239,14 @@ test('the investigator’s path: sessions → chain → tree → pivot → bookm
   await page.getByTestId('event-detail').getByTestId('pivot-session').first().click();
   await expect(page.getByTestId('session-view')).toHaveAttribute('data-session-id', /s\d+/);
   await expect(page.locator('.session-header')).toContainText('0x5a4f02');
+
+  // Times switch from UTC to a chosen offset everywhere (and back).
+  await expect(page.locator('.session-header')).toContainText('10:24:51 Z');
+  await page.getByTestId('zone-select').selectOption('fixed');
+  await page.getByLabel('UTC offset, like +05:30').fill('+02:00');
+  await expect(page.locator('.session-header')).toContainText('12:24:51 +02:00');
+  await expect(page.getByTestId('event-row').first()).toContainText('+02:00');
+  await shot(page, '09-offset');
+  await page.getByTestId('zone-select').selectOption('utc');
+  await expect(page.locator('.session-header')).toContainText('10:24:51 Z');
 });

@@ -31,7 +31,7 @@ export const eventColumns = helper.columns([
   helper.accessor((r) => r.row?.time, {
     id: 'time',
     header: 'Time',
-    size: 232,
+    size: 262,
     minSize: 120,
     enableSorting: true,
     cell: (info) => {
