@@ -64,6 +64,13 @@ async function a11yProblems(page: Page): Promise<string[]> {
 test('the investigator’s path: sessions → chain → tree → pivot → bookmark and note → reopen', async ({ page }) => {
   test.setTimeout(180_000);
   const s = serve!;
+  // The strict CSP (no 'unsafe-inline') must hold: no violation while walking every view.
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(s.url);
 
   // 1. The suspicious session is first: jdoe's network logon from 203.0.113.47 (or its runas /netonly child).
@@ -232,6 +239,8 @@ test('the investigator’s path: sessions → chain → tree → pivot → bookm
   await again.getByRole('button', { name: /7045/ }).click();
   await expect(page.getByTestId('event-detail')).toContainText('WinUpdHelper');
   await shot(page, '08-reopened');
+  expect(cspViolations).toEqual([]);
+  expect(pageErrors).toEqual([]);
   // The 7045's detail names no LogonId; the 4697 beside it does (SubjectLogonId 0x5a4f02), and
   // jumps from there to the runas /netonly session.
   await page.getByTestId('filter-eventid').fill('4697');
