@@ -58,7 +58,8 @@ function integrityTone(level: string | null): string {
   return '';
 }
 
-function ProcessDetail({ p, creationEvent }: { p: ProcessRow; creationEvent: number | null }) {
+/** Memoized: the tree re-renders on every scroll step, the detail of the selected process need not. */
+const ProcessDetail = memo(function ProcessDetail({ p, creationEvent }: { p: ProcessRow; creationEvent: number | null }) {
   const openEvent = useAppStore((s) => s.openEvent);
   const [fullCmd, setFullCmd] = useState(false);
   const cmd = p.commandLine ?? '';
@@ -110,7 +111,7 @@ function ProcessDetail({ p, creationEvent }: { p: ProcessRow; creationEvent: num
       )}
     </aside>
   );
-}
+});
 
 interface TreeRowProps {
   readonly row: VisibleRow;
