@@ -19,6 +19,8 @@ test.afterAll(async () => {
 
 test('the demo case loads and shows its overview', async ({ page }) => {
   await page.goto(serve.url);
+  // The sessions list is the side panel's first tab; the overview is under "Case".
+  await page.getByTestId('side-tab-overview').click();
   await expect(page.getByTestId('overview')).toBeVisible();
   await expect(page.getByTestId('evidence-row').first()).toBeVisible();
   expect(await page.getByTestId('evidence-row').count()).toBeGreaterThanOrEqual(3);

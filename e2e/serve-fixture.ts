@@ -20,8 +20,19 @@ export interface ServeHandle {
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-export async function startServe(args: readonly string[] = [], env: Record<string, string> = {}): Promise<ServeHandle> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'chainline-e2e-'));
+export interface ServeOptions {
+  /** Reuse this data folder (a restart on the same cases) instead of a fresh one. */
+  readonly dataDir?: string;
+  /** Leave the data folder in place on stop (to start again on it). */
+  readonly keepDataDir?: boolean;
+}
+
+export async function startServe(
+  args: readonly string[] = [],
+  env: Record<string, string> = {},
+  options: ServeOptions = {},
+): Promise<ServeHandle> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'chainline-e2e-'));
   const child = spawn(process.execPath, [join(ROOT, 'bin', 'chainline.js'), 'serve', '--no-open', ...args], {
     cwd: ROOT,
     env: { ...process.env, CHAINLINE_DATA_DIR: dataDir, ...env },
@@ -74,7 +85,7 @@ export async function startServe(args: readonly string[] = [], env: Record<strin
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -85,6 +85,11 @@ function electronApi(e: EngineApi): ChainlineApi {
     getAttackLayer: () => e.getAttackLayer(),
     getHuntingQueries: (findingId) => e.getHuntingQueries(findingId),
     getBaselineCandidates: () => e.getBaselineCandidates(),
+    getEventHistogram: (request) => e.getEventHistogram(request),
+    listNotes: () => e.listNotes(),
+    saveNote: (input) => e.saveNote(input),
+    deleteNote: (noteId) => e.deleteNote(noteId),
+    getCoverage: () => e.getCoverage(),
   };
 }
 

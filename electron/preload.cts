@@ -38,6 +38,11 @@ const api: ChainlineApi = {
   getAttackLayer: method('getAttackLayer'),
   getHuntingQueries: method('getHuntingQueries'),
   getBaselineCandidates: method('getBaselineCandidates'),
+  getEventHistogram: method('getEventHistogram'),
+  listNotes: method('listNotes'),
+  saveNote: method('saveNote'),
+  deleteNote: method('deleteNote'),
+  getCoverage: method('getCoverage'),
 };
 
 contextBridge.exposeInMainWorld('chainline', api);

@@ -29,3 +29,33 @@ describe('API argument validation', () => {
     expect(() => validateArgs('getCaseOverview', [1])).toThrow(ApiValidationError);
   });
 });
+
+describe('views API argument validation', () => {
+  const note = { target: { kind: 'event', id: '42' }, label: '7045 on WS01', bookmarked: true, tags: ['persistence'], text: 'x' };
+  it('accepts a histogram request and a note', () => {
+    expect(validateArgs('getEventHistogram', [{ filter: { hosts: ['WS01'] }, buckets: 200 }])[0].buckets).toBe(200);
+    expect(validateArgs('saveNote', [note])[0]).toEqual(note);
+    expect(validateArgs('deleteNote', [3])).toEqual([3]);
+    expect(validateArgs('listNotes', [])).toEqual([]);
+    expect(validateArgs('getCoverage', [])).toEqual([]);
+  });
+  it('rejects bad histogram requests and notes', () => {
+    expect(() => validateArgs('getEventHistogram', [{ filter: {}, buckets: 0 }])).toThrow(ApiValidationError);
+    expect(() => validateArgs('getEventHistogram', [{ filter: {}, buckets: 1e6 }])).toThrow(ApiValidationError);
+    expect(() => validateArgs('getEventHistogram', [{ filter: {}, buckets: 10, x: 1 }])).toThrow(ApiValidationError);
+    const bad: unknown[] = [
+      { ...note, target: { kind: 'file', id: '1' } },
+      { ...note, target: { kind: 'event', id: 'abc' } },
+      { ...note, target: { kind: 'session', id: '' } },
+      { ...note, bookmarked: 'yes' },
+      { ...note, tags: [''] },
+      { ...note, tags: 'a' },
+      { ...note, text: 'a\u0000' },
+      { ...note, extra: 1 },
+    ];
+    for (const n of bad) expect(() => validateArgs('saveNote', [n])).toThrow(ApiValidationError);
+    expect(() => validateArgs('deleteNote', [0])).toThrow(ApiValidationError);
+    expect(() => validateArgs('deleteNote', ['1'])).toThrow(ApiValidationError);
+    expect(() => validateArgs('listNotes', [1])).toThrow(ApiValidationError);
+  });
+});

@@ -9,6 +9,8 @@ import {
   type ApiMethod,
   type EventFilter,
   type EventQuery,
+  type HistogramRequest,
+  type NoteInput,
   type OpenEvidenceRequest,
 } from './api.js';
 import { ALLOW_LIMITS, AllowListError, validateNewEntry } from './allowlist.js';
@@ -122,6 +124,41 @@ function validateOpenEvidence(value: unknown): OpenEvidenceRequest {
   return { paths };
 }
 
+function validateHistogram(value: unknown): HistogramRequest {
+  if (!isPlainObject(value)) fail('request must be an object');
+  onlyKeys(value, ['filter', 'buckets'], 'request');
+  return {
+    filter: validateFilter(value['filter'] ?? {}),
+    buckets: int(value['buckets'], 'request.buckets', 1, API_LIMITS.maxBuckets),
+  };
+}
+
+function validateNote(value: unknown): NoteInput {
+  if (!isPlainObject(value)) fail('note must be an object');
+  onlyKeys(value, ['target', 'label', 'bookmarked', 'tags', 'text'], 'note');
+  const target = value['target'];
+  if (!isPlainObject(target)) fail('note.target must be an object');
+  onlyKeys(target, ['kind', 'id'], 'note.target');
+  const kind = target['kind'];
+  if (kind !== 'event' && kind !== 'process' && kind !== 'session') fail('note.target.kind must be event, process or session');
+  const id = str(target['id'], 'note.target.id', 64);
+  if (id === '') fail('note.target.id must not be empty');
+  if (kind === 'event' && !/^\d{1,15}$/.test(id)) fail('note.target.id of an event must be its numeric id');
+  if (typeof value['bookmarked'] !== 'boolean') fail('note.bookmarked must be a boolean');
+  const tags = list(value['tags'], 'note.tags', API_LIMITS.maxTags, (v, w) => {
+    const tag = str(v, w, API_LIMITS.maxTagLength).trim();
+    if (tag === '') fail(`${w} must not be empty`);
+    return tag;
+  });
+  return {
+    target: { kind, id },
+    label: str(value['label'], 'note.label', API_LIMITS.maxNoteLabel),
+    bookmarked: value['bookmarked'],
+    tags,
+    text: str(value['text'], 'note.text', API_LIMITS.maxNoteText),
+  };
+}
+
 function noArgs(args: readonly unknown[], method: string): [] {
   if (args.length !== 0) fail(`${method} takes no arguments`);
   return [];
@@ -182,6 +219,18 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
     case 'getHuntingQueries':
       if (args.length !== 1) fail('getHuntingQueries takes one argument');
       return [str(args[0], 'findingId', 512)] as ApiArgs<M>;
+    case 'getEventHistogram':
+      if (args.length !== 1) fail('getEventHistogram takes one argument');
+      return [validateHistogram(args[0])] as ApiArgs<M>;
+    case 'listNotes':
+    case 'getCoverage':
+      return noArgs(args, m) as ApiArgs<M>;
+    case 'saveNote':
+      if (args.length !== 1) fail('saveNote takes one argument');
+      return [validateNote(args[0])] as ApiArgs<M>;
+    case 'deleteNote':
+      if (args.length !== 1) fail('deleteNote takes one argument');
+      return [int(args[0], 'noteId', 1, Number.MAX_SAFE_INTEGER)] as ApiArgs<M>;
     default: {
       const unreachable: never = m;
       return fail(`unknown method ${String(unreachable)}`);

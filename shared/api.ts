@@ -204,6 +204,91 @@ export interface ProcessRow {
   readonly candidates: readonly string[];
 }
 
+/** Event counts per equal time bucket over a filter's range (the case's density histogram). */
+export interface HistogramRequest {
+  readonly filter: EventFilter;
+  /** Number of buckets (1 … API_LIMITS.maxBuckets). */
+  readonly buckets: number;
+}
+
+export interface EventHistogram {
+  /** The range the buckets divide (the filter's from/to, else the first and last matching event). */
+  readonly from: string | null;
+  readonly to: string | null;
+  /** counts[i] covers [from + i·width, from + (i+1)·width); empty when nothing matched. */
+  readonly counts: readonly number[];
+  readonly total: number;
+}
+
+/** What a note, tag or bookmark is attached to. */
+export type NoteTargetKind = 'event' | 'process' | 'session';
+
+export interface NoteTarget {
+  readonly kind: NoteTargetKind;
+  /** EventRow.id as a string for events; ProcessRow.id / SessionRow.id otherwise. */
+  readonly id: string;
+}
+
+/** The investigator's annotation of one target: a bookmark flag, tags and free text. */
+export interface NoteInput {
+  readonly target: NoteTarget;
+  /** What the target is, in words, so the list of notes reads on its own ("7045 WinUpdHelper on WS01"). */
+  readonly label: string;
+  readonly bookmarked: boolean;
+  readonly tags: readonly string[];
+  readonly text: string;
+}
+
+export interface Note extends NoteInput {
+  readonly id: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ChannelCoverage {
+  readonly channel: string;
+  readonly events: number;
+  readonly first: string;
+  readonly last: string;
+}
+
+export interface HostCoverage {
+  readonly host: string;
+  readonly channels: readonly ChannelCoverage[];
+}
+
+/** An audit-log clear (Security 1102, System 104). */
+export interface LogClear {
+  readonly eventRowId: number;
+  readonly time: string;
+  readonly host: string;
+  readonly channel: string;
+  readonly eventId: number;
+}
+
+/** Consecutive records of one host's channel whose EventRecordIDs jump: records missing between them. */
+export interface RecordGap {
+  readonly host: string;
+  readonly channel: string;
+  readonly afterRecordId: number;
+  readonly beforeRecordId: number;
+  readonly missing: number;
+  /** Time of the record after which the gap opens. */
+  readonly time: string;
+}
+
+export interface CaseCoverage {
+  readonly hosts: readonly HostCoverage[];
+  /** 4688 events, and how many carry a non-empty CommandLine. */
+  readonly processCreation: { readonly events: number; readonly withCommandLine: number };
+  readonly sysmonEvents: number;
+  readonly scriptBlockEvents: number;
+  readonly clears: readonly LogClear[];
+  readonly gaps: readonly RecordGap[];
+  /** True when there were more gaps than listed. */
+  readonly gapsTruncated: boolean;
+}
+
 /** The interface the renderer programs against. One method, one channel. */
 export interface ChainlineApi {
   getAppInfo(): Promise<AppInfo>;
@@ -241,6 +326,15 @@ export interface ChainlineApi {
   getHuntingQueries(findingId: string): Promise<HuntingQueries>;
   /** Recurring parent → child → command line chains, proposed as baseline entries. */
   getBaselineCandidates(): Promise<readonly BaselineCandidate[]>;
+  /** Event counts per time bucket for a filter (DuckDB GROUP BY over the store). */
+  getEventHistogram(request: HistogramRequest): Promise<EventHistogram>;
+  /** Every note, tag and bookmark of the case, newest first. */
+  listNotes(): Promise<readonly Note[]>;
+  /** Creates or replaces the note of a target (one per target); returns it as saved. */
+  saveNote(input: NoteInput): Promise<Note>;
+  deleteNote(noteId: number): Promise<void>;
+  /** What the evidence covers: channels per host, 4688 CommandLine, Sysmon, 4104, clears, gaps. */
+  getCoverage(): Promise<CaseCoverage>;
 }
 
 export type ApiMethod = keyof ChainlineApi;
@@ -268,6 +362,11 @@ export const API_METHODS = [
   'getAttackLayer',
   'getHuntingQueries',
   'getBaselineCandidates',
+  'getEventHistogram',
+  'listNotes',
+  'saveNote',
+  'deleteNote',
+  'getCoverage',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method of ChainlineApi.
@@ -291,6 +390,11 @@ export const API_LIMITS = {
   maxPathLength: 32_767,
   maxFilterText: 4096,
   maxFilterItems: 1000,
+  maxBuckets: 2000,
+  maxNoteText: 100_000,
+  maxNoteLabel: 1000,
+  maxTags: 50,
+  maxTagLength: 100,
 } as const;
 
 /** The error shape both shells return for a failed call. */

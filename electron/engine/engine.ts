@@ -3,6 +3,11 @@
 // `chainline serve`'s worker thread, and inline in the CLI and the tests.
 
 import type {
+  CaseCoverage,
+  EventHistogram,
+  HistogramRequest,
+  Note,
+  NoteInput,
   ChainlineApi,
   ChainStep,
   ProcessRow,
@@ -509,6 +514,31 @@ export class Engine implements EngineApi {
   async getBaselineCandidates(): Promise<readonly BaselineCandidate[]> {
     if (!this.store) return [];
     return proposeBaselines((await this.getAnalysis()).result);
+  }
+
+  async getEventHistogram(request: HistogramRequest): Promise<EventHistogram> {
+    if (!this.store) return { from: null, to: null, counts: [], total: 0 };
+    return this.store.histogram(request);
+  }
+
+  async listNotes(): Promise<readonly Note[]> {
+    if (!this.store) return [];
+    return this.store.listNotes();
+  }
+
+  async saveNote(input: NoteInput): Promise<Note> {
+    return this.requireStore().saveNote(input);
+  }
+
+  async deleteNote(noteId: number): Promise<void> {
+    await this.requireStore().deleteNote(noteId);
+  }
+
+  async getCoverage(): Promise<CaseCoverage> {
+    if (!this.store) {
+      return { hosts: [], processCreation: { events: 0, withCommandLine: 0 }, sysmonEvents: 0, scriptBlockEvents: 0, clears: [], gaps: [], gapsTruncated: false };
+    }
+    return this.store.coverage();
   }
 
   async shutdown(): Promise<void> {

@@ -64,6 +64,11 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     getAttackLayer: () => engine.getAttackLayer(),
     getHuntingQueries: (findingId) => engine.getHuntingQueries(findingId),
     getBaselineCandidates: () => engine.getBaselineCandidates(),
+    getEventHistogram: (request) => engine.getEventHistogram(request),
+    listNotes: () => engine.listNotes(),
+    saveNote: (input) => engine.saveNote(input),
+    deleteNote: (noteId) => engine.deleteNote(noteId),
+    getCoverage: () => engine.getCoverage(),
   };
 }
 

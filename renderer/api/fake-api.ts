@@ -4,6 +4,11 @@
 // server with `?fake=1`.
 
 import type {
+  CaseCoverage,
+  EventHistogram,
+  HistogramRequest,
+  Note,
+  NoteInput,
   AppInfo,
   CaseOverview,
   ChainlineApi,
@@ -22,6 +27,7 @@ import type {
 import { ticksToIso } from '../../shared/time.js';
 import type { AttackLayer, FindingQuery, FindingsSummary, HuntingQueries } from '../../shared/findings.js';
 import type { AllowListEntry, AllowListImportResult, NewAllowListEntry } from '../../shared/allowlist.js';
+import { fakeChain, fakeProcesses, fakeSessions } from './fake-sessions.js';
 
 const HOSTS = ['WS01.corp.local', 'WS02.corp.local', 'DC01.corp.local', 'FILESRV.corp.local'] as const;
 const CHANNELS = [
@@ -209,18 +215,26 @@ export function createFakeApi(): ChainlineApi {
     return [...m].map(([key, c]) => ({ key, count: c })).sort((a, b) => b.count - a.count);
   }
 
+  const notes = new Map<string, Note>();
+  let nextNoteId = 1;
+
   return {
     async getAppInfo(): Promise<AppInfo> {
       return { name: 'Chainline', version: '0.1.0-fake', nativeDialogs: false };
     },
     async listSessions() {
-      return { computedAt: null, sessions: [] };
+      await delay(60);
+      return fakeSessions();
     },
     async getSessionChain(sessionId: string) {
-      throw new Error(`the fake has no session ${sessionId}`);
+      if (!/^f\d+$/.test(sessionId)) throw new Error(`the fake has no session ${sessionId}`);
+      await delay(40);
+      return fakeChain(sessionId);
     },
     async getSessionProcesses(sessionId: string) {
-      throw new Error(`the fake has no session ${sessionId}`);
+      if (!/^f\d+$/.test(sessionId)) throw new Error(`the fake has no session ${sessionId}`);
+      await delay(40);
+      return fakeProcesses(sessionId);
     },
     // Detection: the fake has no findings; its allow-list lives in memory.
     async listFindings(query: FindingQuery) {
@@ -358,6 +372,53 @@ export function createFakeApi(): ChainlineApi {
         raw,
         rawTruncated: huge,
         rawError: i % 7 === 3 ? 'evidence file changed since import (sha256 differs)' : null,
+      };
+    },
+    async getEventHistogram(request: HistogramRequest): Promise<EventHistogram> {
+      await delay(40);
+      // Generated events are one per second from the first; bucket their indexes.
+      const matches = matchesFor(request.filter);
+      const total = matches ? matches.length : count;
+      if (total === 0) return { from: null, to: null, counts: [], total: 0 };
+      const first = matches ? matches[0]! : 0;
+      const last = matches ? matches[matches.length - 1]! : count - 1;
+      const counts = new Array<number>(request.buckets).fill(0);
+      const span = last - first + 1;
+      const step = Math.max(1, Math.floor(total / 20_000));
+      for (let k = 0; k < total; k += step) {
+        const i = matches ? matches[k]! : k;
+        const b = Math.min(request.buckets - 1, Math.floor(((i - first) * request.buckets) / span));
+        counts[b] = (counts[b] ?? 0) + step;
+      }
+      return { from: rowOf(first).time, to: rowOf(last).time, counts, total };
+    },
+    async listNotes(): Promise<readonly Note[]> {
+      return [...notes.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    },
+    async saveNote(input: NoteInput): Promise<Note> {
+      const key = input.target.kind + ':' + input.target.id;
+      const now = new Date().toISOString();
+      const old = notes.get(key);
+      const note: Note = { ...input, tags: [...new Set(input.tags)], id: old?.id ?? nextNoteId++, createdAt: old?.createdAt ?? now, updatedAt: now };
+      notes.set(key, note);
+      return note;
+    },
+    async deleteNote(noteId: number): Promise<void> {
+      for (const [k, n] of notes) if (n.id === noteId) notes.delete(k);
+    },
+    async getCoverage(): Promise<CaseCoverage> {
+      await delay(40);
+      return {
+        hosts: HOSTS.map((host) => ({
+          host,
+          channels: CHANNELS.map((c) => ({ channel: c.channel, events: Math.floor(count / 16), first: rowOf(0).time, last: rowOf(Math.max(0, count - 1)).time })),
+        })),
+        processCreation: { events: Math.floor(count / 24), withCommandLine: 0 },
+        sysmonEvents: Math.floor(count / 4),
+        scriptBlockEvents: Math.floor(count / 8),
+        clears: [],
+        gaps: [],
+        gapsTruncated: false,
       };
     },
   };

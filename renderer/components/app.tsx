@@ -8,7 +8,10 @@ import { EventTable } from './event-table.js';
 import { FilterBar } from './filter-bar.js';
 import { Header } from './header.js';
 import { IngestProgress } from './ingest-progress.js';
-import { Overview } from './overview.js';
+import { readSize, writeSize } from '../lib/pane-sizes.js';
+import { CaseHistogram } from './case-histogram.js';
+import { SessionView } from './session-view.js';
+import { SidePanel } from './side-panel.js';
 import { PathDialog } from './path-dialog.js';
 
 /** Whole-window drag and drop: Electron gives real paths; a browser cannot. */
@@ -72,9 +75,15 @@ function useDropEvidence(): boolean {
   return dragging;
 }
 
-/** Horizontal split between table and detail; the fraction is the table's share. */
-function useSplit(initial: number) {
-  const [fraction, setFraction] = useState(initial);
+/** A vertical split whose fraction (the first pane's share) is remembered under `key`. */
+function useSplit(key: string, initial: number) {
+  const [fraction, setFractionRaw] = useState(() => readSize(key, 0.15, 0.85, initial));
+  const setFraction = (f: number | ((f: number) => number)) =>
+    setFractionRaw((cur) => {
+      const next = typeof f === 'function' ? f(cur) : f;
+      writeSize(key, next);
+      return next;
+    });
   const containerRef = useRef<HTMLDivElement>(null);
   const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>) => {
     const el = containerRef.current;
@@ -113,9 +122,12 @@ function MainArea() {
   );
   const noMatch = useAppStore((s) => s.total === 0 && !showEmpty);
   const clearFilters = useAppStore((s) => s.clearFilters);
-  const split = useSplit(0.58);
+  const split = useSplit('table', 0.58);
   return (
     <main className="main" ref={split.containerRef}>
+      <PanelBoundary name="Event histogram">
+        <CaseHistogram />
+      </PanelBoundary>
       <PanelBoundary name="Filters">
         <FilterBar />
       </PanelBoundary>
@@ -162,7 +174,109 @@ function MainArea() {
   );
 }
 
+/** The side panel with a draggable right edge; its width is remembered. */
+function SideColumn() {
+  const [width, setWidth] = useState(() => readSize('side', 260, 640, 380));
+  const onPointerDown = (e: ReactPointerEvent<HTMLDivElement>) => {
+    e.preventDefault();
+    const target = e.currentTarget;
+    target.setPointerCapture(e.pointerId);
+    const startX = e.clientX;
+    const startW = width;
+    const move = (ev: PointerEvent) => setWidth(Math.max(260, Math.min(640, startW + ev.clientX - startX)));
+    const up = (ev: PointerEvent) => {
+      writeSize('side', Math.max(260, Math.min(640, startW + ev.clientX - startX)));
+      target.removeEventListener('pointermove', move);
+      target.removeEventListener('pointerup', up);
+    };
+    target.addEventListener('pointermove', move);
+    target.addEventListener('pointerup', up);
+  };
+  const onKeyDown = (e: React.KeyboardEvent<HTMLDivElement>) => {
+    const step = e.key === 'ArrowLeft' ? -20 : e.key === 'ArrowRight' ? 20 : 0;
+    if (step === 0) return;
+    e.preventDefault();
+    const next = Math.max(260, Math.min(640, width + step));
+    setWidth(next);
+    writeSize('side', next);
+  };
+  return (
+    <>
+      <div className="side-column" style={{ width }}>
+        <PanelBoundary name="Side panel">
+          <SidePanel />
+        </PanelBoundary>
+      </div>
+      <div
+        className="splitter-v"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label="Resize the side panel"
+        aria-valuenow={width}
+        aria-valuemin={260}
+        aria-valuemax={640}
+        tabIndex={0}
+        onPointerDown={onPointerDown}
+        onKeyDown={onKeyDown}
+      />
+    </>
+  );
+}
+
+/** The selected session's views above the event table and detail. */
+function WorkArea() {
+  const split = useSplit('session', 0.42);
+  const hasSession = useAppStore((s) => s.selectedSessionId !== null);
+  return (
+    <div className="work" ref={split.containerRef}>
+      <div className={'session-pane' + (hasSession ? '' : ' session-pane-empty')} style={hasSession ? { flexBasis: `${split.fraction * 100}%` } : undefined}>
+        <PanelBoundary name="Session">
+          <SessionView />
+        </PanelBoundary>
+      </div>
+      {hasSession && (
+        <div
+          className="splitter"
+          role="separator"
+          aria-orientation="horizontal"
+          aria-label="Resize session views and events"
+          aria-valuenow={Math.round(split.fraction * 100)}
+          aria-valuemin={15}
+          aria-valuemax={85}
+          tabIndex={0}
+          onPointerDown={split.onPointerDown}
+          onKeyDown={split.onKeyDown}
+        />
+      )}
+      <MainArea />
+    </div>
+  );
+}
+
+/** Alt+Left / Alt+Right walk the navigation history; the theme follows the store. */
+function useGlobalKeys(): void {
+  const theme = useAppStore((s) => s.theme);
+  useEffect(() => {
+    document.documentElement.dataset['theme'] = theme;
+  }, [theme]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === 'ArrowLeft') {
+        e.preventDefault();
+        useAppStore.getState().back();
+      } else if (e.key === 'ArrowRight') {
+        e.preventDefault();
+        useAppStore.getState().forward();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
 export function App() {
+  useGlobalKeys();
   const dragging = useDropEvidence();
   return (
     <div className={'app' + (dragging ? ' app-dragging' : '')}>
@@ -174,10 +288,8 @@ export function App() {
       </PanelBoundary>
       <ErrorBanner />
       <div className="body">
-        <PanelBoundary name="Case overview">
-          <Overview />
-        </PanelBoundary>
-        <MainArea />
+        <SideColumn />
+        <WorkArea />
       </div>
       <PanelBoundary name="Open evidence dialog">
         <PathDialog />

@@ -6,7 +6,7 @@ import {
   tableFeatures,
 } from '@tanstack/react-table';
 import type { EventRow } from '../../shared/api.js';
-import { formatIsoForDisplay } from '../../shared/time.js';
+import { TimeText } from './time-text.js';
 import { clipText, escapeControlsSingleLine } from '../lib/escape-text.js';
 
 /** One rendered slot of the virtual window: the row once its page has arrived. */
@@ -30,13 +30,14 @@ function Placeholder() {
 export const eventColumns = helper.columns([
   helper.accessor((r) => r.row?.time, {
     id: 'time',
-    header: 'Time (UTC)',
-    size: 232,
+    header: 'Time',
+    size: 262,
     minSize: 120,
     enableSorting: true,
     cell: (info) => {
       const row = info.row.original.row;
-      return row ? formatIsoForDisplay(row.time, 0, row.timePrecision) : <Placeholder />;
+      // TimeText follows the display zone from the store on its own; the columns stay stable.
+      return row ? <TimeText iso={row.time} precision={row.timePrecision} /> : <Placeholder />;
     },
   }),
   helper.accessor((r) => r.row?.host, {

@@ -1,10 +1,12 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { EventDetail as Detail } from '../../shared/api.js';
-import { formatIsoForDisplay } from '../../shared/time.js';
+import { TimeText } from './time-text.js';
 import { clipText, escapeControlsMultiline, escapeControlsSingleLine } from '../lib/escape-text.js';
 import { formatCount, formatOffset } from '../lib/format.js';
 import { useAppStore } from '../store/app-store.js';
+import { NoteButton } from './note-editor.js';
+import { PIVOT_FIELDS, PivotValue } from './pivot.js';
 
 /** First view of a value; "show more" reveals this many more characters each time. */
 const VALUE_FIRST = 2000;
@@ -37,7 +39,7 @@ function ClippedText({ text, first, testId }: { text: string; first: number; tes
   );
 }
 
-function FieldList({ title, fields }: { title: string; fields: readonly (readonly [string, string])[] }) {
+function FieldList({ title, fields, host }: { title: string; fields: readonly (readonly [string, string])[]; host?: string }) {
   return (
     <section className="detail-section">
       <h3>
@@ -54,6 +56,11 @@ function FieldList({ title, fields }: { title: string; fields: readonly (readonl
               </dt>
               <dd className="mono">
                 <ClippedText key={value.length} text={value} first={VALUE_FIRST} />
+                {PIVOT_FIELDS[name] !== undefined && value.length <= 512 && value !== '' && value !== '-' && (
+                  <PivotValue kind={PIVOT_FIELDS[name]!} value={value} host={PIVOT_FIELDS[name] === 'host' ? undefined : host} className="pivot-inline">
+                    filter
+                  </PivotValue>
+                )}
               </dd>
             </div>
           ))}
@@ -78,17 +85,18 @@ function DetailBody({ detail }: { detail: Detail }) {
   return (
     <>
       <div className="detail-title">
-        <span className="mono">{formatIsoForDisplay(r.time, 0, r.timePrecision)}</span>
+        <TimeText iso={r.time} precision={r.timePrecision} />
         <span className="badge badge-info">{r.eventId}</span>
         <span>{escapeControlsSingleLine(r.provider)}</span>
         <span className="muted">{escapeControlsSingleLine(r.channel)}</span>
         <span className="muted">{escapeControlsSingleLine(r.host)}</span>
         {r.recordId !== null && <span className="muted">record {r.recordId}</span>}
         {r.recovered && <span className="badge badge-warn">recovered</span>}
+        <NoteButton target={{ kind: 'event', id: String(r.id) }} label={`${r.eventId} on ${r.host} at ${r.time.slice(0, 19)}: ${r.summary.slice(0, 120)}`} />
       </div>
       <div className="detail-columns">
         <div>
-          <FieldList title="EventData" fields={Object.entries(detail.data)} />
+          <FieldList title="EventData" fields={Object.entries(detail.data)} host={r.host} />
           <FieldList title="System" fields={Object.entries(detail.system)} />
           <FieldList title="Source" fields={sourceFields} />
         </div>

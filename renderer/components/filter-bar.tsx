@@ -12,6 +12,8 @@ export function FilterBar() {
       host: st.host,
       channel: st.channel,
       text: st.text,
+      from: st.from,
+      to: st.to,
       total: st.total,
       hosts: st.overview?.hosts,
       channels: st.overview?.channels,
@@ -23,7 +25,7 @@ export function FilterBar() {
     })),
   );
   const id = useId();
-  const any = s.eventIdText !== '' || s.host !== '' || s.channel !== '' || s.text !== '';
+  const any = s.eventIdText !== '' || s.host !== '' || s.channel !== '' || s.text !== '' || s.from !== null || s.to !== null;
   const hostKeys = s.hosts?.map((h) => h.key) ?? [];
   const channelKeys = s.channels?.map((c) => c.key) ?? [];
   // A filter value from a previous overview stays selectable.

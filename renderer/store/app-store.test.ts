@@ -39,6 +39,15 @@ const api: ChainlineApi = {
     throw new Error('unused');
   },
   getBaselineCandidates: async () => [],
+  getEventHistogram: async () => ({ from: null, to: null, counts: [], total: 0 }),
+  listNotes: async () => [],
+  saveNote: async () => {
+    throw new Error('not needed');
+  },
+  deleteNote: async () => undefined,
+  getCoverage: async () => ({
+    hosts: [], processCreation: { events: 0, withCommandLine: 0 }, sysmonEvents: 0, scriptBlockEvents: 0, clears: [], gaps: [], gapsTruncated: false,
+  }),
   pickEvidence: async () => ({ kind: 'unsupported' }),
   openEvidence: async (r) => {
     calls.push({ method: 'openEvidence', args: [r] });

@@ -6,6 +6,7 @@ import { createQuerySlice } from './query-slice.js';
 import { createSelectionSlice, resolvePendingSelection } from './selection-slice.js';
 import type { AppState } from './types.js';
 import { createUiSlice } from './ui-slice.js';
+import { createViewsSlice } from './views-slice.js';
 
 /** The renderer's one store, built from slices. Components select single values or useShallow. */
 export const useAppStore = create<AppState>()((...a) => ({
@@ -14,6 +15,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createIngestSlice(...a),
   ...createQuerySlice(...a),
   ...createSelectionSlice(...a),
+  ...createViewsSlice(...a),
 }));
 
 setPagerHooks({
@@ -33,4 +35,6 @@ export function startApp(): void {
   void s.refreshOverview();
   s.applyQuery();
   s.pollIngest();
+  void s.loadSessions();
+  void s.loadNotes();
 }

@@ -111,6 +111,10 @@ export const createIngestSlice: StateCreator<AppState, [], [], IngestSlice> = (s
           if (!first || status.phase !== 'idle') {
             void get().refreshOverview();
             get().refreshTable();
+            // Correlation runs after the import: sessions, density and coverage are new.
+            void get().loadSessions();
+            void get().loadHistogram();
+            if (get().coverage !== null) void get().loadCoverage();
           }
         }
       } catch (e) {

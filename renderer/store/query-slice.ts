@@ -14,6 +14,8 @@ export function buildFilter(input: {
   readonly host: string;
   readonly channel: string;
   readonly text: string;
+  readonly from?: string | null;
+  readonly to?: string | null;
 }): EventFilter {
   const ids = parseEventIds(input.eventIdText).ids;
   const text = normalizeFilterText(input.text);
@@ -22,6 +24,8 @@ export function buildFilter(input: {
     ...(input.host ? { hosts: [input.host] } : {}),
     ...(input.channel ? { channels: [input.channel] } : {}),
     ...(text ? { text } : {}),
+    ...(input.from ? { from: input.from } : {}),
+    ...(input.to ? { to: input.to } : {}),
   };
 }
 
@@ -29,6 +33,7 @@ export const createQuerySlice: StateCreator<AppState, [], [], QuerySlice> = (set
   // The query last sent, so typing that does not change it (a trailing space, "4624," …)
   // does not throw the loaded pages away.
   let appliedKey: string | null = null;
+  let histogramLoaded = false;
   const run = (force = false): void => {
     const s = get();
     const filter = buildFilter(s);
@@ -38,6 +43,11 @@ export const createQuerySlice: StateCreator<AppState, [], [], QuerySlice> = (set
     appliedKey = key;
     set((st) => ({ queryId: st.queryId + 1, total: null }));
     get().clearSelection();
+    // The case's density bars are loaded with the first query (and again after each import).
+    if (force && !histogramLoaded) {
+      histogramLoaded = true;
+      if (typeof get().loadHistogram === 'function') void get().loadHistogram();
+    }
     eventPager.reset((offset, limit) =>
       getApi().queryEvents({ filter, sort, offset, limit: Math.min(limit, PAGE_SIZE) }),
     );
@@ -77,6 +87,18 @@ export const createQuerySlice: StateCreator<AppState, [], [], QuerySlice> = (set
       set({ sort });
       run();
     },
+    from: null,
+    to: null,
+    setTimeRange(from, to) {
+      set({ from, to });
+      run();
+    },
+    setTextNow(text) {
+      if (textTimer) clearTimeout(textTimer);
+      textTimer = null;
+      set({ text });
+      run();
+    },
     filterToEventId(id) {
       set({ eventIdText: String(id), invalidEventIds: [] });
       run();
@@ -84,7 +106,7 @@ export const createQuerySlice: StateCreator<AppState, [], [], QuerySlice> = (set
     clearFilters() {
       if (textTimer) clearTimeout(textTimer);
       textTimer = null;
-      set({ eventIdText: '', invalidEventIds: [], host: '', channel: '', text: '' });
+      set({ eventIdText: '', invalidEventIds: [], host: '', channel: '', text: '', from: null, to: null });
       run();
     },
     applyQuery() {

@@ -49,6 +49,12 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
       set({ selectedIndex: clamped, selectedId: id });
       if (changed) loadDetail(id);
     },
+    selectEventId(id) {
+      // An event opened from a view (chain step, timeline, note) may be on no loaded page.
+      if (id === get().selectedId && get().selectedIndex === null) return;
+      set({ selectedIndex: null, selectedId: id });
+      loadDetail(id);
+    },
     moveSelection(delta) {
       const current = get().selectedIndex;
       get().selectIndex(current === null ? 0 : current + delta);

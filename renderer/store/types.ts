@@ -1,3 +1,4 @@
+import type { ViewsSlice } from './views-types.js';
 import type {
   AppInfo,
   CaseOverview,
@@ -62,6 +63,12 @@ export interface QuerySlice {
   setChannel(channel: string): void;
   setText(text: string): void;
   setSort(sort: SortDirection): void;
+  /** Inclusive ISO bounds from the timeline brush (null: open). */
+  readonly from: string | null;
+  readonly to: string | null;
+  setTimeRange(from: string | null, to: string | null): void;
+  /** Sets the text filter at once (pivots), without the typing debounce. */
+  setTextNow(text: string): void;
   /** Shows only this event id (from the overview). */
   filterToEventId(id: number): void;
   clearFilters(): void;
@@ -78,8 +85,10 @@ export interface SelectionSlice {
   readonly detailLoading: boolean;
   readonly detailError: string | null;
   selectIndex(index: number): void;
+  /** Opens one event's detail by id, wherever it is in the table. */
+  selectEventId(id: number): void;
   moveSelection(delta: number): void;
   clearSelection(): void;
 }
 
-export type AppState = UiSlice & CaseSlice & IngestSlice & QuerySlice & SelectionSlice;
+export type AppState = UiSlice & CaseSlice & IngestSlice & QuerySlice & SelectionSlice & ViewsSlice;

@@ -7,6 +7,11 @@ import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type {
+  CaseCoverage,
+  EventHistogram,
+  HistogramRequest,
+  Note,
+  NoteInput,
   CaseInfo,
   CaseOverview,
   CountRow,
@@ -502,6 +507,158 @@ export class CaseStore {
       new Date().toISOString(),
       events,
     ]);
+  }
+
+  /**
+   * Event counts per equal time bucket (one GROUP BY). The range is the filter's from/to
+   * where given, else the first and last matching event.
+   */
+  async histogram(request: HistogramRequest): Promise<EventHistogram> {
+    const w = this.where(request.filter);
+    const range = (await this.rows(`SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM events ${w.sql}`, w.values))[0] ?? {};
+    const total = num(range['n']);
+    const fromTicks = request.filter.from ? parseTimestamp(request.filter.from)?.ticks : undefined;
+    const toTicks = request.filter.to ? parseTimestamp(request.filter.to)?.ticks : undefined;
+    const lo = fromTicks ?? (typeof range['lo'] === 'bigint' ? range['lo'] : null);
+    const hi = toTicks ?? (typeof range['hi'] === 'bigint' ? range['hi'] : null);
+    if (total === 0 || lo === null || hi === null || hi < lo) {
+      return { from: lo === null ? null : ticksToIso(lo), to: hi === null ? null : ticksToIso(hi), counts: [], total };
+    }
+    const buckets = request.buckets;
+    // Integer arithmetic on HUGEINT so a five-day span in 100 ns ticks times 2000 buckets cannot overflow.
+    const span = hi - lo + 1n;
+    const rows = await this.rows(
+      `SELECT CAST(((CAST(ts AS HUGEINT) - ?) * ?) // ? AS BIGINT) AS b, count(*) AS c FROM events ${w.sql} GROUP BY b`,
+      [lo, buckets, span, ...w.values],
+    );
+    const counts = new Array<number>(buckets).fill(0);
+    for (const r of rows) {
+      const b = num(r['b']);
+      if (b >= 0 && b < buckets) counts[b] = (counts[b] ?? 0) + num(r['c']);
+    }
+    return { from: ticksToIso(lo), to: ticksToIso(hi), counts, total };
+  }
+
+  private noteRow(r: Record<string, unknown>): Note {
+    let tags: string[] = [];
+    try {
+      const parsed = JSON.parse(String(r['tags'] ?? '[]')) as unknown;
+      if (Array.isArray(parsed)) tags = parsed.map(String);
+    } catch {
+      tags = [];
+    }
+    return {
+      id: num(r['id']),
+      target: { kind: String(r['target_kind']) as Note['target']['kind'], id: String(r['target_id']) },
+      label: String(r['label']),
+      bookmarked: r['bookmarked'] === true,
+      tags,
+      text: String(r['text']),
+      createdAt: String(r['created_at']),
+      updatedAt: String(r['updated_at']),
+    };
+  }
+
+  async listNotes(): Promise<Note[]> {
+    return (await this.rows('SELECT * FROM notes ORDER BY updated_at DESC, id DESC')).map((r) => this.noteRow(r));
+  }
+
+  /** One note per target: saving again replaces its flag, tags and text (created_at is kept). */
+  async saveNote(input: NoteInput): Promise<Note> {
+    const now = new Date().toISOString();
+    const tags = JSON.stringify([...new Set(input.tags)]);
+    const existing = await this.rows('SELECT id FROM notes WHERE target_kind = ? AND target_id = ?', [input.target.kind, input.target.id]);
+    let id: number;
+    if (existing[0]) {
+      id = num(existing[0]['id']);
+      await this.exec('UPDATE notes SET label = ?, bookmarked = ?, tags = ?, text = ?, updated_at = ? WHERE id = ?', [
+        input.label, input.bookmarked, tags, input.text, now, id,
+      ]);
+    } else {
+      id = num(await this.scalar('SELECT coalesce(max(id), 0) + 1 AS v FROM notes'));
+      await this.exec(
+        `INSERT INTO notes (id, target_kind, target_id, label, bookmarked, tags, text, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, input.target.kind, input.target.id, input.label, input.bookmarked, tags, input.text, now, now],
+      );
+    }
+    const saved = await this.rows('SELECT * FROM notes WHERE id = ?', [id]);
+    return this.noteRow(saved[0] as Record<string, unknown>);
+  }
+
+  async deleteNote(id: number): Promise<void> {
+    await this.exec('DELETE FROM notes WHERE id = ?', [id]);
+  }
+
+  /** What the evidence covers, all in SQL over the events table. */
+  async coverage(maxGaps = 200): Promise<CaseCoverage> {
+    const channelRows = await this.rows(
+      `SELECT host, channel, count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM events GROUP BY host, channel ORDER BY host, n DESC, channel`,
+    );
+    const hosts: { host: string; channels: CaseCoverage['hosts'][number]['channels'][number][] }[] = [];
+    for (const r of channelRows) {
+      const host = String(r['host']);
+      let entry = hosts[hosts.length - 1];
+      if (!entry || entry.host !== host) {
+        entry = { host, channels: [] };
+        hosts.push(entry);
+      }
+      entry.channels.push({
+        channel: String(r['channel']),
+        events: num(r['n']),
+        first: ticksToIso(BigInt(r['lo'] as bigint)),
+        last: ticksToIso(BigInt(r['hi'] as bigint)),
+      });
+    }
+    const pc = (await this.rows(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE coalesce(data ->> 'CommandLine', '') <> '') AS cl
+       FROM events WHERE event_id = 4688 AND provider = 'Microsoft-Windows-Security-Auditing'`,
+    ))[0] ?? {};
+    const sysmon = num(await this.scalar(`SELECT count(*) AS v FROM events WHERE provider = 'Microsoft-Windows-Sysmon' OR channel = 'Microsoft-Windows-Sysmon/Operational'`));
+    const blocks = num(await this.scalar(`SELECT count(*) AS v FROM events WHERE event_id = 4104 AND channel = 'Microsoft-Windows-PowerShell/Operational'`));
+    const clears = (await this.rows(
+      `SELECT id, ts, host, channel, event_id FROM events
+       WHERE (event_id = 1102 AND channel = 'Security') OR (event_id = 104 AND channel = 'System')
+       ORDER BY ts LIMIT 500`,
+    )).map((r) => ({
+      eventRowId: num(r['id']),
+      time: ticksToIso(BigInt(r['ts'] as bigint)),
+      host: String(r['host']),
+      channel: String(r['channel']),
+      eventId: num(r['event_id']),
+    }));
+    // Record ids count up per host and log; a jump between neighbours means records are missing
+    // (cleared, overwritten, or not collected). Carved (recovered) records are left out.
+    const gapRows = await this.rows(
+      `WITH r AS (
+         SELECT DISTINCT host, channel, record_id, ts FROM events WHERE record_id IS NOT NULL AND NOT ${RECOVERED_SQL}
+       ), l AS (
+         SELECT host, channel, record_id, ts,
+           lag(record_id) OVER (PARTITION BY host, channel ORDER BY record_id) AS prev,
+           lag(ts) OVER (PARTITION BY host, channel ORDER BY record_id) AS prev_ts
+         FROM r
+       )
+       SELECT host, channel, prev, record_id, prev_ts FROM l WHERE record_id - prev > 1
+       ORDER BY host, channel, prev LIMIT ?`,
+      [maxGaps + 1],
+    );
+    const gaps = gapRows.slice(0, maxGaps).map((r) => ({
+      host: String(r['host']),
+      channel: String(r['channel']),
+      afterRecordId: num(r['prev']),
+      beforeRecordId: num(r['record_id']),
+      missing: num(r['record_id']) - num(r['prev']) - 1,
+      time: ticksToIso(BigInt(r['prev_ts'] as bigint)),
+    }));
+    return {
+      hosts,
+      processCreation: { events: num(pc['n']), withCommandLine: num(pc['cl']) },
+      sysmonEvents: sysmon,
+      scriptBlockEvents: blocks,
+      clears,
+      gaps,
+      gapsTruncated: gapRows.length > maxGaps,
+    };
   }
 
   async readErrors(evidenceId: number, limit: number): Promise<string[]> {

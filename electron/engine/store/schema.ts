@@ -5,7 +5,7 @@ export const SCHEMA_VERSION = 3;
 
 /**
  * The oldest schema a case can be opened from: every later version only added tables, which
- * SCHEMA_SQL creates when they are missing (3: findings, allow_list).
+ * SCHEMA_SQL creates when they are missing (3: findings, allow_list, notes).
  */
 export const OLDEST_OPENABLE_SCHEMA = 2;
 
@@ -80,5 +80,18 @@ CREATE TABLE IF NOT EXISTS allow_list (
   position INTEGER NOT NULL,
   id VARCHAR NOT NULL,
   value VARCHAR NOT NULL
+);
+-- The investigator's notes, tags and bookmarks: one row per target (event, process, session).
+CREATE TABLE IF NOT EXISTS notes (
+  id INTEGER PRIMARY KEY,
+  target_kind VARCHAR NOT NULL,
+  target_id VARCHAR NOT NULL,
+  label VARCHAR NOT NULL,
+  bookmarked BOOLEAN NOT NULL,
+  tags VARCHAR NOT NULL,         -- JSON array of strings
+  text VARCHAR NOT NULL,
+  created_at VARCHAR NOT NULL,
+  updated_at VARCHAR NOT NULL,
+  UNIQUE (target_kind, target_id)
 );
 `;

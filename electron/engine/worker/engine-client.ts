@@ -60,6 +60,11 @@ export class WorkerEngineClient implements EngineApi {
   getAttackLayer: EngineApi['getAttackLayer'] = () => this.call('getAttackLayer');
   getHuntingQueries: EngineApi['getHuntingQueries'] = (findingId) => this.call('getHuntingQueries', findingId);
   getBaselineCandidates: EngineApi['getBaselineCandidates'] = () => this.call('getBaselineCandidates');
+  getEventHistogram: EngineApi['getEventHistogram'] = (request) => this.call('getEventHistogram', request);
+  listNotes: EngineApi['listNotes'] = () => this.call('listNotes');
+  saveNote: EngineApi['saveNote'] = (input) => this.call('saveNote', input);
+  deleteNote: EngineApi['deleteNote'] = (noteId) => this.call('deleteNote', noteId);
+  getCoverage: EngineApi['getCoverage'] = () => this.call('getCoverage');
 
   async shutdown(): Promise<void> {
     try {

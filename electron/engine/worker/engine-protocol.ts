@@ -28,6 +28,11 @@ export const ENGINE_METHODS = [
   'getAttackLayer',
   'getHuntingQueries',
   'getBaselineCandidates',
+  'getEventHistogram',
+  'listNotes',
+  'saveNote',
+  'deleteNote',
+  'getCoverage',
   'shutdown',
 ] as const satisfies readonly EngineMethod[];
 

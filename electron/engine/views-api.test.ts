@@ -1,0 +1,138 @@
+// The API methods behind the investigator's views: the density histogram, notes that survive
+// reopening the case, and the coverage of the evidence (channels, CommandLine, clears, gaps).
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDemoCase } from './demo-case.js';
+import { Engine } from './engine.js';
+import { SCHEMA_VERSION } from './store/schema.js';
+
+const temps: string[] = [];
+function temp(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const EVENT = (id: number, record: number, second: number, data: string, channel = 'Security') =>
+  `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Microsoft-Windows-Security-Auditing"/><EventID>${id}</EventID><Version>2</Version><Level>0</Level><Task>13312</Task><Opcode>0</Opcode><Keywords>0x8020000000000000</Keywords><TimeCreated SystemTime="2024-03-12T08:00:${String(second).padStart(2, '0')}.0000000Z"/><EventRecordID>${record}</EventRecordID><Correlation/><Execution ProcessID="4" ThreadID="8"/><Channel>${channel}</Channel><Computer>COV01</Computer><Security/></System><EventData>${data}</EventData></Event>\n`;
+
+describe('views API through the engine', () => {
+  it('counts events per time bucket over the whole case and over a filter', async () => {
+    const engine = new Engine();
+    await openDemoCase(engine, join(temp('chainline-views-'), 'demo'));
+    await engine.waitForIngest();
+    const overview = await engine.getCaseOverview();
+    const all = await engine.getEventHistogram({ filter: {}, buckets: 50 });
+    expect(all.counts).toHaveLength(50);
+    expect(all.total).toBe(overview.totalEvents);
+    expect(all.counts.reduce((a, b) => a + b, 0)).toBe(overview.totalEvents);
+    expect(all.from).toBe(overview.firstTime);
+    expect(all.to).toBe(overview.lastTime);
+    // The last event falls in the last bucket, the first in the first.
+    expect(all.counts[0]).toBeGreaterThan(0);
+    expect(all.counts[49]).toBeGreaterThan(0);
+
+    const from = '2024-03-12T10:21:00.0000000Z';
+    const to = '2024-03-12T10:26:00.0000000Z';
+    const window = await engine.getEventHistogram({ filter: { from, to, hosts: ['WS01.corp.example'] }, buckets: 5 });
+    const page = await engine.queryEvents({ filter: { from, to, hosts: ['WS01.corp.example'] }, sort: 'asc', offset: 0, limit: 1 });
+    expect(window.from).toBe(from);
+    expect(window.to).toBe(to);
+    expect(window.total).toBe(page.total);
+    expect(window.counts.reduce((a, b) => a + b, 0)).toBe(page.total);
+    // Minute buckets: the attack (10:24–10:25) is dense, 10:21 has the logon.
+    expect(window.counts[3]).toBeGreaterThan(window.counts[1] ?? 0);
+
+    const none = await engine.getEventHistogram({ filter: { text: 'no such text anywhere' }, buckets: 10 });
+    expect(none).toEqual({ from: null, to: null, counts: [], total: 0 });
+    await engine.shutdown();
+  });
+
+  it('keeps notes, tags and bookmarks in the case across reopening', async () => {
+    const dir = join(temp('chainline-notes-'), 'demo');
+    const engine = new Engine();
+    await openDemoCase(engine, dir);
+    await engine.waitForIngest();
+    const page = await engine.queryEvents({ filter: { eventIds: [7045] }, sort: 'asc', offset: 0, limit: 1 });
+    const eventId = String(page.rows[0]?.id);
+    const saved = await engine.saveNote({
+      target: { kind: 'event', id: eventId },
+      label: '7045 WinUpdHelper',
+      bookmarked: true,
+      tags: ['persistence', 'persistence', 'T1543.003'],
+      text: 'service runs upd.exe from %TEMP%',
+    });
+    expect(saved.tags).toEqual(['persistence', 'T1543.003']);
+    await engine.saveNote({ target: { kind: 'session', id: 's11' }, label: 'jdoe type 3', bookmarked: false, tags: [], text: 'entry' });
+    // Saving the same target again replaces its note rather than adding one.
+    const updated = await engine.saveNote({ ...saved, text: 'service runs upd.exe from %TEMP% (persistence)' });
+    expect(updated.id).toBe(saved.id);
+    expect(updated.createdAt).toBe(saved.createdAt);
+    await engine.shutdown();
+
+    const reopened = new Engine();
+    await openDemoCase(reopened, dir);
+    await reopened.waitForIngest();
+    const notes = await reopened.listNotes();
+    expect(notes).toHaveLength(2);
+    const note = notes.find((n) => n.target.kind === 'event');
+    expect(note).toMatchObject({ target: { kind: 'event', id: eventId }, bookmarked: true, text: 'service runs upd.exe from %TEMP% (persistence)' });
+    await reopened.deleteNote(note!.id);
+    expect((await reopened.listNotes()).map((n) => n.target)).toEqual([{ kind: 'session', id: 's11' }]);
+    await reopened.shutdown();
+  });
+
+  it('reports coverage: channels per host, 4688 without CommandLine, clears and record-id gaps', async () => {
+    const evidence = temp('chainline-cov-ev-');
+    const file = join(evidence, 'cov.xml');
+    writeFileSync(
+      file,
+      EVENT(4688, 10, 1, '<Data Name="NewProcessName">C:\\a.exe</Data><Data Name="NewProcessId">0x10</Data>') +
+        EVENT(4688, 11, 2, '<Data Name="NewProcessName">C:\\b.exe</Data><Data Name="CommandLine">b.exe /x</Data>') +
+        EVENT(1102, 12, 3, '') +
+        // Records 13–19 are missing.
+        EVENT(4624, 20, 4, '<Data Name="TargetLogonId">0x1</Data>'),
+    );
+    const engine = new Engine();
+    await engine.openCase(join(temp('chainline-cov-'), 'case'));
+    await engine.openEvidence({ paths: [file] });
+    await engine.waitForIngest();
+    const cov = await engine.getCoverage();
+    expect(cov.hosts).toEqual([
+      { host: 'COV01', channels: [{ channel: 'Security', events: 4, first: '2024-03-12T08:00:01.0000000Z', last: '2024-03-12T08:00:04.0000000Z' }] },
+    ]);
+    expect(cov.processCreation).toEqual({ events: 2, withCommandLine: 1 });
+    expect(cov.sysmonEvents).toBe(0);
+    expect(cov.scriptBlockEvents).toBe(0);
+    expect(cov.clears).toHaveLength(1);
+    expect(cov.clears[0]).toMatchObject({ host: 'COV01', eventId: 1102, time: '2024-03-12T08:00:03.0000000Z' });
+    expect(cov.gaps).toEqual([
+      { host: 'COV01', channel: 'Security', afterRecordId: 12, beforeRecordId: 20, missing: 7, time: '2024-03-12T08:00:03.0000000Z' },
+    ]);
+    await engine.shutdown();
+  });
+
+  it('opens a schema-2 case in place (notes table added), refuses older ones', async () => {
+    const dir = join(temp('chainline-schema-'), 'case');
+    const engine = new Engine();
+    await engine.openCase(dir);
+    await engine.closeCase();
+    const manifestPath = join(dir, 'case.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { schemaVersion: number };
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, schemaVersion: 2 }));
+    await engine.openCase(dir);
+    const note = await engine.saveNote({ target: { kind: 'session', id: 's1' }, label: 'x', bookmarked: true, tags: [], text: '' });
+    expect(note.bookmarked).toBe(true);
+    await engine.closeCase();
+    expect((JSON.parse(readFileSync(manifestPath, 'utf8')) as { schemaVersion: number }).schemaVersion).toBe(SCHEMA_VERSION);
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, schemaVersion: 1 }));
+    await expect(engine.openCase(dir)).rejects.toThrow(/older development build/);
+    await engine.shutdown();
+  });
+});

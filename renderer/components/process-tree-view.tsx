@@ -1,0 +1,348 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ProcessRow } from '../../shared/api.js';
+import { clipText, escapeControlsMultiline, escapeControlsSingleLine } from '../lib/escape-text.js';
+import {
+  allParents,
+  ancestorsOf,
+  baseName,
+  buildProcessTree,
+  edgeBasis,
+  formatPid,
+  searchTree,
+  visibleRows,
+  type EdgeBasis,
+  type VisibleRow,
+} from '../lib/process-tree.js';
+import { treeKey } from '../lib/tree-keys.js';
+import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
+import { useAppStore } from '../store/app-store.js';
+import { NoteButton } from './note-editor.js';
+import { PivotValue } from './pivot.js';
+import { TimeText } from './time-text.js';
+
+const ROW = 26;
+const CMD_SHORT = 160;
+/** Trees up to this size open fully; larger ones open their roots only. */
+const OPEN_ALL_MAX = 300;
+
+function BasisBadge({ basis, candidates }: { basis: EdgeBasis; candidates: readonly string[] }) {
+  switch (basis.kind) {
+    case 'guid':
+      return <span className="badge badge-ok" title="Parent known by Sysmon ProcessGuid">guid</span>;
+    case 'pid+time':
+      return <span className="badge badge-info" title="Parent matched by PID and creation/exit times">pid+time</span>;
+    case 'ambiguous':
+      return (
+        <span className="badge badge-warn" title={`Several processes fit the parent PID at that time: ${candidates.join(', ')}`}>
+          ambiguous: {basis.candidates}
+        </span>
+      );
+    case 'placeholder':
+      return <span className="badge badge-bad" title="The parent is not in the evidence; named from ParentProcessName">placeholder parent</span>;
+    case 'none':
+      return null;
+    case 'other':
+      return <span className="badge">{escapeControlsSingleLine(basis.text)}</span>;
+    default: {
+      const unreachable: never = basis;
+      return unreachable;
+    }
+  }
+}
+
+function integrityTone(level: string | null): string {
+  if (level === 'system') return 'badge-bad';
+  if (level === 'high') return 'badge-warn';
+  return '';
+}
+
+/** Memoized: the tree re-renders on every scroll step, the detail of the selected process need not. */
+const ProcessDetail = memo(function ProcessDetail({ p, creationEvent }: { p: ProcessRow; creationEvent: number | null }) {
+  const openEvent = useAppStore((s) => s.openEvent);
+  const [fullCmd, setFullCmd] = useState(false);
+  const cmd = p.commandLine ?? '';
+  const shown = fullCmd ? clipText(cmd, 200_000) : clipText(cmd, 600);
+  const basis = edgeBasis(p);
+  return (
+    <aside className="process-detail" data-testid="process-detail" data-process-id={p.id} aria-label="Process detail">
+      <h3 className="process-detail-title">
+        {escapeControlsSingleLine(baseName(p.image))} <span className="muted small">{escapeControlsSingleLine(p.id)}</span>
+      </h3>
+      <NoteButton target={{ kind: 'process', id: p.id }} label={`process ${baseName(p.image)} PID ${formatPid(p.pid)} on ${p.host}`} />
+      <dl className="fields">
+        <div className="field-row"><dt>image</dt><dd className="mono">{escapeControlsSingleLine(p.image)}</dd></div>
+        <div className="field-row"><dt>PID</dt><dd className="mono">
+          {p.pid !== null ? <PivotValue kind="pid" value={formatPid(p.pid)} search={'0x' + p.pid.toString(16)} host={p.host} /> : '—'}
+        </dd></div>
+        {p.guid !== null && <div className="field-row"><dt>ProcessGuid</dt><dd className="mono"><PivotValue kind="processGuid" value={p.guid} /></dd></div>}
+        <div className="field-row"><dt>user</dt><dd><PivotValue kind="user" value={p.user} /></dd></div>
+        <div className="field-row"><dt>LogonId</dt><dd className="mono">{p.logonId !== null ? <PivotValue kind="logonId" value={p.logonId} host={p.host} /> : '—'}</dd></div>
+        <div className="field-row"><dt>start</dt><dd>{p.start ? <TimeText iso={p.start} /> : '—'}</dd></div>
+        <div className="field-row"><dt>end</dt><dd>{p.end ? <TimeText iso={p.end} /> : <span className="muted">no exit in the evidence</span>}</dd></div>
+        <div className="field-row"><dt>integrity</dt><dd>{p.integrity ?? '—'} {p.elevation ? `· elevation ${p.elevation}` : ''}</dd></div>
+        <div className="field-row"><dt>parent edge</dt><dd>
+          <BasisBadge basis={basis} candidates={p.candidates} /> {p.parentId !== null && <span className="mono small">{escapeControlsSingleLine(p.parentId)}</span>}
+          {p.candidates.length > 0 && <div className="small">candidates: {p.candidates.map(escapeControlsSingleLine).join(', ')}</div>}
+        </dd></div>
+        {creationEvent !== null && (
+          <div className="field-row"><dt>record</dt><dd>
+            <button type="button" className="link-button" onClick={() => openEvent(creationEvent)}>open the creation record #{creationEvent}</button>
+          </dd></div>
+        )}
+      </dl>
+      <h4>Command line</h4>
+      {cmd === '' ? (
+        <p className="muted small">Not in the evidence (4688 without CommandLine: see Coverage).</p>
+      ) : (
+        <pre className="raw mono small" data-testid="process-cmdline">
+          {escapeControlsMultiline(shown.text)}
+          {shown.clipped && (
+            <button type="button" className="link-button" onClick={() => setFullCmd(true)}>… show all {cmd.length} characters</button>
+          )}
+        </pre>
+      )}
+      {p.decodedCommand !== null && (
+        <>
+          <h4>Decoded payload</h4>
+          <pre className="raw mono small" data-testid="process-decoded">{escapeControlsMultiline(clipText(p.decodedCommand, 200_000).text)}</pre>
+        </>
+      )}
+    </aside>
+  );
+});
+
+interface TreeRowProps {
+  readonly row: VisibleRow;
+  readonly p: ProcessRow;
+  readonly top: number;
+  readonly focused: boolean;
+  readonly selected: boolean;
+  readonly match: boolean;
+  readonly outside: boolean;
+  readonly zone: DisplayZone;
+  readonly onPick: (id: string) => void;
+  readonly onActivate: (id: string) => void;
+  readonly onToggle: (row: VisibleRow) => void;
+}
+
+/** One tree row; memoized so scrolling renders only the rows that enter the window. */
+const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, match, outside, zone, onPick, onActivate, onToggle }: TreeRowProps) {
+  const basis = edgeBasis(p);
+  const isRootWithOutsideParent = row.level === 1 && p.parentId !== null;
+  const cmd = p.commandLine ?? '';
+  return (
+    <div
+      id={`ptree-${row.id}`}
+      role="treeitem"
+      aria-level={row.level}
+      aria-posinset={row.posinset}
+      aria-setsize={row.setsize}
+      aria-expanded={row.hasChildren ? row.expanded : undefined}
+      aria-selected={selected}
+      data-testid="tree-row"
+      data-process-id={row.id}
+      data-parent-id={row.parentId ?? ''}
+      data-image={baseName(p.image).toLowerCase()}
+      data-match={match ? 'true' : undefined}
+      className={
+        'tree-row' + (focused ? ' tree-row-focused' : '') + (selected ? ' tree-row-selected' : '') + (match ? ' tree-row-match' : '') +
+        (outside ? ' tree-row-outside' : '')
+      }
+      style={{ transform: `translateY(${top}px)`, paddingLeft: 6 + (row.level - 1) * 18 }}
+      onClick={() => onPick(row.id)}
+      onDoubleClick={() => onActivate(row.id)}
+    >
+      <span
+        className="twisty"
+        aria-hidden="true"
+        onClick={(e) => {
+          e.stopPropagation();
+          onToggle(row);
+        }}
+      >
+        {row.hasChildren ? (row.expanded ? '▾' : '▸') : ''}
+      </span>
+      <strong className="tree-image" title={escapeControlsSingleLine(p.image)}>{escapeControlsSingleLine(baseName(p.image))}</strong>
+      <span className="mono small">{formatPid(p.pid)}</span>
+      {p.integrity && <span className={'badge ' + integrityTone(p.integrity)}>{p.integrity}</span>}
+      {p.elevation && p.elevation !== 'default' && <span className="badge badge-warn">{p.elevation}</span>}
+      {p.decodedCommand !== null && <span className="badge badge-bad" title="An encoded command was decoded">decoded</span>}
+      <BasisBadge basis={basis} candidates={p.candidates} />
+      {isRootWithOutsideParent && <span className="small muted">parent {escapeControlsSingleLine(p.parentId ?? '')} outside this view</span>}
+      <span className="tree-cmd mono small muted" title={escapeControlsSingleLine(clipText(cmd, 2000).text)}>
+        {escapeControlsSingleLine(clipText(cmd, CMD_SHORT).text)}
+      </span>
+      <span className="tree-user small">{escapeControlsSingleLine(p.user)}</span>
+      {p.start && <span className="small muted mono">{formatInZone(p.start, zone, 's').slice(11)}</span>}
+    </div>
+  );
+});
+
+export function ProcessTreeView() {
+  const { processes, loading, selectedProcessId, selectProcess, sessionId } = useAppStore(
+    useShallow((s) => ({
+      processes: s.chainProcesses,
+      loading: s.sessionLoading,
+      selectedProcessId: s.selectedProcessId,
+      selectProcess: s.selectProcess,
+      sessionId: s.selectedSessionId,
+    })),
+  );
+  const chain = useAppStore((s) => s.chain);
+  const zone = useAppStore((s) => s.zone);
+  // The brushed time range (histogram or timeline) dims the processes that did not run in it.
+  const range = useAppStore(useShallow((s) => ({ from: s.from, to: s.to })));
+  const openEvent = useAppStore((s) => s.openEvent);
+  const previewProcess = useAppStore((s) => s.previewProcess);
+  const tree = useMemo(() => buildProcessTree(processes ?? []), [processes]);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const [query, setQuery] = useState('');
+  const [focused, setFocused] = useState<string | null>(null);
+  // A new tree opens fully when small.
+  useEffect(() => {
+    setExpanded(tree.byId.size <= OPEN_ALL_MAX ? allParents(tree) : new Set());
+    setFocused(null);
+  }, [tree]);
+  // A process chosen elsewhere (chain, history) is revealed and focused.
+  useEffect(() => {
+    if (selectedProcessId === null || !tree.byId.has(selectedProcessId)) return;
+    const up = ancestorsOf(tree, selectedProcessId);
+    setExpanded((e) => (up.every((a) => e.has(a)) ? e : new Set([...e, ...up])));
+    setFocused(selectedProcessId);
+  }, [selectedProcessId, tree]);
+  const search = useMemo(() => searchTree(tree, query), [tree, query]);
+  const rows = useMemo(() => visibleRows(tree, expanded, search?.keep ?? null), [tree, expanded, search]);
+  const creationEvent = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const st of chain ?? []) if (st.kind === 'process' && st.processId !== null && st.eventIds[0] !== undefined) m.set(st.processId, st.eventIds[0]);
+    return m;
+  }, [chain]);
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const treeRef = useRef<HTMLDivElement>(null);
+  // Stable callbacks for the memoized rows; they read the latest state through `latest`.
+  const latest = useRef({ selectProcess, openEvent, creationEvent, searching: false });
+  latest.current = { selectProcess, openEvent, creationEvent, searching: search !== null };
+  const activateRef = useRef((id: string) => {
+    const l = latest.current;
+    l.selectProcess(id);
+    const ev = l.creationEvent.get(id);
+    if (ev !== undefined) l.openEvent(ev);
+  });
+  const toggleRef = useRef((row: VisibleRow) => {
+    if (!row.hasChildren || latest.current.searching) return;
+    setExpanded((e) => {
+      const n = new Set(e);
+      if (n.has(row.id)) n.delete(row.id);
+      else n.add(row.id);
+      return n;
+    });
+  });
+  const pickRef = useRef((id: string) => {
+    setFocused(id);
+    latest.current.selectProcess(id);
+    treeRef.current?.focus({ preventScroll: true });
+  });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 10 });
+  const focusIndex = focused === null ? -1 : rows.findIndex((r) => r.id === focused);
+  useEffect(() => {
+    if (focusIndex >= 0) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
+  }, [focusIndex, virtualizer]);
+
+  if (loading || processes === null) return <p className="muted pad">Loading processes…</p>;
+  if (processes.length === 0) {
+    return <p className="muted pad" data-testid="tree-empty">No process ran in this session (no 4688 or Sysmon 1 names its LogonId).</p>;
+  }
+
+  const activate = activateRef.current;
+  const toggle = toggleRef.current;
+  const pickRow = pickRef.current;
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const result = treeKey(e.key, rows, focused);
+    if (!result) return;
+    e.preventDefault();
+    if (result.expand?.length || result.collapse?.length) {
+      setExpanded((cur) => {
+        const n = new Set(cur);
+        for (const id of result.expand ?? []) n.add(id);
+        for (const id of result.collapse ?? []) n.delete(id);
+        return n;
+      });
+    }
+    if (result.focus !== undefined) {
+      setFocused(result.focus);
+      previewProcess(result.focus);
+    }
+    if (result.activate !== undefined) activate(result.activate);
+  };
+  const selected = (selectedProcessId !== null ? tree.byId.get(selectedProcessId) : undefined) ?? null;
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="tree-view" data-testid="process-tree-view">
+      <div className="view-toolbar">
+        <input
+          type="search"
+          aria-label="Search the tree"
+          data-testid="tree-search"
+          placeholder="Search image, command line, PID (0x…), user"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        {search && <span className="small muted" aria-live="polite">{search.matches.size} match{search.matches.size === 1 ? '' : 'es'}</span>}
+        <button type="button" data-testid="tree-expand-all" onClick={() => setExpanded(allParents(tree))}>Expand all</button>
+        <button type="button" data-testid="tree-collapse-all" onClick={() => setExpanded(new Set())}>Collapse all</button>
+        <span className="small muted">{tree.byId.size} processes{sessionId ? ` · session ${sessionId} and the sessions it created` : ''}</span>
+      </div>
+      <div className="tree-split">
+        <div
+          ref={treeRef}
+          className="process-tree"
+          role="tree"
+          aria-label="Process tree"
+          data-testid="process-tree"
+          tabIndex={0}
+          aria-activedescendant={focused !== null && focusIndex >= 0 ? `ptree-${focused}` : undefined}
+          onKeyDown={onKeyDown}
+          onFocus={() => {
+            if (focused === null && rows[0]) setFocused(rows[0].id);
+          }}
+        >
+          <div ref={scrollRef} className="tree-scroll">
+            <div className="tree-spacer" style={{ height: virtualizer.getTotalSize() }}>
+              {items.map((item) => {
+                const row = rows[item.index];
+                if (!row) return null;
+                const p = tree.byId.get(row.id)!;
+                const outside =
+                  (range.to !== null && p.start !== null && p.start > range.to) || (range.from !== null && p.end !== null && p.end < range.from);
+                return (
+                  <TreeRowView
+                    key={row.id}
+                    row={row}
+                    p={p}
+                    top={item.start}
+                    focused={row.id === focused}
+                    selected={row.id === selectedProcessId}
+                    match={search?.matches.has(row.id) ?? false}
+                    outside={outside}
+                    zone={zone}
+                    onPick={pickRow}
+                    onActivate={activate}
+                    onToggle={toggle}
+                  />
+                );
+              })}
+            </div>
+          </div>
+        </div>
+        {selected ? (
+          <ProcessDetail key={selected.id} p={selected} creationEvent={creationEvent.get(selected.id) ?? null} />
+        ) : (
+          <aside className="process-detail muted pad">Select a process (click, or focus the tree and use the arrow keys) to see its full command line, decoded payload and parent edge.</aside>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { useShallow } from 'zustand/react/shallow';
+import { escapeControlsSingleLine } from '../lib/escape-text.js';
+import { useAppStore } from '../store/app-store.js';
+import type { ViewTab } from '../store/views-types.js';
+import { ChainView } from './chain-view.js';
+import { PanelBoundary } from './error-boundary.js';
+import { NoteButton } from './note-editor.js';
+import { PivotValue } from './pivot.js';
+import { ProcessTreeView } from './process-tree-view.js';
+import { TimelineView } from './timeline-view.js';
+import { TimeText } from './time-text.js';
+
+const TABS: readonly { id: ViewTab; label: string }[] = [
+  { id: 'chain', label: 'Chain' },
+  { id: 'tree', label: 'Process tree' },
+  { id: 'timeline', label: 'Timeline' },
+];
+
+export function SessionView() {
+  const { sessionId, session, tab, setTab } = useAppStore(
+    useShallow((s) => ({
+      sessionId: s.selectedSessionId,
+      session: s.sessions?.sessions.find((x) => x.id === s.selectedSessionId) ?? null,
+      tab: s.viewTab,
+      setTab: s.setViewTab,
+    })),
+  );
+  if (sessionId === null) {
+    return (
+      <section className="session-view session-view-empty" data-testid="session-view-empty">
+        <p>
+          Pick a session on the left — the most suspicious are at the top — to see its chain of evidence, its process tree and its timeline.
+        </p>
+      </section>
+    );
+  }
+  const who = session ? (session.domain ? session.domain + '\\' : '') + session.user : sessionId;
+  return (
+    <section className="session-view" data-testid="session-view" data-session-id={sessionId} aria-label={`Session ${sessionId}`}>
+      <div className="session-header">
+        <strong>{escapeControlsSingleLine(who)}</strong>
+        {session && (
+          <>
+            <span className="muted">on</span>
+            <PivotValue kind="host" value={session.host} />
+            <span className="badge badge-info">type {session.logonType ?? '?'} {session.logonTypeName}</span>
+            <span className="muted small">LogonId</span>
+            <PivotValue kind="logonId" value={session.logonId} host={session.host} className="mono" />
+            {session.sourceIp !== '' && session.sourceIp !== '-' && <PivotValue kind="ip" value={session.sourceIp} className="mono" />}
+            {session.user !== '' && <PivotValue kind="user" value={session.user} />}
+            {session.admin && <span className="badge badge-warn">admin</span>}
+            <span className="small"><TimeText iso={session.start} precision="s" /> → {session.end ? <TimeText iso={session.end} precision="s" /> : 'open'}</span>
+          </>
+        )}
+        <NoteButton target={{ kind: 'session', id: sessionId }} label={`session ${sessionId}: ${who}${session ? ` on ${session.host}, type ${session.logonType ?? '?'}` : ''}`} />
+      </div>
+      <div className="tabs" role="tablist" aria-label="Session views">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`view-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls="view-tabpanel"
+            tabIndex={tab === t.id ? 0 : -1}
+            data-testid={`view-tab-${t.id}`}
+            className={'tab' + (tab === t.id ? ' tab-on' : '')}
+            onClick={() => setTab(t.id)}
+            onKeyDown={(e) => {
+              const i = TABS.findIndex((x) => x.id === tab);
+              const next = e.altKey ? undefined : e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : undefined;
+              if (next) {
+                e.preventDefault();
+                setTab(next.id);
+                document.getElementById(`view-tab-${next.id}`)?.focus();
+              }
+            }}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="view-body" role="tabpanel" id="view-tabpanel" aria-labelledby={`view-tab-${tab}`}>
+        <PanelBoundary name={tab}>
+          {tab === 'chain' && <ChainView />}
+          {tab === 'tree' && <ProcessTreeView />}
+          {tab === 'timeline' && <TimelineView />}
+        </PanelBoundary>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,166 @@
+import { useId, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { SessionRow } from '../../shared/api.js';
+import { escapeControlsSingleLine } from '../lib/escape-text.js';
+import { rankSessions, type RankedSession, type SessionSort } from '../lib/session-rank.js';
+import { useAppStore } from '../store/app-store.js';
+import { TimeText } from './time-text.js';
+
+const TYPE_FILTERS: readonly { type: number; label: string }[] = [
+  { type: 2, label: '2 interactive' },
+  { type: 3, label: '3 network' },
+  { type: 9, label: '9 new creds' },
+  { type: 10, label: '10 RDP' },
+  { type: 5, label: '5 service' },
+];
+
+function SessionCard({ ranked, selected, onPick }: { ranked: RankedSession; selected: boolean; onPick: (id: string) => void }) {
+  const s: SessionRow = ranked.session;
+  const who = s.user === '' ? '(unknown user)' : (s.domain ? s.domain + '\\' : '') + s.user;
+  const from = [s.sourceIp, s.workstation].filter((v) => v !== '' && v !== '-').join(' · ');
+  return (
+    <li>
+      <button
+        type="button"
+        className={'session-card' + (selected ? ' session-card-selected' : '') + (ranked.score.score >= 50 ? ' session-card-flagged' : '')}
+        data-testid="session-row"
+        data-session-id={s.id}
+        data-score={ranked.score.score}
+        aria-current={selected ? 'true' : undefined}
+        onClick={() => onPick(s.id)}
+      >
+        <span className="session-line">
+          <strong className="session-user">{escapeControlsSingleLine(who)}</strong>
+          <span className="muted">on</span>
+          <span className="session-host">{escapeControlsSingleLine(s.host)}</span>
+          {s.admin && <span className="badge badge-warn">admin</span>}
+        </span>
+        <span className="session-line">
+          <span className="badge badge-info" title={`LogonType ${s.logonType ?? '?'}`}>
+            {s.logonType === null ? 'type ?' : `type ${s.logonType}`} {s.logonTypeName}
+          </span>
+          {from !== '' && <span className="mono small">{escapeControlsSingleLine(from)}</span>}
+          <span className="mono small muted">{escapeControlsSingleLine(s.logonId)}</span>
+        </span>
+        <span className="session-line small">
+          <TimeText iso={s.start} precision="s" />
+          <span className="muted">→</span>
+          {s.end === null ? <span className="badge">open</span> : <TimeText iso={s.end} precision="s" />}
+        </span>
+        <span className="session-line small session-counts">
+          <span><span className="num">{s.processes}</span> proc</span>
+          <span><span className="num">{s.scripts}</span> scripts</span>
+          <span className={s.services > 0 ? 'warn' : undefined}><span className="num">{s.services}</span> services</span>
+          {s.createdBySessionId !== null && <span className="muted">from {s.createdBySessionId}</span>}
+        </span>
+        {ranked.score.reasons.length > 0 && (
+          <span className="session-reasons small" data-testid="session-reasons">
+            {ranked.score.reasons.join(' · ')}
+          </span>
+        )}
+      </button>
+    </li>
+  );
+}
+
+/** Rendered at first; the rest on request (a case can have tens of thousands of sessions). */
+const FIRST_SESSIONS = 300;
+
+export function SessionsList() {
+  const [showAll, setShowAll] = useState(false);
+  const s = useAppStore(
+    useShallow((st) => ({
+      sessions: st.sessions,
+      loading: st.sessionsLoading,
+      sort: st.sessionSort,
+      search: st.sessionSearch,
+      types: st.sessionTypes,
+      adminOnly: st.sessionAdminOnly,
+      selected: st.selectedSessionId,
+      totalEvents: st.overview?.totalEvents ?? null,
+    })),
+  );
+  const actions = useAppStore(
+    useShallow((st) => ({
+      setSort: st.setSessionSort,
+      setSearch: st.setSessionSearch,
+      toggleType: st.toggleSessionType,
+      setAdminOnly: st.setSessionAdminOnly,
+      navigate: st.navigate,
+    })),
+  );
+  const id = useId();
+  const ranked = useMemo(
+    () => (s.sessions ? rankSessions(s.sessions.sessions, { sort: s.sort, search: s.search, logonTypes: s.types, adminOnly: s.adminOnly }) : []),
+    [s.sessions, s.sort, s.search, s.types, s.adminOnly],
+  );
+  const pick = (sessionId: string) => actions.navigate({ kind: 'session', sessionId, tab: 'chain' });
+  const all = s.sessions?.sessions.length ?? 0;
+  return (
+    <section className="sessions" aria-label="Logon sessions" data-testid="sessions">
+      <div className="sessions-controls">
+        <input
+          type="search"
+          aria-label="Search sessions"
+          data-testid="session-search"
+          placeholder="Search user, host, IP, LogonId…"
+          value={s.search}
+          onChange={(e) => actions.setSearch(e.target.value)}
+        />
+        <label htmlFor={id + '-sort'} className="small muted">Sort</label>
+        <select id={id + '-sort'} data-testid="session-sort" value={s.sort} onChange={(e) => actions.setSort(e.target.value as SessionSort)}>
+          <option value="suspicious">suspicious first</option>
+          <option value="start">start time</option>
+          <option value="host">host</option>
+          <option value="user">user</option>
+          <option value="processes">processes</option>
+        </select>
+      </div>
+      <div className="sessions-chips" role="group" aria-label="Logon types">
+        {TYPE_FILTERS.map((t) => (
+          <button
+            key={t.type}
+            type="button"
+            className={'chip' + (s.types.includes(t.type) ? ' chip-on' : '')}
+            aria-pressed={s.types.includes(t.type)}
+            onClick={() => actions.toggleType(t.type)}
+          >
+            {t.label}
+          </button>
+        ))}
+        <button type="button" className={'chip' + (s.adminOnly ? ' chip-on' : '')} aria-pressed={s.adminOnly} onClick={() => actions.setAdminOnly(!s.adminOnly)}>
+          admin
+        </button>
+      </div>
+      <p className="small muted sessions-count" aria-live="polite">
+        {s.sessions === null ? (s.loading ? 'Correlating sessions…' : '') : `${ranked.length} of ${all} sessions`}
+      </p>
+      {s.sessions !== null && all === 0 ? (
+        <div className="empty-inline" data-testid="sessions-empty">
+          {s.totalEvents === 0 ? (
+            <p>No sessions yet: open evidence with Security logs (4624 logons, 4688 process creation) and they appear here.</p>
+          ) : (
+            <p>No logon sessions in this evidence. Sessions come from Security 4624/4634 and 4688; add the Security log of the hosts to see them.</p>
+          )}
+        </div>
+      ) : ranked.length === 0 && s.sessions !== null ? (
+        <div className="empty-inline">
+          <p>No session matches. Clear the search or the type filters.</p>
+        </div>
+      ) : (
+        <ul className="session-list">
+          {(showAll ? ranked : ranked.slice(0, FIRST_SESSIONS)).map((r) => (
+            <SessionCard key={r.session.id} ranked={r} selected={r.session.id === s.selected} onPick={pick} />
+          ))}
+          {!showAll && ranked.length > FIRST_SESSIONS && (
+            <li className="pad">
+              <button type="button" className="link-button" onClick={() => setShowAll(true)}>
+                Show all {ranked.length} sessions
+              </button>
+            </li>
+          )}
+        </ul>
+      )}
+    </section>
+  );
+}

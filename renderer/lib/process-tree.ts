@@ -1,0 +1,164 @@
+// The process tree of a session as a model the tree view walks: nodes with their children in
+// start order, roots (processes whose parent is not in the list, with that parent's id kept),
+// the visible rows for a set of expanded nodes, and search that keeps the matches' ancestors.
+
+import type { ProcessRow } from '../../shared/api.js';
+
+export interface ProcessTree {
+  readonly byId: ReadonlyMap<string, ProcessRow>;
+  readonly children: ReadonlyMap<string, readonly string[]>;
+  readonly roots: readonly string[];
+  /** The tree parent of each node (null for roots), after cycles are broken. */
+  readonly parentOf: ReadonlyMap<string, string | null>;
+}
+
+const byStart = (a: ProcessRow, b: ProcessRow): number => {
+  const x = a.start ?? '';
+  const y = b.start ?? '';
+  return x < y ? -1 : x > y ? 1 : a.id.localeCompare(b.id, 'en', { numeric: true });
+};
+
+export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree {
+  const byId = new Map(processes.map((p) => [p.id, p]));
+  const parentOf = new Map<string, string | null>();
+  for (const p of processes) {
+    let parent = p.parentId !== null && byId.has(p.parentId) && p.parentId !== p.id ? p.parentId : null;
+    // Evidence can describe a loop (PID reuse): walk up and cut the edge that closes it.
+    if (parent !== null) {
+      const seen = new Set([p.id]);
+      let cur: string | null = parent;
+      while (cur !== null) {
+        if (seen.has(cur)) {
+          parent = null;
+          break;
+        }
+        seen.add(cur);
+        const up: string | null | undefined = byId.get(cur)?.parentId;
+        cur = up !== undefined && up !== null && byId.has(up) ? up : null;
+      }
+    }
+    parentOf.set(p.id, parent);
+  }
+  const kids = new Map<string, ProcessRow[]>();
+  const roots: ProcessRow[] = [];
+  for (const p of processes) {
+    const parent = parentOf.get(p.id) ?? null;
+    if (parent === null) roots.push(p);
+    else {
+      const list = kids.get(parent);
+      if (list) list.push(p);
+      else kids.set(parent, [p]);
+    }
+  }
+  const children = new Map<string, string[]>();
+  for (const [k, list] of kids) children.set(k, list.sort(byStart).map((p) => p.id));
+  return { byId, children, roots: roots.sort(byStart).map((p) => p.id), parentOf };
+}
+
+export interface VisibleRow {
+  readonly id: string;
+  /** aria-level: 1 for roots. */
+  readonly level: number;
+  readonly parentId: string | null;
+  readonly hasChildren: boolean;
+  readonly expanded: boolean;
+  /** aria-posinset / aria-setsize among the shown siblings. */
+  readonly posinset: number;
+  readonly setsize: number;
+}
+
+/**
+ * The rows a tree view shows, depth first. With `only` (search), nodes outside it are hidden
+ * and everything inside it is shown expanded down to the matches.
+ */
+export function visibleRows(tree: ProcessTree, expanded: ReadonlySet<string>, only: ReadonlySet<string> | null = null): VisibleRow[] {
+  const out: VisibleRow[] = [];
+  const walk = (ids: readonly string[], level: number, parentId: string | null): void => {
+    const shown = only ? ids.filter((id) => only.has(id)) : ids;
+    shown.forEach((id, i) => {
+      const kids = tree.children.get(id) ?? [];
+      const shownKids = only ? kids.filter((k) => only.has(k)) : kids;
+      const hasChildren = shownKids.length > 0;
+      const isOpen = hasChildren && (only !== null || expanded.has(id));
+      out.push({ id, level, parentId, hasChildren, expanded: isOpen, posinset: i + 1, setsize: shown.length });
+      if (isOpen) walk(kids, level + 1, id);
+    });
+  };
+  walk(tree.roots, 1, null);
+  return out;
+}
+
+/** Every node that has children (expand-all). */
+export function allParents(tree: ProcessTree): Set<string> {
+  return new Set([...tree.children.keys()]);
+}
+
+/** The ancestors of a node, nearest first. */
+export function ancestorsOf(tree: ProcessTree, id: string): string[] {
+  const out: string[] = [];
+  let cur = tree.parentOf.get(id) ?? null;
+  while (cur !== null && out.length < 10_000) {
+    out.push(cur);
+    cur = tree.parentOf.get(cur) ?? null;
+  }
+  return out;
+}
+
+export interface TreeSearch {
+  readonly matches: ReadonlySet<string>;
+  /** The matches and their ancestors: what stays visible. */
+  readonly keep: ReadonlySet<string>;
+}
+
+/** Case-insensitive search over image, command line, decoded payload, user and PID (decimal or 0x hex). */
+export function searchTree(tree: ProcessTree, query: string): TreeSearch | null {
+  const q = query.trim().toLowerCase();
+  if (q === '') return null;
+  const hexPid = /^0x[0-9a-f]+$/.test(q) ? parseInt(q.slice(2), 16) : null;
+  const decPid = /^\d+$/.test(q) ? Number(q) : null;
+  const matches = new Set<string>();
+  for (const p of tree.byId.values()) {
+    const hit =
+      (p.pid !== null && (p.pid === hexPid || p.pid === decPid)) ||
+      p.image.toLowerCase().includes(q) ||
+      (p.commandLine ?? '').toLowerCase().includes(q) ||
+      (p.decodedCommand ?? '').toLowerCase().includes(q) ||
+      p.user.toLowerCase().includes(q) ||
+      (p.guid ?? '').toLowerCase().includes(q);
+    if (hit) matches.add(p.id);
+  }
+  const keep = new Set(matches);
+  for (const id of matches) for (const a of ancestorsOf(tree, id)) keep.add(a);
+  return { matches, keep };
+}
+
+/** How the tree draws a parent edge's basis: what it rests on, and whether to warn. */
+export type EdgeBasis =
+  | { readonly kind: 'guid' }
+  | { readonly kind: 'pid+time' }
+  | { readonly kind: 'ambiguous'; readonly candidates: number }
+  | { readonly kind: 'placeholder' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'other'; readonly text: string };
+
+export function edgeBasis(p: ProcessRow): EdgeBasis {
+  const b = p.parentBasis.trim();
+  if (b === '' || p.parentId === null) return { kind: 'none' };
+  if (b === 'guid') return { kind: 'guid' };
+  if (b === 'pid+time') return { kind: 'pid+time' };
+  if (b === 'placeholder') return { kind: 'placeholder' };
+  const amb = /ambiguous(?::\s*(\d+))?/.exec(b);
+  if (amb) return { kind: 'ambiguous', candidates: amb[1] ? Number(amb[1]) : p.candidates.length };
+  return { kind: 'other', text: b };
+}
+
+/** `7996 (0x1f3c)` */
+export function formatPid(pid: number | null): string {
+  return pid === null ? '—' : `${pid} (0x${pid.toString(16)})`;
+}
+
+/** The file name of an image path (`C:\\…\\powershell.exe` → `powershell.exe`). */
+export function baseName(path: string): string {
+  const i = Math.max(path.lastIndexOf('\\'), path.lastIndexOf('/'));
+  return i < 0 ? path : path.slice(i + 1);
+}
