@@ -131,7 +131,8 @@ describe('Engine', () => {
     const engine = new Engine();
     await engine.openCase(join(dir, 'case'));
     await engine.openEvidence({ paths: [file] });
-    for (let i = 0; i < 200; i++) {
+    // Up to 30 s for the first events: a loaded CI machine can take a while to start reading.
+    for (let i = 0; i < 1200; i++) {
       const s = await engine.getIngestStatus();
       if (s.events > 0) break;
       await new Promise((r) => setTimeout(r, 25));
