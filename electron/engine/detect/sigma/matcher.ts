@@ -1,0 +1,653 @@
+// Matching events against a rule pack. Rules are compiled once per (channel, event id) bucket —
+// the bucket fixes the field mapping (Sysmon 1 and Security 4688 read `Image` differently) —
+// and an event only meets the rules whose log source covers its channel and id.
+//
+// Inside a bucket a literal prefilter keeps most rules from running at all: from each rule's
+// condition we derive a set of "atoms" at least one of which must hold whenever the rule
+// matches (a field equal to a value, a path ending in a file name, a field containing a
+// 3-character substring of a needle). Per event the atoms are looked up in hash maps, and only
+// the rules an atom points at (plus the few whose condition yields no atoms, e.g. pure
+// negations or regular expressions) are evaluated.
+
+import type { NormalizedEvent } from '../../../../shared/events.js';
+import { cidrContains } from './cidr.js';
+import type { CondNode } from './condition.js';
+import type { Search } from './detection.js';
+import { fieldAccessor, resolveLogsource, type FieldGetter } from './logsource.js';
+import type { FieldItem, ValueTest } from './modifiers.js';
+import type { Rule, RulePack } from './types.js';
+import { stringTestFn, type StringTest } from './wildcard.js';
+
+/** Per-event cache of field values, shared by the rules of a bucket (slots are per bucket). */
+class EvalContext {
+  event!: NormalizedEvent;
+  gen = 1;
+  private rawStamp: Uint32Array;
+  private lowStamp: Uint32Array;
+  private raws: (string | undefined)[];
+  private lows: (string | undefined)[];
+  private allStamp = 0;
+  private allRaw: string[] = [];
+  private allLow: string[] = [];
+
+  private spacedStamp = 0;
+  private spacedMap: Map<string, string> | null = null;
+
+  /** `plain[slot]`: the slot reads EventData by this name, and may fall back to a spaced name. */
+  constructor(
+    private readonly getters: FieldGetter[],
+    private readonly plain: (string | null)[],
+  ) {
+    this.rawStamp = new Uint32Array(getters.length);
+    this.lowStamp = new Uint32Array(getters.length);
+    this.raws = new Array<string | undefined>(getters.length);
+    this.lows = new Array<string | undefined>(getters.length);
+  }
+
+  reset(event: NormalizedEvent): void {
+    this.event = event;
+    this.gen = (this.gen + 1) >>> 0 || 1;
+    if (this.rawStamp.length < this.getters.length) {
+      // Slots added after the context was made (not expected: buckets are compiled before use).
+      this.rawStamp = new Uint32Array(this.getters.length);
+      this.lowStamp = new Uint32Array(this.getters.length);
+    }
+  }
+
+  raw(slot: number): string | undefined {
+    if (this.rawStamp[slot] !== this.gen) {
+      this.rawStamp[slot] = this.gen;
+      let v = (this.getters[slot] as FieldGetter)(this.event);
+      if (v === undefined) {
+        const name = this.plain[slot];
+        if (name) v = this.spaced(name);
+      }
+      this.raws[slot] = v;
+    }
+    return this.raws[slot];
+  }
+
+  low(slot: number): string | undefined {
+    if (this.lowStamp[slot] !== this.gen) {
+      this.lowStamp[slot] = this.gen;
+      const r = this.raw(slot);
+      this.lows[slot] = r === undefined ? undefined : r.toLowerCase();
+    }
+    return this.lows[slot];
+  }
+
+  /**
+   * Sigma writes field names without their spaces (`Source Name` → `SourceName`, Defender and
+   * other classic logs): the event's spaced names, keyed without spaces, built once per event.
+   */
+  private spaced(name: string): string | undefined {
+    if (this.spacedStamp !== this.gen) {
+      this.spacedStamp = this.gen;
+      this.spacedMap = null;
+      for (const key in this.event.data) {
+        if (key.includes(' ')) (this.spacedMap ??= new Map()).set(key.replace(/ /g, ''), this.event.data[key] as string);
+      }
+    }
+    return this.spacedMap?.get(name);
+  }
+
+  /** Every EventData value, for keyword searches. */
+  values(lower: boolean): readonly string[] {
+    if (this.allStamp !== this.gen) {
+      this.allStamp = this.gen;
+      this.allRaw = Object.values(this.event.data);
+      this.allLow = this.allRaw.map((v) => v.toLowerCase());
+    }
+    return lower ? this.allLow : this.allRaw;
+  }
+}
+
+type Pred = (ctx: EvalContext) => boolean;
+
+/** Necessary literal atoms (see the file comment). `sub` atoms become 3-grams per bucket. */
+type Atom =
+  | { readonly k: 'eq'; readonly slot: number; readonly v: string; readonly weak: boolean }
+  | { readonly k: 'base'; readonly slot: number; readonly v: string }
+  | { readonly k: 'sub'; readonly slot: number; readonly v: string };
+
+function parseNumber(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const t = s.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (/^0x[0-9a-f]+$/i.test(t)) return parseInt(t.slice(2), 16);
+  return undefined;
+}
+
+function timePart(s: string | undefined, part: NonNullable<Extract<ValueTest, { kind: 'num' }>['timePart']>): number | undefined {
+  if (s === undefined) return undefined;
+  const d = new Date(s.trim());
+  if (Number.isNaN(d.getTime())) return undefined;
+  switch (part) {
+    case 'minute':
+      return d.getUTCMinutes();
+    case 'hour':
+      return d.getUTCHours();
+    case 'day':
+      return d.getUTCDate();
+    case 'month':
+      return d.getUTCMonth() + 1;
+    case 'year':
+      return d.getUTCFullYear();
+    case 'week': {
+      // ISO week number.
+      const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+      const day = t.getUTCDay() || 7;
+      t.setUTCDate(t.getUTCDate() + 4 - day);
+      const yearStart = Date.UTC(t.getUTCFullYear(), 0, 1);
+      return Math.ceil(((t.getTime() - yearStart) / 86_400_000 + 1) / 7);
+    }
+  }
+}
+
+function compare(op: 'lt' | 'lte' | 'gt' | 'gte' | 'eq', a: number, b: number): boolean {
+  switch (op) {
+    case 'lt':
+      return a < b;
+    case 'lte':
+      return a <= b;
+    case 'gt':
+      return a > b;
+    case 'gte':
+      return a >= b;
+    case 'eq':
+      return a === b;
+  }
+}
+
+function or(preds: Pred[]): Pred {
+  if (preds.length === 1) return preds[0] as Pred;
+  return (ctx) => {
+    for (let i = 0; i < preds.length; i++) if ((preds[i] as Pred)(ctx)) return true;
+    return false;
+  };
+}
+
+function and(preds: Pred[]): Pred {
+  if (preds.length === 1) return preds[0] as Pred;
+  return (ctx) => {
+    for (let i = 0; i < preds.length; i++) if (!(preds[i] as Pred)(ctx)) return false;
+    return true;
+  };
+}
+
+/** Tests on one string, fused: equality needles go into a Set, the rest run in order. */
+function fuseStringTests(tests: readonly StringTest[]): (s: string) => boolean {
+  const eq = new Set<string>();
+  const fns: ((s: string) => boolean)[] = [];
+  for (const t of tests) {
+    if (t.op === 'eq') eq.add(t.needle);
+    else fns.push(stringTestFn(t));
+  }
+  if (eq.size === 0) return fns.length === 1 ? (fns[0] as (s: string) => boolean) : (s) => fns.some((f) => f(s));
+  if (fns.length === 0) return eq.size === 1 ? ((n) => (s: string) => s === n)([...eq][0] as string) : (s) => eq.has(s);
+  return (s) => eq.has(s) || fns.some((f) => f(s));
+}
+
+interface BindEnv {
+  slotOf(field: string): number;
+}
+
+function bindValue(v: ValueTest, slot: number, env: BindEnv): Pred {
+  switch (v.kind) {
+    case 'string': {
+      const f = stringTestFn(v.test);
+      return v.test.cased
+        ? (ctx) => {
+            const s = ctx.raw(slot);
+            return s !== undefined && f(s);
+          }
+        : (ctx) => {
+            const s = ctx.low(slot);
+            return s !== undefined && f(s);
+          };
+    }
+    case 'null':
+      return (ctx) => {
+        const s = ctx.raw(slot);
+        return s === undefined || s === '';
+      };
+    case 'exists':
+      return v.exists ? (ctx) => ctx.raw(slot) !== undefined : (ctx) => ctx.raw(slot) === undefined;
+    case 'num': {
+      const { op, value } = v;
+      const part = v.timePart;
+      return (ctx) => {
+        const n = part ? timePart(ctx.raw(slot), part) : parseNumber(ctx.raw(slot));
+        return n !== undefined && compare(op, n, value);
+      };
+    }
+    case 'cidr': {
+      const c = v.cidr;
+      return (ctx) => {
+        const s = ctx.raw(slot);
+        return s !== undefined && cidrContains(c, s);
+      };
+    }
+    case 'fieldref': {
+      const other = env.slotOf(v.ref);
+      const get = v.cased ? (ctx: EvalContext, s: number) => ctx.raw(s) : (ctx: EvalContext, s: number) => ctx.low(s);
+      const op = v.op;
+      return (ctx) => {
+        const a = get(ctx, slot);
+        const b = get(ctx, other);
+        if (a === undefined || b === undefined) return false;
+        return op === 'eq' ? a === b : op === 'sw' ? a.startsWith(b) : op === 'ew' ? a.endsWith(b) : a.includes(b);
+      };
+    }
+  }
+}
+
+function bindKeywords(item: FieldItem): Pred {
+  const groups = item.values.map((group) => {
+    const tests = group.map((v) => {
+      if (v.kind !== 'string') return (): boolean => false;
+      const f = stringTestFn(v.test);
+      const cased = v.test.cased;
+      return (ctx: EvalContext): boolean => ctx.values(!cased).some(f);
+    });
+    return or(tests);
+  });
+  return item.all ? and(groups) : or(groups);
+}
+
+function bindItem(item: FieldItem, env: BindEnv): Pred {
+  if (item.field === null) return bindKeywords(item);
+  const slot = env.slotOf(item.field);
+  let pred: Pred;
+  const flat = item.values.flat();
+  const allStrings = flat.every((v) => v.kind === 'string');
+  if (allStrings && !item.all) {
+    // The common shape: one field, any of several strings. One lookup, fused tests.
+    const lowTests = flat.filter((v): v is Extract<ValueTest, { kind: 'string' }> => v.kind === 'string' && !v.test.cased).map((v) => v.test);
+    const rawTests = flat.filter((v): v is Extract<ValueTest, { kind: 'string' }> => v.kind === 'string' && v.test.cased).map((v) => v.test);
+    const fl = lowTests.length ? fuseStringTests(lowTests) : null;
+    const fr = rawTests.length ? fuseStringTests(rawTests) : null;
+    pred = (ctx) => {
+      if (fl) {
+        const s = ctx.low(slot);
+        if (s === undefined) return false;
+        if (fl(s)) return true;
+      }
+      if (fr) {
+        const s = ctx.raw(slot);
+        if (s !== undefined && fr(s)) return true;
+      }
+      return false;
+    };
+  } else {
+    const groups = item.values.map((g) => or(g.map((v) => bindValue(v, slot, env))));
+    pred = item.all ? and(groups) : or(groups);
+  }
+  if (item.neq) {
+    const inner = pred;
+    return (ctx) => !inner(ctx);
+  }
+  return pred;
+}
+
+function bindSearch(s: Search, env: BindEnv): Pred {
+  switch (s.t) {
+    case 'map':
+      return and(s.items.map((i) => bindItem(i, env)));
+    case 'or':
+      return or(s.alts.map((a) => bindSearch(a, env)));
+    case 'keywords':
+      return bindKeywords(s.item);
+  }
+}
+
+function bindCondition(node: CondNode, searches: ReadonlyMap<string, Pred>): Pred {
+  switch (node.t) {
+    case 'id':
+      return searches.get(node.name) as Pred;
+    case 'and':
+      return and(node.c.map((c) => bindCondition(c, searches)));
+    case 'or':
+      return or(node.c.map((c) => bindCondition(c, searches)));
+    case 'not': {
+      const inner = bindCondition(node.c, searches);
+      return (ctx) => !inner(ctx);
+    }
+  }
+}
+
+// ---- necessary atoms ----
+
+function atomCost(atoms: readonly Atom[]): number {
+  let c = 0;
+  for (const a of atoms) c += a.k === 'eq' ? (a.weak ? 20 : 1) : a.k === 'base' ? 1 : 3;
+  return c;
+}
+
+function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null {
+  switch (t.op) {
+    case 'eq':
+      return { k: 'eq', slot, v: t.needle.toLowerCase(), weak: weakSlot };
+    case 'ew': {
+      const n = t.needle.toLowerCase();
+      if (n.length > 1 && n.startsWith('\\') && !n.includes('\\', 1)) return { k: 'base', slot, v: n.slice(1) };
+      return n.length >= 3 ? { k: 'sub', slot, v: n } : null;
+    }
+    case 'sw':
+    case 'ct': {
+      const n = t.needle.toLowerCase();
+      return n.length >= 3 ? { k: 'sub', slot, v: n } : null;
+    }
+    case 'glob': {
+      let best = '';
+      for (const s of t.segments) if (s.length > best.length) best = s;
+      return best.length >= 3 ? { k: 'sub', slot, v: best.toLowerCase() } : null;
+    }
+    case 're':
+      return null;
+  }
+}
+
+function itemAtoms(item: FieldItem, env: BindEnv, weak: (slot: number) => boolean): Atom[] | null {
+  if (item.field === null || item.neq) return null;
+  const slot = env.slotOf(item.field);
+  const groupAtoms = (g: readonly ValueTest[]): Atom[] | null => {
+    const out: Atom[] = [];
+    for (const v of g) {
+      if (v.kind !== 'string') return null;
+      const a = stringAtom(v.test, slot, weak(slot));
+      if (!a) return null;
+      out.push(a);
+    }
+    return out;
+  };
+  if (item.all) {
+    let best: Atom[] | null = null;
+    for (const g of item.values) {
+      const a = groupAtoms(g);
+      if (a && (!best || atomCost(a) < atomCost(best))) best = a;
+    }
+    return best;
+  }
+  const out: Atom[] = [];
+  for (const g of item.values) {
+    const a = groupAtoms(g);
+    if (!a) return null;
+    out.push(...a);
+  }
+  return out;
+}
+
+function searchAtoms(s: Search, env: BindEnv, weak: (slot: number) => boolean): Atom[] | null {
+  switch (s.t) {
+    case 'map': {
+      let best: Atom[] | null = null;
+      for (const i of s.items) {
+        const a = itemAtoms(i, env, weak);
+        if (a && (!best || atomCost(a) < atomCost(best))) best = a;
+      }
+      return best;
+    }
+    case 'or': {
+      const out: Atom[] = [];
+      for (const alt of s.alts) {
+        const a = searchAtoms(alt, env, weak);
+        if (!a) return null;
+        out.push(...a);
+      }
+      return out;
+    }
+    case 'keywords':
+      return null;
+  }
+}
+
+function conditionAtoms(node: CondNode, searches: ReadonlyMap<string, Atom[] | null>): Atom[] | null {
+  switch (node.t) {
+    case 'id':
+      return searches.get(node.name) ?? null;
+    case 'and': {
+      let best: Atom[] | null = null;
+      for (const c of node.c) {
+        const a = conditionAtoms(c, searches);
+        if (a && (!best || atomCost(a) < atomCost(best))) best = a;
+      }
+      return best;
+    }
+    case 'or': {
+      const out: Atom[] = [];
+      for (const c of node.c) {
+        const a = conditionAtoms(c, searches);
+        if (!a) return null;
+        out.push(...a);
+      }
+      return out;
+    }
+    case 'not':
+      return null;
+  }
+}
+
+// ---- buckets ----
+
+/** Past this length a field is not scanned for 3-grams; its rules are simply run. */
+const GRAM_SCAN_LIMIT = 4096;
+
+function gramKey(s: string, i: number): number {
+  return s.charCodeAt(i) * 4294967296 + s.charCodeAt(i + 1) * 65536 + s.charCodeAt(i + 2);
+}
+
+function push<K>(map: Map<K, number[]>, key: K, idx: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [idx]);
+  else if (list[list.length - 1] !== idx) list.push(idx);
+}
+
+class Bucket {
+  readonly rules: Rule[] = [];
+  private readonly preds: Pred[] = [];
+  private readonly getters: FieldGetter[] = [];
+  private readonly plain: (string | null)[] = [];
+  private readonly slots = new Map<string, number>();
+  private readonly ctx: EvalContext;
+  private readonly always: number[] = [];
+  private readonly eq = new Map<number, Map<string, number[]>>();
+  private readonly base = new Map<number, Map<string, number[]>>();
+  private readonly gram = new Map<number, { map: Map<number, number[]>; all: number[] }>();
+  private readonly mark: Uint32Array;
+  private epoch = 0;
+  private readonly cand: number[] = [];
+
+  constructor(rules: readonly Rule[], channel: string, eventId: number) {
+    const atomsPerRule: (Atom[] | null)[] = [];
+    for (const rule of rules) {
+      const env: BindEnv = {
+        slotOf: (field) => {
+          const acc = fieldAccessor(field, rule.logsource, channel, eventId);
+          let slot = this.slots.get(acc.key);
+          if (slot === undefined) {
+            slot = this.getters.length;
+            this.getters.push(acc.get);
+            this.plain.push(acc.key === field ? field : null);
+            this.slots.set(acc.key, slot);
+          }
+          return slot;
+        },
+      };
+      const eventIdSlot = env.slotOf('EventID');
+      const weak = (slot: number): boolean => slot === eventIdSlot;
+      const det = rule.detection;
+      const searchPreds = new Map<string, Pred>();
+      const searchAtomMap = new Map<string, Atom[] | null>();
+      for (const [name, s] of det.searches) {
+        searchPreds.set(name, bindSearch(s, env));
+        searchAtomMap.set(name, searchAtoms(s, env, weak));
+      }
+      this.rules.push(rule);
+      this.preds.push(bindCondition(det.condition, searchPreds));
+      atomsPerRule.push(conditionAtoms(det.condition, searchAtomMap));
+    }
+    // How many needles share each 3-gram: each needle is indexed by its least shared gram.
+    const freq = new Map<number, number>();
+    for (const atoms of atomsPerRule)
+      for (const a of atoms ?? [])
+        if (a.k === 'sub') {
+          const seen = new Set<number>();
+          for (let i = 0; i + 3 <= a.v.length; i++) seen.add(gramKey(a.v, i));
+          for (const g of seen) freq.set(g, (freq.get(g) ?? 0) + 1);
+        }
+    atomsPerRule.forEach((atoms, idx) => {
+      if (!atoms) {
+        this.always.push(idx);
+        return;
+      }
+      for (const a of atoms) {
+        if (a.k === 'eq' || a.k === 'base') {
+          const target = a.k === 'eq' ? this.eq : this.base;
+          let m = target.get(a.slot);
+          if (!m) target.set(a.slot, (m = new Map()));
+          push(m, a.v, idx);
+        } else {
+          let best = gramKey(a.v, 0);
+          let bestF = Infinity;
+          for (let i = 0; i + 3 <= a.v.length; i++) {
+            const g = gramKey(a.v, i);
+            const f = freq.get(g) ?? 0;
+            if (f < bestF) {
+              bestF = f;
+              best = g;
+            }
+          }
+          let entry = this.gram.get(a.slot);
+          if (!entry) this.gram.set(a.slot, (entry = { map: new Map(), all: [] }));
+          push(entry.map, best, idx);
+          if (entry.all[entry.all.length - 1] !== idx) entry.all.push(idx);
+        }
+      }
+    });
+    this.mark = new Uint32Array(rules.length);
+    this.ctx = new EvalContext(this.getters, this.plain);
+  }
+
+  private add(list: readonly number[]): void {
+    const mark = this.mark;
+    const epoch = this.epoch;
+    for (let i = 0; i < list.length; i++) {
+      const idx = list[i] as number;
+      if (mark[idx] !== epoch) {
+        mark[idx] = epoch;
+        this.cand.push(idx);
+      }
+    }
+  }
+
+  match(event: NormalizedEvent): Rule[] {
+    const ctx = this.ctx;
+    ctx.reset(event);
+    this.epoch = (this.epoch + 1) >>> 0 || 1;
+    this.cand.length = 0;
+    this.add(this.always);
+    for (const [slot, m] of this.eq) {
+      const s = ctx.low(slot);
+      if (s === undefined) continue;
+      const list = m.get(s);
+      if (list) this.add(list);
+    }
+    for (const [slot, m] of this.base) {
+      const s = ctx.low(slot);
+      if (s === undefined) continue;
+      const list = m.get(s.slice(s.lastIndexOf('\\') + 1));
+      if (list) this.add(list);
+    }
+    for (const [slot, entry] of this.gram) {
+      const s = ctx.low(slot);
+      if (s === undefined || s.length < 3) continue;
+      if (s.length > GRAM_SCAN_LIMIT) {
+        this.add(entry.all);
+        continue;
+      }
+      const map = entry.map;
+      for (let i = 0, end = s.length - 2; i < end; i++) {
+        const list = map.get(gramKey(s, i));
+        if (list) this.add(list);
+      }
+    }
+    const cand = this.cand;
+    if (cand.length === 0) return [];
+    if (cand.length > 1) cand.sort((a, b) => a - b);
+    const out: Rule[] = [];
+    for (const idx of cand) if ((this.preds[idx] as Pred)(ctx)) out.push(this.rules[idx] as Rule);
+    return out;
+  }
+
+  /** Runs every rule, without the prefilter (tests compare both paths). */
+  matchAll(event: NormalizedEvent): Rule[] {
+    this.ctx.reset(event);
+    const out: Rule[] = [];
+    this.preds.forEach((p, i) => {
+      if (p(this.ctx)) out.push(this.rules[i] as Rule);
+    });
+    return out;
+  }
+}
+
+export interface Matcher {
+  /** The rules that match one event, in pack order. Pure and synchronous. */
+  match(event: NormalizedEvent): readonly Rule[];
+  /** Same result without the literal prefilter (for tests and diagnosis). */
+  matchWithoutPrefilter(event: NormalizedEvent): readonly Rule[];
+  /** Compiles every bucket the pack can reach for these (channel, id) pairs now (benchmarks). */
+  warm(keys: readonly { channel: string; eventId: number }[]): void;
+}
+
+const NONE: readonly Rule[] = Object.freeze([]);
+
+export function createMatcher(pack: Pick<RulePack, 'rules'>): Matcher {
+  // channel (lower-case) → rules for specific ids, and rules for every id of the channel.
+  const channels = new Map<string, { byId: Map<number, Rule[]>; any: Rule[] }>();
+  for (const rule of pack.rules) {
+    const where = resolveLogsource(rule.logsource);
+    if ('skip' in where) continue;
+    for (const t of where.targets) {
+      let ch = channels.get(t.channel);
+      if (!ch) channels.set(t.channel, (ch = { byId: new Map(), any: [] }));
+      if (t.eventIds === null) ch.any.push(rule);
+      else
+        for (const id of t.eventIds) {
+          const list = ch.byId.get(id);
+          if (!list) ch.byId.set(id, [rule]);
+          else list.push(rule);
+        }
+    }
+  }
+  const order = new Map(pack.rules.map((r, i) => [r, i]));
+  const buckets = new Map<string, Bucket | null>();
+  const bucketFor = (channelRaw: string, eventId: number): Bucket | null => {
+    const channel = channelRaw.toLowerCase();
+    const key = `${channel}\u0000${eventId}`;
+    let b = buckets.get(key);
+    if (b === undefined) {
+      const ch = channels.get(channel);
+      const rules = ch ? [...(ch.byId.get(eventId) ?? []), ...ch.any] : [];
+      rules.sort((x, y) => (order.get(x) ?? 0) - (order.get(y) ?? 0));
+      b = rules.length === 0 ? null : new Bucket([...new Set(rules)], channel, eventId);
+      buckets.set(key, b);
+    }
+    return b;
+  };
+  return {
+    match(event) {
+      const b = bucketFor(event.system.channel, event.system.eventId);
+      if (!b) return NONE;
+      const out = b.match(event);
+      return out.length === 0 ? NONE : out;
+    },
+    matchWithoutPrefilter(event) {
+      const b = bucketFor(event.system.channel, event.system.eventId);
+      return b ? b.matchAll(event) : NONE;
+    },
+    warm(keys) {
+      for (const k of keys) bucketFor(k.channel, k.eventId);
+    },
+  };
+}
