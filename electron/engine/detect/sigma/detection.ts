@@ -10,7 +10,8 @@ import { RuleError } from './types.js';
 export type Search =
   | { readonly t: 'map'; readonly items: readonly FieldItem[] }
   | { readonly t: 'or'; readonly alts: readonly Search[] }
-  /** Keywords: any field of the event holds one of the values. */
+  /** Keywords: any EventData field of the event contains one of the values (full-text search, as
+   *  Chainsaw and Hayabusa read keyword lists; wildcards in the value still work). */
   | { readonly t: 'keywords'; readonly item: FieldItem };
 
 export interface CompiledDetection {
@@ -45,9 +46,9 @@ function parseSearch(name: string, raw: unknown, options: ModifierOptions): Sear
       return alts.length === 1 ? (alts[0] as Search) : { t: 'or', alts };
     }
     if (raw.some(isPlainObject)) throw new RuleError(`${name}: a list mixing maps and plain values`);
-    return { t: 'keywords', item: parseFieldItem('', raw, options) };
+    return { t: 'keywords', item: parseFieldItem('|contains', raw, options) };
   }
-  if (typeof raw === 'string' || typeof raw === 'number') return { t: 'keywords', item: parseFieldItem('', [raw], options) };
+  if (typeof raw === 'string' || typeof raw === 'number') return { t: 'keywords', item: parseFieldItem('|contains', [raw], options) };
   throw new RuleError(`${name}: a search identifier must be a map, a list or a keyword`);
 }
 
