@@ -175,17 +175,111 @@ function and(preds: Pred[]): Pred {
   };
 }
 
-/** Tests on one string, fused: equality needles go into a Set, the rest run in order. */
+/** Tests on one string, fused: equality needles go into a Set, many substring needles into a
+ *  3-gram index (only needles whose gram occurs in the string are tried), the rest run in order. */
 function fuseStringTests(tests: readonly StringTest[]): (s: string) => boolean {
   const eq = new Set<string>();
   const fns: ((s: string) => boolean)[] = [];
+  const subs: StringTest[] = [];
   for (const t of tests) {
     if (t.op === 'eq') eq.add(t.needle);
+    else if ((t.op === 'ct' || t.op === 'sw' || t.op === 'ew') && t.needle.length >= 1) subs.push(t);
     else fns.push(stringTestFn(t));
   }
+  if (subs.length < 12) for (const t of subs) fns.push(stringTestFn(t));
+  else fns.push(gramIndexed(subs));
   if (eq.size === 0) return fns.length === 1 ? (fns[0] as (s: string) => boolean) : (s) => fns.some((f) => f(s));
   if (fns.length === 0) return eq.size === 1 ? ((n) => (s: string) => s === n)([...eq][0] as string) : (s) => eq.has(s);
   return (s) => eq.has(s) || fns.some((f) => f(s));
+}
+
+/** Many contains/startswith/endswith needles (windash and base64offset fan-outs, long lists) on one string. */
+function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
+  const index = new GramIndex<(s: string) => boolean>();
+  for (const t of tests) index.add((t as { needle: string }).needle, stringTestFn(t));
+  index.finish();
+  return (s) => index.some(s, (f) => f(s));
+}
+
+/**
+ * Needles indexed by one of their substrings of up to three characters: the one the fewest
+ * needles share. Scanning a string's 1-, 2- and 3-grams then yields only the needles that can
+ * occur in it. Characters are folded to 10 bits, so keys stay small integers; a collision only
+ * adds candidates, never drops one.
+ */
+class GramIndex<T> {
+  private readonly pending: { needle: string; item: T }[] = [];
+  private readonly maps: [Map<number, T[]>, Map<number, T[]>, Map<number, T[]>] = [new Map(), new Map(), new Map()];
+  /** Per gram length, a 2^20-bit presence filter in front of the map: most grams of a string
+   *  index nothing, and a bit test is much cheaper than a Map lookup. */
+  private readonly filters: [Uint8Array, Uint8Array, Uint8Array] = [new Uint8Array(1 << 17), new Uint8Array(1 << 17), new Uint8Array(1 << 17)];
+  readonly all: T[] = [];
+
+  add(needle: string, item: T): void {
+    if (needle.length === 0) throw new Error('empty needle');
+    this.pending.push({ needle, item });
+    this.all.push(item);
+  }
+
+  finish(): void {
+    const freq = new Map<number, number>();
+    const keysOf = (n: string): number[] => {
+      const k = Math.min(3, n.length);
+      const keys = new Set<number>();
+      for (let i = 0; i + k <= n.length; i++) keys.add(gramAt(n, i, k));
+      return [...keys];
+    };
+    for (const { needle } of this.pending) for (const g of keysOf(needle)) freq.set(g * 4 + Math.min(3, needle.length), (freq.get(g * 4 + Math.min(3, needle.length)) ?? 0) + 1);
+    for (const { needle, item } of this.pending) {
+      const k = Math.min(3, needle.length);
+      let best = 0;
+      let bestF = Infinity;
+      for (const g of keysOf(needle)) {
+        const f = freq.get(g * 4 + k) ?? 0;
+        if (f < bestF) {
+          bestF = f;
+          best = g;
+        }
+      }
+      const map = this.maps[k - 1] as Map<number, T[]>;
+      const h = filterHash(best);
+      const filter = this.filters[k - 1] as Uint8Array;
+      filter[h >>> 3] = (filter[h >>> 3] as number) | (1 << (h & 7));
+      const list = map.get(best);
+      if (list) {
+        if (list[list.length - 1] !== item) list.push(item);
+      } else map.set(best, [item]);
+    }
+    this.pending.length = 0;
+  }
+
+  /** Calls `visit` with candidate lists until it returns true; long strings visit everything. */
+  some(s: string, visit: (item: T) => boolean): boolean {
+    if (s.length > GRAM_SCAN_LIMIT) return this.all.some(visit);
+    for (let k = 3; k >= 1; k--) {
+      const map = this.maps[k - 1] as Map<number, T[]>;
+      if (map.size === 0) continue;
+      const filter = this.filters[k - 1] as Uint8Array;
+      for (let i = 0, end = s.length - k; i <= end; i++) {
+        const g = gramAt(s, i, k);
+        const h = filterHash(g);
+        if (((filter[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
+        const list = map.get(g);
+        if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+      }
+    }
+    return false;
+  }
+}
+
+function filterHash(g: number): number {
+  return Math.imul(g, 0x9e3779b1) >>> 12;
+}
+
+function gramAt(s: string, i: number, k: number): number {
+  if (k === 3) return ((s.charCodeAt(i) & 0x3ff) << 20) | ((s.charCodeAt(i + 1) & 0x3ff) << 10) | (s.charCodeAt(i + 2) & 0x3ff);
+  if (k === 2) return ((s.charCodeAt(i) & 0x3ff) << 10) | (s.charCodeAt(i + 1) & 0x3ff);
+  return s.charCodeAt(i) & 0x3ff;
 }
 
 interface BindEnv {
@@ -320,7 +414,7 @@ function bindCondition(node: CondNode, searches: ReadonlyMap<string, Pred>): Pre
 
 function atomCost(atoms: readonly Atom[]): number {
   let c = 0;
-  for (const a of atoms) c += a.k === 'eq' ? (a.weak ? 20 : 1) : a.k === 'base' ? 1 : 3;
+  for (const a of atoms) c += a.k === 'eq' ? (a.weak ? 20 : 1) : a.k === 'base' ? 1 : a.v.length >= 3 ? 3 : a.v.length === 2 ? 8 : 15;
   return c;
 }
 
@@ -331,17 +425,17 @@ function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null
     case 'ew': {
       const n = t.needle.toLowerCase();
       if (n.length > 1 && n.startsWith('\\') && !n.includes('\\', 1)) return { k: 'base', slot, v: n.slice(1) };
-      return n.length >= 3 ? { k: 'sub', slot, v: n } : null;
+      return n.length >= 1 ? { k: 'sub', slot, v: n } : null;
     }
     case 'sw':
     case 'ct': {
       const n = t.needle.toLowerCase();
-      return n.length >= 3 ? { k: 'sub', slot, v: n } : null;
+      return n.length >= 1 ? { k: 'sub', slot, v: n } : null;
     }
     case 'glob': {
       let best = '';
       for (const s of t.segments) if (s.length > best.length) best = s;
-      return best.length >= 3 ? { k: 'sub', slot, v: best.toLowerCase() } : null;
+      return best.length >= 1 ? { k: 'sub', slot, v: best.toLowerCase() } : null;
     }
     case 're':
       return null;
@@ -430,12 +524,8 @@ function conditionAtoms(node: CondNode, searches: ReadonlyMap<string, Atom[] | n
 
 // ---- buckets ----
 
-/** Past this length a field is not scanned for 3-grams; its rules are simply run. */
+/** Past this length a field is not scanned for n-grams; its rules are simply run. */
 const GRAM_SCAN_LIMIT = 4096;
-
-function gramKey(s: string, i: number): number {
-  return s.charCodeAt(i) * 4294967296 + s.charCodeAt(i + 1) * 65536 + s.charCodeAt(i + 2);
-}
 
 function push<K>(map: Map<K, number[]>, key: K, idx: number): void {
   const list = map.get(key);
@@ -453,7 +543,7 @@ class Bucket {
   private readonly always: number[] = [];
   private readonly eq = new Map<number, Map<string, number[]>>();
   private readonly base = new Map<number, Map<string, number[]>>();
-  private readonly gram = new Map<number, { map: Map<number, number[]>; all: number[] }>();
+  private readonly gram = new Map<number, GramIndex<number>>();
   private readonly mark: Uint32Array;
   private epoch = 0;
   private readonly cand: number[] = [];
@@ -487,15 +577,6 @@ class Bucket {
       this.preds.push(bindCondition(det.condition, searchPreds));
       atomsPerRule.push(conditionAtoms(det.condition, searchAtomMap));
     }
-    // How many needles share each 3-gram: each needle is indexed by its least shared gram.
-    const freq = new Map<number, number>();
-    for (const atoms of atomsPerRule)
-      for (const a of atoms ?? [])
-        if (a.k === 'sub') {
-          const seen = new Set<number>();
-          for (let i = 0; i + 3 <= a.v.length; i++) seen.add(gramKey(a.v, i));
-          for (const g of seen) freq.set(g, (freq.get(g) ?? 0) + 1);
-        }
     atomsPerRule.forEach((atoms, idx) => {
       if (!atoms) {
         this.always.push(idx);
@@ -508,26 +589,25 @@ class Bucket {
           if (!m) target.set(a.slot, (m = new Map()));
           push(m, a.v, idx);
         } else {
-          let best = gramKey(a.v, 0);
-          let bestF = Infinity;
-          for (let i = 0; i + 3 <= a.v.length; i++) {
-            const g = gramKey(a.v, i);
-            const f = freq.get(g) ?? 0;
-            if (f < bestF) {
-              bestF = f;
-              best = g;
-            }
-          }
-          let entry = this.gram.get(a.slot);
-          if (!entry) this.gram.set(a.slot, (entry = { map: new Map(), all: [] }));
-          push(entry.map, best, idx);
-          if (entry.all[entry.all.length - 1] !== idx) entry.all.push(idx);
+          let index = this.gram.get(a.slot);
+          if (!index) this.gram.set(a.slot, (index = new GramIndex<number>()));
+          index.add(a.v, idx);
         }
       }
     });
+    for (const index of this.gram.values()) index.finish();
     this.mark = new Uint32Array(rules.length);
     this.ctx = new EvalContext(this.getters, this.plain);
   }
+
+  /** Marks one candidate (GramIndex visitor; never stops the scan). */
+  private readonly visit = (idx: number): boolean => {
+    if (this.mark[idx] !== this.epoch) {
+      this.mark[idx] = this.epoch;
+      this.cand.push(idx);
+    }
+    return false;
+  };
 
   private add(list: readonly number[]): void {
     const mark = this.mark;
@@ -559,18 +639,11 @@ class Bucket {
       const list = m.get(s.slice(s.lastIndexOf('\\') + 1));
       if (list) this.add(list);
     }
-    for (const [slot, entry] of this.gram) {
+    const visit = this.visit;
+    for (const [slot, index] of this.gram) {
       const s = ctx.low(slot);
-      if (s === undefined || s.length < 3) continue;
-      if (s.length > GRAM_SCAN_LIMIT) {
-        this.add(entry.all);
-        continue;
-      }
-      const map = entry.map;
-      for (let i = 0, end = s.length - 2; i < end; i++) {
-        const list = map.get(gramKey(s, i));
-        if (list) this.add(list);
-      }
+      if (s === undefined || s.length === 0) continue;
+      index.some(s, visit);
     }
     const cand = this.cand;
     if (cand.length === 0) return [];
