@@ -101,6 +101,17 @@ describe('values and wildcards', () => {
     expect(field('User|neq', 'SYSTEM', { User: 'system' })).toBe(false);
     expect(field('User|neq', ['SYSTEM', 'LOCAL SERVICE'], { User: 'local service' })).toBe(false);
   });
+  it('non-ASCII text: emoji needles, characters whose lower case is longer, many needles on one field', () => {
+    expect(field('CommandLine|contains', ['\u{1F986}', '\u{1F985}'], { CommandLine: 'cmd /c echo \u{1F986}' })).toBe(true);
+    expect(field('CommandLine|contains', ['\u{1F986}', '\u{1F985}'], { CommandLine: 'cmd /c echo' })).toBe(false);
+    expect(field('CommandLine|contains', 'STANBUL', { CommandLine: '\u0130STANBUL' })).toBe(true);
+    expect(field('CommandLine|contains', '\u00e9t\u00e9', { CommandLine: 'r\u00c9T\u00c9 x' })).toBe(true);
+    const many = Array.from({ length: 40 }, (_, i) => `needle${i}x`);
+    expect(field('CommandLine|contains', many, { CommandLine: 'a NEEDLE37X b' })).toBe(true);
+    expect(field('CommandLine|contains', many, { CommandLine: 'a needle37 b' })).toBe(false);
+    expect(field('CommandLine|contains', ['^', '|'], { CommandLine: 'a^b' })).toBe(true);
+  });
+
   it('keywords search every field', () => {
     const rule = load({ keywords: ['mimikatz', 'sekurlsa'], condition: 'keywords' });
     expect(hits(rule, sysmon1({ CommandLine: 'x.exe "SEKURLSA::logonpasswords"' }))).toBe(true);

@@ -198,7 +198,12 @@ function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
   const index = new GramIndex<(s: string) => boolean>();
   for (const t of tests) index.add((t as { needle: string }).needle, stringTestFn(t));
   index.finish();
-  return (s) => index.some(s, (f) => f(s));
+  let current = '';
+  const visit = (f: (s: string) => boolean): boolean => f(current);
+  return (s) => {
+    current = s;
+    return index.some(s, visit);
+  };
 }
 
 /**
@@ -210,9 +215,10 @@ function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
 class GramIndex<T> {
   private readonly pending: { needle: string; item: T }[] = [];
   private readonly maps: [Map<number, T[]>, Map<number, T[]>, Map<number, T[]>] = [new Map(), new Map(), new Map()];
-  /** Per gram length, a 2^20-bit presence filter in front of the map: most grams of a string
-   *  index nothing, and a bit test is much cheaper than a Map lookup. */
-  private readonly filters: [Uint8Array, Uint8Array, Uint8Array] = [new Uint8Array(1 << 17), new Uint8Array(1 << 17), new Uint8Array(1 << 17)];
+  /** A presence filter (bit per hashed gram, all lengths) in front of the maps: most grams of a
+   *  string index nothing, and a bit test is much cheaper than a Map lookup. Sized by needle count. */
+  private filter = new Uint8Array(0);
+  private shift = 32;
   readonly all: T[] = [];
 
   add(needle: string, item: T): void {
@@ -222,6 +228,10 @@ class GramIndex<T> {
   }
 
   finish(): void {
+    let bits = 256;
+    while (bits < this.pending.length * 32 && bits < 1 << 22) bits *= 2;
+    this.filter = new Uint8Array(bits >>> 3);
+    this.shift = 32 - Math.log2(bits);
     const freq = new Map<number, number>();
     const keysOf = (n: string): number[] => {
       const k = Math.min(3, n.length);
@@ -242,9 +252,8 @@ class GramIndex<T> {
         }
       }
       const map = this.maps[k - 1] as Map<number, T[]>;
-      const h = filterHash(best);
-      const filter = this.filters[k - 1] as Uint8Array;
-      filter[h >>> 3] = (filter[h >>> 3] as number) | (1 << (h & 7));
+      const h = Math.imul(best * 4 + k, 0x9e3779b1) >>> this.shift;
+      this.filter[h >>> 3] = (this.filter[h >>> 3] as number) | (1 << (h & 7));
       const list = map.get(best);
       if (list) {
         if (list[list.length - 1] !== item) list.push(item);
@@ -253,16 +262,66 @@ class GramIndex<T> {
     this.pending.length = 0;
   }
 
+  /**
+   * The same scan on the raw (not lower-cased) string, folding case per character: saves
+   * lower-casing fields that no candidate rule reads afterwards. Characters whose lower case is
+   * not one UTF-16 unit (U+0130, surrogate pairs) make it give up: it returns null and the caller
+   * scans the lower-cased string (hits made so far are real, and visiting twice is harmless).
+   */
+  someFolded(s: string, visit: (item: T) => boolean): boolean | null {
+    if (s.length > GRAM_SCAN_LIMIT) return this.all.some(visit);
+    const filter = this.filter;
+    const shift = this.shift;
+    const [m1, m2, m3] = this.maps;
+    const has1 = m1.size > 0;
+    const has2 = m2.size > 0;
+    const has3 = m3.size > 0;
+    let p1 = 0;
+    let p2 = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = FOLD[s.charCodeAt(i)] as number;
+      if (c === NO_FOLD) return null;
+      const c10 = c & 0x3ff;
+      if (has1) {
+        const h = Math.imul(c10 * 4 + 1, 0x9e3779b1) >>> shift;
+        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
+          const list = m1.get(c10);
+          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+        }
+      }
+      if (has2 && i >= 1) {
+        const g = (p1 << 10) | c10;
+        const h = Math.imul(g * 4 + 2, 0x9e3779b1) >>> shift;
+        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
+          const list = m2.get(g);
+          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+        }
+      }
+      if (has3 && i >= 2) {
+        const g = (p2 << 20) | (p1 << 10) | c10;
+        const h = Math.imul(g * 4 + 3, 0x9e3779b1) >>> shift;
+        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
+          const list = m3.get(g);
+          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+        }
+      }
+      p2 = p1;
+      p1 = c10;
+    }
+    return false;
+  }
+
   /** Calls `visit` with candidate lists until it returns true; long strings visit everything. */
   some(s: string, visit: (item: T) => boolean): boolean {
     if (s.length > GRAM_SCAN_LIMIT) return this.all.some(visit);
     for (let k = 3; k >= 1; k--) {
       const map = this.maps[k - 1] as Map<number, T[]>;
       if (map.size === 0) continue;
-      const filter = this.filters[k - 1] as Uint8Array;
+      const filter = this.filter;
+      const shift = this.shift;
       for (let i = 0, end = s.length - k; i <= end; i++) {
         const g = gramAt(s, i, k);
-        const h = filterHash(g);
+        const h = Math.imul(g * 4 + k, 0x9e3779b1) >>> shift;
         if (((filter[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
         const list = map.get(g);
         if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
@@ -272,9 +331,21 @@ class GramIndex<T> {
   }
 }
 
-function filterHash(g: number): number {
-  return Math.imul(g, 0x9e3779b1) >>> 12;
-}
+const NO_FOLD = 0xffff;
+/** Lower case of each UTF-16 unit, or NO_FOLD where lower-casing is not unit-for-unit. */
+const FOLD = ((): Uint16Array => {
+  const t = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) {
+      t[c] = NO_FOLD;
+      continue;
+    }
+    const l = String.fromCharCode(c).toLowerCase();
+    t[c] = l.length === 1 && l.charCodeAt(0) !== NO_FOLD ? l.charCodeAt(0) : NO_FOLD;
+  }
+  t[NO_FOLD] = NO_FOLD;
+  return t;
+})();
 
 function gramAt(s: string, i: number, k: number): number {
   if (k === 3) return ((s.charCodeAt(i) & 0x3ff) << 20) | ((s.charCodeAt(i + 1) & 0x3ff) << 10) | (s.charCodeAt(i + 2) & 0x3ff);
@@ -442,7 +513,37 @@ function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null
   }
 }
 
-function itemAtoms(item: FieldItem, env: BindEnv, weak: (slot: number) => boolean): Atom[] | null {
+/**
+ * Necessary atoms as an AND of OR-groups: whenever the rule matches, every group has an atom
+ * that holds. Several groups make the prefilter sharper (`Image|endswith: \cmd.exe` and
+ * `CommandLine|contains: ' /c '` must both be seen). null: nothing can be said.
+ */
+type Groups = Atom[][];
+
+/** At most this many groups per rule (a bit each in the hit mask). */
+const MAX_GROUPS = 3;
+
+function cheapest(groups: Groups): Groups {
+  return [...groups].sort((x, y) => atomCost(x) - atomCost(y)).slice(0, MAX_GROUPS);
+}
+
+/** OR of alternatives: one group, the union of each alternative's cheapest group. */
+function orGroups(alts: (Groups | null)[]): Groups | null {
+  const out: Atom[] = [];
+  for (const g of alts) {
+    if (!g || g.length === 0) return null;
+    out.push(...(cheapest(g)[0] as Atom[]));
+  }
+  return [out];
+}
+
+function andGroups(parts: (Groups | null)[]): Groups | null {
+  const all: Atom[][] = [];
+  for (const p of parts) if (p) all.push(...p);
+  return all.length === 0 ? null : cheapest(all);
+}
+
+function itemGroups(item: FieldItem, env: BindEnv, weak: (slot: number) => boolean): Groups | null {
   if (item.field === null || item.neq) return null;
   const slot = env.slotOf(item.field);
   const groupAtoms = (g: readonly ValueTest[]): Atom[] | null => {
@@ -455,68 +556,35 @@ function itemAtoms(item: FieldItem, env: BindEnv, weak: (slot: number) => boolea
     }
     return out;
   };
-  if (item.all) {
-    let best: Atom[] | null = null;
-    for (const g of item.values) {
-      const a = groupAtoms(g);
-      if (a && (!best || atomCost(a) < atomCost(best))) best = a;
-    }
-    return best;
-  }
-  const out: Atom[] = [];
-  for (const g of item.values) {
+  if (item.all) return andGroups(item.values.map((g) => {
     const a = groupAtoms(g);
-    if (!a) return null;
-    out.push(...a);
-  }
-  return out;
+    return a ? [a] : null;
+  }));
+  return orGroups(item.values.map((g) => {
+    const a = groupAtoms(g);
+    return a ? [a] : null;
+  }));
 }
 
-function searchAtoms(s: Search, env: BindEnv, weak: (slot: number) => boolean): Atom[] | null {
+function searchGroups(s: Search, env: BindEnv, weak: (slot: number) => boolean): Groups | null {
   switch (s.t) {
-    case 'map': {
-      let best: Atom[] | null = null;
-      for (const i of s.items) {
-        const a = itemAtoms(i, env, weak);
-        if (a && (!best || atomCost(a) < atomCost(best))) best = a;
-      }
-      return best;
-    }
-    case 'or': {
-      const out: Atom[] = [];
-      for (const alt of s.alts) {
-        const a = searchAtoms(alt, env, weak);
-        if (!a) return null;
-        out.push(...a);
-      }
-      return out;
-    }
+    case 'map':
+      return andGroups(s.items.map((i) => itemGroups(i, env, weak)));
+    case 'or':
+      return orGroups(s.alts.map((alt) => searchGroups(alt, env, weak)));
     case 'keywords':
       return null;
   }
 }
 
-function conditionAtoms(node: CondNode, searches: ReadonlyMap<string, Atom[] | null>): Atom[] | null {
+function conditionGroups(node: CondNode, searches: ReadonlyMap<string, Groups | null>): Groups | null {
   switch (node.t) {
     case 'id':
       return searches.get(node.name) ?? null;
-    case 'and': {
-      let best: Atom[] | null = null;
-      for (const c of node.c) {
-        const a = conditionAtoms(c, searches);
-        if (a && (!best || atomCost(a) < atomCost(best))) best = a;
-      }
-      return best;
-    }
-    case 'or': {
-      const out: Atom[] = [];
-      for (const c of node.c) {
-        const a = conditionAtoms(c, searches);
-        if (!a) return null;
-        out.push(...a);
-      }
-      return out;
-    }
+    case 'and':
+      return andGroups(node.c.map((c) => conditionGroups(c, searches)));
+    case 'or':
+      return orGroups(node.c.map((c) => conditionGroups(c, searches)));
     case 'not':
       return null;
   }
@@ -545,11 +613,17 @@ class Bucket {
   private readonly base = new Map<number, Map<string, number[]>>();
   private readonly gram = new Map<number, GramIndex<number>>();
   private readonly mark: Uint32Array;
+  /** Group bits seen this event, per rule (valid where mark === epoch). */
+  private readonly hit: Uint8Array;
+  private readonly fullMask: Uint8Array;
   private epoch = 0;
   private readonly cand: number[] = [];
+  /** Counters for the benchmark: events matched and candidate rules run on them. */
+  events = 0;
+  candidates = 0;
 
   constructor(rules: readonly Rule[], channel: string, eventId: number) {
-    const atomsPerRule: (Atom[] | null)[] = [];
+    const groupsPerRule: (Groups | null)[] = [];
     for (const rule of rules) {
       const env: BindEnv = {
         slotOf: (field) => {
@@ -568,57 +642,60 @@ class Bucket {
       const weak = (slot: number): boolean => slot === eventIdSlot;
       const det = rule.detection;
       const searchPreds = new Map<string, Pred>();
-      const searchAtomMap = new Map<string, Atom[] | null>();
+      const searchGroupMap = new Map<string, Groups | null>();
       for (const [name, s] of det.searches) {
         searchPreds.set(name, bindSearch(s, env));
-        searchAtomMap.set(name, searchAtoms(s, env, weak));
+        searchGroupMap.set(name, searchGroups(s, env, weak));
       }
       this.rules.push(rule);
       this.preds.push(bindCondition(det.condition, searchPreds));
-      atomsPerRule.push(conditionAtoms(det.condition, searchAtomMap));
+      groupsPerRule.push(conditionGroups(det.condition, searchGroupMap));
     }
-    atomsPerRule.forEach((atoms, idx) => {
-      if (!atoms) {
+    this.fullMask = new Uint8Array(rules.length);
+    groupsPerRule.forEach((groups, idx) => {
+      if (!groups) {
         this.always.push(idx);
+        this.fullMask[idx] = 0;
         return;
       }
-      for (const a of atoms) {
-        if (a.k === 'eq' || a.k === 'base') {
-          const target = a.k === 'eq' ? this.eq : this.base;
-          let m = target.get(a.slot);
-          if (!m) target.set(a.slot, (m = new Map()));
-          push(m, a.v, idx);
-        } else {
-          let index = this.gram.get(a.slot);
-          if (!index) this.gram.set(a.slot, (index = new GramIndex<number>()));
-          index.add(a.v, idx);
+      this.fullMask[idx] = (1 << groups.length) - 1;
+      groups.forEach((atoms, gi) => {
+        // A hit is the rule index with its group bit in the low bits: idx * 4 + bit.
+        const code = idx * 4 + gi;
+        for (const a of atoms) {
+          if (a.k === 'eq' || a.k === 'base') {
+            const target = a.k === 'eq' ? this.eq : this.base;
+            let m = target.get(a.slot);
+            if (!m) target.set(a.slot, (m = new Map()));
+            push(m, a.v, code);
+          } else {
+            let index = this.gram.get(a.slot);
+            if (!index) this.gram.set(a.slot, (index = new GramIndex<number>()));
+            index.add(a.v, code);
+          }
         }
-      }
+      });
     });
     for (const index of this.gram.values()) index.finish();
     this.mark = new Uint32Array(rules.length);
+    this.hit = new Uint8Array(rules.length);
     this.ctx = new EvalContext(this.getters, this.plain);
   }
 
-  /** Marks one candidate (GramIndex visitor; never stops the scan). */
-  private readonly visit = (idx: number): boolean => {
+  /** Records a hit (rule index * 4 + group bit); GramIndex visitor, never stops the scan. */
+  private readonly visit = (code: number): boolean => {
+    const idx = code >>> 2;
+    const bit = 1 << (code & 3);
     if (this.mark[idx] !== this.epoch) {
       this.mark[idx] = this.epoch;
+      this.hit[idx] = bit;
       this.cand.push(idx);
-    }
+    } else this.hit[idx] = (this.hit[idx] as number) | bit;
     return false;
   };
 
   private add(list: readonly number[]): void {
-    const mark = this.mark;
-    const epoch = this.epoch;
-    for (let i = 0; i < list.length; i++) {
-      const idx = list[i] as number;
-      if (mark[idx] !== epoch) {
-        mark[idx] = epoch;
-        this.cand.push(idx);
-      }
-    }
+    for (let i = 0; i < list.length; i++) this.visit(list[i] as number);
   }
 
   match(event: NormalizedEvent): Rule[] {
@@ -626,7 +703,7 @@ class Bucket {
     ctx.reset(event);
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.cand.length = 0;
-    this.add(this.always);
+    for (const idx of this.always) this.visit(idx * 4);
     for (const [slot, m] of this.eq) {
       const s = ctx.low(slot);
       if (s === undefined) continue;
@@ -641,16 +718,28 @@ class Bucket {
     }
     const visit = this.visit;
     for (const [slot, index] of this.gram) {
-      const s = ctx.low(slot);
-      if (s === undefined || s.length === 0) continue;
-      index.some(s, visit);
+      const raw = ctx.raw(slot);
+      if (raw === undefined || raw.length === 0) continue;
+      if (index.someFolded(raw, visit) === null) index.some(ctx.low(slot) as string, visit);
     }
-    const cand = this.cand;
+    // Keep the rules all of whose groups were hit (rules without groups have mask 0).
+    const all = this.cand;
+    const cand: number[] = [];
+    for (const idx of all) {
+      const mask = this.fullMask[idx] as number;
+      if (((this.hit[idx] as number) & mask) === mask) cand.push(idx);
+    }
+    this.events++;
+    this.candidates += cand.length;
     if (cand.length === 0) return [];
     if (cand.length > 1) cand.sort((a, b) => a - b);
     const out: Rule[] = [];
     for (const idx of cand) if ((this.preds[idx] as Pred)(ctx)) out.push(this.rules[idx] as Rule);
     return out;
+  }
+
+  get unindexed(): number {
+    return this.always.length;
   }
 
   /** Runs every rule, without the prefilter (tests compare both paths). */
@@ -671,6 +760,9 @@ export interface Matcher {
   matchWithoutPrefilter(event: NormalizedEvent): readonly Rule[];
   /** Compiles every bucket the pack can reach for these (channel, id) pairs now (benchmarks). */
   warm(keys: readonly { channel: string; eventId: number }[]): void;
+  /** Per (channel, id) bucket: its rules, rules run on every event (no literal to index), and how
+   *  many candidate rules the prefilter let through per event so far. */
+  stats(): { key: string; rules: number; unindexed: number; events: number; candidatesPerEvent: number }[];
 }
 
 const NONE: readonly Rule[] = Object.freeze([]);
@@ -721,6 +813,12 @@ export function createMatcher(pack: Pick<RulePack, 'rules'>): Matcher {
     },
     warm(keys) {
       for (const k of keys) bucketFor(k.channel, k.eventId);
+    },
+    stats() {
+      const out = [];
+      for (const [key, b] of buckets)
+        if (b) out.push({ key: key.replace('\u0000', ' '), rules: b.rules.length, unindexed: b.unindexed, events: b.events, candidatesPerEvent: b.events ? b.candidates / b.events : 0 });
+      return out;
     },
   };
 }
