@@ -289,6 +289,8 @@ async function main(): Promise<void> {
   console.log(`${done} events in ${(matchMs / 1000).toFixed(2)} s of matching: ${Math.round(rate).toLocaleString('en-US')} events/s on one thread (wall clock; load average ${load})`);
   console.log(`CPU time of the matching thread ${(cpuUs / 1e6).toFixed(2)} s: ${Math.round(done / (cpuUs / 1e6)).toLocaleString('en-US')} events per CPU-second`);
   for (const [key, k] of perKind) console.log(`  ${key}: ${k.n} events, ${Math.round(k.n / (k.ms / 1000)).toLocaleString('en-US')} events/s`);
+  for (const b of matcher.stats())
+    console.log(`  bucket ${b.key}: ${b.rules} rules, ${b.unindexed} without literals, ${b.candidatesPerEvent.toFixed(1)} candidate rules run per event`);
   console.log(`${matchedEvents} events matched, ${hits} rule hits; most frequent:`);
   for (const [title, n] of [...perRule].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${n}\t${title}`);
 }
