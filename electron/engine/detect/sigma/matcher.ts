@@ -612,6 +612,9 @@ class Bucket {
   private readonly eq = new Map<number, Map<string, number[]>>();
   private readonly base = new Map<number, Map<string, number[]>>();
   private readonly gram = new Map<number, GramIndex<number>>();
+  private readonly eqList: readonly { slot: number; map: Map<string, number[]> }[];
+  private readonly baseList: readonly { slot: number; map: Map<string, number[]> }[];
+  private readonly gramList: readonly { slot: number; index: GramIndex<number> }[];
   private readonly mark: Uint32Array;
   /** Group bits seen this event, per rule (valid where mark === epoch). */
   private readonly hit: Uint8Array;
@@ -677,6 +680,10 @@ class Bucket {
       });
     });
     for (const index of this.gram.values()) index.finish();
+    // Arrays, not Map iteration, on the per-event path.
+    this.eqList = [...this.eq].map(([slot, map]) => ({ slot, map }));
+    this.baseList = [...this.base].map(([slot, map]) => ({ slot, map }));
+    this.gramList = [...this.gram].map(([slot, index]) => ({ slot, index }));
     this.mark = new Uint32Array(rules.length);
     this.hit = new Uint8Array(rules.length);
     this.ctx = new EvalContext(this.getters, this.plain);
@@ -704,20 +711,20 @@ class Bucket {
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.cand.length = 0;
     for (const idx of this.always) this.visit(idx * 4);
-    for (const [slot, m] of this.eq) {
+    for (const { slot, map } of this.eqList) {
       const s = ctx.low(slot);
       if (s === undefined) continue;
-      const list = m.get(s);
+      const list = map.get(s);
       if (list) this.add(list);
     }
-    for (const [slot, m] of this.base) {
+    for (const { slot, map } of this.baseList) {
       const s = ctx.low(slot);
       if (s === undefined) continue;
-      const list = m.get(s.slice(s.lastIndexOf('\\') + 1));
+      const list = map.get(s.slice(s.lastIndexOf('\\') + 1));
       if (list) this.add(list);
     }
     const visit = this.visit;
-    for (const [slot, index] of this.gram) {
+    for (const { slot, index } of this.gramList) {
       const raw = ctx.raw(slot);
       if (raw === undefined || raw.length === 0) continue;
       if (index.someFolded(raw, visit) === null) index.some(ctx.low(slot) as string, visit);
