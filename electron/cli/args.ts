@@ -8,6 +8,8 @@ export interface ParsedArgs {
   readonly positional: readonly string[];
   readonly options: ReadonlyMap<string, string>;
   readonly flags: ReadonlySet<string>;
+  /** Every value of each option, in order, for options that may repeat (`--rules a --rules b`). */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
 }
 
 /** `--name value`, `--name=value` for options; `--flag` for flags; `--` ends options. */
@@ -15,6 +17,7 @@ export function parseArgs(argv: readonly string[], options: readonly string[], f
   const positional: string[] = [];
   const values = new Map<string, string>();
   const set = new Set<string>();
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') {
@@ -31,6 +34,7 @@ export function parseArgs(argv: readonly string[], options: readonly string[], f
         const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
         if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
         values.set(name, value);
+        lists.set(name, [...(lists.get(name) ?? []), value]);
       } else {
         throw new UsageError(`unknown option --${name}`);
       }
@@ -40,5 +44,5 @@ export function parseArgs(argv: readonly string[], options: readonly string[], f
       positional.push(arg);
     }
   }
-  return { positional, options: values, flags: set };
+  return { positional, options: values, flags: set, lists };
 }

@@ -12,6 +12,7 @@ import { parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { analyzeFiles, writeAnalysis } from './analyze.js';
 import { eventToCliJson } from './event-json.js';
 import { readEvidence, type EvidenceErrorLine } from './read-evidence.js';
+import { commandSigma, SIGMA_HELP } from './sigma.js';
 
 export const EXIT_OK = 0;
 export const EXIT_SOME_FAILED = 1;
@@ -31,6 +32,9 @@ Commands:
                                       services and lateral movement into one document
   serve [files or folders…]           serve the app on 127.0.0.1 (opens the demo case
                                       when no evidence and no --case is given)
+  sigma [--rules <dir>]… <files or folders…>
+                                      run Sigma rules (built-in and yours), one JSON
+                                      line per match
 
 Run 'chainline <command> --help' for a command's options.
 Exit codes: 0 every file read; 1 some events or files failed; 2 bad usage.`,
@@ -79,6 +83,7 @@ Options:
   --port <n>     port to listen on (default: a free port)
   --no-open      do not open the default browser
   --help         this text`,
+  sigma: SIGMA_HELP,
 };
 
 function writeLine(stream: NodeJS.WriteStream, line: string): Promise<void> {
@@ -230,6 +235,14 @@ const COMMANDS: Readonly<Record<string, { run: (a: ParsedArgs) => Promise<number
   ingest: { run: commandIngest, options: ['case'], flags: [] },
   analyze: { run: commandAnalyze, options: ['json', 'tz-offset'], flags: [] },
   serve: { run: commandServe, options: ['case', 'port'], flags: ['no-open'] },
+  sigma: {
+    run: (a) => {
+      const tz = a.options.get('tz-offset');
+      return commandSigma(a, tz === undefined ? undefined : parseOffset(tz));
+    },
+    options: ['rules', 'min-level', 'status', 'tz-offset'],
+    flags: ['no-builtin'],
+  },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -1,0 +1,831 @@
+// Matching events against a rule pack. Rules are compiled once per (channel, event id) bucket —
+// the bucket fixes the field mapping (Sysmon 1 and Security 4688 read `Image` differently) —
+// and an event only meets the rules whose log source covers its channel and id.
+//
+// Inside a bucket a literal prefilter keeps most rules from running at all: from each rule's
+// condition we derive a set of "atoms" at least one of which must hold whenever the rule
+// matches (a field equal to a value, a path ending in a file name, a field containing a
+// 3-character substring of a needle). Per event the atoms are looked up in hash maps, and only
+// the rules an atom points at (plus the few whose condition yields no atoms, e.g. pure
+// negations or regular expressions) are evaluated.
+
+import type { NormalizedEvent } from '../../../../shared/events.js';
+import { cidrContains } from './cidr.js';
+import type { CondNode } from './condition.js';
+import type { Search } from './detection.js';
+import { fieldAccessor, resolveLogsource, type FieldGetter } from './logsource.js';
+import type { FieldItem, ValueTest } from './modifiers.js';
+import type { Rule, RulePack } from './types.js';
+import { stringTestFn, type StringTest } from './wildcard.js';
+
+/** Per-event cache of field values, shared by the rules of a bucket (slots are per bucket). */
+class EvalContext {
+  event!: NormalizedEvent;
+  gen = 1;
+  private rawStamp: Uint32Array;
+  private lowStamp: Uint32Array;
+  private raws: (string | undefined)[];
+  private lows: (string | undefined)[];
+  private allStamp = 0;
+  private allRaw: string[] = [];
+  private allLow: string[] = [];
+
+  private spacedStamp = 0;
+  private spacedMap: Map<string, string> | null = null;
+
+  /** `plain[slot]`: the slot reads EventData by this name, and may fall back to a spaced name. */
+  constructor(
+    private readonly getters: FieldGetter[],
+    private readonly plain: (string | null)[],
+  ) {
+    this.rawStamp = new Uint32Array(getters.length);
+    this.lowStamp = new Uint32Array(getters.length);
+    this.raws = new Array<string | undefined>(getters.length);
+    this.lows = new Array<string | undefined>(getters.length);
+  }
+
+  reset(event: NormalizedEvent): void {
+    this.event = event;
+    this.gen = (this.gen + 1) >>> 0 || 1;
+    if (this.rawStamp.length < this.getters.length) {
+      // Slots added after the context was made (not expected: buckets are compiled before use).
+      this.rawStamp = new Uint32Array(this.getters.length);
+      this.lowStamp = new Uint32Array(this.getters.length);
+    }
+  }
+
+  raw(slot: number): string | undefined {
+    if (this.rawStamp[slot] !== this.gen) {
+      this.rawStamp[slot] = this.gen;
+      let v = (this.getters[slot] as FieldGetter)(this.event);
+      if (v === undefined) {
+        const name = this.plain[slot];
+        if (name) v = this.spaced(name);
+      }
+      this.raws[slot] = v;
+    }
+    return this.raws[slot];
+  }
+
+  low(slot: number): string | undefined {
+    if (this.lowStamp[slot] !== this.gen) {
+      this.lowStamp[slot] = this.gen;
+      const r = this.raw(slot);
+      this.lows[slot] = r === undefined ? undefined : r.toLowerCase();
+    }
+    return this.lows[slot];
+  }
+
+  /**
+   * Sigma writes field names without their spaces (`Source Name` → `SourceName`, Defender and
+   * other classic logs): the event's spaced names, keyed without spaces, built once per event.
+   */
+  private spaced(name: string): string | undefined {
+    if (this.spacedStamp !== this.gen) {
+      this.spacedStamp = this.gen;
+      this.spacedMap = null;
+      for (const key in this.event.data) {
+        if (key.includes(' ')) (this.spacedMap ??= new Map()).set(key.replace(/ /g, ''), this.event.data[key] as string);
+      }
+    }
+    return this.spacedMap?.get(name);
+  }
+
+  /** Every EventData value, for keyword searches. */
+  values(lower: boolean): readonly string[] {
+    if (this.allStamp !== this.gen) {
+      this.allStamp = this.gen;
+      this.allRaw = Object.values(this.event.data);
+      this.allLow = this.allRaw.map((v) => v.toLowerCase());
+    }
+    return lower ? this.allLow : this.allRaw;
+  }
+}
+
+type Pred = (ctx: EvalContext) => boolean;
+
+/** Necessary literal atoms (see the file comment). `sub` atoms become 3-grams per bucket. */
+type Atom =
+  | { readonly k: 'eq'; readonly slot: number; readonly v: string; readonly weak: boolean }
+  | { readonly k: 'base'; readonly slot: number; readonly v: string }
+  | { readonly k: 'sub'; readonly slot: number; readonly v: string };
+
+function parseNumber(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const t = s.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (/^0x[0-9a-f]+$/i.test(t)) return parseInt(t.slice(2), 16);
+  return undefined;
+}
+
+function timePart(s: string | undefined, part: NonNullable<Extract<ValueTest, { kind: 'num' }>['timePart']>): number | undefined {
+  if (s === undefined) return undefined;
+  const d = new Date(s.trim());
+  if (Number.isNaN(d.getTime())) return undefined;
+  switch (part) {
+    case 'minute':
+      return d.getUTCMinutes();
+    case 'hour':
+      return d.getUTCHours();
+    case 'day':
+      return d.getUTCDate();
+    case 'month':
+      return d.getUTCMonth() + 1;
+    case 'year':
+      return d.getUTCFullYear();
+    case 'week': {
+      // ISO week number.
+      const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+      const day = t.getUTCDay() || 7;
+      t.setUTCDate(t.getUTCDate() + 4 - day);
+      const yearStart = Date.UTC(t.getUTCFullYear(), 0, 1);
+      return Math.ceil(((t.getTime() - yearStart) / 86_400_000 + 1) / 7);
+    }
+  }
+}
+
+function compare(op: 'lt' | 'lte' | 'gt' | 'gte' | 'eq', a: number, b: number): boolean {
+  switch (op) {
+    case 'lt':
+      return a < b;
+    case 'lte':
+      return a <= b;
+    case 'gt':
+      return a > b;
+    case 'gte':
+      return a >= b;
+    case 'eq':
+      return a === b;
+  }
+}
+
+function or(preds: Pred[]): Pred {
+  if (preds.length === 1) return preds[0] as Pred;
+  return (ctx) => {
+    for (let i = 0; i < preds.length; i++) if ((preds[i] as Pred)(ctx)) return true;
+    return false;
+  };
+}
+
+function and(preds: Pred[]): Pred {
+  if (preds.length === 1) return preds[0] as Pred;
+  return (ctx) => {
+    for (let i = 0; i < preds.length; i++) if (!(preds[i] as Pred)(ctx)) return false;
+    return true;
+  };
+}
+
+/** Tests on one string, fused: equality needles go into a Set, many substring needles into a
+ *  3-gram index (only needles whose gram occurs in the string are tried), the rest run in order. */
+function fuseStringTests(tests: readonly StringTest[]): (s: string) => boolean {
+  const eq = new Set<string>();
+  const fns: ((s: string) => boolean)[] = [];
+  const subs: StringTest[] = [];
+  for (const t of tests) {
+    if (t.op === 'eq') eq.add(t.needle);
+    else if ((t.op === 'ct' || t.op === 'sw' || t.op === 'ew') && t.needle.length >= 1) subs.push(t);
+    else fns.push(stringTestFn(t));
+  }
+  if (subs.length < 12) for (const t of subs) fns.push(stringTestFn(t));
+  else fns.push(gramIndexed(subs));
+  if (eq.size === 0) return fns.length === 1 ? (fns[0] as (s: string) => boolean) : (s) => fns.some((f) => f(s));
+  if (fns.length === 0) return eq.size === 1 ? ((n) => (s: string) => s === n)([...eq][0] as string) : (s) => eq.has(s);
+  return (s) => eq.has(s) || fns.some((f) => f(s));
+}
+
+/** Many contains/startswith/endswith needles (windash and base64offset fan-outs, long lists) on one string. */
+function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
+  const index = new GramIndex<(s: string) => boolean>();
+  for (const t of tests) index.add((t as { needle: string }).needle, stringTestFn(t));
+  index.finish();
+  let current = '';
+  const visit = (f: (s: string) => boolean): boolean => f(current);
+  return (s) => {
+    current = s;
+    return index.some(s, visit);
+  };
+}
+
+/**
+ * Needles indexed by one of their substrings of up to three characters: the one the fewest
+ * needles share. Scanning a string's 1-, 2- and 3-grams then yields only the needles that can
+ * occur in it. Characters are folded to 10 bits, so keys stay small integers; a collision only
+ * adds candidates, never drops one.
+ */
+class GramIndex<T> {
+  private readonly pending: { needle: string; item: T }[] = [];
+  private readonly maps: [Map<number, T[]>, Map<number, T[]>, Map<number, T[]>] = [new Map(), new Map(), new Map()];
+  /** A presence filter (bit per hashed gram, all lengths) in front of the maps: most grams of a
+   *  string index nothing, and a bit test is much cheaper than a Map lookup. Sized by needle count. */
+  private filter = new Uint8Array(0);
+  private shift = 32;
+  readonly all: T[] = [];
+
+  add(needle: string, item: T): void {
+    if (needle.length === 0) throw new Error('empty needle');
+    this.pending.push({ needle, item });
+    this.all.push(item);
+  }
+
+  finish(): void {
+    let bits = 256;
+    while (bits < this.pending.length * 32 && bits < 1 << 22) bits *= 2;
+    this.filter = new Uint8Array(bits >>> 3);
+    this.shift = 32 - Math.log2(bits);
+    const freq = new Map<number, number>();
+    const keysOf = (n: string): number[] => {
+      const k = Math.min(3, n.length);
+      const keys = new Set<number>();
+      for (let i = 0; i + k <= n.length; i++) keys.add(gramAt(n, i, k));
+      return [...keys];
+    };
+    for (const { needle } of this.pending) for (const g of keysOf(needle)) freq.set(g * 4 + Math.min(3, needle.length), (freq.get(g * 4 + Math.min(3, needle.length)) ?? 0) + 1);
+    for (const { needle, item } of this.pending) {
+      const k = Math.min(3, needle.length);
+      let best = 0;
+      let bestF = Infinity;
+      for (const g of keysOf(needle)) {
+        const f = freq.get(g * 4 + k) ?? 0;
+        if (f < bestF) {
+          bestF = f;
+          best = g;
+        }
+      }
+      const map = this.maps[k - 1] as Map<number, T[]>;
+      const h = Math.imul(best * 4 + k, 0x9e3779b1) >>> this.shift;
+      this.filter[h >>> 3] = (this.filter[h >>> 3] as number) | (1 << (h & 7));
+      const list = map.get(best);
+      if (list) {
+        if (list[list.length - 1] !== item) list.push(item);
+      } else map.set(best, [item]);
+    }
+    this.pending.length = 0;
+  }
+
+  /**
+   * The same scan on the raw (not lower-cased) string, folding case per character: saves
+   * lower-casing fields that no candidate rule reads afterwards. Characters whose lower case is
+   * not one UTF-16 unit (U+0130, surrogate pairs) make it give up: it returns null and the caller
+   * scans the lower-cased string (hits made so far are real, and visiting twice is harmless).
+   */
+  someFolded(s: string, visit: (item: T) => boolean): boolean | null {
+    if (s.length > GRAM_SCAN_LIMIT) return this.all.some(visit);
+    const filter = this.filter;
+    const shift = this.shift;
+    const [m1, m2, m3] = this.maps;
+    const has1 = m1.size > 0;
+    const has2 = m2.size > 0;
+    const has3 = m3.size > 0;
+    let p1 = 0;
+    let p2 = 0;
+    for (let i = 0; i < s.length; i++) {
+      const c = FOLD[s.charCodeAt(i)] as number;
+      if (c === NO_FOLD) return null;
+      const c10 = c & 0x3ff;
+      if (has1) {
+        const h = Math.imul(c10 * 4 + 1, 0x9e3779b1) >>> shift;
+        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
+          const list = m1.get(c10);
+          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+        }
+      }
+      if (has2 && i >= 1) {
+        const g = (p1 << 10) | c10;
+        const h = Math.imul(g * 4 + 2, 0x9e3779b1) >>> shift;
+        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
+          const list = m2.get(g);
+          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+        }
+      }
+      if (has3 && i >= 2) {
+        const g = (p2 << 20) | (p1 << 10) | c10;
+        const h = Math.imul(g * 4 + 3, 0x9e3779b1) >>> shift;
+        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
+          const list = m3.get(g);
+          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+        }
+      }
+      p2 = p1;
+      p1 = c10;
+    }
+    return false;
+  }
+
+  /** Calls `visit` with candidate lists until it returns true; long strings visit everything. */
+  some(s: string, visit: (item: T) => boolean): boolean {
+    if (s.length > GRAM_SCAN_LIMIT) return this.all.some(visit);
+    for (let k = 3; k >= 1; k--) {
+      const map = this.maps[k - 1] as Map<number, T[]>;
+      if (map.size === 0) continue;
+      const filter = this.filter;
+      const shift = this.shift;
+      for (let i = 0, end = s.length - k; i <= end; i++) {
+        const g = gramAt(s, i, k);
+        const h = Math.imul(g * 4 + k, 0x9e3779b1) >>> shift;
+        if (((filter[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
+        const list = map.get(g);
+        if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+      }
+    }
+    return false;
+  }
+}
+
+const NO_FOLD = 0xffff;
+/** Lower case of each UTF-16 unit, or NO_FOLD where lower-casing is not unit-for-unit. */
+const FOLD = ((): Uint16Array => {
+  const t = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) {
+      t[c] = NO_FOLD;
+      continue;
+    }
+    const l = String.fromCharCode(c).toLowerCase();
+    t[c] = l.length === 1 && l.charCodeAt(0) !== NO_FOLD ? l.charCodeAt(0) : NO_FOLD;
+  }
+  t[NO_FOLD] = NO_FOLD;
+  return t;
+})();
+
+function gramAt(s: string, i: number, k: number): number {
+  if (k === 3) return ((s.charCodeAt(i) & 0x3ff) << 20) | ((s.charCodeAt(i + 1) & 0x3ff) << 10) | (s.charCodeAt(i + 2) & 0x3ff);
+  if (k === 2) return ((s.charCodeAt(i) & 0x3ff) << 10) | (s.charCodeAt(i + 1) & 0x3ff);
+  return s.charCodeAt(i) & 0x3ff;
+}
+
+interface BindEnv {
+  slotOf(field: string): number;
+}
+
+function bindValue(v: ValueTest, slot: number, env: BindEnv): Pred {
+  switch (v.kind) {
+    case 'string': {
+      const f = stringTestFn(v.test);
+      return v.test.cased
+        ? (ctx) => {
+            const s = ctx.raw(slot);
+            return s !== undefined && f(s);
+          }
+        : (ctx) => {
+            const s = ctx.low(slot);
+            return s !== undefined && f(s);
+          };
+    }
+    case 'null':
+      return (ctx) => {
+        const s = ctx.raw(slot);
+        return s === undefined || s === '';
+      };
+    case 'exists':
+      return v.exists ? (ctx) => ctx.raw(slot) !== undefined : (ctx) => ctx.raw(slot) === undefined;
+    case 'num': {
+      const { op, value } = v;
+      const part = v.timePart;
+      return (ctx) => {
+        const n = part ? timePart(ctx.raw(slot), part) : parseNumber(ctx.raw(slot));
+        return n !== undefined && compare(op, n, value);
+      };
+    }
+    case 'cidr': {
+      const c = v.cidr;
+      return (ctx) => {
+        const s = ctx.raw(slot);
+        return s !== undefined && cidrContains(c, s);
+      };
+    }
+    case 'fieldref': {
+      const other = env.slotOf(v.ref);
+      const get = v.cased ? (ctx: EvalContext, s: number) => ctx.raw(s) : (ctx: EvalContext, s: number) => ctx.low(s);
+      const op = v.op;
+      return (ctx) => {
+        const a = get(ctx, slot);
+        const b = get(ctx, other);
+        if (a === undefined || b === undefined) return false;
+        return op === 'eq' ? a === b : op === 'sw' ? a.startsWith(b) : op === 'ew' ? a.endsWith(b) : a.includes(b);
+      };
+    }
+  }
+}
+
+function bindKeywords(item: FieldItem): Pred {
+  const groups = item.values.map((group) => {
+    const tests = group.map((v) => {
+      if (v.kind !== 'string') return (): boolean => false;
+      const f = stringTestFn(v.test);
+      const cased = v.test.cased;
+      return (ctx: EvalContext): boolean => ctx.values(!cased).some(f);
+    });
+    return or(tests);
+  });
+  return item.all ? and(groups) : or(groups);
+}
+
+function bindItem(item: FieldItem, env: BindEnv): Pred {
+  if (item.field === null) return bindKeywords(item);
+  const slot = env.slotOf(item.field);
+  let pred: Pred;
+  const flat = item.values.flat();
+  const allStrings = flat.every((v) => v.kind === 'string');
+  if (allStrings && !item.all) {
+    // The common shape: one field, any of several strings. One lookup, fused tests.
+    const lowTests = flat.filter((v): v is Extract<ValueTest, { kind: 'string' }> => v.kind === 'string' && !v.test.cased).map((v) => v.test);
+    const rawTests = flat.filter((v): v is Extract<ValueTest, { kind: 'string' }> => v.kind === 'string' && v.test.cased).map((v) => v.test);
+    const fl = lowTests.length ? fuseStringTests(lowTests) : null;
+    const fr = rawTests.length ? fuseStringTests(rawTests) : null;
+    pred = (ctx) => {
+      if (fl) {
+        const s = ctx.low(slot);
+        if (s === undefined) return false;
+        if (fl(s)) return true;
+      }
+      if (fr) {
+        const s = ctx.raw(slot);
+        if (s !== undefined && fr(s)) return true;
+      }
+      return false;
+    };
+  } else {
+    const groups = item.values.map((g) => or(g.map((v) => bindValue(v, slot, env))));
+    pred = item.all ? and(groups) : or(groups);
+  }
+  if (item.neq) {
+    const inner = pred;
+    return (ctx) => !inner(ctx);
+  }
+  return pred;
+}
+
+function bindSearch(s: Search, env: BindEnv): Pred {
+  switch (s.t) {
+    case 'map':
+      return and(s.items.map((i) => bindItem(i, env)));
+    case 'or':
+      return or(s.alts.map((a) => bindSearch(a, env)));
+    case 'keywords':
+      return bindKeywords(s.item);
+  }
+}
+
+function bindCondition(node: CondNode, searches: ReadonlyMap<string, Pred>): Pred {
+  switch (node.t) {
+    case 'id':
+      return searches.get(node.name) as Pred;
+    case 'and':
+      return and(node.c.map((c) => bindCondition(c, searches)));
+    case 'or':
+      return or(node.c.map((c) => bindCondition(c, searches)));
+    case 'not': {
+      const inner = bindCondition(node.c, searches);
+      return (ctx) => !inner(ctx);
+    }
+  }
+}
+
+// ---- necessary atoms ----
+
+function atomCost(atoms: readonly Atom[]): number {
+  let c = 0;
+  for (const a of atoms) c += a.k === 'eq' ? (a.weak ? 20 : 1) : a.k === 'base' ? 1 : a.v.length >= 3 ? 3 : a.v.length === 2 ? 8 : 15;
+  return c;
+}
+
+function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null {
+  switch (t.op) {
+    case 'eq':
+      return { k: 'eq', slot, v: t.needle.toLowerCase(), weak: weakSlot };
+    case 'ew': {
+      const n = t.needle.toLowerCase();
+      if (n.length > 1 && n.startsWith('\\') && !n.includes('\\', 1)) return { k: 'base', slot, v: n.slice(1) };
+      return n.length >= 1 ? { k: 'sub', slot, v: n } : null;
+    }
+    case 'sw':
+    case 'ct': {
+      const n = t.needle.toLowerCase();
+      return n.length >= 1 ? { k: 'sub', slot, v: n } : null;
+    }
+    case 'glob': {
+      let best = '';
+      for (const s of t.segments) if (s.length > best.length) best = s;
+      return best.length >= 1 ? { k: 'sub', slot, v: best.toLowerCase() } : null;
+    }
+    case 're':
+      return null;
+  }
+}
+
+/**
+ * Necessary atoms as an AND of OR-groups: whenever the rule matches, every group has an atom
+ * that holds. Several groups make the prefilter sharper (`Image|endswith: \cmd.exe` and
+ * `CommandLine|contains: ' /c '` must both be seen). null: nothing can be said.
+ */
+type Groups = Atom[][];
+
+/** At most this many groups per rule (a bit each in the hit mask). */
+const MAX_GROUPS = 3;
+
+function cheapest(groups: Groups): Groups {
+  return [...groups].sort((x, y) => atomCost(x) - atomCost(y)).slice(0, MAX_GROUPS);
+}
+
+/** OR of alternatives: one group, the union of each alternative's cheapest group. */
+function orGroups(alts: (Groups | null)[]): Groups | null {
+  const out: Atom[] = [];
+  for (const g of alts) {
+    if (!g || g.length === 0) return null;
+    out.push(...(cheapest(g)[0] as Atom[]));
+  }
+  return [out];
+}
+
+function andGroups(parts: (Groups | null)[]): Groups | null {
+  const all: Atom[][] = [];
+  for (const p of parts) if (p) all.push(...p);
+  return all.length === 0 ? null : cheapest(all);
+}
+
+function itemGroups(item: FieldItem, env: BindEnv, weak: (slot: number) => boolean): Groups | null {
+  if (item.field === null || item.neq) return null;
+  const slot = env.slotOf(item.field);
+  const groupAtoms = (g: readonly ValueTest[]): Atom[] | null => {
+    const out: Atom[] = [];
+    for (const v of g) {
+      if (v.kind !== 'string') return null;
+      const a = stringAtom(v.test, slot, weak(slot));
+      if (!a) return null;
+      out.push(a);
+    }
+    return out;
+  };
+  if (item.all) return andGroups(item.values.map((g) => {
+    const a = groupAtoms(g);
+    return a ? [a] : null;
+  }));
+  return orGroups(item.values.map((g) => {
+    const a = groupAtoms(g);
+    return a ? [a] : null;
+  }));
+}
+
+function searchGroups(s: Search, env: BindEnv, weak: (slot: number) => boolean): Groups | null {
+  switch (s.t) {
+    case 'map':
+      return andGroups(s.items.map((i) => itemGroups(i, env, weak)));
+    case 'or':
+      return orGroups(s.alts.map((alt) => searchGroups(alt, env, weak)));
+    case 'keywords':
+      return null;
+  }
+}
+
+function conditionGroups(node: CondNode, searches: ReadonlyMap<string, Groups | null>): Groups | null {
+  switch (node.t) {
+    case 'id':
+      return searches.get(node.name) ?? null;
+    case 'and':
+      return andGroups(node.c.map((c) => conditionGroups(c, searches)));
+    case 'or':
+      return orGroups(node.c.map((c) => conditionGroups(c, searches)));
+    case 'not':
+      return null;
+  }
+}
+
+// ---- buckets ----
+
+/** Past this length a field is not scanned for n-grams; its rules are simply run. */
+const GRAM_SCAN_LIMIT = 4096;
+
+function push<K>(map: Map<K, number[]>, key: K, idx: number): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [idx]);
+  else if (list[list.length - 1] !== idx) list.push(idx);
+}
+
+class Bucket {
+  readonly rules: Rule[] = [];
+  private readonly preds: Pred[] = [];
+  private readonly getters: FieldGetter[] = [];
+  private readonly plain: (string | null)[] = [];
+  private readonly slots = new Map<string, number>();
+  private readonly ctx: EvalContext;
+  private readonly always: number[] = [];
+  private readonly eq = new Map<number, Map<string, number[]>>();
+  private readonly base = new Map<number, Map<string, number[]>>();
+  private readonly gram = new Map<number, GramIndex<number>>();
+  private readonly eqList: readonly { slot: number; map: Map<string, number[]> }[];
+  private readonly baseList: readonly { slot: number; map: Map<string, number[]> }[];
+  private readonly gramList: readonly { slot: number; index: GramIndex<number> }[];
+  private readonly mark: Uint32Array;
+  /** Group bits seen this event, per rule (valid where mark === epoch). */
+  private readonly hit: Uint8Array;
+  private readonly fullMask: Uint8Array;
+  private epoch = 0;
+  private readonly cand: number[] = [];
+  /** Counters for the benchmark: events matched and candidate rules run on them. */
+  events = 0;
+  candidates = 0;
+
+  constructor(rules: readonly Rule[], channel: string, eventId: number) {
+    const groupsPerRule: (Groups | null)[] = [];
+    for (const rule of rules) {
+      const env: BindEnv = {
+        slotOf: (field) => {
+          const acc = fieldAccessor(field, rule.logsource, channel, eventId);
+          let slot = this.slots.get(acc.key);
+          if (slot === undefined) {
+            slot = this.getters.length;
+            this.getters.push(acc.get);
+            this.plain.push(acc.key === field ? field : null);
+            this.slots.set(acc.key, slot);
+          }
+          return slot;
+        },
+      };
+      const eventIdSlot = env.slotOf('EventID');
+      const weak = (slot: number): boolean => slot === eventIdSlot;
+      const det = rule.detection;
+      const searchPreds = new Map<string, Pred>();
+      const searchGroupMap = new Map<string, Groups | null>();
+      for (const [name, s] of det.searches) {
+        searchPreds.set(name, bindSearch(s, env));
+        searchGroupMap.set(name, searchGroups(s, env, weak));
+      }
+      this.rules.push(rule);
+      this.preds.push(bindCondition(det.condition, searchPreds));
+      groupsPerRule.push(conditionGroups(det.condition, searchGroupMap));
+    }
+    this.fullMask = new Uint8Array(rules.length);
+    groupsPerRule.forEach((groups, idx) => {
+      if (!groups) {
+        this.always.push(idx);
+        this.fullMask[idx] = 0;
+        return;
+      }
+      this.fullMask[idx] = (1 << groups.length) - 1;
+      groups.forEach((atoms, gi) => {
+        // A hit is the rule index with its group bit in the low bits: idx * 4 + bit.
+        const code = idx * 4 + gi;
+        for (const a of atoms) {
+          if (a.k === 'eq' || a.k === 'base') {
+            const target = a.k === 'eq' ? this.eq : this.base;
+            let m = target.get(a.slot);
+            if (!m) target.set(a.slot, (m = new Map()));
+            push(m, a.v, code);
+          } else {
+            let index = this.gram.get(a.slot);
+            if (!index) this.gram.set(a.slot, (index = new GramIndex<number>()));
+            index.add(a.v, code);
+          }
+        }
+      });
+    });
+    for (const index of this.gram.values()) index.finish();
+    // Arrays, not Map iteration, on the per-event path.
+    this.eqList = [...this.eq].map(([slot, map]) => ({ slot, map }));
+    this.baseList = [...this.base].map(([slot, map]) => ({ slot, map }));
+    this.gramList = [...this.gram].map(([slot, index]) => ({ slot, index }));
+    this.mark = new Uint32Array(rules.length);
+    this.hit = new Uint8Array(rules.length);
+    this.ctx = new EvalContext(this.getters, this.plain);
+  }
+
+  /** Records a hit (rule index * 4 + group bit); GramIndex visitor, never stops the scan. */
+  private readonly visit = (code: number): boolean => {
+    const idx = code >>> 2;
+    const bit = 1 << (code & 3);
+    if (this.mark[idx] !== this.epoch) {
+      this.mark[idx] = this.epoch;
+      this.hit[idx] = bit;
+      this.cand.push(idx);
+    } else this.hit[idx] = (this.hit[idx] as number) | bit;
+    return false;
+  };
+
+  private add(list: readonly number[]): void {
+    for (let i = 0; i < list.length; i++) this.visit(list[i] as number);
+  }
+
+  match(event: NormalizedEvent): Rule[] {
+    const ctx = this.ctx;
+    ctx.reset(event);
+    this.epoch = (this.epoch + 1) >>> 0 || 1;
+    this.cand.length = 0;
+    for (const idx of this.always) this.visit(idx * 4);
+    for (const { slot, map } of this.eqList) {
+      const s = ctx.low(slot);
+      if (s === undefined) continue;
+      const list = map.get(s);
+      if (list) this.add(list);
+    }
+    for (const { slot, map } of this.baseList) {
+      const s = ctx.low(slot);
+      if (s === undefined) continue;
+      const list = map.get(s.slice(s.lastIndexOf('\\') + 1));
+      if (list) this.add(list);
+    }
+    const visit = this.visit;
+    for (const { slot, index } of this.gramList) {
+      const raw = ctx.raw(slot);
+      if (raw === undefined || raw.length === 0) continue;
+      if (index.someFolded(raw, visit) === null) index.some(ctx.low(slot) as string, visit);
+    }
+    // Keep the rules all of whose groups were hit (rules without groups have mask 0).
+    const all = this.cand;
+    const cand: number[] = [];
+    for (const idx of all) {
+      const mask = this.fullMask[idx] as number;
+      if (((this.hit[idx] as number) & mask) === mask) cand.push(idx);
+    }
+    this.events++;
+    this.candidates += cand.length;
+    if (cand.length === 0) return [];
+    if (cand.length > 1) cand.sort((a, b) => a - b);
+    const out: Rule[] = [];
+    for (const idx of cand) if ((this.preds[idx] as Pred)(ctx)) out.push(this.rules[idx] as Rule);
+    return out;
+  }
+
+  get unindexed(): number {
+    return this.always.length;
+  }
+
+  /** Runs every rule, without the prefilter (tests compare both paths). */
+  matchAll(event: NormalizedEvent): Rule[] {
+    this.ctx.reset(event);
+    const out: Rule[] = [];
+    this.preds.forEach((p, i) => {
+      if (p(this.ctx)) out.push(this.rules[i] as Rule);
+    });
+    return out;
+  }
+}
+
+export interface Matcher {
+  /** The rules that match one event, in pack order. Pure and synchronous. */
+  match(event: NormalizedEvent): readonly Rule[];
+  /** Same result without the literal prefilter (for tests and diagnosis). */
+  matchWithoutPrefilter(event: NormalizedEvent): readonly Rule[];
+  /** Compiles every bucket the pack can reach for these (channel, id) pairs now (benchmarks). */
+  warm(keys: readonly { channel: string; eventId: number }[]): void;
+  /** Per (channel, id) bucket: its rules, rules run on every event (no literal to index), and how
+   *  many candidate rules the prefilter let through per event so far. */
+  stats(): { key: string; rules: number; unindexed: number; events: number; candidatesPerEvent: number }[];
+}
+
+const NONE: readonly Rule[] = Object.freeze([]);
+
+export function createMatcher(pack: Pick<RulePack, 'rules'>): Matcher {
+  // channel (lower-case) → rules for specific ids, and rules for every id of the channel.
+  const channels = new Map<string, { byId: Map<number, Rule[]>; any: Rule[] }>();
+  for (const rule of pack.rules) {
+    const where = resolveLogsource(rule.logsource);
+    if ('skip' in where) continue;
+    for (const t of where.targets) {
+      let ch = channels.get(t.channel);
+      if (!ch) channels.set(t.channel, (ch = { byId: new Map(), any: [] }));
+      if (t.eventIds === null) ch.any.push(rule);
+      else
+        for (const id of t.eventIds) {
+          const list = ch.byId.get(id);
+          if (!list) ch.byId.set(id, [rule]);
+          else list.push(rule);
+        }
+    }
+  }
+  const order = new Map(pack.rules.map((r, i) => [r, i]));
+  const buckets = new Map<string, Bucket | null>();
+  const bucketFor = (channelRaw: string, eventId: number): Bucket | null => {
+    const channel = channelRaw.toLowerCase();
+    const key = `${channel}\u0000${eventId}`;
+    let b = buckets.get(key);
+    if (b === undefined) {
+      const ch = channels.get(channel);
+      const rules = ch ? [...(ch.byId.get(eventId) ?? []), ...ch.any] : [];
+      rules.sort((x, y) => (order.get(x) ?? 0) - (order.get(y) ?? 0));
+      b = rules.length === 0 ? null : new Bucket([...new Set(rules)], channel, eventId);
+      buckets.set(key, b);
+    }
+    return b;
+  };
+  return {
+    match(event) {
+      const b = bucketFor(event.system.channel, event.system.eventId);
+      if (!b) return NONE;
+      const out = b.match(event);
+      return out.length === 0 ? NONE : out;
+    },
+    matchWithoutPrefilter(event) {
+      const b = bucketFor(event.system.channel, event.system.eventId);
+      return b ? b.matchAll(event) : NONE;
+    },
+    warm(keys) {
+      for (const k of keys) bucketFor(k.channel, k.eventId);
+    },
+    stats() {
+      const out = [];
+      for (const [key, b] of buckets)
+        if (b) out.push({ key: key.replace('\u0000', ' '), rules: b.rules.length, unindexed: b.unindexed, events: b.events, candidatesPerEvent: b.events ? b.candidates / b.events : 0 });
+      return out;
+    },
+  };
+}
