@@ -3,7 +3,7 @@
 // never freezes during an import. Nothing here touches evidence content directly.
 
 import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_METHODS, channelOf, type ApiMethod, type AppInfo, type ChainlineApi, type PickResult } from '../shared/api.js';
 import { validateArgs } from '../shared/api-validate.js';
@@ -85,6 +85,8 @@ function electronApi(e: EngineApi): ChainlineApi {
     getAttackLayer: () => e.getAttackLayer(),
     getHuntingQueries: (findingId) => e.getHuntingQueries(findingId),
     getBaselineCandidates: () => e.getBaselineCandidates(),
+    getRuleStatus: () => e.getRuleStatus(),
+    setRuleFolders: (request) => e.setRuleFolders(request),
     getEventHistogram: (request) => e.getEventHistogram(request),
     listNotes: () => e.listNotes(),
     saveNote: (input) => e.saveNote(input),
@@ -161,6 +163,9 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => harden(contents));
 
   engine = startEngine();
+  // The built-in Sigma pack, plus folders named in CHAINLINE_RULES (path-list separated).
+  const ruleDirs = (process.env['CHAINLINE_RULES'] ?? '').split(delimiter).filter((d) => d.trim() !== '');
+  await engine.setRuleFolders({ dirs: ruleDirs.map((d) => resolve(d)), builtin: true });
   const { caseDir, paths } = caseArgument(process.argv);
   const dataDir = process.env['CHAINLINE_DATA_DIR'] ?? app.getPath('userData');
   if (caseDir) await engine.openCase(resolve(caseDir));

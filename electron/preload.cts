@@ -38,6 +38,8 @@ const api: ChainlineApi = {
   getAttackLayer: method('getAttackLayer'),
   getHuntingQueries: method('getHuntingQueries'),
   getBaselineCandidates: method('getBaselineCandidates'),
+  getRuleStatus: method('getRuleStatus'),
+  setRuleFolders: method('setRuleFolders'),
   getEventHistogram: method('getEventHistogram'),
   listNotes: method('listNotes'),
   saveNote: method('saveNote'),

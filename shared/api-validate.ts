@@ -10,6 +10,7 @@ import {
   type EventFilter,
   type EventQuery,
   type HistogramRequest,
+  type RuleFoldersRequest,
   type NoteInput,
   type OpenEvidenceRequest,
 } from './api.js';
@@ -124,6 +125,15 @@ function validateOpenEvidence(value: unknown): OpenEvidenceRequest {
   return { paths };
 }
 
+function validateRuleFolders(value: unknown): RuleFoldersRequest {
+  if (!isPlainObject(value)) fail('request must be an object');
+  onlyKeys(value, ['dirs', 'builtin'], 'request');
+  const dirs = list(value['dirs'], 'dirs', 100, (v, w) => str(v, w, API_LIMITS.maxPathLength));
+  for (const d of dirs) if (d.trim() === '') fail('dirs must not be empty');
+  if (typeof value['builtin'] !== 'boolean') fail('builtin must be true or false');
+  return { dirs, builtin: value['builtin'] };
+}
+
 function validateHistogram(value: unknown): HistogramRequest {
   if (!isPlainObject(value)) fail('request must be an object');
   onlyKeys(value, ['filter', 'buckets'], 'request');
@@ -201,7 +211,11 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
     case 'exportAllowList':
     case 'getAttackLayer':
     case 'getBaselineCandidates':
+    case 'getRuleStatus':
       return noArgs(args, m) as ApiArgs<M>;
+    case 'setRuleFolders':
+      if (args.length !== 1) fail('setRuleFolders takes one argument');
+      return [validateRuleFolders(args[0])] as ApiArgs<M>;
     case 'addAllowListEntry':
       if (args.length !== 1) fail('addAllowListEntry takes one argument');
       try {

@@ -7,7 +7,7 @@
 
 import type { EvidenceFormat, SourcePointer, TimeSource } from './events.js';
 import type { TimePrecision } from './time.js';
-import type { AttackLayer, FindingPage, FindingQuery, FindingsSummary, HuntingQueries } from './findings.js';
+import type { AttackLayer, FindingPage, FindingQuery, FindingsSummary, HuntingQueries, RulePackInfo } from './findings.js';
 import type { AllowListEntry, AllowListImportResult, BaselineCandidate, NewAllowListEntry } from './allowlist.js';
 
 export interface AppInfo {
@@ -289,6 +289,12 @@ export interface CaseCoverage {
   readonly gapsTruncated: boolean;
 }
 
+/** Rule folders (Sigma YAML, a SigmaHQ checkout) detection loads beside the built-in pack. */
+export interface RuleFoldersRequest {
+  readonly dirs: readonly string[];
+  readonly builtin: boolean;
+}
+
 /** The interface the renderer programs against. One method, one channel. */
 export interface ChainlineApi {
   getAppInfo(): Promise<AppInfo>;
@@ -326,6 +332,10 @@ export interface ChainlineApi {
   getHuntingQueries(findingId: string): Promise<HuntingQueries>;
   /** Recurring parent → child → command line chains, proposed as baseline entries. */
   getBaselineCandidates(): Promise<readonly BaselineCandidate[]>;
+  /** The rules detection runs (null until they are loaded), with rejected and skipped ones. */
+  getRuleStatus(): Promise<RulePackInfo | null>;
+  /** Loads the built-in pack (unless `builtin` is false) plus these rule folders; findings are recomputed. */
+  setRuleFolders(request: RuleFoldersRequest): Promise<RulePackInfo>;
   /** Event counts per time bucket for a filter (DuckDB GROUP BY over the store). */
   getEventHistogram(request: HistogramRequest): Promise<EventHistogram>;
   /** Every note, tag and bookmark of the case, newest first. */
@@ -362,6 +372,8 @@ export const API_METHODS = [
   'getAttackLayer',
   'getHuntingQueries',
   'getBaselineCandidates',
+  'getRuleStatus',
+  'setRuleFolders',
   'getEventHistogram',
   'listNotes',
   'saveNote',

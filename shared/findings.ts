@@ -147,3 +147,28 @@ export interface AttackLayer {
   readonly selectTechniquesAcrossTactics: boolean;
   readonly selectSubtechniquesWithParent: boolean;
 }
+
+/** A rule that did not load (`rejected`) or does not apply here (`skipped`), and why. */
+export interface RuleProblemInfo {
+  readonly path: string;
+  readonly id: string | null;
+  readonly title: string | null;
+  readonly kind: 'rejected' | 'skipped';
+  readonly reason: string;
+}
+
+/** The rules detection runs: the built-in pack and the user's folders, as loaded. */
+export interface RulePackInfo {
+  /** Names the rules' content; findings made with another key are recomputed. */
+  readonly key: string;
+  readonly dirs: readonly string[];
+  readonly builtin: boolean;
+  readonly rules: number;
+  readonly builtinRules: number;
+  readonly userRules: number;
+  readonly correlations: number;
+  readonly rejected: number;
+  readonly skipped: number;
+  /** The first problems (RULE_PROBLEMS_SHOWN), each with its reason. */
+  readonly problems: readonly RuleProblemInfo[];
+}

@@ -73,14 +73,18 @@ Options:
   --json <out.json>      where to write the document (required; - for stdout)
   --tz-offset <±HH:MM>   local time zone of zone-less times (NXLog EventTime), if known
   --help                 this text`,
-  serve: `Usage: chainline serve [files or folders…] [--case <dir>] [--port <n>] [--no-open]
+  serve: `Usage: chainline serve [files or folders…] [--case <dir>] [--port <n>] [--rules <dir>]… [--no-builtin] [--no-open]
 
 Serves the Chainline app on http://127.0.0.1:<port>/ with a per-launch token, and prints the
-URL (token included). With no evidence and no --case it opens the demo case.
+URL (token included). With no evidence and no --case it opens the demo case. Detection runs the
+built-in Sigma rules plus every rule below each --rules folder; rejected and skipped rules are
+counted on stderr and listed in the app.
 
 Options:
   --case <dir>   open (or create) this case folder; default: a new case under the data folder
   --port <n>     port to listen on (default: a free port)
+  --rules <dir>  a folder of Sigma rules (repeatable; a SigmaHQ checkout works)
+  --no-builtin   leave out the built-in triage rules
   --no-open      do not open the default browser
   --help         this text`,
   sigma: SIGMA_HELP,
@@ -205,6 +209,11 @@ async function commandServe(args: ParsedArgs): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535');
   const caseDir = args.options.get('case');
   const engine = startEngine();
+  const rules = await engine.setRuleFolders({ dirs: (args.lists.get('rules') ?? []).map((d) => resolve(d)), builtin: !args.flags.has('no-builtin') });
+  process.stderr.write(
+    `rules: ${rules.rules} loaded (${rules.builtinRules} built-in, ${rules.userRules} from folders, ${rules.correlations} correlations); ` +
+      `${rules.rejected} rejected, ${rules.skipped} skipped\n`,
+  );
   if (caseDir === undefined && args.positional.length === 0) {
     const info = await openDemoCase(engine);
     process.stderr.write(`demo case ${info.dir}\n`);
@@ -234,7 +243,7 @@ const COMMANDS: Readonly<Record<string, { run: (a: ParsedArgs) => Promise<number
   events: { run: commandEvents, options: ['tz-offset'], flags: [] },
   ingest: { run: commandIngest, options: ['case'], flags: [] },
   analyze: { run: commandAnalyze, options: ['json', 'tz-offset'], flags: [] },
-  serve: { run: commandServe, options: ['case', 'port'], flags: ['no-open'] },
+  serve: { run: commandServe, options: ['case', 'port', 'rules'], flags: ['no-open', 'no-builtin'] },
   sigma: {
     run: (a) => {
       const tz = a.options.get('tz-offset');

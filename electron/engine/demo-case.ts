@@ -11,6 +11,9 @@ import { sha256File } from './ingest/collect.js';
 import { CASE_MANIFEST_FILE } from './store/case-store.js';
 import { SCHEMA_VERSION } from './store/schema.js';
 
+/** The demo's allow-list, imported into a new demo case. */
+export const DEMO_ALLOWLIST_FILE = 'allowlist.yml';
+
 async function demoFiles(): Promise<string[]> {
   const names = (await readdir(DEMO_EVIDENCE_DIR)).filter((n) => /\.(xml|json|jsonl|evtx)$/i.test(n)).sort();
   return names.map((n) => join(DEMO_EVIDENCE_DIR, n));
@@ -40,5 +43,9 @@ export async function openDemoCase(engine: EngineApi, dir = demoCaseDir()): Prom
   }
   const info = await engine.openCase(dir, { demo: true, name: 'Demo case' });
   await engine.openEvidence({ paths: files });
+  // The demo's benign noise (updaters, service hosts, the logon script) is allow-listed from
+  // the start, so the demo shows suppression as an investigator would set it up.
+  const allowList = join(DEMO_EVIDENCE_DIR, DEMO_ALLOWLIST_FILE);
+  if (existsSync(allowList)) await engine.importAllowList(await readFile(allowList, 'utf8'));
   return info;
 }

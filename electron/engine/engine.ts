@@ -20,6 +20,7 @@ import type {
   IngestStatus,
   OpenEvidenceRequest,
   OpenEvidenceResult,
+  RuleFoldersRequest,
 } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
 import { collectEvidence, fileFacts, sha256File } from './ingest/collect.js';
@@ -27,7 +28,7 @@ import { CaseAnalysis } from './case-analysis.js';
 import { readBatches } from './ingest/read-batches.js';
 import { readerFor } from './readers/registry.js';
 import { CaseStore } from './store/case-store.js';
-import type { AttackLayer, FindingPage, FindingQuery, FindingsSummary, HuntingQueries } from '../../shared/findings.js';
+import type { AttackLayer, FindingPage, FindingQuery, FindingsSummary, HuntingQueries, RulePackInfo } from '../../shared/findings.js';
 import type { AllowListEntry, AllowListImportResult, BaselineCandidate, NewAllowListEntry } from '../../shared/allowlist.js';
 import { AllowListError, validateNewEntry } from '../../shared/allowlist.js';
 import { allowListToYaml, makeEntry, mergeImported, parseAllowListYaml, proposeBaselines } from './detect/allowlist.js';
@@ -35,6 +36,7 @@ import { attackLayer } from './detect/attack.js';
 import { DETECTION_ANALYSIS, reapplyAllowList, runCaseDetection, summarizeFindings, type DetectionState } from './detect/detection.js';
 import { ruleEngineOf, type FindingContext, type RuleEngine, type RuleHitSource } from './detect/findings.js';
 import { huntingQueries } from './detect/hunting.js';
+import { loadSigmaRules } from './detect/sigma-rules.js';
 
 /**
  * What both the in-thread Engine and the worker-backed EngineClient offer: the API contract
@@ -89,6 +91,8 @@ export class Engine implements EngineApi {
   private detectionRuns: Promise<unknown> = Promise.resolve();
   /** The rule engine detection runs (null: only Chainline's case-level checks). */
   private rules: RuleEngine | null;
+  /** What the Sigma rules loaded (null: none loaded, only case-level checks run). */
+  private ruleInfo: RulePackInfo | null = null;
   /** Allow-list edits one at a time: each reads, changes and writes the whole list. */
   private allowLock: Promise<unknown> = Promise.resolve();
 
@@ -104,9 +108,23 @@ export class Engine implements EngineApi {
    * Connects (or disconnects) a rule engine. A case whose findings were made with other rules
    * (another key) is detected again the next time its findings are asked for.
    */
-  setRules(rules: RuleEngine | null): void {
+  setRules(rules: RuleEngine | null, info: RulePackInfo | null = null): void {
     this.rules = rules;
+    this.ruleInfo = info;
     this.detection = null;
+  }
+
+  async getRuleStatus(): Promise<RulePackInfo | null> {
+    return this.ruleInfo;
+  }
+
+  /** Loads the Sigma rules (built-in pack and folders); the next findings request re-detects. */
+  async setRuleFolders(request: RuleFoldersRequest): Promise<RulePackInfo> {
+    const loaded = await loadSigmaRules({ dirs: request.dirs, builtin: request.builtin });
+    // A detection run still using the old rules finishes first; its key no longer matches.
+    await this.detectionRuns;
+    this.setRules(loaded.engine, loaded.info);
+    return loaded.info;
   }
 
   private requireStore(): CaseStore {

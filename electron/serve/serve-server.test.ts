@@ -31,6 +31,8 @@ const fakeApi: ChainlineApi = {
     throw new Error('unused');
   },
   getBaselineCandidates: async () => [],
+  getRuleStatus: async () => null,
+  setRuleFolders: async () => { throw new Error('no rules in this stub'); },
   pickEvidence: async () => ({ kind: 'unsupported' }),
   openEvidence: async (r) => {
     calls.push('openEvidence:' + r.paths.join(','));

@@ -64,6 +64,8 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     getAttackLayer: () => engine.getAttackLayer(),
     getHuntingQueries: (findingId) => engine.getHuntingQueries(findingId),
     getBaselineCandidates: () => engine.getBaselineCandidates(),
+    getRuleStatus: () => engine.getRuleStatus(),
+    setRuleFolders: (request) => engine.setRuleFolders(request),
     getEventHistogram: (request) => engine.getEventHistogram(request),
     listNotes: () => engine.listNotes(),
     saveNote: (input) => engine.saveNote(input),

@@ -280,6 +280,12 @@ export function createFakeApi(): ChainlineApi {
     async getBaselineCandidates() {
       return [];
     },
+    async getRuleStatus() {
+      return null;
+    },
+    async setRuleFolders() {
+      throw new Error('the fake API loads no rules');
+    },
     async pickEvidence(): Promise<PickResult> {
       return { kind: 'unsupported' };
     },

@@ -39,6 +39,8 @@ const api: ChainlineApi = {
     throw new Error('unused');
   },
   getBaselineCandidates: async () => [],
+  getRuleStatus: async () => null,
+  setRuleFolders: async () => { throw new Error('no rules in this stub'); },
   getEventHistogram: async () => ({ from: null, to: null, counts: [], total: 0 }),
   listNotes: async () => [],
   saveNote: async () => {

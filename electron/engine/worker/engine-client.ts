@@ -60,6 +60,8 @@ export class WorkerEngineClient implements EngineApi {
   getAttackLayer: EngineApi['getAttackLayer'] = () => this.call('getAttackLayer');
   getHuntingQueries: EngineApi['getHuntingQueries'] = (findingId) => this.call('getHuntingQueries', findingId);
   getBaselineCandidates: EngineApi['getBaselineCandidates'] = () => this.call('getBaselineCandidates');
+  getRuleStatus: EngineApi['getRuleStatus'] = () => this.call('getRuleStatus');
+  setRuleFolders: EngineApi['setRuleFolders'] = (request) => this.call('setRuleFolders', request);
   getEventHistogram: EngineApi['getEventHistogram'] = (request) => this.call('getEventHistogram', request);
   listNotes: EngineApi['listNotes'] = () => this.call('listNotes');
   saveNote: EngineApi['saveNote'] = (input) => this.call('saveNote', input);

@@ -28,6 +28,8 @@ export const ENGINE_METHODS = [
   'getAttackLayer',
   'getHuntingQueries',
   'getBaselineCandidates',
+  'getRuleStatus',
+  'setRuleFolders',
   'getEventHistogram',
   'listNotes',
   'saveNote',
