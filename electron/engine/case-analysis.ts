@@ -82,7 +82,7 @@ export class CaseAnalysis {
     };
     const inputs: CorrelationInput[] = [];
     let events = 0;
-    for await (const page of store.eventsForCorrelation(CORRELATION_EVENT_IDS, 10_000)) {
+    for await (const page of store.eventsForCorrelation(CORRELATION_EVENT_IDS, 50_000)) {
       for (const { rowId, event } of page) {
         events++;
         const input = toCorrelationInput(event, rowId);
