@@ -303,10 +303,38 @@ function normPath(path: string): string {
   return p;
 }
 
+// Image paths repeat (interned by toCorrelationInput): normalised once each.
+const IMAGE_PATHS = new Map<string, string>();
+function imagePathKey(path: string): string {
+  let key = IMAGE_PATHS.get(path);
+  if (key === undefined) {
+    key = normPath(path);
+    if (IMAGE_PATHS.size > 100_000) IMAGE_PATHS.clear();
+    IMAGE_PATHS.set(path, key);
+  }
+  return key;
+}
+
 const SWITCH_MARKER = /[-/\u2013\u2014\u2015]e|frombase64string/i;
 
+/**
+ * Whether SWITCH_MARKER can match, by a scan for a dash or slash before an `e` and for `64`
+ * (in every spelling of FromBase64String): a case-insensitive regex over every command line
+ * was a tenth of the correlation time. The regex still decides.
+ */
+function mayBeEncoded(text: string): boolean {
+  for (let i = 0, n = text.length - 1; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2d || c === 0x2f || (c >= 0x2013 && c <= 0x2015)) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 0x65 || next === 0x45) return true;
+    }
+  }
+  return text.includes('64');
+}
+
 function decodeIfEncoded(text: string | null): string | null {
-  if (!text || !SWITCH_MARKER.test(text)) return null;
+  if (!text || !mayBeEncoded(text) || !SWITCH_MARKER.test(text)) return null;
   return decodedSummary(decodePowerShell(text));
 }
 
@@ -967,15 +995,20 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       pairs.push([sys, best]);
     }
     for (const sec of security) if (!used.has(sec)) pairs.push([null, sec]);
+    // The indexes below serve installs only: evidence without any costs nothing here.
     const serviceChildren = new Map<string, MProcess[]>();
-    for (const node of processes) if (imageName(node.parentImage) === 'services.exe') push(serviceChildren, node.hostKey, node);
     const byHost = new Map<string, MProcess[]>();
-    for (const node of processes) push(byHost, node.hostKey, node);
-    /** host|image path → processes that ran it. */
-    const byImagePath = new Map<string, MProcess[]>();
-    if (pairs.length > 0) for (const node of processes) push(byImagePath, `${node.hostKey}|${normPath(node.image)}`, node);
-    const fileCreates = new Map<string, ProcessActivityInput[]>();
-    for (const a of activity) if (a.kind === 'file-create') push(fileCreates, `${hk(a.host)}|${normPath(a.target)}`, a);
+    /** host → image path → processes that ran it. */
+    const byImagePath = new HostMap<string, MProcess[]>();
+    const fileCreates = new HostMap<string, ProcessActivityInput[]>();
+    if (pairs.length > 0) {
+      for (const node of processes) {
+        if (imageName(node.parentImage) === 'services.exe') push(serviceChildren, node.hostKey, node);
+        push(byHost, node.hostKey, node);
+        pushHost(byImagePath, node.hostKey, imagePathKey(node.image), node);
+      }
+      for (const a of activity) if (a.kind === 'file-create') pushHost(fileCreates, hk(a.host), normPath(a.target), a);
+    }
     for (const [sys, sec] of pairs) {
       const any = (sys ?? sec) as ServiceInstallInput;
       const hostKey = hk(any.host);
@@ -1003,19 +1036,19 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       const lo = firstStart(hostProcs, time.ms - NAMES_IT_WINDOW_MS);
       const hi = lastStart(hostProcs, time.ms + 1000);
       for (const bin of binaries) {
-        for (const fc of fileCreates.get(`${hostKey}|${bin}`) ?? []) {
+        for (const fc of fileCreates.get(hostKey, bin) ?? []) {
           if (strictlyBefore(time, fc)) continue;
           const alive = fc.guid ? [guidIndex.get(hostKey, fc.guid)].filter((x): x is MProcess => !!x) : processAt(hostKey, fc.pid, fc);
           if (alive.length === 1) origins.push({ node: alive[0] as MProcess, relation: 'created it (Sysmon 11)', row: fc.row });
         }
-        for (const c of byImagePath.get(`${hostKey}|${bin}`) ?? []) {
+        for (const c of byImagePath.get(hostKey, bin) ?? []) {
           if (c === started || c.epoch !== epochOf(hostKey, time) || strictlyBefore(time, c.start as CorrelationTime)) continue;
           origins.push({ node: c, relation: 'ran it', row: c.securityRow ?? c.sysmonRow ?? -1 });
         }
         const named = new RegExp(bin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
         for (let i = Math.max(lo, hi - 2000); i <= hi && i >= 0; i++) {
           const c = hostProcs[i] as MProcess;
-          if (c === started || !c.commandLine || c.commandLine.length < bin.length || normPath(c.image) === bin) continue;
+          if (c === started || !c.commandLine || c.commandLine.length < bin.length || imagePathKey(c.image) === bin) continue;
           if (named.test(c.commandLine)) {
             origins.push({ node: c, relation: 'names it', row: c.securityRow ?? c.sysmonRow ?? -1 });
           }
@@ -1106,7 +1139,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const startsByHost = new Map<string, MProcess[]>();
     const lowerCommand = new Map<MProcess, string>();
     for (const node of processes) {
-      if (!node.commandLine) continue;
+      // The case-insensitive test on the text as written passes every command line whose
+      // lower-case form passes (no character lower-cases into a letter of these prefixes
+      // followed by the rest of it), so only those are lower-cased.
+      if (!node.commandLine || !REMOTE_HINT_ANY_CASE.test(node.commandLine)) continue;
       const cmd = node.commandLine.toLowerCase();
       if (!REMOTE_HINT.test(cmd)) continue;
       lowerCommand.set(node, cmd);
@@ -1119,12 +1155,15 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       remoteNames.set(key, [...new Set([...[...names].map((n) => n.toLowerCase()), key, ...(hostIps.get(key) ?? [])])]);
       targetIpSets.set(key, new Set(hostIps.get(key) ?? []));
     }
-    // What a session did, in time order: its logon and its processes' creations.
+    // What a session did, in time order: its logon and its processes' creations. Only the
+    // runas /netonly sessions are ever asked (activeWithin), so only theirs is collected.
     const sessionActivity = new Map<MSession, CorrelationTime[]>();
-    for (const s of sessions) sessionActivity.set(s, [s.start]);
-    for (const node of processes) {
-      const s = sessionOf(node);
-      if (s) sessionActivity.get(s)?.push(node.start as CorrelationTime);
+    for (const s of sessions) if (s.logonType === 9 && s.outboundUser) sessionActivity.set(s, [s.start]);
+    if (sessionActivity.size > 0) {
+      for (const node of processes) {
+        const s = sessionOf(node);
+        if (s) sessionActivity.get(s)?.push(node.start as CorrelationTime);
+      }
     }
     for (const list of sessionActivity.values()) list.sort(compareTime);
     /** The session did something in the lateral window before `t` (a credential is used when something runs). */
@@ -1422,6 +1461,7 @@ function countStartsBetween(entry: StartList | undefined, from: CorrelationTime,
 /** `\\target`, `-ComputerName target`, `/node:target`, `-r:target` and friends in a command line. */
 /** A command line that could name a remote host (the prefixes mentionsRemote accepts). */
 const REMOTE_HINT = /\\\\|-computername|-cn\s|\/node:|-r:|\/s\s|-session|-computer\s|enter-pssession|new-pssession|https?:\/\//;
+const REMOTE_HINT_ANY_CASE = new RegExp(REMOTE_HINT.source, 'i');
 
 /** Process starts examined per remote logon at the most (a bound for pathological logs). */
 const LATERAL_SCAN_LIMIT = 5000;
