@@ -1425,22 +1425,28 @@ function countBetween(times: readonly CorrelationTime[] | undefined, from: Corre
 
 /** Cuts any parent loop (possible only with forged records in one second): the edge that closes it goes. */
 function breakLoops(processes: readonly MProcess[]): void {
-  const state = new Map<MProcess, 1 | 2>();
+  // `done`: walked before. The current walk's own nodes are a short list (a process tree is
+  // rarely deep), so one set insertion per process is all the bookkeeping (a state map cost
+  // four map operations per process).
+  const done = new Set<MProcess>();
+  const path: MProcess[] = [];
   for (const start of processes) {
-    const path: MProcess[] = [];
+    path.length = 0;
+    let onPath: Set<MProcess> | null = null;
     let p: MProcess | null = start;
-    while (p && !state.has(p)) {
-      state.set(p, 1);
+    while (p && !done.has(p)) {
       path.push(p);
+      if (onPath) onPath.add(p);
+      else if (path.length > 32) onPath = new Set(path);
       const parent: MProcess | null = parentOf(p);
-      if (parent && state.get(parent) === 1) {
+      if (parent && (onPath ? onPath.has(parent) : path.includes(parent))) {
         p.parentId = null;
         p.parentBasis = 'none';
         break;
       }
       p = parent;
     }
-    for (const q of path) state.set(q, 2);
+    for (const q of path) done.add(q);
   }
 }
 
