@@ -513,9 +513,9 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       start: timeOf(t),
       end: null,
       admin: false,
-      privilegeRows: [],
-      logoffRows: [],
-      explicitCredentialRows: [],
+      privilegeRows: SHARED_EMPTY,
+      logoffRows: SHARED_EMPTY,
+      explicitCredentialRows: SHARED_EMPTY,
     };
     sessions.push(s);
     return s;
@@ -574,17 +574,20 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const s = sessionAt(p.host, p.logonId, p);
     if (s) {
       s.admin = true;
-      s.privilegeRows.push(p.row);
+      s.privilegeRows = addTo(s.privilegeRows, p.row);
     }
   }
   for (const o of logoffs) {
     const s = sessionAt(o.host, o.logonId, o);
     if (s) {
-      s.logoffRows.push(o.row);
+      s.logoffRows = addTo(s.logoffRows, o.row);
       if (!s.end || compareTime(s.end, o) < 0) s.end = timeOf(o);
     }
   }
-  for (const e of explicit) sessionAt(e.host, e.subjectLogonId, e)?.explicitCredentialRows.push(e.row);
+  for (const e of explicit) {
+    const s = sessionAt(e.host, e.subjectLogonId, e);
+    if (s) s.explicitCredentialRows = addTo(s.explicitCredentialRows, e.row);
+  }
   const sessionByLogonRow = new Map<number, MSession>();
   for (const s of sessions) if (s.logonRow !== null) sessionByLogonRow.set(s.logonRow, s);
   for (const logon of logons) {
@@ -898,7 +901,9 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   // ---- Script blocks -----------------------------------------------------------------------
   const blockGroups = new Map<string, ScriptBlockInput[]>();
   for (const b of blocks) push(blockGroups, b.scriptBlockId ? `${hk(b.host)}|${b.scriptBlockId}` : `${hk(b.host)}|row${b.row}`, b);
-  const scripts: Array<Mutable<ScriptBlock> & { processNode: MProcess | null; candidateNodes: MProcess[] | null }> = [];
+  // Until ids exist, processId holds the process and processCandidates the candidate
+  // processes (as for processes): the result is then these objects, not a copy.
+  const scripts: Array<Mutable<ScriptBlock>> = [];
   for (const [, parts] of blockGroups) {
     const first = parts[0] as ScriptBlockInput;
     const hostKey = hk(first.host);
@@ -950,8 +955,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       host: hostName(hostKey),
       scriptBlockId: first.scriptBlockId,
       pid: first.pid,
-      processId: null,
-      processCandidates: [],
+      processId: chosen as unknown as string | null,
+      processCandidates: (alive.length > 1 ? alive : SHARED_EMPTY) as unknown as string[],
       rows: parts.map((p) => p.row),
       partsPresent: present,
       total,
@@ -960,8 +965,6 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       path: first.path,
       decoded: decodeIfEncoded(text),
       start: timeOf(first),
-      processNode: chosen,
-      candidateNodes: alive.length > 1 ? alive : null,
     });
   }
   scripts.sort((a, b) => compareTime(a.start, b.start) || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
@@ -1122,7 +1125,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const hostIps = new Map<string, string[]>();
   for (const [ip, owners] of ipOwners) if (owners.size === 1) push(hostIps, [...owners][0] as string, ip);
 
-  const lateral: Array<Mutable<LateralEdge> & { targetSession: MSession | null; sourceSession: MSession | null; sourceProcess: MProcess | null }> = [];
+  // Until ids exist, the three link fields hold the sessions and the process themselves.
+  const lateral: Array<Mutable<LateralEdge>> = [];
   if (hostNames.size > 1) {
     const explicitByHost = new Map<string, ExplicitCredentialsInput[]>();
     for (const e of explicit) push(explicitByHost, hk(e.host), e);
@@ -1284,14 +1288,11 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
         targetHostKey: target,
         time: timeOf(l),
         targetRow: l.row,
-        targetSessionId: null,
-        sourceSessionId: null,
-        sourceProcessId: null,
+        targetSessionId: (sessionByLogonRow.get(l.row) ?? null) as unknown as string | null,
+        sourceSessionId: sourceSession as unknown as string | null,
+        sourceProcessId: sourceProcess as unknown as string | null,
         basis,
         sourceRow,
-        targetSession: sessionByLogonRow.get(l.row) ?? null,
-        sourceSession,
-        sourceProcess,
       });
     }
   }
@@ -1342,8 +1343,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   }
   scripts.forEach((s, i) => {
     s.id = `b${i + 1}`;
-    s.processId = s.processNode ? s.processNode.id : null;
-    s.processCandidates = s.candidateNodes ? s.candidateNodes.map((c) => c.id) : [];
+    const node = s.processId as unknown as MProcess | null;
+    s.processId = node ? node.id : null;
+    const candidates = s.processCandidates as unknown as MProcess[];
+    s.processCandidates = candidates.length > 0 ? candidates.map((c) => c.id) : [];
   });
   services.forEach((s, i) => {
     s.id = `v${i + 1}`;
@@ -1354,9 +1357,12 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   lateral.sort((a, b) => compareTime(a.time, b.time) || a.targetRow - b.targetRow);
   lateral.forEach((l, i) => {
     l.id = `l${i + 1}`;
-    l.targetSessionId = l.targetSession ? l.targetSession.id : null;
-    l.sourceSessionId = l.sourceSession ? l.sourceSession.id : null;
-    l.sourceProcessId = l.sourceProcess ? l.sourceProcess.id : null;
+    const targetSession = l.targetSessionId as unknown as MSession | null;
+    const sourceSession = l.sourceSessionId as unknown as MSession | null;
+    const sourceProcess = l.sourceProcessId as unknown as MProcess | null;
+    l.targetSessionId = targetSession ? targetSession.id : null;
+    l.sourceSessionId = sourceSession ? sourceSession.id : null;
+    l.sourceProcessId = sourceProcess ? sourceProcess.id : null;
   });
 
   phase('ids');
@@ -1368,9 +1374,9 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     hosts,
     sessions: sessions as Session[],
     processes: all,
-    scripts: scripts.map(({ processNode: _p, candidateNodes: _c, ...rest }) => rest),
+    scripts,
     services: services.map(({ sessionNode: _s, processNode: _p, origins: _o, ...rest }) => rest),
-    lateral: lateral.map(({ targetSession: _t, sourceSession: _s, sourceProcess: _p, ...rest }) => rest),
+    lateral,
   };
 
   function setParent(node: MProcess, parent: MProcess, basis: ParentBasis): void {
