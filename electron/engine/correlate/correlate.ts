@@ -448,15 +448,20 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     if (!last || diffTicks(b, last) > opts.bootMergeMs * 10_000) list.push(timeOf(b));
     bootBoundaries.set(key, list);
   }
+  // The boundaries' times as packed numbers: epochOf runs two or three times per event.
+  const bootMs = new Map<string, { ms: number[]; sub: number[] }>();
+  for (const [key, list] of bootBoundaries) bootMs.set(key, { ms: list.map((b) => b.ms), sub: list.map((b) => b.sub) });
   const epochOf = (hostKey: string, t: CorrelationTime): number => {
-    const list = bootBoundaries.get(hostKey);
-    if (!list) return 0;
+    const packed = bootMs.get(hostKey);
+    if (!packed) return 0;
+    const { ms, sub } = packed;
     // Events in the same tick as a marker, or before it, belong to the old boot.
     let lo = 0;
-    let hi = list.length;
+    let hi = ms.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (compareTime(list[mid] as CorrelationTime, t) <= 0) lo = mid + 1;
+      const m = ms[mid] as number;
+      if (m < t.ms || (m === t.ms && (sub[mid] as number) <= t.sub)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
