@@ -307,3 +307,40 @@ describe('hostile and broken evidence', () => {
     expect(r.services).toHaveLength(1);
   });
 });
+
+describe('parent loops from forged records', () => {
+  const loop = (n: number): { r: CorrelationResult; rows: number[] } => {
+    const b = new EvidenceBuilder();
+    const pid = (i: number): number => 0x1000 + 4 * (i % n);
+    // All in one second of a 1-second log: each names the next as its parent, the last the first.
+    const rows = Array.from({ length: n }, (_, i) => b.proc4688(H, '2024-01-01T10:00:05Z', pid(i), pid(i + 1), CMD, CMD));
+    return { r: correlate(b.inputs()), rows };
+  };
+  const ancestorsEnd = (r: CorrelationResult): boolean => {
+    const byId = new Map(r.processes.map((p) => [p.id, p]));
+    return r.processes.every((p) => {
+      const seen = new Set<string>();
+      for (let q: ProcessNode | undefined = p; q; q = q.parentId ? byId.get(q.parentId) : undefined) {
+        if (seen.has(q.id)) return false;
+        seen.add(q.id);
+      }
+      return true;
+    });
+  };
+
+  it('two processes naming each other: the edge that closes the loop goes, the other stays', () => {
+    const { r, rows } = loop(2);
+    expect(ancestorsEnd(r)).toBe(true);
+    expect(byRow(r, rows[0]!).parentId).toBe(byRow(r, rows[1]!).id);
+    expect(byRow(r, rows[1]!).parentId).toBeNull();
+    expect(byRow(r, rows[1]!).parentBasis).toBe('none');
+  });
+
+  it('a loop of 40 (deeper than a process tree usually is): one edge goes, the last walked', () => {
+    const { r, rows } = loop(40);
+    expect(ancestorsEnd(r)).toBe(true);
+    const cut = rows.filter((row) => byRow(r, row).parentBasis === 'none');
+    expect(cut).toEqual([rows[39]]);
+    for (let i = 0; i < 39; i++) expect(byRow(r, rows[i]!).parentId).toBe(byRow(r, rows[i + 1]!).id);
+  });
+});

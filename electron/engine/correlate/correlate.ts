@@ -208,6 +208,32 @@ function firstStart(list: readonly ProcessNode[], ms: number): number {
   return lo;
 }
 
+/**
+ * Processes of one host and PID by creation, with their creation `ms` beside them in a packed
+ * array: the binary searches (about a million per million events) then read consecutive
+ * doubles instead of following two pointers per step (measured: 1 s of cache misses at 1M).
+ */
+class StartList {
+  readonly nodes: MProcess[] = [];
+  readonly ms: number[] = [];
+  add(node: MProcess): void {
+    this.nodes.push(node);
+    this.ms.push((node.start as CorrelationTime).ms);
+  }
+  /** Index of the last process created at or before `ms` (−1 when none). */
+  lastAtOrBefore(ms: number): number {
+    const a = this.ms;
+    let lo = 0;
+    let hi = a.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((a[mid] as number) <= ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+}
+
 /** Index of the first element whose `ms` ≥ `ms` (arr.length when none). */
 function firstAtOrAfter(arr: readonly CorrelationTime[], ms: number): number {
   let lo = 0;
@@ -277,10 +303,29 @@ function normPath(path: string): string {
   return p;
 }
 
+// Image paths repeat (interned by toCorrelationInput): normalised once each.
+const IMAGE_PATHS = new Map<string, string>();
+function imagePathKey(path: string): string {
+  let key = IMAGE_PATHS.get(path);
+  if (key === undefined) {
+    key = normPath(path);
+    if (IMAGE_PATHS.size > 100_000) IMAGE_PATHS.clear();
+    IMAGE_PATHS.set(path, key);
+  }
+  return key;
+}
+
 const SWITCH_MARKER = /[-/\u2013\u2014\u2015]e|frombase64string/i;
 
+/**
+ * What every SWITCH_MARKER match holds (a dash or slash before `e`/`E`, or the `64` of
+ * FromBase64String in any case), as a case-sensitive regex: several times cheaper than the
+ * case-insensitive alternation over every command line, which still decides.
+ */
+const MAY_BE_ENCODED = /[-/\u2013-\u2015][eE]|64/;
+
 function decodeIfEncoded(text: string | null): string | null {
-  if (!text || !SWITCH_MARKER.test(text)) return null;
+  if (!text || !MAY_BE_ENCODED.test(text) || !SWITCH_MARKER.test(text)) return null;
   return decodedSummary(decodePowerShell(text));
 }
 
@@ -394,15 +439,20 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     if (!last || diffTicks(b, last) > opts.bootMergeMs * 10_000) list.push(timeOf(b));
     bootBoundaries.set(key, list);
   }
+  // The boundaries' times as packed numbers: epochOf runs two or three times per event.
+  const bootMs = new Map<string, { ms: number[]; sub: number[] }>();
+  for (const [key, list] of bootBoundaries) bootMs.set(key, { ms: list.map((b) => b.ms), sub: list.map((b) => b.sub) });
   const epochOf = (hostKey: string, t: CorrelationTime): number => {
-    const list = bootBoundaries.get(hostKey);
-    if (!list) return 0;
+    const packed = bootMs.get(hostKey);
+    if (!packed) return 0;
+    const { ms, sub } = packed;
     // Events in the same tick as a marker, or before it, belong to the old boot.
     let lo = 0;
-    let hi = list.length;
+    let hi = ms.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (compareTime(list[mid] as CorrelationTime, t) <= 0) lo = mid + 1;
+      const m = ms[mid] as number;
+      if (m < t.ms || (m === t.ms && (sub[mid] as number) <= t.sub)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -416,10 +466,22 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   // Links kept beside the objects (adding or deleting properties would make V8 store a
   // million objects as slow dictionaries).
   const creatorOf = new Map<MSession, MSession>();
-  /** host|logonId|epoch → sessions of that key, by start (every one but the first has a 4624). */
-  const sessionIndex = new HostMap<string, MSession[]>();
-  // Most evidence spans one boot: the key is then the LogonId itself, with no string built.
-  const sessionKey = (logonId: string, epoch: number): string => (epoch === 0 ? logonId : `${logonId}|${epoch}`);
+  /**
+   * host → LogonId → boot epoch → sessions of that key, by start (every one but the first has
+   * a 4624). Nested maps: no key string is built per lookup (evidence with many reboots made
+   * one per event).
+   */
+  const sessionIndex = new HostMap<string, Map<number, MSession[]>>();
+  const sessionsOf = (hostKey: string, logonId: string, epoch: number): MSession[] | undefined =>
+    sessionIndex.get(hostKey, logonId)?.get(epoch);
+  const setSessions = (hostKey: string, logonId: string, epoch: number, list: MSession[]): void => {
+    let byEpoch = sessionIndex.get(hostKey, logonId);
+    if (!byEpoch) {
+      byEpoch = new Map();
+      sessionIndex.set(hostKey, logonId, byEpoch);
+    }
+    byEpoch.set(epoch, list);
+  };
   const newSession = (hostKey: string, logonId: string, epoch: number, t: CorrelationTime, logon: LogonInput | null): MSession => {
     const s: MSession = {
       id: '',
@@ -447,9 +509,9 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       start: timeOf(t),
       end: null,
       admin: false,
-      privilegeRows: [],
-      logoffRows: [],
-      explicitCredentialRows: [],
+      privilegeRows: SHARED_EMPTY,
+      logoffRows: SHARED_EMPTY,
+      explicitCredentialRows: SHARED_EMPTY,
     };
     sessions.push(s);
     return s;
@@ -458,8 +520,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     if (!logon.logonId || logon.logonId === '0x0') continue;
     const hostKey = hk(logon.host);
     const epoch = epochOf(hostKey, logon);
-    const key = sessionKey(logon.logonId, epoch);
-    const list = sessionIndex.get(hostKey, key);
+    const list = sessionsOf(hostKey, logon.logonId, epoch);
     if (list && WELL_KNOWN_LOGON_IDS.has(logon.logonId)) {
       // SYSTEM and the service accounts log on again and again with one LogonId: one session.
       const first = list[0] as MSession;
@@ -470,15 +531,14 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     // (log gap): it is a new session, never merged with the first.
     const s = newSession(hostKey, logon.logonId, epoch, logon, logon);
     if (list) list.push(s);
-    else sessionIndex.set(hostKey, key, [s]);
+    else setSessions(hostKey, logon.logonId, epoch, [s]);
   }
   /** The session a LogonId names on a host at a time; created when the evidence has no 4624 for it. */
   const sessionAt = (host: string, logonId: string | null, t: CorrelationTime): MSession | null => {
     if (!logonId || logonId === '0x0') return null;
     const hostKey = hk(host);
     const epoch = epochOf(hostKey, t);
-    const key = sessionKey(logonId, epoch);
-    let list = sessionIndex.get(hostKey, key);
+    let list = sessionsOf(hostKey, logonId, epoch);
     if (list && WELL_KNOWN_LOGON_IDS.has(logonId)) {
       // One SYSTEM (or service account) session per boot, whatever the order of its events.
       const only = list[0] as MSession;
@@ -501,7 +561,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const s = newSession(hostKey, logonId, epoch, t, null);
     if (!list) {
       list = [];
-      sessionIndex.set(hostKey, key, list);
+      setSessions(hostKey, logonId, epoch, list);
     }
     list.unshift(s);
     return s;
@@ -510,17 +570,20 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const s = sessionAt(p.host, p.logonId, p);
     if (s) {
       s.admin = true;
-      s.privilegeRows.push(p.row);
+      s.privilegeRows = addTo(s.privilegeRows, p.row);
     }
   }
   for (const o of logoffs) {
     const s = sessionAt(o.host, o.logonId, o);
     if (s) {
-      s.logoffRows.push(o.row);
+      s.logoffRows = addTo(s.logoffRows, o.row);
       if (!s.end || compareTime(s.end, o) < 0) s.end = timeOf(o);
     }
   }
-  for (const e of explicit) sessionAt(e.host, e.subjectLogonId, e)?.explicitCredentialRows.push(e.row);
+  for (const e of explicit) {
+    const s = sessionAt(e.host, e.subjectLogonId, e);
+    if (s) s.explicitCredentialRows = addTo(s.explicitCredentialRows, e.row);
+  }
   const sessionByLogonRow = new Map<number, MSession>();
   for (const s of sessions) if (s.logonRow !== null) sessionByLogonRow.set(s.logonRow, s);
   for (const logon of logons) {
@@ -649,8 +712,16 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   }
   processes.sort((a, b) => compareTime(a.start as CorrelationTime, b.start as CorrelationTime) || (a.securityRow ?? a.sysmonRow ?? 0) - (b.securityRow ?? b.sysmonRow ?? 0));
   /** host|pid → real processes by start time. */
-  const pidIndex = new HostMap<number, MProcess[]>();
-  for (const node of processes) if (node.pid !== null) pushHost(pidIndex, node.hostKey, node.pid, node);
+  const pidIndex = new HostMap<number, StartList>();
+  for (const node of processes) {
+    if (node.pid === null) continue;
+    let entry = pidIndex.get(node.hostKey, node.pid);
+    if (!entry) {
+      entry = new StartList();
+      pidIndex.set(node.hostKey, node.pid, entry);
+    }
+    entry.add(node);
+  }
 
   phase('pid index');
   // Exits.
@@ -661,10 +732,11 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     let node: MProcess | null = null;
     if (end.guid) node = guidIndex.get(hostKey, end.guid) ?? null;
     if (!node && end.pid !== null) {
-      const list = pidIndex.get(hostKey, end.pid);
-      if (list) {
+      const entry = pidIndex.get(hostKey, end.pid);
+      if (entry) {
+        const list = entry.nodes;
         const name = imageName(end.image);
-        const top = lastStart(list, end.ms + 1000);
+        const top = entry.lastAtOrBefore(end.ms + 1000);
         for (let i = top; i >= 0 && i > top - 64; i--) {
           const c = list[i] as MProcess;
           if (strictlyBefore(end, c.start as CorrelationTime)) continue;
@@ -687,15 +759,19 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const placeholders = new Map<string, { node: MProcess; first: CorrelationTime }>();
   let mayLoop = false;
   const placeholderNodes: MProcess[] = [];
+  // The candidates of one child, in a list reused from child to child (most children have
+  // exactly one: no array is made for them); copied only for an ambiguous edge.
+  const viable: MProcess[] = [];
   const viableParents = (child: MProcess): MProcess[] => {
-    if (child.parentPid === null) return NO_PROCESSES;
-    const list = pidIndex.get(child.hostKey, child.parentPid);
-    if (!list) return NO_PROCESSES;
+    viable.length = 0;
+    if (child.parentPid === null) return viable;
+    const entry = pidIndex.get(child.hostKey, child.parentPid);
+    if (!entry) return viable;
+    const list = entry.nodes;
     const t = child.start as CorrelationTime;
     const wantName = imageName(child.parentImage);
-    let viable: MProcess[] = NO_PROCESSES;
     let anchor: MProcess | null = null;
-    const top = lastStart(list, t.ms + 1000);
+    const top = entry.lastAtOrBefore(t.ms + 1000);
     for (let i = top, steps = 0; i >= 0 && steps < 256; i--, steps++) {
       const c = list[i] as MProcess;
       if (c === child) continue;
@@ -707,7 +783,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       if (c.end && strictlyBefore(c.end, t)) continue; // exited before the child was created
       if (wantName && c.image && imageName(c.image) !== wantName) continue;
       if (child.parentGuid && c.guid && c.guid !== child.parentGuid) continue;
-      viable = addTo(viable, c);
+      viable.push(c);
     }
     return viable;
   };
@@ -750,7 +826,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     }
   }
   for (const node of processes) {
-    const viable = viableParents(node);
+    viableParents(node);
     const pidParent = viable.length === 1 ? (viable[0] as MProcess) : null;
     let byGuid = node.parentGuid ? guidIndex.get(node.hostKey, node.parentGuid) : undefined;
     // A parent is created before its child: a GUID saying otherwise (or naming the process
@@ -762,7 +838,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       setParent(node, pidParent, 'pid+time');
     } else if (viable.length > 1) {
       node.parentBasis = `pid+time (ambiguous: ${viable.length} candidates)`;
-      node.candidates = viable as unknown as string[];
+      node.candidates = viable.slice() as unknown as string[];
     } else {
       const ph = byGuid ?? placeholderFor(node);
       if (ph) setParent(node, ph, 'placeholder');
@@ -774,11 +850,12 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   // Process activity (Sysmon 3/7/11/22).
   const processAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess[] => {
     if (pid === null) return [];
-    const list = pidIndex.get(hostKey, pid);
-    if (!list) return [];
+    const entry = pidIndex.get(hostKey, pid);
+    if (!entry) return [];
+    const list = entry.nodes;
     const alive: MProcess[] = [];
     let anchor: MProcess | null = null;
-    for (let i = lastStart(list, t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
+    for (let i = entry.lastAtOrBefore(t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
       const c = list[i] as MProcess;
       const cs = c.start as CorrelationTime;
       if (strictlyBefore(t, cs)) continue;
@@ -792,11 +869,12 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   /** The one process holding `pid` at `t`, or null when none or several could (no array built). */
   const oneProcessAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess | null => {
     if (pid === null) return null;
-    const list = pidIndex.get(hostKey, pid);
-    if (!list) return null;
+    const entry = pidIndex.get(hostKey, pid);
+    if (!entry) return null;
+    const list = entry.nodes;
     let found: MProcess | null = null;
     let anchor: MProcess | null = null;
-    for (let i = lastStart(list, t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
+    for (let i = entry.lastAtOrBefore(t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
       const c = list[i] as MProcess;
       const cs = c.start as CorrelationTime;
       if (strictlyBefore(t, cs)) continue;
@@ -819,7 +897,9 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   // ---- Script blocks -----------------------------------------------------------------------
   const blockGroups = new Map<string, ScriptBlockInput[]>();
   for (const b of blocks) push(blockGroups, b.scriptBlockId ? `${hk(b.host)}|${b.scriptBlockId}` : `${hk(b.host)}|row${b.row}`, b);
-  const scripts: Array<Mutable<ScriptBlock> & { processNode: MProcess | null; candidateNodes: MProcess[] | null }> = [];
+  // Until ids exist, processId holds the process and processCandidates the candidate
+  // processes (as for processes): the result is then these objects, not a copy.
+  const scripts: Array<Mutable<ScriptBlock>> = [];
   for (const [, parts] of blockGroups) {
     const first = parts[0] as ScriptBlockInput;
     const hostKey = hk(first.host);
@@ -871,8 +951,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       host: hostName(hostKey),
       scriptBlockId: first.scriptBlockId,
       pid: first.pid,
-      processId: null,
-      processCandidates: [],
+      processId: chosen as unknown as string | null,
+      processCandidates: (alive.length > 1 ? alive : SHARED_EMPTY) as unknown as string[],
       rows: parts.map((p) => p.row),
       partsPresent: present,
       total,
@@ -881,8 +961,6 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       path: first.path,
       decoded: decodeIfEncoded(text),
       start: timeOf(first),
-      processNode: chosen,
-      candidateNodes: alive.length > 1 ? alive : null,
     });
   }
   scripts.sort((a, b) => compareTime(a.start, b.start) || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
@@ -916,15 +994,20 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       pairs.push([sys, best]);
     }
     for (const sec of security) if (!used.has(sec)) pairs.push([null, sec]);
+    // The indexes below serve installs only: evidence without any costs nothing here.
     const serviceChildren = new Map<string, MProcess[]>();
-    for (const node of processes) if (imageName(node.parentImage) === 'services.exe') push(serviceChildren, node.hostKey, node);
     const byHost = new Map<string, MProcess[]>();
-    for (const node of processes) push(byHost, node.hostKey, node);
-    /** host|image path → processes that ran it. */
-    const byImagePath = new Map<string, MProcess[]>();
-    if (pairs.length > 0) for (const node of processes) push(byImagePath, `${node.hostKey}|${normPath(node.image)}`, node);
-    const fileCreates = new Map<string, ProcessActivityInput[]>();
-    for (const a of activity) if (a.kind === 'file-create') push(fileCreates, `${hk(a.host)}|${normPath(a.target)}`, a);
+    /** host → image path → processes that ran it. */
+    const byImagePath = new HostMap<string, MProcess[]>();
+    const fileCreates = new HostMap<string, ProcessActivityInput[]>();
+    if (pairs.length > 0) {
+      for (const node of processes) {
+        if (imageName(node.parentImage) === 'services.exe') push(serviceChildren, node.hostKey, node);
+        push(byHost, node.hostKey, node);
+        pushHost(byImagePath, node.hostKey, imagePathKey(node.image), node);
+      }
+      for (const a of activity) if (a.kind === 'file-create') pushHost(fileCreates, hk(a.host), normPath(a.target), a);
+    }
     for (const [sys, sec] of pairs) {
       const any = (sys ?? sec) as ServiceInstallInput;
       const hostKey = hk(any.host);
@@ -952,19 +1035,19 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       const lo = firstStart(hostProcs, time.ms - NAMES_IT_WINDOW_MS);
       const hi = lastStart(hostProcs, time.ms + 1000);
       for (const bin of binaries) {
-        for (const fc of fileCreates.get(`${hostKey}|${bin}`) ?? []) {
+        for (const fc of fileCreates.get(hostKey, bin) ?? []) {
           if (strictlyBefore(time, fc)) continue;
           const alive = fc.guid ? [guidIndex.get(hostKey, fc.guid)].filter((x): x is MProcess => !!x) : processAt(hostKey, fc.pid, fc);
           if (alive.length === 1) origins.push({ node: alive[0] as MProcess, relation: 'created it (Sysmon 11)', row: fc.row });
         }
-        for (const c of byImagePath.get(`${hostKey}|${bin}`) ?? []) {
+        for (const c of byImagePath.get(hostKey, bin) ?? []) {
           if (c === started || c.epoch !== epochOf(hostKey, time) || strictlyBefore(time, c.start as CorrelationTime)) continue;
           origins.push({ node: c, relation: 'ran it', row: c.securityRow ?? c.sysmonRow ?? -1 });
         }
         const named = new RegExp(bin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
         for (let i = Math.max(lo, hi - 2000); i <= hi && i >= 0; i++) {
           const c = hostProcs[i] as MProcess;
-          if (c === started || !c.commandLine || c.commandLine.length < bin.length || normPath(c.image) === bin) continue;
+          if (c === started || !c.commandLine || c.commandLine.length < bin.length || imagePathKey(c.image) === bin) continue;
           if (named.test(c.commandLine)) {
             origins.push({ node: c, relation: 'names it', row: c.securityRow ?? c.sysmonRow ?? -1 });
           }
@@ -1038,7 +1121,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const hostIps = new Map<string, string[]>();
   for (const [ip, owners] of ipOwners) if (owners.size === 1) push(hostIps, [...owners][0] as string, ip);
 
-  const lateral: Array<Mutable<LateralEdge> & { targetSession: MSession | null; sourceSession: MSession | null; sourceProcess: MProcess | null }> = [];
+  // Until ids exist, the three link fields hold the sessions and the process themselves.
+  const lateral: Array<Mutable<LateralEdge>> = [];
   if (hostNames.size > 1) {
     const explicitByHost = new Map<string, ExplicitCredentialsInput[]>();
     for (const e of explicit) push(explicitByHost, hk(e.host), e);
@@ -1055,7 +1139,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const startsByHost = new Map<string, MProcess[]>();
     const lowerCommand = new Map<MProcess, string>();
     for (const node of processes) {
-      if (!node.commandLine) continue;
+      // The case-insensitive test on the text as written passes every command line whose
+      // lower-case form passes (no character lower-cases into a letter of these prefixes
+      // followed by the rest of it), so only those are lower-cased.
+      if (!node.commandLine || !REMOTE_HINT_ANY_CASE.test(node.commandLine)) continue;
       const cmd = node.commandLine.toLowerCase();
       if (!REMOTE_HINT.test(cmd)) continue;
       lowerCommand.set(node, cmd);
@@ -1068,12 +1155,15 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       remoteNames.set(key, [...new Set([...[...names].map((n) => n.toLowerCase()), key, ...(hostIps.get(key) ?? [])])]);
       targetIpSets.set(key, new Set(hostIps.get(key) ?? []));
     }
-    // What a session did, in time order: its logon and its processes' creations.
+    // What a session did, in time order: its logon and its processes' creations. Only the
+    // runas /netonly sessions are ever asked (activeWithin), so only theirs is collected.
     const sessionActivity = new Map<MSession, CorrelationTime[]>();
-    for (const s of sessions) sessionActivity.set(s, [s.start]);
-    for (const node of processes) {
-      const s = sessionOf(node);
-      if (s) sessionActivity.get(s)?.push(node.start as CorrelationTime);
+    for (const s of sessions) if (s.logonType === 9 && s.outboundUser) sessionActivity.set(s, [s.start]);
+    if (sessionActivity.size > 0) {
+      for (const node of processes) {
+        const s = sessionOf(node);
+        if (s) sessionActivity.get(s)?.push(node.start as CorrelationTime);
+      }
     }
     for (const list of sessionActivity.values()) list.sort(compareTime);
     /** The session did something in the lateral window before `t` (a credential is used when something runs). */
@@ -1194,14 +1284,11 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
         targetHostKey: target,
         time: timeOf(l),
         targetRow: l.row,
-        targetSessionId: null,
-        sourceSessionId: null,
-        sourceProcessId: null,
+        targetSessionId: (sessionByLogonRow.get(l.row) ?? null) as unknown as string | null,
+        sourceSessionId: sourceSession as unknown as string | null,
+        sourceProcessId: sourceProcess as unknown as string | null,
         basis,
         sourceRow,
-        targetSession: sessionByLogonRow.get(l.row) ?? null,
-        sourceSession,
-        sourceProcess,
       });
     }
   }
@@ -1214,7 +1301,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const creator = creatorOf.get(s);
     s.createdBySessionId = creator ? creator.id : null;
     if (s.linkedLogonId) {
-      const list = sessionIndex.get(s.hostKey, sessionKey(s.linkedLogonId, s.epoch));
+      const list = sessionsOf(s.hostKey, s.linkedLogonId, s.epoch);
       if (list && list.length > 0) {
         let best = list[0] as MSession;
         for (const c of list) if (Math.abs(diffTicks(c.start, s.start)) < Math.abs(diffTicks(best.start, s.start))) best = c;
@@ -1252,8 +1339,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   }
   scripts.forEach((s, i) => {
     s.id = `b${i + 1}`;
-    s.processId = s.processNode ? s.processNode.id : null;
-    s.processCandidates = s.candidateNodes ? s.candidateNodes.map((c) => c.id) : [];
+    const node = s.processId as unknown as MProcess | null;
+    s.processId = node ? node.id : null;
+    const candidates = s.processCandidates as unknown as MProcess[];
+    s.processCandidates = candidates.length > 0 ? candidates.map((c) => c.id) : [];
   });
   services.forEach((s, i) => {
     s.id = `v${i + 1}`;
@@ -1264,9 +1353,12 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   lateral.sort((a, b) => compareTime(a.time, b.time) || a.targetRow - b.targetRow);
   lateral.forEach((l, i) => {
     l.id = `l${i + 1}`;
-    l.targetSessionId = l.targetSession ? l.targetSession.id : null;
-    l.sourceSessionId = l.sourceSession ? l.sourceSession.id : null;
-    l.sourceProcessId = l.sourceProcess ? l.sourceProcess.id : null;
+    const targetSession = l.targetSessionId as unknown as MSession | null;
+    const sourceSession = l.sourceSessionId as unknown as MSession | null;
+    const sourceProcess = l.sourceProcessId as unknown as MProcess | null;
+    l.targetSessionId = targetSession ? targetSession.id : null;
+    l.sourceSessionId = sourceSession ? sourceSession.id : null;
+    l.sourceProcessId = sourceProcess ? sourceProcess.id : null;
   });
 
   phase('ids');
@@ -1278,9 +1370,9 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     hosts,
     sessions: sessions as Session[],
     processes: all,
-    scripts: scripts.map(({ processNode: _p, candidateNodes: _c, ...rest }) => rest),
+    scripts,
     services: services.map(({ sessionNode: _s, processNode: _p, origins: _o, ...rest }) => rest),
-    lateral: lateral.map(({ targetSession: _t, sourceSession: _s, sourceProcess: _p, ...rest }) => rest),
+    lateral,
   };
 
   function setParent(node: MProcess, parent: MProcess, basis: ParentBasis): void {
@@ -1306,8 +1398,6 @@ function sameDomain(a: string, b: string): boolean {
 /** Parts of one script block considered (PowerShell splits at ~32 KB: 10 000 parts is 300 MB). */
 const MAX_SCRIPT_PARTS = 10_000;
 
-/** Shared empty result (never pushed into; addTo replaces it). */
-const NO_PROCESSES: never[] = SHARED_EMPTY;
 
 const ONE: number[] = [1];
 const NONE: number[] = [];
@@ -1337,30 +1427,37 @@ function countBetween(times: readonly CorrelationTime[] | undefined, from: Corre
 
 /** Cuts any parent loop (possible only with forged records in one second): the edge that closes it goes. */
 function breakLoops(processes: readonly MProcess[]): void {
-  const state = new Map<MProcess, 1 | 2>();
+  // `done`: walked before. The current walk's own nodes are a short list (a process tree is
+  // rarely deep), so one set insertion per process is all the bookkeeping (a state map cost
+  // four map operations per process).
+  const done = new Set<MProcess>();
+  const path: MProcess[] = [];
   for (const start of processes) {
-    const path: MProcess[] = [];
+    path.length = 0;
+    let onPath: Set<MProcess> | null = null;
     let p: MProcess | null = start;
-    while (p && !state.has(p)) {
-      state.set(p, 1);
+    while (p && !done.has(p)) {
       path.push(p);
+      if (onPath) onPath.add(p);
+      else if (path.length > 32) onPath = new Set(path);
       const parent: MProcess | null = parentOf(p);
-      if (parent && state.get(parent) === 1) {
+      if (parent && (onPath ? onPath.has(parent) : path.includes(parent))) {
         p.parentId = null;
         p.parentBasis = 'none';
         break;
       }
       p = parent;
     }
-    for (const q of path) state.set(q, 2);
+    for (const q of path) done.add(q);
   }
 }
 
 /** Processes in the creation-sorted list created strictly after `from` and not after `to`. */
-function countStartsBetween(list: readonly ProcessNode[] | undefined, from: CorrelationTime, to: CorrelationTime): number {
-  if (!list) return 0;
+function countStartsBetween(entry: StartList | undefined, from: CorrelationTime, to: CorrelationTime): number {
+  if (!entry) return 0;
+  const list = entry.nodes;
   let n = 0;
-  for (let i = lastStart(list, to.ms); i >= 0; i--) {
+  for (let i = entry.lastAtOrBefore(to.ms); i >= 0; i--) {
     const t = (list[i] as ProcessNode).start as CorrelationTime;
     if (compareTime(t, to) > 0) continue;
     if (compareTime(t, from) <= 0) break;
@@ -1372,6 +1469,7 @@ function countStartsBetween(list: readonly ProcessNode[] | undefined, from: Corr
 /** `\\target`, `-ComputerName target`, `/node:target`, `-r:target` and friends in a command line. */
 /** A command line that could name a remote host (the prefixes mentionsRemote accepts). */
 const REMOTE_HINT = /\\\\|-computername|-cn\s|\/node:|-r:|\/s\s|-session|-computer\s|enter-pssession|new-pssession|https?:\/\//;
+const REMOTE_HINT_ANY_CASE = new RegExp(REMOTE_HINT.source, 'i');
 
 /** Process starts examined per remote logon at the most (a bound for pathological logs). */
 const LATERAL_SCAN_LIMIT = 5000;

@@ -465,36 +465,53 @@ export class CaseStore {
   }
 
   /**
-   * The events of the given ids, in id order, page by page (bounded memory), rebuilt as
-   * NormalizedEvents with what correlation reads: System, data, time and its precision.
+   * The events of the given ids, page by page (bounded memory: a page is a window of
+   * `pageSize` row ids, so at most that many events; windows in ascending id order, any order
+   * within a window), rebuilt as NormalizedEvents with what correlation reads: System, data,
+   * time and its precision.
    */
   async *eventsForCorrelation(eventIds: readonly number[], pageSize = 50_000): AsyncGenerator<{ rowId: number; event: NormalizedEvent }[]> {
-    let after = 0;
-    const idList = eventIds.map(() => '?').join(', ');
-    for (;;) {
-      const rows = await this.rows(
-        `SELECT id, ts, meta ->> 'p' AS precision, system, data FROM events
-         WHERE id > ? AND event_id IN (${idList}) ORDER BY id LIMIT ?`,
-        [after, ...eventIds, pageSize],
-      );
-      if (rows.length === 0) return;
-      const page = rows.map((r) => {
-        const ticks = BigInt(r['ts'] as bigint);
+    // Read-back after an import is what the investigator waits for, and its cost was the
+    // node-api's per-value conversion (≈0.6 µs a value) and a top-N sort per page, not
+    // DuckDB's scan or JSON.parse: 4.5 s for 133k events against 1.2 s to correlate them.
+    // So each row comes back as ONE string, a JSON array DuckDB builds from the stored JSON
+    // text (`[id,"ticks","precision",system,data]`), parsed by V8's native JSON.parse; and
+    // pages are windows of row ids (dense and ascending, so zone maps skip the rest of the
+    // table) read without ORDER BY: correlation takes its inputs in any order. Each window
+    // is one statement under the connection lock, so API queries interleave with the read.
+    const maxId = num(await this.scalar('SELECT coalesce(max(id), 0) AS v FROM events'));
+    const idList = eventIds.map((id) => String(Math.trunc(id))).join(', ');
+    const sql = `SELECT '[' || id || ',"' || ts || '",' || to_json(coalesce(meta ->> 'p', '100ns')) || ',' || system || ',' || data || ']' AS j
+      FROM events WHERE id > ? AND id <= ? AND event_id IN (${idList === '' ? 'NULL' : idList})`;
+    for (let after = 0; after < maxId; after += pageSize) {
+      const texts = await this.exclusive(async () => {
+        const result = await this.conn.stream(sql, [after, after + pageSize]);
+        const out: string[] = [];
+        for (;;) {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) break;
+          const column = chunk.getColumnVector(0);
+          for (let i = 0; i < chunk.rowCount; i++) out.push(column.getItem(i) as string);
+        }
+        return out;
+      });
+      if (texts.length === 0) continue;
+      const page = texts.map((text) => {
+        const [id, ts, precision, system, data] = JSON.parse(text) as [number, string, TimePrecision, NormalizedEvent['system'], Record<string, string>];
+        const ticks = BigInt(ts);
         const event: NormalizedEvent = {
           time: ticksToIso(ticks),
           ticks,
-          timePrecision: String(r['precision']) as TimePrecision,
+          timePrecision: precision,
           timeSource: 'SystemTime',
-          system: JSON.parse(String(r['system'])) as NormalizedEvent['system'],
-          data: JSON.parse(String(r['data'])) as Record<string, string>,
+          system,
+          data,
           source: { file: '', format: 'xml', offset: 0, length: 0 },
           recovered: false,
         };
-        return { rowId: num(r['id']), event };
+        return { rowId: id, event };
       });
-      after = page[page.length - 1]?.rowId ?? after;
       yield page;
-      if (rows.length < pageSize) return;
     }
   }
 
