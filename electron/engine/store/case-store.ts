@@ -479,10 +479,19 @@ export class CaseStore {
     // pages are windows of row ids (dense and ascending, so zone maps skip the rest of the
     // table) read without ORDER BY: correlation takes its inputs in any order. Each window
     // is one statement under the connection lock, so API queries interleave with the read.
-    const maxId = num(await this.scalar('SELECT coalesce(max(id), 0) AS v FROM events'));
     const idList = eventIds.map((id) => String(Math.trunc(id))).join(', ');
+    yield* this.eventWindows(`event_id IN (${idList === '' ? 'NULL' : idList})`, pageSize, false);
+  }
+
+  /**
+   * Events rebuilt for correlation and detection (no source pointer), a window of row ids at a
+   * time; `where` is trusted SQL built here. `ordered`: each page in row-id order (pages are
+   * always in ascending windows).
+   */
+  private async *eventWindows(where: string, pageSize: number, ordered: boolean): AsyncGenerator<{ rowId: number; event: NormalizedEvent }[]> {
+    const maxId = num(await this.scalar('SELECT coalesce(max(id), 0) AS v FROM events'));
     const sql = `SELECT '[' || id || ',"' || ts || '",' || to_json(coalesce(meta ->> 'p', '100ns')) || ',' || system || ',' || data || ']' AS j
-      FROM events WHERE id > ? AND id <= ? AND event_id IN (${idList === '' ? 'NULL' : idList})`;
+      FROM events WHERE id > ? AND id <= ?${where ? ` AND ${where}` : ''}`;
     for (let after = 0; after < maxId; after += pageSize) {
       const texts = await this.exclusive(async () => {
         const result = await this.conn.stream(sql, [after, after + pageSize]);
@@ -511,6 +520,7 @@ export class CaseStore {
         };
         return { rowId: id, event };
       });
+      if (ordered) page.sort((a, b) => a.rowId - b.rowId);
       yield page;
     }
   }
@@ -707,34 +717,13 @@ export class CaseStore {
    * rebuilt NormalizedEvents as eventsForCorrelation. Detection reads the case through this.
    */
   async *eventsForDetection(eventIds: readonly number[] | null, pageSize = 20_000): AsyncGenerator<{ rowId: number; event: NormalizedEvent }[]> {
+    // The same one-string-per-row read-back as correlation (see eventsForCorrelation), in row order.
     if (eventIds !== null) {
-      yield* this.eventsForCorrelation(eventIds, pageSize);
+      const idList = eventIds.map((id) => String(Math.trunc(id))).join(', ');
+      yield* this.eventWindows(`event_id IN (${idList === '' ? 'NULL' : idList})`, pageSize, true);
       return;
     }
-    let after = 0;
-    for (;;) {
-      const rows = await this.rows(
-        `SELECT id, ts, meta ->> 'p' AS precision, system, data FROM events WHERE id > ? ORDER BY id LIMIT ?`,
-        [after, pageSize],
-      );
-      if (rows.length === 0) return;
-      const page = rows.map((r) => ({
-        rowId: num(r['id']),
-        event: {
-          time: ticksToIso(BigInt(r['ts'] as bigint)),
-          ticks: BigInt(r['ts'] as bigint),
-          timePrecision: String(r['precision']) as TimePrecision,
-          timeSource: 'SystemTime',
-          system: JSON.parse(String(r['system'])) as NormalizedEvent['system'],
-          data: JSON.parse(String(r['data'])) as Record<string, string>,
-          source: { file: '', format: 'xml', offset: 0, length: 0 },
-          recovered: false,
-        } satisfies NormalizedEvent,
-      }));
-      after = page[page.length - 1]?.rowId ?? after;
-      yield page;
-      if (rows.length < pageSize) return;
-    }
+    yield* this.eventWindows('', pageSize, true);
   }
 
   /** One event rebuilt as detection sees it (for a correlation rule's first member). */
