@@ -16,6 +16,7 @@ import type { Search } from './detection.js';
 import { fieldAccessor, resolveLogsource, type FieldGetter } from './logsource.js';
 import type { FieldItem, ValueTest } from './modifiers.js';
 import type { Rule, RulePack } from './types.js';
+import { regexLiterals } from './regex-literals.js';
 import { stringTestFn, type StringTest } from './wildcard.js';
 
 /** Per-event cache of field values, shared by the rules of a bucket (slots are per bucket). */
@@ -489,7 +490,16 @@ function atomCost(atoms: readonly Atom[]): number {
   return c;
 }
 
-function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null {
+function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom[] | null {
+  if (t.op === 're') {
+    const lits = regexLiterals(t.re.source);
+    return lits ? lits.map((v) => ({ k: 'sub', slot, v })) : null;
+  }
+  const a = plainAtom(t, slot, weakSlot);
+  return a ? [a] : null;
+}
+
+function plainAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null {
   switch (t.op) {
     case 'eq':
       return { k: 'eq', slot, v: t.needle.toLowerCase(), weak: weakSlot };
@@ -552,7 +562,7 @@ function itemGroups(item: FieldItem, env: BindEnv, weak: (slot: number) => boole
       if (v.kind !== 'string') return null;
       const a = stringAtom(v.test, slot, weak(slot));
       if (!a) return null;
-      out.push(a);
+      out.push(...a);
     }
     return out;
   };
