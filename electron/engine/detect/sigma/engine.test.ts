@@ -314,6 +314,19 @@ describe('log sources and field mapping', () => {
     expect(hits(rule, { channel: 'System', eventId: 7045, provider: 'Other', data: {} })).toBe(false);
     expect(hits(rule, { channel: 'System', eventId: 7036, provider: 'Service Control Manager', data: {} })).toBe(false);
   });
+  it('service rules are indexed by the event ids their condition requires', () => {
+    const sec = { product: 'windows', service: 'security' };
+    const only4697 = load({ sel: { EventID: 4697, ServiceName: 'x' }, condition: 'sel' }, sec);
+    const either = load({ a: { EventID: 4624 }, b: { EventID: [4625, 4771] }, condition: 'a or b' }, sec);
+    const notId = load({ a: { EventID: 4624 }, f: { TargetUserName: 'x' }, condition: 'not a and f' }, sec);
+    const m = createMatcher({ rules: [only4697, either, notId] });
+    m.warm([4624, 4625, 4697, 4771, 4688].map((eventId) => ({ channel: 'Security', eventId })));
+    const rules = Object.fromEntries(m.stats().map((b) => [b.key, b.rules]));
+    expect(rules).toEqual({ 'security 4624': 2, 'security 4625': 2, 'security 4697': 2, 'security 4771': 2, 'security 4688': 1 });
+    expect(hits(notId, { channel: 'Security', eventId: 4625, data: { TargetUserName: 'x' } })).toBe(true);
+    expect(hits(only4697, { channel: 'Security', eventId: 4697, data: { ServiceName: 'X' } })).toBe(true);
+  });
+
   it('ps_script covers Windows PowerShell and PowerShell 7', () => {
     const rule = load({ sel: { 'ScriptBlockText|contains': 'mimikatz' }, condition: 'sel' }, { product: 'windows', category: 'ps_script' });
     expect(hits(rule, { channel: 'Microsoft-Windows-PowerShell/Operational', eventId: 4104, data: { ScriptBlockText: 'Invoke-Mimikatz' } })).toBe(true);

@@ -6,13 +6,20 @@
 //            origin: 'builtin' | 'user', logsource: { product?, category?, service? }, detection }
 //     RuleProblem { path, id?, title?, kind: 'rejected' | 'skipped', reason }
 //   createMatcher(pack) → { match(event): readonly Rule[] }   per event, pure and synchronous
+//     (also matchWithoutPrefilter, warm([{channel, eventId}]) and stats() for tests and benchmarks)
 //   evaluateCorrelations(pack, hits: { rule, event, rowId }[]) → CorrelationMatch[]
 //     CorrelationMatch { correlation, rowIds, group, firstTime, lastTime, value }
 //   BUILTIN_RULES_DIR   assets/rules, from source and from dist/node
 //
 // Files mirror the specification: yaml-rule (rule documents), detection (search identifiers),
 // modifiers (value modifiers), wildcard (values and string tests), cidr, condition (condition
-// expressions), logsource (log sources and field mapping), matcher, correlation, pack.
+// expressions), logsource (log sources and field mapping), matcher (buckets per channel and
+// event id, literal prefilter), regex-literals, correlation, pack.
+//
+// Semantics worth knowing: matching is case-insensitive unless `cased`; `re` is case-sensitive
+// unless `i`; `null` matches an absent or empty field, `''` only a present empty one; `neq`
+// is true for an absent field; keyword lists are substring searches over every EventData value;
+// statuses default to stable, test, experimental (deprecated/unsupported are skipped).
 
 export { evaluateCorrelations, type CorrelationHit, type CorrelationMatch } from './correlation.js';
 export { createMatcher, type Matcher } from './matcher.js';

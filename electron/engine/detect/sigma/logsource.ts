@@ -221,6 +221,8 @@ export function fieldAccessor(name: string, ls: RuleLogsource, channel: string, 
     const mapped = PROCESS_CREATION_4688[name];
     if (mapped) return mapped;
   }
+  // The event id is the System one: the matcher indexes rules by it, so it must not be shadowed.
+  if (name === 'EventID') return { key: 'sys:EventID', get: SYSTEM_FIELDS['EventID'] as FieldGetter };
   const system = SYSTEM_FIELDS[name];
   if (system) {
     // EventData wins when it has the name (e.g. a `Level` data field); the System value otherwise.

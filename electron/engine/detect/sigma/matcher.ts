@@ -16,6 +16,7 @@ import type { Search } from './detection.js';
 import { fieldAccessor, resolveLogsource, type FieldGetter } from './logsource.js';
 import type { FieldItem, ValueTest } from './modifiers.js';
 import type { Rule, RulePack } from './types.js';
+import { regexLiterals } from './regex-literals.js';
 import { stringTestFn, type StringTest } from './wildcard.js';
 
 /** Per-event cache of field values, shared by the rules of a bucket (slots are per bucket). */
@@ -489,7 +490,16 @@ function atomCost(atoms: readonly Atom[]): number {
   return c;
 }
 
-function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null {
+function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom[] | null {
+  if (t.op === 're') {
+    const lits = regexLiterals(t.re.source);
+    return lits ? lits.map((v) => ({ k: 'sub', slot, v })) : null;
+  }
+  const a = plainAtom(t, slot, weakSlot);
+  return a ? [a] : null;
+}
+
+function plainAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null {
   switch (t.op) {
     case 'eq':
       return { k: 'eq', slot, v: t.needle.toLowerCase(), weak: weakSlot };
@@ -552,7 +562,7 @@ function itemGroups(item: FieldItem, env: BindEnv, weak: (slot: number) => boole
       if (v.kind !== 'string') return null;
       const a = stringAtom(v.test, slot, weak(slot));
       if (!a) return null;
-      out.push(a);
+      out.push(...a);
     }
     return out;
   };
@@ -774,18 +784,84 @@ export interface Matcher {
 
 const NONE: readonly Rule[] = Object.freeze([]);
 
+/**
+ * The event ids a rule can match at all, from `EventID` selections its condition requires
+ * (null: any id). A `service: security` rule with `EventID: 4697` then sits in the 4697 bucket
+ * only, instead of meeting every Security event.
+ */
+export function requiredEventIds(rule: Rule): ReadonlySet<number> | null {
+  const det = rule.detection;
+  const fromItem = (i: FieldItem): Set<number> | null => {
+    if (i.field !== 'EventID' || i.neq || i.all) return null;
+    const out = new Set<number>();
+    for (const g of i.values)
+      for (const v of g) {
+        if (v.kind !== 'string' || v.test.op !== 'eq' || !/^\d+$/.test(v.test.needle)) return null;
+        out.add(Number(v.test.needle));
+      }
+    return out;
+  };
+  const intersect = (sets: (Set<number> | null)[]): Set<number> | null => {
+    let acc: Set<number> | null = null;
+    for (const s of sets) {
+      if (!s) continue;
+      if (acc === null) acc = new Set(s);
+      else {
+        const prev: Set<number> = acc;
+        acc = new Set([...prev].filter((x: number) => s.has(x)));
+      }
+    }
+    return acc;
+  };
+  const union = (sets: (Set<number> | null)[]): Set<number> | null => {
+    const out = new Set<number>();
+    for (const s of sets) {
+      if (!s) return null;
+      for (const x of s) out.add(x);
+    }
+    return out;
+  };
+  const search = (s: Search): Set<number> | null => {
+    switch (s.t) {
+      case 'map':
+        return intersect(s.items.map(fromItem));
+      case 'or':
+        return union(s.alts.map(search));
+      case 'keywords':
+        return null;
+    }
+  };
+  const cond = (n: CondNode): Set<number> | null => {
+    switch (n.t) {
+      case 'id': {
+        const s = det.searches.get(n.name);
+        return s ? search(s) : null;
+      }
+      case 'and':
+        return intersect(n.c.map(cond));
+      case 'or':
+        return union(n.c.map(cond));
+      case 'not':
+        return null;
+    }
+  };
+  return cond(det.condition);
+}
+
 export function createMatcher(pack: Pick<RulePack, 'rules'>): Matcher {
   // channel (lower-case) → rules for specific ids, and rules for every id of the channel.
   const channels = new Map<string, { byId: Map<number, Rule[]>; any: Rule[] }>();
   for (const rule of pack.rules) {
     const where = resolveLogsource(rule.logsource);
     if ('skip' in where) continue;
+    const required = requiredEventIds(rule);
     for (const t of where.targets) {
       let ch = channels.get(t.channel);
       if (!ch) channels.set(t.channel, (ch = { byId: new Map(), any: [] }));
-      if (t.eventIds === null) ch.any.push(rule);
+      const ids = t.eventIds === null ? (required ? [...required] : null) : required ? t.eventIds.filter((id) => required.has(id)) : t.eventIds;
+      if (ids === null) ch.any.push(rule);
       else
-        for (const id of t.eventIds) {
+        for (const id of ids) {
           const list = ch.byId.get(id);
           if (!list) ch.byId.set(id, [rule]);
           else list.push(rule);
