@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEMO_EVIDENCE_DIR } from '../app-paths.js';
 import { resolveWorkerScript } from '../workers/worker-script.js';
-import type { PreparedBatch } from './prepared-rows.js';
+import { stringsOf, type PreparedBatch } from './prepared-rows.js';
 import { readBatches } from './read-batches.js';
 
 async function collect(inline: boolean): Promise<{ strings: string[]; ticks: bigint[]; errors: number }> {
@@ -11,7 +11,7 @@ async function collect(inline: boolean): Promise<{ strings: string[]; ticks: big
   let errors = 0;
   for await (const b of readBatches(join(DEMO_EVIDENCE_DIR, 'WS01-Security.xml'), 'xml', { signal: new AbortController().signal, inline })) {
     const batch: PreparedBatch = b;
-    strings.push(...batch.rows.strings);
+    strings.push(...stringsOf(batch.rows));
     ticks.push(...batch.rows.ticks);
     errors += batch.errors.length;
   }

@@ -4,6 +4,7 @@
 // however large the file.
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { transferListOf } from './prepared-rows.js';
 import { readPreparedInline } from './read-batches.js';
 import type { ReadWorkerData, ReadWorkerMessage, ReadWorkerReply } from './read-protocol.js';
 
@@ -36,8 +37,7 @@ async function run(): Promise<void> {
     };
     for await (const batch of readPreparedInline(job.path, job.format, options)) {
       bytesRead = batch.bytesRead;
-      const { rows } = batch;
-      post({ kind: 'batch', batch }, [rows.ticks.buffer as ArrayBuffer, rows.eventIds.buffer as ArrayBuffer, rows.recordIds.buffer as ArrayBuffer]);
+      post({ kind: 'batch', batch }, transferListOf(batch.rows));
       inFlight++;
       while (inFlight >= MAX_IN_FLIGHT && !abort.signal.aborted) {
         await new Promise<void>((resolve) => {
