@@ -4,9 +4,12 @@
 // the same file. Prints MB/s, records/s and peak RSS side by side, each run in a child process
 // so that its peak RSS is its own.
 //
+// Then imports the same file into a fresh case through the engine (target ≥ 40 MB/s).
+//
 //   node dist/node/scripts/bench-evtx.js [--mb 256] [--file /tmp/x.evtx] [--skip-libevtx]
+//     [--skip-import] [--only-import]
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +21,7 @@ import { readEvtxPooled } from '../electron/engine/evtx/pool.js';
 import { readRecordHead } from '../electron/engine/evtx/record.js';
 import { SHARED_DIR } from '../electron/engine/testing/shared-data.js';
 import { listEvtxFiles } from '../electron/engine/testing/shared-data.js';
+import { startEngine } from '../electron/engine/worker/engine-client.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -110,7 +114,7 @@ interface RunResult {
   readonly general: number;
 }
 
-async function runChild(mode: 'single' | 'pool', file: string): Promise<RunResult> {
+async function runChild(mode: 'single' | 'pool' | 'import', file: string): Promise<RunResult> {
   const self = fileURLToPath(import.meta.url);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [self, '--child', mode, '--file', file], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -120,7 +124,30 @@ async function runChild(mode: 'single' | 'pool', file: string): Promise<RunResul
   });
 }
 
+/** Full import into a fresh case through the engine (parse, normalize, store, closing checkpoint). */
+async function importChild(file: string): Promise<void> {
+  const caseDir = mkdtempSync(join(tmpdir(), 'chainline-bench-evtx-case-'));
+  const engine = startEngine();
+  try {
+    await engine.openCase(caseDir);
+    const t0 = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
+    await engine.openEvidence({ paths: [file] });
+    const status = await engine.waitForIngest();
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    const overview = await engine.getCaseOverview();
+    if (status.phase !== 'done') throw new Error(`import ended ${status.phase}: ${status.message ?? ''}`);
+    console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, events: overview.totalEvents, errors: status.errors, peakRssMb, fast: 0, general: 0 }));
+  } finally {
+    await engine.shutdown();
+    rmSync(caseDir, { recursive: true, force: true });
+  }
+}
+
 async function child(mode: string, file: string): Promise<void> {
+  if (mode === 'import') return importChild(file);
   const t0 = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
   let events = 0;
@@ -144,10 +171,13 @@ async function main(): Promise<void> {
   const rows: string[][] = [['parser', 'seconds', 'CPU s', 'MB/s', 'records/s', 'peak RSS MB', 'vs libevtx']];
   const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`load average before: ${load()}`);
-  const single = await runChild('single', file);
-  const pool = await runChild('pool', file);
+  const onlyImport = process.argv.includes('--only-import');
+  const skipped: RunResult = { seconds: NaN, cpuSeconds: NaN, events: 0, errors: 0, peakRssMb: NaN, fast: 0, general: 0 };
+  const single = onlyImport ? skipped : await runChild('single', file);
+  const pool = onlyImport ? skipped : await runChild('pool', file);
+  const imported = process.argv.includes('--skip-import') ? null : await runChild('import', file);
   let libevtxSeconds: number | null = null;
-  if (!process.argv.includes('--skip-libevtx')) {
+  if (!process.argv.includes('--skip-libevtx') && !onlyImport) {
     const t0 = process.hrtime.bigint();
     // Count the events it printed, so that an early stop shows.
     const r = spawnSync('sh', ['-c', `evtxexport -f xml "${file}" 2>/dev/null | grep -c '^<Event '`], { encoding: 'utf8' });
@@ -160,8 +190,11 @@ async function main(): Promise<void> {
   for (const [name, r] of [['chainline single-threaded', single], ['chainline worker pool (2)', pool]] as const) {
     rows.push([name, r.seconds.toFixed(2), r.cpuSeconds.toFixed(2), (sizeMb / r.seconds).toFixed(1), Math.round(r.events / r.seconds).toString(), r.peakRssMb.toFixed(0), ratio(r.seconds)]);
   }
+  if (imported) {
+    rows.push(['chainline full import → case', imported.seconds.toFixed(2), imported.cpuSeconds.toFixed(2), (sizeMb / imported.seconds).toFixed(1), Math.round(imported.events / imported.seconds).toString(), imported.peakRssMb.toFixed(0), ratio(imported.seconds)]);
+  }
   if (libevtxSeconds) rows.push(['evtxexport -f xml', libevtxSeconds.toFixed(2), '-', (sizeMb / libevtxSeconds).toFixed(1), '-', '-', '1.0x']);
-  console.log(`file: ${file} (${sizeMb.toFixed(0)} MB), ${single.events} events, ${single.errors} errors`);
+  console.log(`file: ${file} (${sizeMb.toFixed(0)} MB), ${onlyImport ? (imported?.events ?? 0) : single.events} events, ${onlyImport ? (imported?.errors ?? 0) : single.errors} errors`);
   console.log(`single-threaded: ${single.fast} records extracted by the compiled fast path, ${single.general} by the general parser`);
   console.log(`load average after: ${load()}`);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -1,8 +1,8 @@
 // Events turned into the exact values the case store appends, in a compact shape that crosses
-// a thread boundary cheaply: numbers in typed arrays (transferred, not copied) and the string
-// values in one flat array. Reading and this preparation run on one thread while the store's
-// appender runs on another, so an import uses both cores.
-
+// a thread boundary without a copy: numbers in typed arrays and the string values as UTF-8 in
+// one buffer with their end offsets, all transferred, not cloned. Reading and this
+// preparation run on one thread while the store's appender runs on another, so an import uses
+// both cores; the appender hands the bytes to DuckDB as they are (no re-encoding there).
 import type { NormalizedEvent, ReadError } from '../../../shared/events.js';
 import { summarize } from '../../../shared/event-views.js';
 import type { TimePrecision } from '../../../shared/time.js';
@@ -26,8 +26,57 @@ export interface PreparedRows {
   readonly eventIds: Int32Array;
   /** Record ids; NaN where the record had none. */
   readonly recordIds: Float64Array;
-  readonly strings: string[];
+  /** The string values as UTF-8, row after row, each row in StringSlot order. */
+  readonly text: Uint8Array;
+  /** Where each string value ends in `text` (count × STRINGS_PER_EVENT); each starts where the previous ends. */
+  readonly ends: Float64Array;
   readonly recovered: number;
+}
+
+/** The buffers a PreparedRows owns, to transfer with it to another thread. */
+export function transferListOf(rows: PreparedRows): ArrayBuffer[] {
+  return [rows.ticks.buffer, rows.eventIds.buffer, rows.recordIds.buffer, rows.text.buffer, rows.ends.buffer] as ArrayBuffer[];
+}
+
+/** String value `slot` of row `row`, decoded (tests, diagnostics; the store never decodes). */
+export function stringAt(rows: PreparedRows, row: number, slot: number): string {
+  const k = row * STRINGS_PER_EVENT + slot;
+  const start = k === 0 ? 0 : (rows.ends[k - 1] as number);
+  return Buffer.from(rows.text.buffer, rows.text.byteOffset + start, (rows.ends[k] as number) - start).toString('utf8');
+}
+
+/** Every string value of the rows, decoded, in row and slot order. */
+export function stringsOf(rows: PreparedRows): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rows.count; i++) for (let slot = 0; slot < STRINGS_PER_EVENT; slot++) out.push(stringAt(rows, i, slot));
+  return out;
+}
+
+/**
+ * A growing UTF-8 buffer of its own (never Node's shared pool: it is transferred, which would
+ * detach the pool for every other Buffer of the thread).
+ */
+class Utf8Writer {
+  private buf: Buffer;
+  private used = 0;
+  constructor(initial: number) {
+    this.buf = Buffer.allocUnsafeSlow(Math.max(1024, initial));
+  }
+  /** Appends `s`; returns the end offset. */
+  write(s: string): number {
+    // At most 3 bytes per UTF-16 unit (a surrogate pair is 4 bytes for 2 units).
+    const need = this.used + s.length * 3;
+    if (need > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, this.used);
+      this.buf = grown;
+    }
+    this.used += this.buf.write(s, this.used, 'utf8');
+    return this.used;
+  }
+  done(): Uint8Array {
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used);
+  }
 }
 
 /** The per-event values folded into the `meta` column (short keys: it is stored per event). */
@@ -64,7 +113,9 @@ export function prepareRows(events: readonly NormalizedEvent[]): PreparedRows {
   const ticks = new BigInt64Array(n);
   const eventIds = new Int32Array(n);
   const recordIds = new Float64Array(n);
-  const strings: string[] = new Array<string>(n * STRINGS_PER_EVENT);
+  const ends = new Float64Array(n * STRINGS_PER_EVENT);
+  // About 1.5 KB of text per event in the benchmark files; the writer grows when needed.
+  const text = new Utf8Writer(n * 2048);
   let recovered = 0;
   for (let i = 0; i < n; i++) {
     const e = events[i] as NormalizedEvent;
@@ -73,16 +124,16 @@ export function prepareRows(events: readonly NormalizedEvent[]): PreparedRows {
     eventIds[i] = s.eventId;
     recordIds[i] = s.recordId ?? Number.NaN;
     const k = i * STRINGS_PER_EVENT;
-    strings[k + StringSlot.Host] = s.computer;
-    strings[k + StringSlot.Channel] = s.channel;
-    strings[k + StringSlot.Provider] = s.provider;
-    strings[k + StringSlot.Summary] = summarize(e);
-    strings[k + StringSlot.System] = JSON.stringify(s);
-    strings[k + StringSlot.Data] = JSON.stringify(e.data);
-    strings[k + StringSlot.Meta] = JSON.stringify(metaOf(e));
+    ends[k + StringSlot.Host] = text.write(s.computer);
+    ends[k + StringSlot.Channel] = text.write(s.channel);
+    ends[k + StringSlot.Provider] = text.write(s.provider);
+    ends[k + StringSlot.Summary] = text.write(summarize(e));
+    ends[k + StringSlot.System] = text.write(JSON.stringify(s));
+    ends[k + StringSlot.Data] = text.write(JSON.stringify(e.data));
+    ends[k + StringSlot.Meta] = text.write(JSON.stringify(metaOf(e)));
     if (e.recovered) recovered++;
   }
-  return { count: n, ticks, eventIds, recordIds, strings, recovered };
+  return { count: n, ticks, eventIds, recordIds, text: text.done(), ends, recovered };
 }
 
 /** What a reading thread sends per batch. */

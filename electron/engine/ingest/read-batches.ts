@@ -1,8 +1,16 @@
-// Prepared batches of one evidence file, read on a reading thread when the compiled worker
-// exists, else in this thread (tests from source). Either way the engine sees one stream.
+// Prepared batches of one evidence file, read on reading threads when the compiled worker
+// exists, else in this thread (tests from source). Either way the engine sees one stream, in
+// file order.
+//
+// A large JSON-lines file is cut into segments at line starts and read on two threads
+// (segments alternate between them); the engine takes the segments in order, so event order,
+// ids, offsets and line numbers are those of a single pass. Other formats use one thread
+// (the XML reader has a pool of its own).
 
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { EvidenceFormat, ReadError } from '../../../shared/events.js';
+import type { EvidenceFormat, ReadError, ReadItem } from '../../../shared/events.js';
+import { planLineSegments, readJsonLineSegments, type LineSegment } from '../readers/json/json-reader.js';
 import { readerFor } from '../readers/registry.js';
 import { resolveWorkerScript } from '../workers/worker-script.js';
 import { prepareRows, type PreparedBatch } from './prepared-rows.js';
@@ -15,10 +23,35 @@ export interface ReadBatchesOptions {
   readonly inline?: boolean;
   /** The file's size: small files are read in this thread (a thread costs ~0.3 s to start). */
   readonly size?: number;
+  /** Reading threads for a JSON-lines file (default: 2 when the machine has 2 cores or more). */
+  readonly threads?: number;
+  /** Segment size for JSON lines read on several threads (tests use small ones). */
+  readonly segmentBytes?: number;
 }
 
 /** Files below this are read in the engine thread. */
 export const READ_THREAD_MIN_BYTES = 4 * 1024 * 1024;
+/** JSON-lines files below this are read on one thread. */
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+/**
+ * Segments of about 8 MB: while the engine appends one thread's segment, the other thread
+ * reads the next one ahead, which its window (below) must let it finish.
+ */
+export const SEGMENT_BYTES = 8 * 1024 * 1024;
+/** Unacknowledged batches per thread: one reading alone stays close behind the appender. */
+const WINDOW_SINGLE = 2;
+/** Per thread when two read segments in turn: a whole segment (~1 MB of input per batch) ahead. */
+const WINDOW_SEGMENTED = 12;
+
+function split(items: readonly ReadItem[]): { events: import('../../../shared/events.js').NormalizedEvent[]; errors: ReadError[] } {
+  const events = [];
+  const errors: ReadError[] = [];
+  for (const item of items) {
+    if (item.kind === 'event') events.push(item.event);
+    else errors.push(item.error);
+  }
+  return { events, errors };
+}
 
 /** Reads and prepares in this thread; the reading thread (read-worker.ts) runs the same. */
 export async function* readPreparedInline(
@@ -35,61 +68,110 @@ export async function* readPreparedInline(
     },
     ...(options.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: options.localTimeOffsetMinutes }),
   })) {
-    const events = [];
-    const errors: ReadError[] = [];
-    for (const item of batch) {
-      if (item.kind === 'event') events.push(item.event);
-      else errors.push(item.error);
-    }
+    const { events, errors } = split(batch);
     yield { rows: prepareRows(events), errors, bytesRead };
     if (options.signal.aborted) return;
   }
 }
 
-async function* readInWorker(script: string, path: string, format: EvidenceFormat, options: ReadBatchesOptions): AsyncGenerator<PreparedBatch> {
-  const data: ReadWorkerData = {
+export interface SegmentBatch {
+  readonly segment: number;
+  readonly batch: PreparedBatch;
+  /** The segment's last yield (its batch is empty). */
+  readonly segmentDone: boolean;
+}
+
+/** Reads and prepares some segments of a JSON-lines file (on a reading thread, or inline). */
+export async function* readPreparedSegments(
+  path: string,
+  segments: readonly LineSegment[],
+  mine: readonly number[],
+  options: Pick<ReadBatchesOptions, 'signal' | 'localTimeOffsetMinutes'>,
+): AsyncGenerator<SegmentBatch> {
+  for await (const s of readJsonLineSegments(path, segments, mine, options)) {
+    const { events, errors } = split(s.items);
+    yield { segment: s.segment, batch: { rows: prepareRows(events), errors, bytesRead: s.position }, segmentDone: s.segmentDone };
+    if (options.signal.aborted) return;
+  }
+}
+
+/** One reading thread, its messages queued until the engine takes them. */
+class ReadingThread {
+  private readonly worker: Worker;
+  private readonly queue: ReadWorkerMessage[] = [];
+  private wake: (() => void) | null = null;
+  private failure: Error | null = null;
+  private exited = false;
+
+  constructor(script: string, data: ReadWorkerData) {
+    this.worker = new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    const notify = (): void => {
+      this.wake?.();
+      this.wake = null;
+    };
+    this.worker.on('message', (m: ReadWorkerMessage) => {
+      this.queue.push(m);
+      notify();
+    });
+    this.worker.on('error', (e) => {
+      this.failure = e;
+      notify();
+    });
+    this.worker.on('exit', () => {
+      this.exited = true;
+      notify();
+    });
+  }
+
+  async next(): Promise<ReadWorkerMessage> {
+    for (;;) {
+      const m = this.queue.shift();
+      if (m) {
+        if (m.kind === 'failed') throw new Error(m.message);
+        return m;
+      }
+      if (this.failure) throw this.failure;
+      if (this.exited) throw new Error('the reading thread stopped without finishing');
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  ack(): void {
+    this.worker.postMessage({ kind: 'ack' });
+  }
+
+  cancel(): void {
+    this.worker.postMessage({ kind: 'cancel' });
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function baseData(path: string, format: EvidenceFormat, options: ReadBatchesOptions): Pick<ReadWorkerData, 'path' | 'format' | 'localTimeOffsetMinutes'> {
+  return {
     path,
     format,
     ...(options.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: options.localTimeOffsetMinutes }),
   };
-  const worker = new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-  const queue: ReadWorkerMessage[] = [];
-  let wake: (() => void) | null = null;
-  let exitError: Error | null = null;
-  let exited = false;
-  const notify = (): void => {
-    wake?.();
-    wake = null;
-  };
-  worker.on('message', (m: ReadWorkerMessage) => {
-    queue.push(m);
-    notify();
-  });
-  worker.on('error', (e) => {
-    exitError = e;
-    notify();
-  });
-  worker.on('exit', () => {
-    exited = true;
-    notify();
-  });
-  const onAbort = (): void => worker.postMessage({ kind: 'cancel' });
+}
+
+async function* readInWorker(script: string, path: string, format: EvidenceFormat, options: ReadBatchesOptions): AsyncGenerator<PreparedBatch> {
+  const thread = new ReadingThread(script, { ...baseData(path, format, options), window: WINDOW_SINGLE });
+  const onAbort = (): void => thread.cancel();
   options.signal.addEventListener('abort', onAbort);
   try {
     for (;;) {
-      const m = queue.shift();
-      if (!m) {
-        if (exitError) throw exitError;
-        if (exited) throw new Error('the reading thread stopped without finishing');
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-        continue;
-      }
+      const m = await thread.next();
       switch (m.kind) {
         case 'batch':
           yield m.batch;
-          worker.postMessage({ kind: 'ack' });
+          thread.ack();
+          break;
+        case 'segment-done':
           break;
         case 'done':
           yield { rows: prepareRows([]), errors: [], bytesRead: m.bytesRead };
@@ -104,12 +186,69 @@ async function* readInWorker(script: string, path: string, format: EvidenceForma
     }
   } finally {
     options.signal.removeEventListener('abort', onAbort);
-    await worker.terminate();
+    await thread.stop();
   }
 }
 
-export function readBatches(path: string, format: EvidenceFormat, options: ReadBatchesOptions): AsyncGenerator<PreparedBatch> {
+/** Segment k is read by thread k % threads; the engine takes the segments in order. */
+async function* readInWorkers(
+  script: string,
+  path: string,
+  segments: readonly LineSegment[],
+  threadCount: number,
+  options: ReadBatchesOptions,
+): AsyncGenerator<PreparedBatch> {
+  const threads: ReadingThread[] = [];
+  for (let t = 0; t < threadCount; t++) {
+    const mine = segments.map((_, k) => k).filter((k) => k % threadCount === t);
+    threads.push(new ReadingThread(script, { ...baseData(path, 'json', options), segments, mine, window: WINDOW_SEGMENTED }));
+  }
+  const onAbort = (): void => threads.forEach((t) => t.cancel());
+  options.signal.addEventListener('abort', onAbort);
+  let bytesRead = 0;
+  try {
+    for (let k = 0; k < segments.length; k++) {
+      const thread = threads[k % threadCount] as ReadingThread;
+      for (;;) {
+        const m = await thread.next();
+        if (m.kind === 'batch') {
+          if (m.segment !== k) throw new Error(`reading thread sent segment ${String(m.segment)} while ${k} was expected`);
+          bytesRead = m.batch.bytesRead;
+          yield m.batch;
+          thread.ack();
+          continue;
+        }
+        if (m.kind === 'segment-done' && m.segment === k) {
+          bytesRead = m.bytesRead;
+          break;
+        }
+        // Cancelled: the thread ends early.
+        if (m.kind === 'done' && options.signal.aborted) return;
+        throw new Error(`reading thread: unexpected ${m.kind} while segment ${k} was expected`);
+      }
+      if (options.signal.aborted) return;
+    }
+    yield { rows: prepareRows([]), errors: [], bytesRead: Math.max(bytesRead, segments[segments.length - 1]?.end ?? 0) };
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    await Promise.all(threads.map((t) => t.stop()));
+  }
+}
+
+export async function* readBatches(path: string, format: EvidenceFormat, options: ReadBatchesOptions): AsyncGenerator<PreparedBatch> {
   const small = options.size !== undefined && options.size < READ_THREAD_MIN_BYTES;
   const script = options.inline || small ? null : resolveWorkerScript(import.meta.url, './read-worker.js');
-  return script ? readInWorker(script, path, format, options) : readPreparedInline(path, format, options);
+  if (!script) {
+    yield* readPreparedInline(path, format, options);
+    return;
+  }
+  const threadCount = options.threads ?? Math.min(2, availableParallelism());
+  if (format === 'json' && threadCount > 1 && (options.size ?? 0) >= (options.segmentBytes === undefined ? PARALLEL_MIN_BYTES : 0)) {
+    const segments = await planLineSegments(path, options.segmentBytes ?? SEGMENT_BYTES);
+    if (segments && segments.length > 1) {
+      yield* readInWorkers(script, path, segments, threadCount, options);
+      return;
+    }
+  }
+  yield* readInWorker(script, path, format, options);
 }

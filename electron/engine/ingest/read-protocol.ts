@@ -1,16 +1,26 @@
 // Messages between the engine thread and a reading thread (read-worker.ts).
-
 import type { EvidenceFormat } from '../../../shared/events.js';
+import type { LineSegment } from '../readers/json/json-reader.js';
 import type { PreparedBatch } from './prepared-rows.js';
 
 export interface ReadWorkerData {
   readonly path: string;
   readonly format: EvidenceFormat;
   readonly localTimeOffsetMinutes?: number;
+  /**
+   * JSON lines read on several threads: the file's segments and the ones this thread reads
+   * (ascending). Without them the thread reads the whole file.
+   */
+  readonly segments?: readonly LineSegment[];
+  readonly mine?: readonly number[];
+  /** Unacknowledged batches allowed before the thread waits. */
+  readonly window: number;
 }
 
 export type ReadWorkerMessage =
-  | { readonly kind: 'batch'; readonly batch: PreparedBatch }
+  | { readonly kind: 'batch'; readonly batch: PreparedBatch; readonly segment?: number }
+  /** The last batch of a segment has been sent. */
+  | { readonly kind: 'segment-done'; readonly segment: number; readonly bytesRead: number }
   | { readonly kind: 'done'; readonly bytesRead: number }
   | { readonly kind: 'failed'; readonly message: string; readonly bytesRead: number };
 

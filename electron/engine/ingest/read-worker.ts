@@ -1,13 +1,12 @@
-// A reading thread for one evidence file: it parses, normalizes and prepares rows
-// (prepared-rows.ts) while the engine thread appends the previous batch to DuckDB.
-// Flow control: at most MAX_IN_FLIGHT batches are unacknowledged, so memory stays bounded
-// however large the file.
+// A reading thread for one evidence file (or some segments of a JSON-lines file): it parses,
+// normalizes and prepares rows (prepared-rows.ts) while the engine thread appends earlier
+// batches to DuckDB. Flow control: at most `window` batches are unacknowledged, so memory
+// stays bounded however large the file.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { readPreparedInline } from './read-batches.js';
+import { transferListOf, type PreparedBatch } from './prepared-rows.js';
+import { readPreparedInline, readPreparedSegments } from './read-batches.js';
 import type { ReadWorkerData, ReadWorkerMessage, ReadWorkerReply } from './read-protocol.js';
-
-const MAX_IN_FLIGHT = 2;
 
 const port = parentPort;
 if (!port) throw new Error('read-worker must run in a worker thread');
@@ -34,17 +33,29 @@ async function run(): Promise<void> {
       signal: abort.signal,
       ...(job.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: job.localTimeOffsetMinutes }),
     };
-    for await (const batch of readPreparedInline(job.path, job.format, options)) {
+    const send = async (batch: PreparedBatch, segment?: number): Promise<void> => {
       bytesRead = batch.bytesRead;
-      const { rows } = batch;
-      post({ kind: 'batch', batch }, [rows.ticks.buffer as ArrayBuffer, rows.eventIds.buffer as ArrayBuffer, rows.recordIds.buffer as ArrayBuffer]);
+      post({ kind: 'batch', batch, ...(segment === undefined ? {} : { segment }) }, transferListOf(batch.rows));
       inFlight++;
-      while (inFlight >= MAX_IN_FLIGHT && !abort.signal.aborted) {
+      while (inFlight >= job.window && !abort.signal.aborted) {
         await new Promise<void>((resolve) => {
           wake = resolve;
         });
       }
-      if (abort.signal.aborted) break;
+    };
+    if (job.segments && job.mine) {
+      for await (const s of readPreparedSegments(job.path, job.segments, job.mine, options)) {
+        if (s.segmentDone) {
+          bytesRead = s.batch.bytesRead;
+          post({ kind: 'segment-done', segment: s.segment, bytesRead });
+        } else await send(s.batch, s.segment);
+        if (abort.signal.aborted) break;
+      }
+    } else {
+      for await (const batch of readPreparedInline(job.path, job.format, options)) {
+        await send(batch);
+        if (abort.signal.aborted) break;
+      }
     }
     post({ kind: 'done', bytesRead });
   } catch (error) {

@@ -218,6 +218,137 @@ async function* readJson(path: string, options: ReaderOptions): AsyncGenerator<r
   onProgress?.(Math.max(done, size));
 }
 
+/** A byte range of a JSON-lines file that starts at the start of a line; `end` is exclusive. */
+export interface LineSegment {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Cuts a JSON-lines file into segments of about `segmentBytes`, each starting at the start of
+ * a line, so that they can be read on several threads; null when the file is not JSON lines
+ * (pretty-printed values cannot be cut safely) or not worth cutting.
+ */
+export async function planLineSegments(path: string, segmentBytes: number): Promise<LineSegment[] | null> {
+  const { head, size } = await readHead(path, HEAD_BYTES);
+  if (looksUtf16(head)) return null;
+  const start = hasUtf8Bom(head) ? 3 : 0;
+  if (detectLayout(head, start, size <= head.length) !== 'lines') return null;
+  const cuts = [start];
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(64 * 1024);
+    for (let nominal = start + segmentBytes; nominal < size; nominal += segmentBytes) {
+      // The first line feed at or after the nominal cut (a long line moves the cut on).
+      let pos = Math.max(nominal, cuts[cuts.length - 1] as number);
+      let lf = -1;
+      while (lf < 0 && pos < size) {
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        if (bytesRead === 0) break;
+        const i = buf.subarray(0, bytesRead).indexOf(0x0a);
+        if (i >= 0) lf = pos + i;
+        else pos += bytesRead;
+      }
+      if (lf < 0 || lf + 1 >= size) break;
+      if (lf + 1 > (cuts[cuts.length - 1] as number)) cuts.push(lf + 1);
+    }
+  } finally {
+    await fh.close();
+  }
+  if (cuts.length < 2) return null;
+  return cuts.map((c, i) => ({ start: c, end: i + 1 < cuts.length ? (cuts[i + 1] as number) : size }));
+}
+
+/** Line feeds in [from, to) of the file. */
+async function countLineFeeds(path: string, from: number, to: number, signal: AbortSignal | undefined): Promise<number> {
+  if (to <= from) return 0;
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    let count = 0;
+    for (let pos = from; pos < to; ) {
+      if (signal?.aborted) return count;
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, to - pos), pos);
+      if (bytesRead === 0) break;
+      const data = buf.subarray(0, bytesRead);
+      for (let i = data.indexOf(0x0a); i >= 0; i = data.indexOf(0x0a, i + 1)) count++;
+      pos += bytesRead;
+    }
+    return count;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** What readJsonLineSegments yields: items of one segment, and a last, empty, one per segment. */
+export interface SegmentItems {
+  readonly segment: number;
+  readonly items: readonly ReadItem[];
+  /** File offset reached. */
+  readonly position: number;
+  /** True on the segment's last yield. */
+  readonly segmentDone: boolean;
+}
+
+/**
+ * Reads the segments `mine` (ascending indexes into `segments`, from planLineSegments) of a
+ * JSON-lines file, exactly as readJson would read them in one pass: the same offsets, line
+ * numbers (the line feeds before each segment are counted), time context and errors.
+ */
+export async function* readJsonLineSegments(
+  path: string,
+  segments: readonly LineSegment[],
+  mine: readonly number[],
+  options: ReaderOptions = {},
+): AsyncGenerator<SegmentItems> {
+  const { signal } = options;
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+  const first = segments[0];
+  const lastIndex = segments.length - 1;
+  const final = segments[lastIndex];
+  if (!first || !final || signal?.aborted) return;
+  const size = final.end;
+  const { head } = await readHead(path, HEAD_BYTES);
+  let ctx: TimeContext = {};
+  if (options.localTimeOffsetMinutes !== undefined) ctx = { userOffsetMinutes: options.localTimeOffsetMinutes };
+  else if (head.includes('"EventTime"')) ctx = { offsets: await inferOffsets(path, 'lines', first.start, signal) };
+  const contentEnd = await lastContentEnd(path, size);
+  let out: ReadItem[] = [];
+  const sink = (rec: RawRecord): void => {
+    out.push(recordToItem(path, 'jsonl', rec, ctx, rec.offset + rec.length >= contentEnd));
+  };
+  let line = 1;
+  let counted = first.start;
+  for (const k of mine) {
+    const seg = segments[k];
+    if (!seg) continue;
+    line += await countLineFeeds(path, counted, seg.start, signal);
+    counted = seg.start;
+    if (signal?.aborted) return;
+    const scan = {
+      startOffset: seg.start,
+      startLine: line,
+      // The last segment runs to the end of the file, where a cut-short last line is reported.
+      ...(k === lastIndex ? {} : { limitBytes: seg.end }),
+      ...(signal ? { signal } : {}),
+    };
+    let position = seg.start;
+    for await (const reached of scanRecords(path, 'lines', scan, sink)) {
+      position = reached;
+      for (let i = 0; i < out.length; i += batchSize) {
+        yield { segment: k, items: i === 0 && out.length <= batchSize ? out : out.slice(i, i + batchSize), position, segmentDone: false };
+        if (signal?.aborted) return;
+      }
+      out = [];
+      if (signal?.aborted) return;
+    }
+    if (signal?.aborted) return;
+    if (out.length) yield { segment: k, items: out, position, segmentDone: false };
+    out = [];
+    yield { segment: k, items: [], position: Math.max(position, seg.end), segmentDone: true };
+  }
+}
+
 /** Reads one record again; a single-line record is pretty-printed when that loses nothing. */
 async function readRaw(source: SourcePointer, maxChars: number): Promise<{ readonly text: string; readonly truncated: boolean }> {
   const limit = Math.max(0, Math.floor(maxChars));

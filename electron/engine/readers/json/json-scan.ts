@@ -31,9 +31,14 @@ export type RecordSink = (record: RawRecord) => void;
 
 export interface ScanOptions {
   readonly signal?: AbortSignal;
-  /** Where to start (after a BOM). */
+  /** Where to start (after a BOM, or at the start of a line for a segment of JSON lines). */
   readonly startOffset: number;
-  /** Stop after this many bytes of the file (the offset pre-scan reads only the head). */
+  /** The 1-based line number at startOffset (a segment of JSON lines read on its own). */
+  readonly startLine?: number;
+  /**
+   * Stop at this file offset (the offset pre-scan reads only the head; a segment ends where
+   * the next begins). The record cut there is not reported: a segment ends after a line feed.
+   */
   readonly limitBytes?: number;
   readonly chunkBytes?: number;
   readonly maxRecordBytes?: number;
@@ -89,7 +94,8 @@ export async function* scanRecords(path: string, mode: ScanMode, options: ScanOp
   try {
     const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
     const max = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-    const splitter: Splitter = mode === 'lines' ? new LineSplitter(options.startOffset, max, sink) : new ValueScanner(options.startOffset, max, sink);
+    const splitter: Splitter =
+      mode === 'lines' ? new LineSplitter(options.startOffset, max, sink, options.startLine ?? 1) : new ValueScanner(options.startOffset, max, sink);
     let position = options.startOffset;
     const end = options.limitBytes === undefined ? Infinity : options.limitBytes;
     // One read buffer for the whole file: records are handed out synchronously, and the
@@ -122,7 +128,6 @@ interface Splitter {
 
 /** JSON lines: a record per \n-terminated line; CR and surrounding blanks trimmed; blank lines skipped. */
 class LineSplitter implements Splitter {
-  private lineNo = 1;
   private pending: Buffer[] = [];
   private pendingLen = 0;
   private pendingStart: number;
@@ -132,6 +137,7 @@ class LineSplitter implements Splitter {
     start: number,
     private readonly maxRecordBytes: number,
     private readonly sink: RecordSink,
+    private lineNo: number,
   ) {
     this.pendingStart = start;
   }

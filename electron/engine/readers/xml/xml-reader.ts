@@ -147,6 +147,7 @@ export function createXmlReader(config: XmlReaderConfig = {}): EvidenceReader {
       const slots: Slot[] = [];
       let current: ReadItem[] = [];
       const builder = pool ? new BatchBuilder(path, detected.encoding) : null;
+      let sentFirst = false;
       const flushBuilder = (): void => {
         if (!pool || !builder || builder.count === 0) return;
         if (current.length) {
@@ -156,7 +157,11 @@ export function createXmlReader(config: XmlReaderConfig = {}): EvidenceReader {
         // The calling thread parses too when the workers are busy: on two cores one worker
         // plus this thread (which also scans) keeps both cores at work.
         const batch = builder.take();
-        slots.push(pool.hasCapacity ? { promise: pool.parse(batch) } : { ready: parseBatch(batch) });
+        // The first batch is parsed here: the worker is still starting (a second or more on a
+        // busy machine), and the first page of events should not wait for it.
+        const here = !pool.hasCapacity || !sentFirst;
+        sentFirst = true;
+        slots.push(here ? { ready: parseBatch(batch) } : { promise: pool.parse(batch) });
       };
 
       let position = 0;
