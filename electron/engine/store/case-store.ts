@@ -523,6 +523,155 @@ export class CaseStore {
       this.instance.closeSync();
     }
   }
+
+  // ---- Report and export reads (additive; issue 7) ----
+
+  /** Channels per host with their counts and time ranges, and the audit-coverage counts per host. */
+  async coverage(): Promise<{ channels: StoreChannelCoverage[]; hosts: StoreHostCoverage[] }> {
+    const channelRows = await this.rows(
+      `SELECT host, channel, count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM events GROUP BY host, channel ORDER BY host, channel`,
+    );
+    const hostRows = await this.rows(
+      `SELECT host,
+         count(*) FILTER (WHERE event_id = 4688 AND channel = 'Security') AS p4688,
+         count(*) FILTER (WHERE event_id = 4688 AND channel = 'Security' AND coalesce(data ->> 'CommandLine', '') = '') AS p4688_nocmd,
+         count(*) FILTER (WHERE channel = 'Microsoft-Windows-Sysmon/Operational') AS sysmon,
+         count(*) FILTER (WHERE event_id = 4104) AS ps4104,
+         count(*) FILTER (WHERE (event_id = 1102 AND channel = 'Security') OR (event_id = 104 AND channel = 'System')) AS clears
+       FROM events GROUP BY host ORDER BY host`,
+    );
+    return {
+      channels: channelRows.map((r) => ({
+        host: String(r['host']),
+        channel: String(r['channel']),
+        count: num(r['n']),
+        first: ticksToIso(BigInt(r['lo'] as bigint)),
+        last: ticksToIso(BigInt(r['hi'] as bigint)),
+      })),
+      hosts: hostRows.map((r) => ({
+        host: String(r['host']),
+        processCreation4688: num(r['p4688']),
+        processCreationWithoutCommandLine: num(r['p4688_nocmd']),
+        sysmon: num(r['sysmon']),
+        scriptBlocks4104: num(r['ps4104']),
+        logClears: num(r['clears']),
+      })),
+    };
+  }
+
+  /** The table rows of the given event ids (any order in, id order out; unknown ids left out). */
+  async eventRowsByIds(ids: readonly number[]): Promise<EventRow[]> {
+    const out: EventRow[] = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const slice = ids.slice(i, i + 1000);
+      if (slice.length === 0) break;
+      const rows = await this.rows(
+        `SELECT id, ts, meta ->> 'p' AS precision, host, channel, provider, event_id, record_id, summary, ${RECOVERED_SQL} AS recovered
+         FROM events WHERE id IN (${slice.map(() => '?').join(', ')}) ORDER BY id`,
+        [...slice],
+      );
+      for (const r of rows) out.push(this.eventRow(r));
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Every stored event in time order, in pages of about `pageSize`, streamed from DuckDB on a
+   * connection of its own: memory stays bounded whatever the case size, and the query
+   * connection stays free for the API while an export runs.
+   */
+  async *iterateEvents(pageSize = 2048): AsyncGenerator<ExportEvent[]> {
+    const conn = await this.instance.connect();
+    try {
+      const result = await conn.stream(
+        `SELECT e.id, e.ts, e.meta ->> 'p' AS precision, e.host, e.channel, e.provider, e.event_id, e.record_id, e.summary,
+           e.system, e.data, ${RECOVERED_SQL.replace('meta', 'e.meta')} AS recovered, v.path AS evidence_path
+         FROM events e LEFT JOIN evidence v ON v.id = e.evidence_id ORDER BY e.ts, e.id`,
+      );
+      let page: ExportEvent[] = [];
+      for await (const rows of result.yieldRowsJs()) {
+        for (const r of rows) {
+          page.push({
+            row: {
+              id: num(r[0]),
+              time: ticksToIso(BigInt(r[1] as bigint)),
+              timePrecision: String(r[2]) as TimePrecision,
+              host: String(r[3]),
+              channel: String(r[4]),
+              provider: String(r[5]),
+              eventId: num(r[6]),
+              recordId: optNum(r[7]),
+              summary: String(r[8]),
+              recovered: r[11] === true,
+            },
+            systemJson: String(r[9]),
+            dataJson: String(r[10]),
+            evidencePath: r[12] === null || r[12] === undefined ? '' : String(r[12]),
+          });
+        }
+        if (page.length >= pageSize) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /** Writes the result of a read-only SELECT to a Parquet file with DuckDB's COPY. */
+  async copyToParquet(select: string, path: string): Promise<void> {
+    const target = `'${resolve(path).replace(/'/g, "''")}'`;
+    await this.exec(`COPY (${select}) TO ${target} (FORMAT parquet, COMPRESSION zstd)`);
+  }
+
+  /** The events table as Parquet, in time order (system, data and meta as JSON text). */
+  async eventsToParquet(path: string): Promise<void> {
+    await this.copyToParquet(
+      `SELECT e.id, make_timestamp(e.ts // 10) AS time, e.ts AS ticks, e.host, e.channel, e.provider, e.event_id, e.record_id,
+         e.summary, e.system, e.data, ${RECOVERED_SQL.replace('meta', 'e.meta')} AS recovered, v.path AS evidence_path, v.sha256 AS evidence_sha256
+       FROM events e LEFT JOIN evidence v ON v.id = e.evidence_id ORDER BY e.ts, e.id`,
+      path,
+    );
+  }
+
+  /** A newline-delimited JSON file (written by the caller) converted to Parquet by DuckDB. */
+  async jsonLinesToParquet(jsonlPath: string, path: string): Promise<void> {
+    const source = `'${resolve(jsonlPath).replace(/'/g, "''")}'`;
+    await this.copyToParquet(`SELECT * FROM read_json(${source}, format = 'newline_delimited', sample_size = -1)`, path);
+  }
+
+  /** Counts rows of a Parquet file (export checks and tests). */
+  async parquetRowCount(path: string): Promise<number> {
+    const source = `'${resolve(path).replace(/'/g, "''")}'`;
+    return num(await this.scalar(`SELECT count(*) AS v FROM read_parquet(${source})`));
+  }
+}
+
+/** A stored event as exports read it: the table row plus System and data as their stored JSON. */
+export interface ExportEvent {
+  readonly row: EventRow;
+  readonly systemJson: string;
+  readonly dataJson: string;
+  readonly evidencePath: string;
+}
+
+export interface StoreChannelCoverage {
+  readonly host: string;
+  readonly channel: string;
+  readonly count: number;
+  readonly first: string;
+  readonly last: string;
+}
+
+export interface StoreHostCoverage {
+  readonly host: string;
+  readonly processCreation4688: number;
+  readonly processCreationWithoutCommandLine: number;
+  readonly sysmon: number;
+  readonly scriptBlocks4104: number;
+  readonly logClears: number;
 }
 
 export interface StoredEvent {
