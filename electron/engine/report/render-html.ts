@@ -255,23 +255,34 @@ export function renderProcessTree(processes: readonly ProcessRow[]): string {
     for (let i = list.length - 1; i >= 0; i--) stack.push({ kind: 'node', p: list[i] as ProcessRow });
   };
   parts.push('<ul class="tree">');
-  pushList(roots);
-  while (stack.length > 0) {
-    const item = stack.pop() as Item;
-    if (item.kind === 'close') {
-      parts.push(item.list ? '</ul></li>' : '</li>');
-      continue;
+  const drain = (): void => {
+    while (stack.length > 0) {
+      const item = stack.pop() as Item;
+      if (item.kind === 'close') {
+        parts.push(item.list ? '</ul></li>' : '</li>');
+        continue;
+      }
+      const p = item.p;
+      if (seen.has(p.id)) continue;
+      seen.add(p.id);
+      parts.push('<li>' + processLine(p, byId));
+      const kids = (children.get(p.id) ?? []).filter((c) => !seen.has(c.id));
+      if (kids.length > 0) {
+        parts.push('<ul>');
+        stack.push({ kind: 'close', list: true });
+        pushList(kids);
+      } else stack.push({ kind: 'close', list: false });
     }
-    const p = item.p;
-    if (seen.has(p.id)) continue; // a cycle in bad evidence must not loop forever
-    seen.add(p.id);
-    parts.push('<li>' + processLine(p, byId));
-    const kids = (children.get(p.id) ?? []).filter((c) => !seen.has(c.id));
-    if (kids.length > 0) {
-      parts.push('<ul>');
-      stack.push({ kind: 'close', list: true });
-      pushList(kids);
-    } else stack.push({ kind: 'close', list: false });
+  };
+  pushList(roots);
+  drain();
+  // Parent links that form a cycle (bad or crafted evidence) leave nodes no root reaches:
+  // each such cycle is drawn from its earliest member, so nothing is dropped or loops.
+  for (const p of processes) {
+    if (seen.has(p.id)) continue;
+    parts.push('<li class="small">parent links form a cycle here</li>');
+    stack.push({ kind: 'node', p });
+    drain();
   }
   parts.push('</ul>');
   return parts.join('');

@@ -138,6 +138,19 @@ export function writeHostileEvidence(path: string): { readonly hostileRecordIds:
       AccountName: 'LocalSystem',
     }),
   );
+  lines.push(
+    record(record_++, 12, 4697, ...SECURITY, {
+      SubjectUserSid: 'S-1-5-21-1-2-3-1105',
+      SubjectUserName: 'mallory',
+      SubjectDomainName: 'CORP',
+      SubjectLogonId: HOSTILE_LOGON_ID,
+      ServiceName: `upd${p.img}`,
+      ServiceFileName: `%COMSPEC% /c ${p.script} ${p.ansi}`,
+      ServiceType: '0x10',
+      ServiceStartType: '3',
+      ServiceAccount: 'LocalSystem',
+    }),
+  );
   lines.push(record(record_++, 20, 4634, ...SECURITY, { TargetLogonId: HOSTILE_LOGON_ID, LogonType: 3 }));
   writeFileSync(path, lines.join('\n') + '\n');
   return { hostileRecordIds: [3, 4, 5, 6, 7, 8], blob };
