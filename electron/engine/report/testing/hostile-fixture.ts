@@ -35,6 +35,14 @@ export const HOSTILE_EXPECTED_TEXT: readonly string[] = [
   'c1⟨U+0085⟩⟨U+009B⟩control',
 ];
 
+/** Cells a spreadsheet would run as formulas. */
+export const FORMULA_PAYLOADS = {
+  equals: "=cmd|' /C calc'!A0",
+  plus: '+HYPERLINK("http://evil.example","x")',
+  minus: '-2+3+cmd|x',
+  at: '@SUM(1+1)*cmd|x',
+} as const;
+
 export const HOSTILE_HOST = 'HOSTILE01.corp.example';
 export const HOSTILE_LOGON_ID = '0x1337';
 export const BLOB_CHARS = 5 * 1024 * 1024;
@@ -149,6 +157,20 @@ export function writeHostileEvidence(path: string): { readonly hostileRecordIds:
       ServiceType: '0x10',
       ServiceStartType: '3',
       ServiceAccount: 'LocalSystem',
+    }),
+  );
+  // Spreadsheet formulas in evidence, outside the hostile session (SYSTEM's logon).
+  lines.push(
+    record(record_++, 15, 4688, ...SECURITY, {
+      SubjectUserSid: 'S-1-5-18',
+      SubjectUserName: FORMULA_PAYLOADS.at,
+      SubjectDomainName: 'NT AUTHORITY',
+      SubjectLogonId: '0x3e7',
+      NewProcessId: '0x2000',
+      NewProcessName: FORMULA_PAYLOADS.minus,
+      ProcessId: '0x2a0',
+      CommandLine: FORMULA_PAYLOADS.equals,
+      ParentProcessName: FORMULA_PAYLOADS.plus,
     }),
   );
   lines.push(record(record_++, 20, 4634, ...SECURITY, { TargetLogonId: HOSTILE_LOGON_ID, LogonType: 3 }));
