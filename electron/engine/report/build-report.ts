@@ -367,6 +367,7 @@ export async function buildReportModel(inputs: ReportInputs): Promise<ReportMode
     evidence,
     coverage: hosts,
     findings: summarizeFindings(findings),
+    detectionRan: inputs.findings !== undefined,
     sessions,
     caseNotes: notes.filter((n) => !usedNotes.has(n)),
     caseBookmarks: bookmarks.filter((b) => !usedBookmarks.has(b)),

@@ -191,6 +191,7 @@ function findingsTable(findings: readonly Finding[]): string {
 function renderFindings(model: ReportModel): string {
   const f = model.findings;
   let html = '<h2 id="findings">Findings</h2>';
+  if (!model.detectionRan) return html + '<div class="notice">No detection rules ran for this report: it holds no findings, which does not mean the evidence has none.</div>';
   html += `<p>${num(f.active)} active finding${f.active === 1 ? '' : 's'}, ${num(f.suppressed)} suppressed. By severity: ${f.bySeverity
     .map((s) => `${severity(s.level)} ${num(s.count)}`)
     .join(' · ')}</p>`;

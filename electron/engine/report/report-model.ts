@@ -146,6 +146,8 @@ export interface ReportModel {
   readonly evidence: readonly ReportEvidence[];
   readonly coverage: readonly ReportHostCoverage[];
   readonly findings: ReportFindings;
+  /** False when no detection ran for the report (findings were not given): "no findings" would mislead. */
+  readonly detectionRan: boolean;
   readonly sessions: readonly ReportSession[];
   /** Notes and bookmarks not tied to a selected session (the case's own, or other targets). */
   readonly caseNotes: readonly ReportNote[];
