@@ -1,7 +1,7 @@
 // Benchmark of the case report and the ECS export on a case of 1 million events.
 //
 //   npm run bench:report            (builds, then runs)
-//   node dist/node/scripts/bench-report.js [--events N] [--dir /tmp/chainline-bench-report] [--rebuild]
+//   node dist/node/scripts/bench-report.js [--events N] [--dir /tmp/chainline-bench-report] [--rebuild] [--ecs-only]
 //
 // The case is built once (evidence generated as evtx_dump JSON lines from the correlation
 // benchmark's multi-host generator, imported the real way) and reused by later runs: the
@@ -176,6 +176,7 @@ async function main(): Promise<void> {
   try {
     const total = (await store.overview()).totalEvents;
     let t0 = performance.now();
+    if (!args.includes('--ecs-only')) {
     const analysis = await CaseAnalysis.compute(store);
     const correlation = seconds(t0);
     console.log(
@@ -206,6 +207,7 @@ async function main(): Promise<void> {
       );
     }
 
+    }
     console.log(`load average before ECS export: ${load()}`);
     t0 = performance.now();
     const result = await exportEvents(store, 'ecs', join(DIR, 'ecs.ndjson'));

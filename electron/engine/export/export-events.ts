@@ -3,11 +3,12 @@
 //   jsonl       — one normalized event per line (System and data as Chainline stores them)
 //   timesketch  — Timesketch JSONL (`message`, `datetime`, `timestamp_desc`, `timestamp` + fields)
 //   timesketch-csv — the same as CSV with fixed columns
-//   ecs         — Elastic Common Schema NDJSON in the _bulk format (an action line per document)
+//   ecs         — Elastic Common Schema NDJSON in the _bulk format (an action line per document), built by DuckDB
 
 import type { CaseStore, ExportEvent } from '../store/case-store.js';
 import { csvRow, UTF8_BOM } from './csv.js';
-import { baseName, eventFields, type EventFields } from './event-fields.js';
+import { exportEcsSql } from './ecs-sql.js';
+import { eventFields, type EventFields } from './event-fields.js';
 import { TextSink } from './text-sink.js';
 
 export type EventExportFormat = 'csv' | 'jsonl' | 'timesketch' | 'timesketch-csv' | 'ecs';
@@ -194,79 +195,20 @@ function timesketchCsvLine(e: ExportEvent, f: EventFields): string {
   );
 }
 
-/** Elasticsearch rejects empty field names and names with leading, trailing or double dots. */
-function ecsKey(name: string): string {
-  if (name === '') return '_unnamed';
-  return name.replace(/\./g, '_');
-}
-
-export function ecsDocument(e: ExportEvent, f: EventFields): Record<string, unknown> {
-  const eventData: Record<string, string> = {};
-  for (const [k, v] of Object.entries(f.data)) eventData[ecsKey(k)] = v;
-  const doc: Record<string, unknown> = {
-    '@timestamp': e.row.time,
-    message: e.row.summary,
-    ecs: { version: '8.11.0' },
-    event: {
-      code: String(e.row.eventId),
-      provider: e.row.provider,
-      module: e.row.provider === 'Microsoft-Windows-Sysmon' ? 'sysmon' : e.row.channel === 'Security' ? 'security' : 'windows',
-      kind: 'event',
-      dataset: `windows.${e.row.channel}`,
-    },
-    host: { name: e.row.host },
-    log: { file: { path: e.evidencePath } },
-    winlog: {
-      channel: e.row.channel,
-      provider_name: e.row.provider,
-      computer_name: e.row.host,
-      event_id: String(e.row.eventId),
-      record_id: e.row.recordId === null ? null : String(e.row.recordId),
-      event_data: eventData,
-      ...(f.logonId ? { logon: { id: f.logonId } } : {}),
-      ...(typeof f.system['processId'] === 'number' ? { process: { pid: f.system['processId'], thread: { id: f.system['threadId'] ?? null } } } : {}),
-      ...(e.row.recovered ? { recovered: true } : {}),
-    },
-    chainline: { event_id: e.row.id },
-  };
-  const process: Record<string, unknown> = {};
-  if (f.processPid !== null) process['pid'] = f.processPid;
-  if (f.processExecutable) {
-    process['executable'] = f.processExecutable;
-    process['name'] = baseName(f.processExecutable);
-  }
-  if (f.processCommandLine) process['command_line'] = f.processCommandLine;
-  if (f.processGuid) process['entity_id'] = f.processGuid;
-  const parent: Record<string, unknown> = {};
-  if (f.parentPid !== null) parent['pid'] = f.parentPid;
-  if (f.parentExecutable) {
-    parent['executable'] = f.parentExecutable;
-    parent['name'] = baseName(f.parentExecutable);
-  }
-  if (f.parentCommandLine) parent['command_line'] = f.parentCommandLine;
-  if (f.parentGuid) parent['entity_id'] = f.parentGuid;
-  if (Object.keys(parent).length > 0) process['parent'] = parent;
-  if (Object.keys(process).length > 0) doc['process'] = process;
-  const user: Record<string, unknown> = {};
-  if (f.userName) user['name'] = f.userName;
-  if (f.userDomain) user['domain'] = f.userDomain;
-  if (f.userSid) user['id'] = f.userSid;
-  if (Object.keys(user).length > 0) doc['user'] = user;
-  if (f.sourceIp && /^[0-9a-f:.]+$/i.test(f.sourceIp) && f.sourceIp !== '::1' && f.sourceIp !== '127.0.0.1') doc['source'] = { ip: f.sourceIp };
-  return doc;
-}
-
-const ACTION_LINE = '{"index":{}}\n';
-
 /** Streams every event of the case to `path` in the given format. */
 export async function exportEvents(store: CaseStore, format: EventExportFormat, path: string, options: EventExportOptions = {}): Promise<ExportResult> {
+  if (format === 'ecs') {
+    // Built and written by DuckDB (ecs-sql.ts): not in time order; Elasticsearch sorts at query time.
+    const records = await exportEcsSql(store, path, options.bulkAction ?? true);
+    options.onProgress?.(records);
+    return { path, records };
+  }
   const sink = new TextSink(path);
   let records = 0;
   try {
     if (format === 'csv') await sink.write(UTF8_BOM + csvRow([...EVENT_CSV_COLUMNS]));
     if (format === 'timesketch-csv') await sink.write(csvRow([...TIMESKETCH_CSV_COLUMNS], { neutralize: false }));
-    const bulk = options.bulkAction ?? true;
-    for await (const page of store.iterateEvents(options.pageSize ?? 4096)) {
+    for await (const page of store.iterateEvents(options.pageSize ?? 16_384)) {
       let text = '';
       for (const e of page) {
         const f = eventFields(e);
@@ -282,9 +224,6 @@ export async function exportEvents(store: CaseStore, format: EventExportFormat, 
             break;
           case 'timesketch-csv':
             text += timesketchCsvLine(e, f);
-            break;
-          case 'ecs':
-            text += (bulk ? ACTION_LINE : '') + JSON.stringify(ecsDocument(e, f)) + '\n';
             break;
           default: {
             const never: never = format;

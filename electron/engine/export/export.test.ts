@@ -190,7 +190,7 @@ describe('event exports', () => {
       expect(typeof d.host.name).toBe('string');
       expect(typeof d.winlog.channel).toBe('string');
       expect(typeof d.winlog.event_data).toBe('object');
-      if (d.process?.pid !== undefined) expect(Number.isSafeInteger(d.process.pid)).toBe(true);
+      if (d.process?.pid != null) expect(Number.isSafeInteger(d.process.pid)).toBe(true);
       walk(d, '');
     }
     expect(keyProblems).toEqual([]);
@@ -212,6 +212,17 @@ describe('event exports', () => {
     expect(proc.user).toEqual({ name: 'mallory', domain: 'CORP', id: 'S-1-5-21-1-2-3-1105' });
     expect(proc.winlog.logon.id).toBe(HOSTILE_LOGON_ID);
     expect(proc.winlog.record_id).toBe('3');
+    expect(proc['@timestamp']).toBe('2024-05-01T10:00:02.1234567Z');
+    // Sysmon's DOMAIN\user and decimal PIDs.
+    const sysmon = docs.find((d) => d.event.code === '1' && d.event.provider === 'Microsoft-Windows-Sysmon');
+    if (sysmon) {
+      expect(Number.isSafeInteger(sysmon.process.pid)).toBe(true);
+      expect(sysmon.user.name).not.toContain('\\');
+    }
+    // Every document's time is the event's, to the 100 ns.
+    const jsonl = readFileSync(join(dir, 'events.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: number; time: string });
+    const timeById = new Map(jsonl.map((e) => [e.id, e.time]));
+    for (const d of docs) expect(d['@timestamp']).toBe(timeById.get(d.chainline.event_id));
 
     const bare = join(dir, 'ecs-docs.ndjson');
     await exportEvents(opened.store, 'ecs', bare, { bulkAction: false });
