@@ -15,8 +15,21 @@ function present(expr: string): string {
   return `(CASE WHEN trim(${expr}) IN ('', '-') THEN NULL ELSE ${expr} END)`;
 }
 
-function field(name: string): string {
-  return present(`(e.data ->> '${name}')`);
+/** The EventData fields the documents read, extracted in one JSON pass per event. */
+const FIELDS = [
+  'TargetUserName', 'SubjectUserName', 'User', 'TargetDomainName', 'SubjectDomainName', 'TargetUserSid', 'SubjectUserSid',
+  'TargetLogonId', 'SubjectLogonId', 'LogonId', 'NewProcessName', 'Image', 'ProcessName', 'ParentProcessName', 'ParentImage',
+  'IpAddress', 'SourceIp', 'CommandLine', 'ProcessGuid', 'ParentCommandLine', 'ParentProcessGuid', 'NewProcessId', 'ProcessId',
+  'ProcessID', 'ParentProcessId',
+] as const;
+
+/** The field's raw value (a column of the inner query). */
+function raw(name: (typeof FIELDS)[number]): string {
+  return `e."f_${name}"`;
+}
+
+function field(name: (typeof FIELDS)[number]): string {
+  return present(raw(name));
 }
 
 /** A PID in Windows' renderings (0x-hex in Security, decimal in Sysmon) as a number, else null. */
@@ -63,12 +76,12 @@ export function ecsSelect(): string {
      'logon': CASE WHEN ${logonId} IS NULL THEN NULL ELSE {'id': ${logonId}} END,
      'process': {'pid': TRY_CAST(e.system ->> 'processId' AS BIGINT), 'thread': {'id': TRY_CAST(e.system ->> 'threadId' AS BIGINT)}},
      'recovered': coalesce((e.meta ->> 'r') = 'true', false)} AS winlog,
-    {'pid': CASE WHEN ${is4688} THEN ${pid(`(e.data ->> 'NewProcessId')`)} ELSE ${pid(`coalesce(e.data ->> 'ProcessId', e.data ->> 'ProcessID')`)} END,
+    {'pid': CASE WHEN ${is4688} THEN ${pid(raw('NewProcessId'))} ELSE ${pid(`coalesce(${raw('ProcessId')}, ${raw('ProcessID')})`)} END,
      'executable': ${executable},
      'name': ${baseName(executable)},
      'command_line': ${field('CommandLine')},
      'entity_id': ${field('ProcessGuid')},
-     'parent': {'pid': CASE WHEN ${is4688} THEN ${pid(`(e.data ->> 'ProcessId')`)} ELSE ${pid(`(e.data ->> 'ParentProcessId')`)} END,
+     'parent': {'pid': CASE WHEN ${is4688} THEN ${pid(raw('ProcessId'))} ELSE ${pid(raw('ParentProcessId'))} END,
                 'executable': ${parentExecutable},
                 'name': ${baseName(parentExecutable)},
                 'command_line': ${field('ParentCommandLine')},
@@ -76,7 +89,9 @@ export function ecsSelect(): string {
     {'name': ${userName}, 'domain': ${userDomain}, 'id': ${userSid}} AS "user",
     CASE WHEN regexp_full_match(${sourceIp}, '[0-9a-fA-F:.]+') AND ${sourceIp} NOT IN ('::1', '127.0.0.1') THEN {'ip': ${sourceIp}} ELSE NULL END AS source,
     {'event_id': e.id} AS chainline
-  FROM events e LEFT JOIN evidence v ON v.id = e.evidence_id`;
+  FROM (SELECT x.*, ${FIELDS.map((f, i) => `x.j[${i + 1}] AS "f_${f}"`).join(', ')}
+        FROM (SELECT ev.*, json_extract_string(ev.data, [${FIELDS.map((f) => `'$.${f}'`).join(', ')}]) AS j FROM events ev) x) e
+  LEFT JOIN evidence v ON v.id = e.evidence_id`;
 }
 
 const ACTION = Buffer.from('{"index":{}}\n');
