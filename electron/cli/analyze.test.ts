@@ -51,6 +51,7 @@ describe('chainline analyze --case', () => {
     expect(html).toContain('A. Analyst');
     expect(html).toContain('0x5a3c1e'); // the attacker session is selected by default
     expect(html).toContain('✔ matches');
+    expect(html).toContain('No detection rules ran for this report');
     const events = readFileSync(join(dir, 'events.jsonl'), 'utf8').trimEnd().split('\n').length;
     expect(events).toBeGreaterThanOrEqual(150);
     expect(readFileSync(join(dir, 'ecs.ndjson'), 'utf8').trimEnd().split('\n')).toHaveLength(events * 2);

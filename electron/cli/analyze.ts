@@ -179,7 +179,8 @@ export async function analyzeIntoCase(options: CaseAnalyzeOptions): Promise<Case
           store,
           analysis,
           sessionIds,
-          findings,
+          // Without a detector no rules ran: the report says so rather than "0 findings".
+          ...(options.detector ? { findings } : {}),
           ...(options.analyst === undefined ? {} : { analyst: options.analyst }),
           onProgress: (m) => log(`  ${m}`),
         });
