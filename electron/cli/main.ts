@@ -9,7 +9,7 @@ import type { EngineApi } from '../engine/engine.js';
 import { startEngine } from '../engine/worker/engine-client.js';
 import { serveApi, startServer } from '../serve/serve-server.js';
 import { parseArgs, UsageError, type ParsedArgs } from './args.js';
-import { analyzeFiles, writeAnalysis } from './analyze.js';
+import { analyzeFiles, analyzeIntoCase, ANALYZE_EXPORT_FORMATS, writeAnalysis, type AnalyzeExport, type AnalyzeExportFormat } from './analyze.js';
 import { eventToCliJson } from './event-json.js';
 import { readEvidence, type EvidenceErrorLine } from './read-evidence.js';
 import { commandSigma, SIGMA_HELP } from './sigma.js';
@@ -30,6 +30,8 @@ Commands:
   analyze <files or folders…> --json <out.json>
                                       correlate sessions, process trees, scripts,
                                       services and lateral movement into one document
+  analyze <files or folders…> --case <dir> [--report <out.html|out.pdf>]
+          [--export <format> <path>]… import, correlate, report and export headless
   serve [files or folders…]           serve the app on 127.0.0.1 (opens the demo case
                                       when no evidence and no --case is given)
   sigma [--rules <dir>]… <files or folders…>
@@ -37,7 +39,8 @@ Commands:
                                       line per match
 
 Run 'chainline <command> --help' for a command's options.
-Exit codes: 0 every file read; 1 some events or files failed; 2 bad usage.`,
+Exit codes: 0 every file read (and, for analyze --case, every output written and every
+evidence hash verified); 1 some events or files failed; 2 bad usage.`,
   events: `Usage: chainline events <files or folders…>
 
 Reads EVTX, XML (Event Viewer, wevtutil) and JSON (evtx_dump, NXLog/Winlogbeat lines) evidence
@@ -60,19 +63,46 @@ Options:
   --case <dir>   the case folder (required)
   --help         this text`,
   analyze: `Usage: chainline analyze <files or folders…> --json <out.json>
+       chainline analyze <files or folders…> --case <dir> [--report <out.html|out.pdf>]
+                         [--rules <dir>]… [--export <format> <path>]… [--json <out.json>]
 
 Reads the evidence and correlates it: logon sessions (split by boot, runas /netonly linked to
 the session that made it), process trees with the basis of every edge (guid, pid+time,
 pid+time (ambiguous: n candidates), placeholder), PowerShell script blocks reassembled and
 tied to their process, encoded commands decoded, services tied to who installed and ran them,
-and lateral movement between loaded hosts. Writes one JSON document (- for stdout):
+and lateral movement between loaded hosts.
+
+With --json alone it writes one JSON document (- for stdout) without a case:
   {"hosts":[…],"sessions":[…],"processes":[…],"scripts":[…],"services":[…],"lateral":[…]}
 Errors go to stderr as JSON lines {"file","offset","error"}.
 
+With --case it does the whole job headless: imports the evidence into the case folder (created
+when missing; files already in it, by SHA-256, are skipped; no evidence names just reopens
+it), correlates, writes the report and the exports. Progress goes to stderr. Many hosts can
+be processed in parallel, one case folder each.
+
 Options:
-  --json <out.json>      where to write the document (required; - for stdout)
-  --tz-offset <±HH:MM>   local time zone of zone-less times (NXLog EventTime), if known
-  --help                 this text`,
+  --json <out.json>      write the correlation document (- for stdout)
+  --case <dir>           the case folder to import into and report from
+  --report <out>         the case report: .html (self-contained, no script) or .pdf (printed
+                         by headless Chromium: CHAINLINE_CHROMIUM, or chromium on PATH)
+  --session <id>         a session to report in full (repeatable; default: sessions with
+                         findings, else those with services, decoded commands or scripts)
+  --analyst <name>       the analyst named in the report
+  --rules <dir>          a folder of Sigma rules to add to the built-in pack (repeatable)
+  --export <format> <path>   (repeatable)
+      timesketch <file>  Timesketch JSONL (or CSV when <file> ends in .csv)
+      ecs <file>         ECS NDJSON in the Elasticsearch/OpenSearch _bulk format
+                         (curl -H 'Content-Type: application/x-ndjson' --data-binary @<file> <es>/<index>/_bulk)
+      csv <file>         events as CSV for Timeline Explorer and spreadsheets (formulas neutralised)
+      jsonl <file>       normalized events, one JSON object per line
+      parquet <dir>      events.parquet, sessions.parquet, processes.parquet
+  --tz-offset <±HH:MM>   local time zone of zone-less times (NXLog EventTime), if known (--json alone)
+  --help                 this text
+
+Exit codes: 0 everything read, written and verified; 1 done, but some evidence could not be
+read, an evidence file no longer matches its import hash, or an output failed (each said on
+stderr); 2 bad usage.`,
   serve: `Usage: chainline serve [files or folders…] [--case <dir>] [--port <n>] [--rules <dir>]… [--no-builtin] [--no-open]
 
 Serves the Chainline app on http://127.0.0.1:<port>/ with a per-launch token, and prints the
@@ -190,7 +220,8 @@ function openBrowser(url: string): void {
 
 async function commandAnalyze(args: ParsedArgs): Promise<number> {
   const out = args.options.get('json');
-  if (!out) throw new UsageError('analyze needs --json <out.json>');
+  if (args.options.has('case') || args.options.has('report') || args.lists.has('export')) return commandAnalyzeCase(args);
+  if (!out) throw new UsageError('analyze needs --json <out.json>, or --case <dir> with --report and --export');
   if (args.positional.length === 0) throw new UsageError('analyze needs at least one file or folder');
   const offsetText = args.options.get('tz-offset');
   const outcome = await analyzeFiles(args.positional, offsetText === undefined ? {} : { localTimeOffsetMinutes: parseOffset(offsetText) });
@@ -203,13 +234,48 @@ async function commandAnalyze(args: ParsedArgs): Promise<number> {
   return outcome.failed ? EXIT_SOME_FAILED : EXIT_OK;
 }
 
+async function commandAnalyzeCase(args: ParsedArgs): Promise<number> {
+  const caseDir = args.options.get('case');
+  if (!caseDir) throw new UsageError('--report and --export need --case <dir>');
+  if (args.options.has('tz-offset')) throw new UsageError('--tz-offset applies to --json without --case');
+  const exports: AnalyzeExport[] = [];
+  for (const [format, path] of args.lists.get('export') ?? []) {
+    if (!(ANALYZE_EXPORT_FORMATS as readonly string[]).includes(format as string)) {
+      throw new UsageError(`--export format must be one of ${ANALYZE_EXPORT_FORMATS.join(', ')}, not ${JSON.stringify(format)}`);
+    }
+    exports.push({ format: format as AnalyzeExportFormat, path: path as string });
+  }
+  const report = args.options.get('report');
+  if (report !== undefined && !/\.(html?|pdf)$/i.test(report)) throw new UsageError('--report must name an .html or .pdf file');
+  const outputs = [...exports.map((x) => resolve(x.path)), ...(report ? [resolve(report)] : [])];
+  if (new Set(outputs).size !== outputs.length) throw new UsageError('two outputs name the same path');
+  const ruleDirs = (args.lists.get('rules') ?? []).map((r) => r[0] as string);
+  const json = args.options.get('json');
+  const analyst = args.options.get('analyst');
+  const outcome = await analyzeIntoCase({
+    paths: args.positional,
+    caseDir,
+    ...(report === undefined ? {} : { report }),
+    exports,
+    ...(json === undefined ? {} : { json }),
+    ruleDirs,
+    builtinRules: !args.flags.has('no-builtin'),
+    sessionIds: (args.lists.get('session') ?? []).map((s) => s[0] as string),
+    ...(analyst === undefined ? {} : { analyst }),
+    followIngest,
+    startEngine,
+  });
+  if (!outcome.ok) process.stderr.write(`finished with ${outcome.problems.length || 'some'} problem(s)\n`);
+  return outcome.ok ? EXIT_OK : EXIT_SOME_FAILED;
+}
+
 async function commandServe(args: ParsedArgs): Promise<number> {
   const portText = args.options.get('port');
   const port = portText === undefined ? 0 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535');
   const caseDir = args.options.get('case');
   const engine = startEngine();
-  const rules = await engine.setRuleFolders({ dirs: (args.lists.get('rules') ?? []).map((d) => resolve(d)), builtin: !args.flags.has('no-builtin') });
+  const rules = await engine.setRuleFolders({ dirs: (args.lists.get('rules') ?? []).map((d) => resolve(d[0] as string)), builtin: !args.flags.has('no-builtin') });
   process.stderr.write(
     `rules: ${rules.rules} loaded (${rules.builtinRules} built-in, ${rules.userRules} from folders, ${rules.correlations} correlations); ` +
       `${rules.rejected} rejected, ${rules.skipped} skipped\n`,
@@ -239,18 +305,21 @@ async function commandServe(args: ParsedArgs): Promise<number> {
   return EXIT_OK;
 }
 
-const COMMANDS: Readonly<Record<string, { run: (a: ParsedArgs) => Promise<number>; options: readonly string[]; flags: readonly string[] }>> = {
+const COMMANDS: Readonly<
+  Record<string, { run: (a: ParsedArgs) => Promise<number>; options: readonly string[]; flags: readonly string[]; multi?: Readonly<Record<string, number>> }>
+> = {
   events: { run: commandEvents, options: ['tz-offset'], flags: [] },
   ingest: { run: commandIngest, options: ['case'], flags: [] },
-  analyze: { run: commandAnalyze, options: ['json', 'tz-offset'], flags: [] },
-  serve: { run: commandServe, options: ['case', 'port', 'rules'], flags: ['no-open', 'no-builtin'] },
+  analyze: { run: commandAnalyze, options: ['json', 'tz-offset', 'case', 'report', 'analyst'], flags: ['no-builtin'], multi: { export: 2, rules: 1, session: 1 } },
+  serve: { run: commandServe, options: ['case', 'port'], flags: ['no-open', 'no-builtin'], multi: { rules: 1 } },
   sigma: {
     run: (a) => {
       const tz = a.options.get('tz-offset');
       return commandSigma(a, tz === undefined ? undefined : parseOffset(tz));
     },
-    options: ['rules', 'min-level', 'status', 'tz-offset'],
+    options: ['min-level', 'status', 'tz-offset'],
     flags: ['no-builtin'],
+    multi: { rules: 1 },
   },
 };
 
@@ -270,7 +339,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    const parsed = parseArgs(rest, spec.options, [...spec.flags, 'help']);
+    const parsed = parseArgs(rest, spec.options, [...spec.flags, 'help'], spec.multi);
     if (parsed.flags.has('help')) {
       process.stdout.write((HELP[command] ?? '') + '\n');
       return EXIT_OK;

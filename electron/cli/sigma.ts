@@ -51,7 +51,7 @@ async function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
 export async function commandSigma(args: ParsedArgs, tzOffsetMinutes: number | undefined): Promise<number> {
   if (args.positional.length === 0) throw new UsageError('sigma needs at least one file or folder');
   const builtin = !args.flags.has('no-builtin');
-  const dirs = args.lists.get('rules') ?? [];
+  const dirs = (args.lists.get('rules') ?? []).map((d) => d[0] as string);
   if (!builtin && dirs.length === 0) throw new UsageError('--no-builtin leaves no rules: add --rules <dir>');
   const minLevelText = args.options.get('min-level');
   if (minLevelText !== undefined && !(SEVERITIES as readonly string[]).includes(minLevelText)) {

@@ -893,6 +893,239 @@ export class CaseStore {
       this.instance.closeSync();
     }
   }
+
+  // ---- Report and export reads (additive; issue 7) ----
+
+  /** Channels per host with their counts and time ranges, and the audit-coverage counts per host. */
+  async coverageByHost(): Promise<{ channels: StoreChannelCoverage[]; hosts: StoreHostCoverage[] }> {
+    const channelRows = await this.rows(
+      `SELECT host, channel, count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM events GROUP BY host, channel ORDER BY host, channel`,
+    );
+    const hostRows = await this.rows(
+      `SELECT host,
+         count(*) FILTER (WHERE event_id = 4688 AND channel = 'Security') AS p4688,
+         count(*) FILTER (WHERE event_id = 4688 AND channel = 'Security' AND coalesce(data ->> 'CommandLine', '') = '') AS p4688_nocmd,
+         count(*) FILTER (WHERE channel = 'Microsoft-Windows-Sysmon/Operational') AS sysmon,
+         count(*) FILTER (WHERE event_id = 4104) AS ps4104,
+         count(*) FILTER (WHERE (event_id = 1102 AND channel = 'Security') OR (event_id = 104 AND channel = 'System')) AS clears
+       FROM events GROUP BY host ORDER BY host`,
+    );
+    return {
+      channels: channelRows.map((r) => ({
+        host: String(r['host']),
+        channel: String(r['channel']),
+        count: num(r['n']),
+        first: ticksToIso(BigInt(r['lo'] as bigint)),
+        last: ticksToIso(BigInt(r['hi'] as bigint)),
+      })),
+      hosts: hostRows.map((r) => ({
+        host: String(r['host']),
+        processCreation4688: num(r['p4688']),
+        processCreationWithoutCommandLine: num(r['p4688_nocmd']),
+        sysmon: num(r['sysmon']),
+        scriptBlocks4104: num(r['ps4104']),
+        logClears: num(r['clears']),
+      })),
+    };
+  }
+
+  /** The table rows of the given event ids (any order in, id order out; unknown ids left out). */
+  async eventRowsByIds(ids: readonly number[]): Promise<EventRow[]> {
+    const out: EventRow[] = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const slice = ids.slice(i, i + 1000);
+      if (slice.length === 0) break;
+      const rows = await this.rows(
+        `SELECT id, ts, meta ->> 'p' AS precision, host, channel, provider, event_id, record_id, summary, ${RECOVERED_SQL} AS recovered
+         FROM events WHERE id IN (${slice.map(() => '?').join(', ')}) ORDER BY id`,
+        [...slice],
+      );
+      for (const r of rows) out.push(this.eventRow(r));
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Every stored event in time order (ts, then id), page by page: memory stays bounded
+   * whatever the case size. One ORDER BY over the whole table sorts a million wide rows
+   * (16 s before the first row on the 1M-event bench case), and ORDER BY … LIMIT per page
+   * makes DuckDB materialize every wide column of the window. Instead one pass over ts cuts
+   * the time axis into windows of about `pageSize` events; each window is read without an
+   * ORDER BY (DuckDB's zone maps on ts narrow it to a few row groups) and sorted here. A
+   * window denser than that (many events in one instant) is read by (ts, id) keyset pages.
+   * The next window is read by DuckDB while the caller works on the current one.
+   */
+  async *iterateEvents(pageSize = 16_384): AsyncGenerator<ExportEvent[]> {
+    const bounds = (await this.rows('SELECT min(ts) AS lo, max(ts) AS hi, count(*) AS n FROM events'))[0] ?? {};
+    const total = num(bounds['n']);
+    if (total === 0 || typeof bounds['lo'] !== 'bigint' || typeof bounds['hi'] !== 'bigint') return;
+    const lo = bounds['lo'];
+    const hi = bounds['hi'];
+    const buckets = BigInt(Math.max(1, Math.ceil(total / pageSize) * 8));
+    const bucket = (hi - lo) / buckets + 1n;
+    const histogram = await this.rows(
+      'SELECT (ts - ?) // ? AS b, count(*) AS n FROM events GROUP BY b ORDER BY b',
+      [lo, bucket],
+    );
+    // Windows [from, to) of about pageSize events; a single bucket holding more than that is
+    // marked dense and paged by keyset.
+    const windows: { from: bigint; to: bigint; dense: boolean }[] = [];
+    let open: { from: bigint; to: bigint; n: number } | null = null;
+    for (const h of histogram) {
+      const b = BigInt(h['b'] as bigint);
+      const n = num(h['n']);
+      const from = lo + b * bucket;
+      const to = from + bucket;
+      if (n > pageSize * 2) {
+        if (open) windows.push({ from: open.from, to: open.to, dense: false });
+        open = null;
+        windows.push({ from, to, dense: true });
+        continue;
+      }
+      if (open && open.n + n > pageSize * 2) {
+        windows.push({ from: open.from, to: open.to, dense: false });
+        open = null;
+      }
+      open = open ? { from: open.from, to, n: open.n + n } : { from, to, n };
+      if (open.n >= pageSize) {
+        windows.push({ from: open.from, to: open.to, dense: false });
+        open = null;
+      }
+    }
+    if (open) windows.push({ from: open.from, to: open.to, dense: false });
+
+    const paths = new Map((await this.listEvidence()).map((e) => [e.id, e.path]));
+    const columns = `id, ts, meta ->> 'p' AS precision, host, channel, provider, event_id, record_id, summary, system, data,
+      ${RECOVERED_SQL} AS recovered, evidence_id`;
+    const read = (sql: string, values: DuckDBValue[]): Promise<unknown[][]> => {
+      const p = this.exclusive(async () => (await this.conn.runAndReadAll(sql, values)).getRowsJS() as unknown[][]);
+      // A page read ahead must never become an unhandled rejection if the caller stops early.
+      p.catch(() => undefined);
+      return p;
+    };
+    const toPage = (rows: unknown[][]): ExportEvent[] =>
+      rows.map((r) => ({
+        row: {
+          id: num(r[0]),
+          time: ticksToIso(BigInt(r[1] as bigint)),
+          timePrecision: String(r[2]) as TimePrecision,
+          host: String(r[3]),
+          channel: String(r[4]),
+          provider: String(r[5]),
+          eventId: num(r[6]),
+          recordId: optNum(r[7]),
+          summary: String(r[8]),
+          recovered: r[11] === true,
+        },
+        systemJson: String(r[9]),
+        dataJson: String(r[10]),
+        evidencePath: paths.get(num(r[12])) ?? '',
+      }));
+    const byTime = (a: unknown[], b: unknown[]): number => {
+      const ta = a[1] as bigint;
+      const tb = b[1] as bigint;
+      return ta < tb ? -1 : ta > tb ? 1 : num(a[0]) - num(b[0]);
+    };
+    const plain = (w: { from: bigint; to: bigint }): Promise<unknown[][]> =>
+      read(`SELECT ${columns} FROM events WHERE ts >= ? AND ts < ?`, [w.from, w.to]);
+
+    let pending: Promise<unknown[][]> | null = null;
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i] as { from: bigint; to: bigint; dense: boolean };
+      if (w.dense) {
+        let after: { ts: bigint; id: number } | null = null;
+        for (;;) {
+          const keyset = after === null ? '' : 'AND (ts > ? OR (ts = ? AND id > ?))';
+          const values: DuckDBValue[] = after === null ? [w.from, w.to, pageSize] : [w.from, w.to, after.ts, after.ts, after.id, pageSize];
+          const rows = await read(`SELECT ${columns} FROM events WHERE ts >= ? AND ts < ? ${keyset} ORDER BY ts, id LIMIT ?`, values);
+          if (rows.length > 0) yield toPage(rows);
+          if (rows.length < pageSize) break;
+          const last = rows[rows.length - 1] as unknown[];
+          after = { ts: last[1] as bigint, id: num(last[0]) };
+        }
+        continue;
+      }
+      const rows = await (pending ?? plain(w));
+      pending = null;
+      const next = windows[i + 1];
+      if (next && !next.dense) pending = plain(next);
+      rows.sort(byTime);
+      if (rows.length > 0) yield toPage(rows);
+    }
+  }
+
+  /** Writes the result of a read-only SELECT to a Parquet file with DuckDB's COPY. */
+  async copyToParquet(select: string, path: string): Promise<void> {
+    const target = `'${resolve(path).replace(/'/g, "''")}'`;
+    await this.exec(`COPY (${select}) TO ${target} (FORMAT parquet, COMPRESSION zstd)`);
+  }
+
+  /** The events table as Parquet, in time order (system, data and meta as JSON text). */
+  async eventsToParquet(path: string): Promise<void> {
+    await this.copyToParquet(
+      `SELECT e.id, make_timestamp(e.ts // 10) AS time, e.ts AS ticks, e.host, e.channel, e.provider, e.event_id, e.record_id,
+         e.summary, e.system, e.data, ${RECOVERED_SQL.replace('meta', 'e.meta')} AS recovered, v.path AS evidence_path, v.sha256 AS evidence_sha256
+       FROM events e LEFT JOIN evidence v ON v.id = e.evidence_id ORDER BY e.ts, e.id`,
+      path,
+    );
+  }
+
+  /** A newline-delimited JSON file (written by the caller) converted to Parquet by DuckDB. */
+  async jsonLinesToParquet(jsonlPath: string, path: string): Promise<void> {
+    const source = `'${resolve(jsonlPath).replace(/'/g, "''")}'`;
+    await this.copyToParquet(`SELECT * FROM read_json(${source}, format = 'newline_delimited', sample_size = -1)`, path);
+  }
+
+  /** Writes the rows of a read-only SELECT as newline-delimited JSON objects (DuckDB's COPY, in its own threads). */
+  async copyToJsonLines(select: string, path: string): Promise<void> {
+    const target = `'${resolve(path).replace(/'/g, "''")}'`;
+    // Order is not kept: keeping it makes DuckDB buffer rows across threads, and a few rows of
+    // megabytes each (a base64 blob) then exceed the case's memory limit.
+    // Building JSON around a value of megabytes needs several copies of it at once: the
+    // export may use up to 1 GB, the case's limit comes back afterwards.
+    await this.exclusive(async () => {
+      const limit = (await this.conn.runAndReadAll(`SELECT current_setting('memory_limit') AS v`)).getRowsJS()[0]?.[0];
+      await this.conn.run('SET preserve_insertion_order = false');
+      await this.conn.run(`SET memory_limit = '1GB'`);
+      try {
+        await this.conn.run(`COPY (${select}) TO ${target} (FORMAT json)`);
+      } finally {
+        await this.conn.run('RESET preserve_insertion_order');
+        await this.conn.run(`SET memory_limit = '${String(limit ?? '256MB').replace(/'/g, '')}'`);
+      }
+    });
+  }
+
+  /** Counts rows of a Parquet file (export checks and tests). */
+  async parquetRowCount(path: string): Promise<number> {
+    const source = `'${resolve(path).replace(/'/g, "''")}'`;
+    return num(await this.scalar(`SELECT count(*) AS v FROM read_parquet(${source})`));
+  }
+}
+
+/** A stored event as exports read it: the table row plus System and data as their stored JSON. */
+export interface ExportEvent {
+  readonly row: EventRow;
+  readonly systemJson: string;
+  readonly dataJson: string;
+  readonly evidencePath: string;
+}
+
+export interface StoreChannelCoverage {
+  readonly host: string;
+  readonly channel: string;
+  readonly count: number;
+  readonly first: string;
+  readonly last: string;
+}
+
+export interface StoreHostCoverage {
+  readonly host: string;
+  readonly processCreation4688: number;
+  readonly processCreationWithoutCommandLine: number;
+  readonly sysmon: number;
+  readonly scriptBlocks4104: number;
+  readonly logClears: number;
 }
 
 export interface StoredEvent {

@@ -1,0 +1,226 @@
+// Benchmark of the case report and the ECS export on a case of 1 million events.
+//
+//   npm run bench:report            (builds, then runs)
+//   node dist/node/scripts/bench-report.js [--events N] [--dir /tmp/chainline-bench-report] [--rebuild] [--ecs-only]
+//
+// The case is built once (evidence generated as evtx_dump JSON lines from the correlation
+// benchmark's multi-host generator, imported the real way) and reused by later runs: the
+// evidence file and the case folder stay under --dir. Targets (issue 7): the report for 3
+// selected sessions in ≤ 5 s; the ECS export at ≥ 100,000 events/s.
+
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { CorrelationInput } from '../electron/engine/correlate/input.js';
+import { CaseAnalysis } from '../electron/engine/case-analysis.js';
+import { startEngine } from '../electron/engine/worker/engine-client.js';
+import { exportEvents } from '../electron/engine/export/export-events.js';
+import { buildReportModel } from '../electron/engine/report/build-report.js';
+import { renderReportHtml } from '../electron/engine/report/render-html.js';
+import { CaseStore } from '../electron/engine/store/case-store.js';
+import { generate } from './bench-correlate.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? (args[i + 1] as string) : fallback;
+};
+const EVENTS = Number(opt('events', '1000000'));
+const DIR = opt('dir', '/tmp/chainline-bench-report');
+const EVIDENCE = join(DIR, `evidence-${EVENTS}.jsonl`);
+const CASE_DIR = join(DIR, `case-${EVENTS}`);
+
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const seconds = (t0: number): number => (performance.now() - t0) / 1000;
+
+function iso(i: CorrelationInput): string {
+  const base = new Date(i.ms).toISOString();
+  if (i.precision === 's') return base.replace(/\.\d+Z$/, 'Z');
+  if (i.precision === 'ms') return base;
+  return base.replace('Z', '') + String(i.sub).padStart(4, '0') + 'Z';
+}
+
+const hex = (n: number | null): string => (n === null ? '' : '0x' + n.toString(16));
+
+/** One generated input as an evtx_dump JSON record (the mapping of bench-correlate's viaEvents). */
+function recordOf(i: CorrelationInput, recordId: number): string | null {
+  let eventId = 0;
+  let channel = 'Security';
+  let provider = 'Microsoft-Windows-Security-Auditing';
+  let data: Record<string, string> = {};
+  let processId = 4;
+  switch (i.kind) {
+    case 'process-start':
+      if (i.origin === 'sysmon') {
+        eventId = 1;
+        channel = 'Microsoft-Windows-Sysmon/Operational';
+        provider = 'Microsoft-Windows-Sysmon';
+        data = { ProcessId: String(i.pid), ParentProcessId: String(i.parentPid), Image: i.image, ParentImage: i.parentImage, CommandLine: i.commandLine ?? '', ProcessGuid: `{${i.guid}}`, ParentProcessGuid: i.parentGuid ? `{${i.parentGuid}}` : '', LogonId: i.logonId ?? '', User: i.user };
+      } else {
+        eventId = 4688;
+        data = { NewProcessId: hex(i.pid), ProcessId: hex(i.parentPid), NewProcessName: i.image, ParentProcessName: i.parentImage, CommandLine: i.commandLine ?? '', SubjectLogonId: i.logonId ?? '', SubjectUserName: i.user.split('\\')[1] ?? '', SubjectDomainName: i.user.split('\\')[0] ?? '', TargetLogonId: '0x0', TokenElevationType: '%%1936', MandatoryLabel: 'S-1-16-8192' };
+      }
+      break;
+    case 'process-end':
+      eventId = 4689;
+      data = { ProcessId: hex(i.pid), ProcessName: i.image, SubjectLogonId: '0x3e7' };
+      break;
+    case 'network':
+    case 'image-load':
+      eventId = i.kind === 'network' ? 3 : 7;
+      channel = 'Microsoft-Windows-Sysmon/Operational';
+      provider = 'Microsoft-Windows-Sysmon';
+      data = { ProcessId: String(i.pid), Image: i.image, ProcessGuid: i.guid ? `{${i.guid}}` : '', SourceIp: i.sourceIp ?? '', DestinationIp: i.destinationIp ?? '', DestinationPort: '445', Initiated: 'true', ImageLoaded: i.target };
+      break;
+    case 'logon':
+      eventId = 4624;
+      data = { TargetLogonId: i.logonId ?? '', LogonType: String(i.logonType), TargetUserName: i.user, TargetDomainName: i.domain, IpAddress: i.ipAddress, WorkstationName: i.workstationName, SubjectLogonId: '0x0' };
+      break;
+    case 'privileges':
+      eventId = 4672;
+      data = { SubjectLogonId: i.logonId ?? '' };
+      break;
+    case 'logoff':
+      eventId = 4634;
+      data = { TargetLogonId: i.logonId ?? '' };
+      break;
+    case 'script-block':
+      eventId = 4104;
+      channel = 'Microsoft-Windows-PowerShell/Operational';
+      provider = 'Microsoft-Windows-PowerShell';
+      processId = i.pid ?? 4;
+      data = { MessageNumber: String(i.messageNumber), MessageTotal: String(i.messageTotal), ScriptBlockText: i.text, ScriptBlockId: i.scriptBlockId, Path: '' };
+      break;
+    case 'service-install':
+      if (i.origin === 'system') {
+        eventId = 7045;
+        channel = 'System';
+        provider = 'Service Control Manager';
+        data = { ServiceName: i.serviceName, ImagePath: i.imagePath, AccountName: i.accountName };
+      } else {
+        eventId = 4697;
+        data = { ServiceName: i.serviceName, ServiceFileName: i.imagePath, SubjectLogonId: i.subjectLogonId ?? '' };
+      }
+      break;
+    case 'boot':
+      eventId = 6005;
+      channel = 'System';
+      provider = 'EventLog';
+      break;
+    default:
+      return null;
+  }
+  return JSON.stringify({
+    Event: {
+      System: {
+        Provider: { '#attributes': { Name: provider } },
+        EventID: eventId,
+        TimeCreated: { '#attributes': { SystemTime: iso(i) } },
+        EventRecordID: recordId,
+        Execution: { '#attributes': { ProcessID: processId, ThreadID: 8 } },
+        Channel: channel,
+        Computer: i.host,
+      },
+      EventData: data,
+    },
+  });
+}
+
+async function writeEvidence(): Promise<void> {
+  const t0 = performance.now();
+  const inputs = generate(EVENTS);
+  const file = await open(EVIDENCE + '.part', 'w');
+  let chunk: string[] = [];
+  let written = 0;
+  for (let k = 0; k < inputs.length; k++) {
+    const line = recordOf(inputs[k] as CorrelationInput, k + 1);
+    if (line === null) continue;
+    chunk.push(line);
+    written++;
+    if (chunk.length >= 20_000) {
+      await file.write(chunk.join('\n') + '\n');
+      chunk = [];
+    }
+  }
+  if (chunk.length) await file.write(chunk.join('\n') + '\n');
+  await file.close();
+  const { rename } = await import('node:fs/promises');
+  await rename(EVIDENCE + '.part', EVIDENCE);
+  console.log(`evidence: ${written} events, ${(statSync(EVIDENCE).size / 2 ** 20).toFixed(0)} MiB in ${seconds(t0).toFixed(1)} s`);
+}
+
+async function buildCase(): Promise<void> {
+  const t0 = performance.now();
+  rmSync(CASE_DIR, { recursive: true, force: true });
+  const engine = startEngine();
+  try {
+    await engine.openCase(CASE_DIR, { name: `bench ${EVENTS}` });
+    await engine.openEvidence({ paths: [EVIDENCE] });
+    const status = await engine.waitForIngest();
+    if (status.phase !== 'done') throw new Error(`import ${status.phase}: ${status.message}`);
+    console.log(`case: ${status.events} events imported in ${seconds(t0).toFixed(1)} s (${status.errors} errors)`);
+  } finally {
+    await engine.shutdown();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`load average at start: ${load()}`);
+  mkdirSync(DIR, { recursive: true });
+  if (args.includes('--rebuild')) rmSync(CASE_DIR, { recursive: true, force: true });
+  if (!existsSync(EVIDENCE)) await writeEvidence();
+  if (!existsSync(join(CASE_DIR, 'case.json'))) await buildCase();
+
+  const store = await CaseStore.open(CASE_DIR);
+  try {
+    const total = (await store.overview()).totalEvents;
+    let t0 = performance.now();
+    if (!args.includes('--ecs-only')) {
+    const analysis = await CaseAnalysis.compute(store);
+    const correlation = seconds(t0);
+    console.log(
+      `correlation (once per case; the engine keeps it for every report): ${correlation.toFixed(2)} s — ${analysis.sessions.length} sessions, ${analysis.document.processes.length} processes`,
+    );
+    // The three busiest interactive/network sessions: the heaviest chains and trees of the case.
+    const picked = [...analysis.sessions]
+      .filter((s) => s.logonId !== '0x3e7')
+      .sort((a, b) => b.processes - a.processes || a.id.localeCompare(b.id))
+      .slice(0, 3);
+    console.log(`selected sessions: ${picked.map((s) => `${s.id} (${s.processes} processes)`).join(', ')}`);
+
+    for (const run of [1, 2]) {
+      console.log(`load average before report run ${run}: ${load()}`);
+      t0 = performance.now();
+      const model = await buildReportModel({ store, analysis, sessionIds: picked.map((s) => s.id), analyst: 'bench' });
+      const built = seconds(t0);
+      const t1 = performance.now();
+      const html = renderReportHtml(model);
+      const rendered = seconds(t1);
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(join(DIR, 'report.html'), html);
+      const total_s = seconds(t0);
+      const verified = model.evidence.map((e) => e.verification.kind).join(',');
+      console.log(
+        `report run ${run}: ${total_s.toFixed(2)} s total (gather incl. re-hashing ${(statSync(EVIDENCE).size / 2 ** 20).toFixed(0)} MiB of evidence: ${built.toFixed(2)} s, render ${rendered.toFixed(2)} s), ` +
+          `${(html.length / 2 ** 20).toFixed(1)} MiB HTML, chain steps ${model.sessions.map((s) => s.chain.length + s.chainOmitted).join('/')}, evidence ${verified} — target ≤ 5 s: ${total_s <= 5 ? 'met' : 'NOT met'}`,
+      );
+    }
+
+    }
+    console.log(`load average before ECS export: ${load()}`);
+    t0 = performance.now();
+    const result = await exportEvents(store, 'ecs', join(DIR, 'ecs.ndjson'));
+    const ecs = seconds(t0);
+    const rate = result.records / ecs;
+    console.log(
+      `ECS export: ${result.records} of ${total} events in ${ecs.toFixed(2)} s = ${Math.round(rate).toLocaleString('en-US')} events/s, ${(statSync(join(DIR, 'ecs.ndjson')).size / 2 ** 20).toFixed(0)} MiB — target ≥ 100,000 events/s: ${rate >= 100_000 ? 'met' : 'NOT met'}`,
+    );
+    rmSync(join(DIR, 'ecs.ndjson'), { force: true });
+    console.log(`load average at end: ${load()}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  } finally {
+    await store.close();
+  }
+}
+
+await main();
