@@ -3,9 +3,11 @@
 // never freezes during an import. Nothing here touches evidence content directly.
 
 import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_METHODS, channelOf, type ApiMethod, type AppInfo, type ChainlineApi, type PickResult } from '../shared/api.js';
+import { API_METHODS, channelOf, type ApiMethod, type AppInfo, type ChainlineApi, type PickResult, type ReportFile, type ReportRequest } from '../shared/api.js';
 import { validateArgs } from '../shared/api-validate.js';
 import { APP_ROOT, APP_VERSION, RENDERER_DIR } from './engine/app-paths.js';
 import { openDemoCase } from './engine/demo-case.js';
@@ -86,6 +88,7 @@ function electronApi(e: EngineApi): ChainlineApi {
     getHuntingQueries: (findingId) => e.getHuntingQueries(findingId),
     getBaselineCandidates: () => e.getBaselineCandidates(),
     getRuleStatus: () => e.getRuleStatus(),
+    createReport: (request) => createReport(e, request),
     setRuleFolders: (request) => e.setRuleFolders(request),
     getEventHistogram: (request) => e.getEventHistogram(request),
     listNotes: () => e.listNotes(),
@@ -103,6 +106,31 @@ function registerIpc(api: ChainlineApi): void {
       const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
       return fn.apply(api, validated as unknown[]);
     });
+  }
+}
+
+/**
+ * The case report as the app hands it over. PDF is printed here (the engine runs in a worker
+ * and cannot reach Chromium): the engine's self-contained HTML is loaded from a temporary file
+ * into a hidden window with JavaScript off, sandboxed, and printed with printToPDF.
+ */
+async function createReport(e: EngineApi, request: ReportRequest): Promise<ReportFile> {
+  if (request.format === 'html') return e.createReport(request);
+  const html = await e.createReport({ ...request, format: 'html' });
+  const dir = await mkdtemp(join(tmpdir(), 'chainline-report-'));
+  const file = join(dir, 'report.html');
+  const win = new BrowserWindow({
+    show: false,
+    webPreferences: { javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+  });
+  try {
+    await writeFile(file, html.content, 'utf8');
+    await win.loadFile(file);
+    const pdf = await win.webContents.printToPDF({ printBackground: true, pageSize: 'A4' });
+    return { ...html, fileName: html.fileName.replace(/\.html$/, '.pdf'), mimeType: 'application/pdf', encoding: 'base64', content: pdf.toString('base64') };
+  } finally {
+    win.destroy();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

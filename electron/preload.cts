@@ -39,6 +39,7 @@ const api: ChainlineApi = {
   getHuntingQueries: method('getHuntingQueries'),
   getBaselineCandidates: method('getBaselineCandidates'),
   getRuleStatus: method('getRuleStatus'),
+  createReport: method('createReport'),
   setRuleFolders: method('setRuleFolders'),
   getEventHistogram: method('getEventHistogram'),
   listNotes: method('listNotes'),

@@ -10,6 +10,7 @@ import {
   type EventFilter,
   type EventQuery,
   type HistogramRequest,
+  type ReportRequest,
   type RuleFoldersRequest,
   type NoteInput,
   type OpenEvidenceRequest,
@@ -125,6 +126,15 @@ function validateOpenEvidence(value: unknown): OpenEvidenceRequest {
   return { paths };
 }
 
+function validateReportRequest(value: unknown): ReportRequest {
+  if (!isPlainObject(value)) fail('request must be an object');
+  onlyKeys(value, ['sessionIds', 'analyst', 'format'], 'request');
+  const sessionIds = list(value['sessionIds'], 'sessionIds', 100, (v, w) => str(v, w, 64));
+  const analyst = str(value['analyst'], 'analyst', 200);
+  if (value['format'] !== 'html' && value['format'] !== 'pdf') fail('format must be "html" or "pdf"');
+  return { sessionIds, analyst, format: value['format'] };
+}
+
 function validateRuleFolders(value: unknown): RuleFoldersRequest {
   if (!isPlainObject(value)) fail('request must be an object');
   onlyKeys(value, ['dirs', 'builtin'], 'request');
@@ -213,6 +223,9 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
     case 'getBaselineCandidates':
     case 'getRuleStatus':
       return noArgs(args, m) as ApiArgs<M>;
+    case 'createReport':
+      if (args.length !== 1) fail('createReport takes one argument');
+      return [validateReportRequest(args[0])] as ApiArgs<M>;
     case 'setRuleFolders':
       if (args.length !== 1) fail('setRuleFolders takes one argument');
       return [validateRuleFolders(args[0])] as ApiArgs<M>;

@@ -289,6 +289,24 @@ export interface CaseCoverage {
   readonly gapsTruncated: boolean;
 }
 
+/** The case report, as the investigator asks for it from the app. */
+export interface ReportRequest {
+  /** Sessions to report in full, in order; empty: the sessions with findings (else the busiest). */
+  readonly sessionIds: readonly string[];
+  readonly analyst: string;
+  readonly format: 'html' | 'pdf';
+}
+
+/** A generated report, ready to save: UTF-8 text for HTML, base64 for PDF. */
+export interface ReportFile {
+  readonly fileName: string;
+  readonly mimeType: string;
+  readonly encoding: 'utf8' | 'base64';
+  readonly content: string;
+  /** What the reader must know (evidence changed or missing since import, …). */
+  readonly problems: readonly string[];
+}
+
 /** Rule folders (Sigma YAML, a SigmaHQ checkout) detection loads beside the built-in pack. */
 export interface RuleFoldersRequest {
   readonly dirs: readonly string[];
@@ -332,6 +350,8 @@ export interface ChainlineApi {
   getHuntingQueries(findingId: string): Promise<HuntingQueries>;
   /** Recurring parent → child → command line chains, proposed as baseline entries. */
   getBaselineCandidates(): Promise<readonly BaselineCandidate[]>;
+  /** The case report (self-contained HTML, or PDF printed from it), evidence re-hashed. */
+  createReport(request: ReportRequest): Promise<ReportFile>;
   /** The rules detection runs (null until they are loaded), with rejected and skipped ones. */
   getRuleStatus(): Promise<RulePackInfo | null>;
   /** Loads the built-in pack (unless `builtin` is false) plus these rule folders; findings are recomputed. */
@@ -373,6 +393,7 @@ export const API_METHODS = [
   'getHuntingQueries',
   'getBaselineCandidates',
   'getRuleStatus',
+  'createReport',
   'setRuleFolders',
   'getEventHistogram',
   'listNotes',

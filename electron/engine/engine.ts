@@ -20,6 +20,8 @@ import type {
   IngestStatus,
   OpenEvidenceRequest,
   OpenEvidenceResult,
+  ReportFile,
+  ReportRequest,
   RuleFoldersRequest,
 } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
@@ -37,6 +39,10 @@ import { DETECTION_ANALYSIS, reapplyAllowList, runCaseDetection, summarizeFindin
 import { ruleEngineOf, type FindingContext, type RuleEngine, type RuleHitSource } from './detect/findings.js';
 import { huntingQueries } from './detect/hunting.js';
 import { loadSigmaRules } from './detect/sigma-rules.js';
+import { buildReportModel, defaultSessionSelection } from './report/build-report.js';
+import { reportNotesOf } from './report/from-notes.js';
+import { chromiumPrinter, type PdfPrinter } from './report/pdf.js';
+import { renderReportHtml } from './report/render-html.js';
 
 /**
  * What both the in-thread Engine and the worker-backed EngineClient offer: the API contract
@@ -91,6 +97,8 @@ export class Engine implements EngineApi {
   private detectionRuns: Promise<unknown> = Promise.resolve();
   /** The rule engine detection runs (null: only Chainline's case-level checks). */
   private rules: RuleEngine | null;
+  /** How PDF reports are printed (default: headless Chromium found on this machine). */
+  private readonly printer: (() => Promise<PdfPrinter>) | null;
   /** What the Sigma rules loaded (null: none loaded, only case-level checks run). */
   private ruleInfo: RulePackInfo | null = null;
   /** Allow-list edits one at a time: each reads, changes and writes the whole list. */
@@ -100,7 +108,8 @@ export class Engine implements EngineApi {
    * `rules`: the rule engine detection runs (the Sigma matcher, once connected); a bare
    * per-event `ruleHitSource` is taken as one with the key `custom`.
    */
-  constructor(options: { rules?: RuleEngine | null; ruleHitSource?: RuleHitSource | null } = {}) {
+  constructor(options: { rules?: RuleEngine | null; ruleHitSource?: RuleHitSource | null; printer?: () => Promise<PdfPrinter> } = {}) {
+    this.printer = options.printer ?? null;
     this.rules = options.rules ?? (options.ruleHitSource ? ruleEngineOf(options.ruleHitSource, 'custom') : null);
   }
 
@@ -112,6 +121,34 @@ export class Engine implements EngineApi {
     this.rules = rules;
     this.ruleInfo = info;
     this.detection = null;
+  }
+
+  async createReport(request: ReportRequest): Promise<ReportFile> {
+    const store = this.requireStore();
+    const analysis = await this.getAnalysis();
+    await this.getDetection();
+    const findings = await store.allFindings();
+    const sessionIds = request.sessionIds.length > 0 ? request.sessionIds : defaultSessionSelection(analysis, findings);
+    const model = await buildReportModel({
+      store,
+      analysis,
+      sessionIds,
+      findings,
+      ...(request.analyst.trim() === '' ? {} : { analyst: request.analyst }),
+      ...reportNotesOf(await store.listNotes(), request.analyst.trim() || 'analyst'),
+    });
+    const problems = [...model.problems];
+    for (const e of model.evidence) {
+      if (e.verification.kind === 'mismatch') problems.push(`evidence changed since import (SHA-256 mismatch): ${e.file.path}`);
+      else if (e.verification.kind === 'missing') problems.push(`evidence missing: ${e.file.path}`);
+    }
+    const html = renderReportHtml(model);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const base = `chainline-report-${store.info.name.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 60)}-${stamp}`;
+    if (request.format === 'html') return { fileName: `${base}.html`, mimeType: 'text/html', encoding: 'utf8', content: html, problems };
+    const printer: PdfPrinter = await (this.printer ?? (() => chromiumPrinter()))();
+    const pdf = await printer(html);
+    return { fileName: `${base}.pdf`, mimeType: 'application/pdf', encoding: 'base64', content: Buffer.from(pdf).toString('base64'), problems };
   }
 
   async getRuleStatus(): Promise<RulePackInfo | null> {

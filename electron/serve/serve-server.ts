@@ -65,6 +65,7 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     getHuntingQueries: (findingId) => engine.getHuntingQueries(findingId),
     getBaselineCandidates: () => engine.getBaselineCandidates(),
     getRuleStatus: () => engine.getRuleStatus(),
+    createReport: (request) => engine.createReport(request),
     setRuleFolders: (request) => engine.setRuleFolders(request),
     getEventHistogram: (request) => engine.getEventHistogram(request),
     listNotes: () => engine.listNotes(),

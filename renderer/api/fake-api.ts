@@ -283,6 +283,9 @@ export function createFakeApi(): ChainlineApi {
     async getRuleStatus() {
       return null;
     },
+    async createReport() {
+      throw new Error('the fake API writes no reports; run chainline serve');
+    },
     async setRuleFolders() {
       throw new Error('the fake API loads no rules');
     },

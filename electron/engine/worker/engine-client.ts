@@ -61,6 +61,7 @@ export class WorkerEngineClient implements EngineApi {
   getHuntingQueries: EngineApi['getHuntingQueries'] = (findingId) => this.call('getHuntingQueries', findingId);
   getBaselineCandidates: EngineApi['getBaselineCandidates'] = () => this.call('getBaselineCandidates');
   getRuleStatus: EngineApi['getRuleStatus'] = () => this.call('getRuleStatus');
+  createReport: EngineApi['createReport'] = (request) => this.call('createReport', request);
   setRuleFolders: EngineApi['setRuleFolders'] = (request) => this.call('setRuleFolders', request);
   getEventHistogram: EngineApi['getEventHistogram'] = (request) => this.call('getEventHistogram', request);
   listNotes: EngineApi['listNotes'] = () => this.call('listNotes');

@@ -29,6 +29,7 @@ export const ENGINE_METHODS = [
   'getHuntingQueries',
   'getBaselineCandidates',
   'getRuleStatus',
+  'createReport',
   'setRuleFolders',
   'getEventHistogram',
   'listNotes',
