@@ -4,6 +4,7 @@ import { formatOffsetLabel, parseOffset, zoneLabel, type DisplayZone } from '../
 import { escapeControlsSingleLine } from '../lib/escape-text.js';
 import { formatCount } from '../lib/format.js';
 import { useAppStore } from '../store/app-store.js';
+import { ReportButton } from './report-button.js';
 
 export function Header() {
   const { caseName, demo, version, totalEvents, pickEvidence } = useAppStore(
@@ -43,6 +44,7 @@ export function Header() {
       <NavButtons />
       <ZonePicker />
       <ThemeToggle />
+      <ReportButton />
       <button type="button" className="primary" data-testid="open-evidence" onClick={() => void pickEvidence()}>
         Open evidence…
       </button>
