@@ -33,3 +33,18 @@ test('the Report button downloads the case report', async ({ page }) => {
   await expect(page.getByTestId('report-message')).toContainText('Saved chainline-report-');
   await page.screenshot({ path: 'e2e-artifacts/report-dialog.png' });
 });
+
+test('the Rules button shows the loaded rules and lists a folder that cannot be read', async ({ page }) => {
+  await page.goto(serve.url);
+  await page.getByTestId('rules-open').click();
+  await expect(page.getByTestId('rules-summary')).toContainText(/\d+ rules \(\d+ built-in/);
+  await page.getByTestId('rules-folders').fill('/nonexistent/chainline-rules');
+  await page.getByTestId('rules-load').click();
+  await expect(page.getByTestId('rules-problems')).toContainText('cannot read');
+  await expect(page.getByTestId('rules-summary')).toContainText('1 rejected');
+  await page.screenshot({ path: 'e2e-artifacts/rules-dialog.png' });
+  // Back to the built-in pack alone, as the other specs expect.
+  await page.getByTestId('rules-folders').fill('');
+  await page.getByTestId('rules-load').click();
+  await expect(page.getByTestId('rules-summary')).toContainText('0 rejected');
+});

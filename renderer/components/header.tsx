@@ -5,6 +5,7 @@ import { escapeControlsSingleLine } from '../lib/escape-text.js';
 import { formatCount } from '../lib/format.js';
 import { useAppStore } from '../store/app-store.js';
 import { ReportButton } from './report-button.js';
+import { RulesButton } from './rules-button.js';
 
 export function Header() {
   const { caseName, demo, version, totalEvents, pickEvidence } = useAppStore(
@@ -44,6 +45,7 @@ export function Header() {
       <NavButtons />
       <ZonePicker />
       <ThemeToggle />
+      <RulesButton />
       <ReportButton />
       <button type="button" className="primary" data-testid="open-evidence" onClick={() => void pickEvidence()}>
         Open evidence…
