@@ -89,6 +89,7 @@ function electronApi(e: EngineApi): ChainlineApi {
     getBaselineCandidates: () => e.getBaselineCandidates(),
     getRuleStatus: () => e.getRuleStatus(),
     createReport: (request) => createReport(e, request),
+    exportCase: (request) => e.exportCase(request),
     setRuleFolders: (request) => e.setRuleFolders(request),
     getEventHistogram: (request) => e.getEventHistogram(request),
     listNotes: () => e.listNotes(),

@@ -40,6 +40,7 @@ const api: ChainlineApi = {
   getBaselineCandidates: method('getBaselineCandidates'),
   getRuleStatus: method('getRuleStatus'),
   createReport: method('createReport'),
+  exportCase: method('exportCase'),
   setRuleFolders: method('setRuleFolders'),
   getEventHistogram: method('getEventHistogram'),
   listNotes: method('listNotes'),

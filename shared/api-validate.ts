@@ -4,6 +4,7 @@
 
 import {
   API_LIMITS,
+  EXPORT_KINDS,
   API_METHODS,
   type ApiArgs,
   type ApiMethod,
@@ -11,6 +12,7 @@ import {
   type EventQuery,
   type HistogramRequest,
   type ReportRequest,
+  type ExportKind,
   type RuleFoldersRequest,
   type NoteInput,
   type OpenEvidenceRequest,
@@ -226,6 +228,16 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
     case 'createReport':
       if (args.length !== 1) fail('createReport takes one argument');
       return [validateReportRequest(args[0])] as ApiArgs<M>;
+    case 'exportCase': {
+      if (args.length !== 1) fail('exportCase takes one argument');
+      const r = args[0];
+      if (!isPlainObject(r)) fail('request must be an object');
+      onlyKeys(r, ['kind', 'path'], 'request');
+      if (!(EXPORT_KINDS as readonly unknown[]).includes(r['kind'])) fail(`kind must be one of ${EXPORT_KINDS.join(', ')}`);
+      const path = str(r['path'], 'path', API_LIMITS.maxPathLength);
+      if (path.trim() === '') fail('path must not be empty');
+      return [{ kind: r['kind'] as ExportKind, path }] as ApiArgs<M>;
+    }
     case 'setRuleFolders':
       if (args.length !== 1) fail('setRuleFolders takes one argument');
       return [validateRuleFolders(args[0])] as ApiArgs<M>;

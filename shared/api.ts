@@ -307,6 +307,23 @@ export interface ReportFile {
   readonly problems: readonly string[];
 }
 
+/** What the app exports, and where (a path on the machine running the engine). */
+export type ExportKind = 'bundle' | 'ecs' | 'timesketch' | 'timesketch-csv' | 'csv' | 'jsonl' | 'parquet' | 'findings-csv' | 'attack-layer';
+export const EXPORT_KINDS: readonly ExportKind[] = ['bundle', 'ecs', 'timesketch', 'timesketch-csv', 'csv', 'jsonl', 'parquet', 'findings-csv', 'attack-layer'];
+
+export interface ExportRequest {
+  readonly kind: ExportKind;
+  /** A file (a folder for `bundle` and `parquet`) that does not exist yet. */
+  readonly path: string;
+}
+
+export interface ExportResult {
+  readonly path: string;
+  /** Events, findings or techniques written. */
+  readonly records: number;
+  readonly message: string;
+}
+
 /** Rule folders (Sigma YAML, a SigmaHQ checkout) detection loads beside the built-in pack. */
 export interface RuleFoldersRequest {
   readonly dirs: readonly string[];
@@ -352,6 +369,8 @@ export interface ChainlineApi {
   getBaselineCandidates(): Promise<readonly BaselineCandidate[]>;
   /** The case report (self-contained HTML, or PDF printed from it), evidence re-hashed. */
   createReport(request: ReportRequest): Promise<ReportFile>;
+  /** Writes an export of the case (ECS, Timesketch, CSV, JSON lines, Parquet, findings, ATT&CK layer) or a case bundle. */
+  exportCase(request: ExportRequest): Promise<ExportResult>;
   /** The rules detection runs (null until they are loaded), with rejected and skipped ones. */
   getRuleStatus(): Promise<RulePackInfo | null>;
   /** Loads the built-in pack (unless `builtin` is false) plus these rule folders; findings are recomputed. */
@@ -394,6 +413,7 @@ export const API_METHODS = [
   'getBaselineCandidates',
   'getRuleStatus',
   'createReport',
+  'exportCase',
   'setRuleFolders',
   'getEventHistogram',
   'listNotes',

@@ -2,6 +2,8 @@
 // It never imports `electron`: the same class runs in Electron's worker thread, in
 // `chainline serve`'s worker thread, and inline in the CLI and the tests.
 
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type {
   CaseCoverage,
   EventHistogram,
@@ -20,6 +22,8 @@ import type {
   IngestStatus,
   OpenEvidenceRequest,
   OpenEvidenceResult,
+  ExportRequest,
+  ExportResult,
   ReportFile,
   ReportRequest,
   RuleFoldersRequest,
@@ -43,6 +47,8 @@ import { buildReportModel, defaultSessionSelection } from './report/build-report
 import { reportNotesOf } from './report/from-notes.js';
 import { chromiumPrinter, type PdfPrinter } from './report/pdf.js';
 import { renderReportHtml } from './report/render-html.js';
+import { exportCaseBundle, exportFindingsCsv, exportParquet, writeNavigatorLayer } from './export/export-case.js';
+import { exportEvents } from './export/export-events.js';
 
 /**
  * What both the in-thread Engine and the worker-backed EngineClient offer: the API contract
@@ -149,6 +155,46 @@ export class Engine implements EngineApi {
     const printer: PdfPrinter = await (this.printer ?? (() => chromiumPrinter()))();
     const pdf = await printer(html);
     return { fileName: `${base}.pdf`, mimeType: 'application/pdf', encoding: 'base64', content: Buffer.from(pdf).toString('base64'), problems };
+  }
+
+  async exportCase(request: ExportRequest): Promise<ExportResult> {
+    const store = this.requireStore();
+    if (this.running) throw new Error('an import is running: export when it has finished');
+    const path = resolve(request.path);
+    // Never overwrite: an export lands where nothing is (evidence stays untouched whatever the path).
+    if (existsSync(path)) throw new Error(`${path} already exists: choose a new file or folder`);
+    switch (request.kind) {
+      case 'bundle': {
+        const manifest = await exportCaseBundle(store, path);
+        return { path, records: manifest.counts.events, message: `case bundle with ${manifest.counts.events} events and ${manifest.evidence.length} evidence hashes (no evidence)` };
+      }
+      case 'parquet': {
+        const result = await exportParquet(store, await this.getAnalysis(), path);
+        return { path, records: result.counts.events, message: `Parquet: ${result.counts.events} events, ${result.counts.sessions} sessions, ${result.counts.processes} processes` };
+      }
+      case 'findings-csv': {
+        await this.getDetection();
+        const n = await exportFindingsCsv(await store.allFindings(), path);
+        return { path, records: n, message: `${n} findings as CSV` };
+      }
+      case 'attack-layer': {
+        const layer = await this.getAttackLayer();
+        await writeNavigatorLayer(layer, path);
+        return { path, records: layer.techniques.length, message: `ATT&CK Navigator layer with ${layer.techniques.length} techniques` };
+      }
+      case 'ecs':
+      case 'timesketch':
+      case 'timesketch-csv':
+      case 'csv':
+      case 'jsonl': {
+        const result = await exportEvents(store, request.kind, path);
+        return { path, records: result.records, message: `${result.records} events (${request.kind})` };
+      }
+      default: {
+        const never: never = request.kind;
+        throw new Error(`unknown export ${String(never)}`);
+      }
+    }
   }
 
   async getRuleStatus(): Promise<RulePackInfo | null> {

@@ -33,6 +33,7 @@ const fakeApi: ChainlineApi = {
   getBaselineCandidates: async () => [],
   getRuleStatus: async () => null,
   createReport: async () => { throw new Error('no reports in this stub'); },
+  exportCase: async () => { throw new Error('no exports in this stub'); },
   setRuleFolders: async () => { throw new Error('no rules in this stub'); },
   pickEvidence: async () => ({ kind: 'unsupported' }),
   openEvidence: async (r) => {

@@ -66,6 +66,7 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     getBaselineCandidates: () => engine.getBaselineCandidates(),
     getRuleStatus: () => engine.getRuleStatus(),
     createReport: (request) => engine.createReport(request),
+    exportCase: (request) => engine.exportCase(request),
     setRuleFolders: (request) => engine.setRuleFolders(request),
     getEventHistogram: (request) => engine.getEventHistogram(request),
     listNotes: () => engine.listNotes(),

@@ -286,6 +286,9 @@ export function createFakeApi(): ChainlineApi {
     async createReport() {
       throw new Error('the fake API writes no reports; run chainline serve');
     },
+    async exportCase() {
+      throw new Error('the fake API writes no exports; run chainline serve');
+    },
     async setRuleFolders() {
       throw new Error('the fake API loads no rules');
     },

@@ -41,6 +41,7 @@ const api: ChainlineApi = {
   getBaselineCandidates: async () => [],
   getRuleStatus: async () => null,
   createReport: async () => { throw new Error('no reports in this stub'); },
+  exportCase: async () => { throw new Error('no exports in this stub'); },
   setRuleFolders: async () => { throw new Error('no rules in this stub'); },
   getEventHistogram: async () => ({ from: null, to: null, counts: [], total: 0 }),
   listNotes: async () => [],

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,33 @@ describe('the report from the app (Engine.createReport)', () => {
     expect(file.content).toContain('Service points at upd.exe in Temp');
     for (const e of overview.evidence) expect(file.content).toContain(e.sha256);
     expect(file.content).not.toMatch(/<script/i);
+  });
+
+  it('exports from the app: a case bundle another Chainline opens with its notes, ECS, findings; never overwriting', async () => {
+    const before = await engine.getCaseOverview();
+    const bundle = await engine.exportCase({ kind: 'bundle', path: join(dir, 'bundle') });
+    expect(bundle.records).toBe(before.totalEvents);
+    await expect(engine.exportCase({ kind: 'bundle', path: join(dir, 'bundle') })).rejects.toThrow('already exists');
+    const ecs = await engine.exportCase({ kind: 'ecs', path: join(dir, 'case.ndjson') });
+    expect(ecs.records).toBe(before.totalEvents);
+    const lines = readFileSync(join(dir, 'case.ndjson'), 'utf8').trim().split('\n');
+    expect(lines.length).toBe(2 * before.totalEvents);
+    expect(JSON.parse(lines[1]!)).toHaveProperty('@timestamp');
+    const findings = await engine.exportCase({ kind: 'findings-csv', path: join(dir, 'findings.csv') });
+    expect(findings.records).toBeGreaterThan(0);
+    const layer = await engine.exportCase({ kind: 'attack-layer', path: join(dir, 'layer.json') });
+    expect(JSON.parse(readFileSync(join(dir, 'layer.json'), 'utf8')).domain).toBe('enterprise-attack');
+    expect(layer.records).toBeGreaterThan(0);
+
+    const other = new Engine();
+    try {
+      await other.openCase(join(dir, 'bundle'));
+      expect((await other.getCaseOverview()).totalEvents).toBe(before.totalEvents);
+      expect((await other.listNotes()).map((n) => n.text)).toContain('Service points at upd.exe in Temp');
+      expect((await other.getAllowList()).length).toBe((await engine.getAllowList()).length);
+    } finally {
+      await other.shutdown();
+    }
   });
 
   it('prints a PDF with headless Chromium where there is one', async () => {

@@ -62,6 +62,7 @@ export class WorkerEngineClient implements EngineApi {
   getBaselineCandidates: EngineApi['getBaselineCandidates'] = () => this.call('getBaselineCandidates');
   getRuleStatus: EngineApi['getRuleStatus'] = () => this.call('getRuleStatus');
   createReport: EngineApi['createReport'] = (request) => this.call('createReport', request);
+  exportCase: EngineApi['exportCase'] = (request) => this.call('exportCase', request);
   setRuleFolders: EngineApi['setRuleFolders'] = (request) => this.call('setRuleFolders', request);
   getEventHistogram: EngineApi['getEventHistogram'] = (request) => this.call('getEventHistogram', request);
   listNotes: EngineApi['listNotes'] = () => this.call('listNotes');
