@@ -22,7 +22,7 @@ function analyst(): string {
 
 /** The entry form opened from a finding: conditions prefilled from its event, each a checkbox. */
 export function AllowDraftForm({ finding }: { finding: Finding }) {
-  const { add, close } = useAppStore(useShallow((s) => ({ add: s.addAllowEntry, close: () => s.openAllowDraft(null) })));
+  const { add, openDraft } = useAppStore(useShallow((s) => ({ add: s.addAllowEntry, openDraft: s.openAllowDraft })));
   const [draft, setDraft] = useState<AllowDraft | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -110,7 +110,7 @@ export function AllowDraftForm({ finding }: { finding: Finding }) {
       {error !== null && <p className="small warn" role="alert">{error}</p>}
       <div className="finding-actions">
         <button type="submit" className="primary" data-testid="allow-save" disabled={saving}>Suppress with this entry</button>
-        <button type="button" onClick={close}>Cancel</button>
+        <button type="button" onClick={() => openDraft(null)}>Cancel</button>
       </div>
     </form>
   );

@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Finding } from '../../shared/findings.js';
 import { SEVERITIES } from '../../shared/findings.js';
 import { clipText, escapeControlsMultiline, escapeControlsSingleLine } from '../lib/escape-text.js';
-import { flattenGroups, groupFindings, type FindingListRow } from '../lib/findings-view.js';
+import { flattenGroups, groupFindings, summaryAfterTitle, type FindingListRow } from '../lib/findings-view.js';
 import { formatCount } from '../lib/format.js';
 import { useAppStore } from '../store/app-store.js';
 import { FINDINGS_CAP, type FindingsTab } from '../store/findings-slice.js';
@@ -31,7 +31,7 @@ const FindingRowView = memo(function FindingRowView({ f, selected, onPick }: { f
         <strong className="finding-title">{escapeControlsSingleLine(f.ruleTitle)}</strong>
       </span>
       <span className="finding-line small">
-        <span className="mono muted finding-summary">{clipText(escapeControlsSingleLine(f.summary), 300).text}</span>
+        <span className="mono muted finding-summary">{clipText(escapeControlsSingleLine(summaryAfterTitle(f)), 300).text}</span>
       </span>
     </button>
   );

@@ -10,6 +10,7 @@ import {
   groupFindings,
   sessionCounts,
   stableImagePattern,
+  summaryAfterTitle,
   tacticsOf,
   techniquesOf,
   worstLevel,
@@ -94,6 +95,12 @@ describe('findings elsewhere', () => {
     const q = { sort: 'suspicious' as const, search: '', logonTypes: [], adminOnly: false };
     expect(rankSessions([loud, quiet], q).map((r) => r.session.id)).toEqual(['loud', 'quiet']);
     expect(rankSessions([loud, quiet], q, counts).map((r) => r.session.id)).toEqual(['quiet', 'loud']);
+  });
+
+  it('drops the rule title a summary begins with, and only that', () => {
+    expect(summaryAfterTitle({ ruleTitle: 'Encoded PowerShell', summary: 'Encoded PowerShell: powershell.exe -enc AAA' })).toBe('powershell.exe -enc AAA');
+    expect(summaryAfterTitle({ ruleTitle: 'Encoded PowerShell', summary: 'Encoded PowerShell' })).toBe('Encoded PowerShell');
+    expect(summaryAfterTitle({ ruleTitle: 'X', summary: 'cmd.exe under X' })).toBe('cmd.exe under X');
   });
 
   it('finds an event’s findings across lists once, and groups by process', () => {

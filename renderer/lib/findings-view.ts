@@ -274,3 +274,10 @@ export function describeCondition(c: AllowCondition): string {
     }
   }
 }
+
+/** The summary without the rule title it begins with (the row shows the title already). */
+export function summaryAfterTitle(f: Pick<Finding, 'summary' | 'ruleTitle'>): string {
+  if (!f.summary.startsWith(f.ruleTitle)) return f.summary;
+  const rest = f.summary.slice(f.ruleTitle.length).replace(/^[\s:\u2014\u2013-]+/, '');
+  return rest === '' ? f.summary : rest;
+}
