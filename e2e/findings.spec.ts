@@ -249,3 +249,69 @@ test('findings: tactics and rules, warning, open the event, allow-list it, Suppr
   expect(cspViolations).toEqual([]);
   expect(pageErrors).toEqual([]);
 });
+
+// The same views on the renderer's fake API (Vite dev server, ?fake=1): several hundred findings
+// over two thousand sessions, three hundred on the 20,000-process session.
+test('findings at scale on the fake API: virtualized groups, tree badges, suppress by host', async ({ page }) => {
+  test.setTimeout(240_000);
+  const { createServer } = await import('vite');
+  const root = resolve(import.meta.dirname, '..');
+  const server = await createServer({ configFile: join(root, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  await server.listen();
+  const address = server.httpServer?.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  try {
+    await page.goto(`http://127.0.0.1:${port}/?fake=1`);
+    // Sessions with findings first, with their badges.
+    await expect(page.getByTestId('session-row').first().getByTestId('session-findings')).toBeVisible({ timeout: 60_000 });
+    await page.getByTestId('side-tab-findings').click();
+    const view = page.getByTestId('findings');
+    await expect(view.getByTestId('case-warning')).toContainText('command-line auditing is off');
+    await expect(view.getByTestId('finding-group').first()).toBeVisible();
+    // Virtualized: hundreds of findings, a few dozen rows in the DOM.
+    const total = Number(await view.getByTestId('findings-tab-active').locator('.tab-count').textContent());
+    expect(total).toBeGreaterThan(300);
+    expect(await view.getByTestId('finding-row').count()).toBeLessThan(60);
+    await expect(view.locator('[data-testid="finding-group"][data-group="execution"]')).toBeVisible();
+    await view.getByTestId('group-by-rule').click();
+    await expect(view.getByTestId('finding-group').first()).toHaveAttribute('data-group', 'chainline.builtin.service-user-path');
+    await shot(page, 'f10-fake-findings-by-rule');
+    await view.getByTestId('group-by-tactic').click();
+    const first = view.getByTestId('finding-row').first();
+    await first.click();
+    await expect(view.getByTestId('hunting-query').first()).toBeVisible();
+    await shot(page, 'f11-fake-finding-detail');
+    // Suppress everything on one host: the active count drops by the host's findings.
+    await view.getByTestId('finding-allow').click();
+    const form = view.getByTestId('allow-form');
+    for (const box of await form.getByTestId('allow-condition').all()) {
+      if ((await box.getAttribute('data-kind')) === 'host') await box.check();
+      else await box.uncheck();
+    }
+    await form.getByTestId('allow-reason').fill('Vulnerability scanner');
+    await form.getByTestId('allow-by').fill('e2e');
+    await form.getByTestId('allow-save').click();
+    await expect(view.getByTestId('findings-tab-suppressed').locator('.tab-count')).not.toHaveText('0');
+    const after = Number(await view.getByTestId('findings-tab-active').locator('.tab-count').textContent());
+    const suppressed = Number(await view.getByTestId('findings-tab-suppressed').locator('.tab-count').textContent());
+    expect(after + suppressed).toBe(total);
+    // The allow-list editor and a baseline candidate.
+    await view.getByTestId('findings-tab-allowlist').click();
+    await expect(view.getByTestId('allow-entry')).toHaveCount(1);
+    await view.getByTestId('baseline-accept').first().click();
+    await expect(view.getByTestId('allow-entry')).toHaveCount(2);
+    await shot(page, 'f12-fake-allow-list');
+    // The 20,000-process session: finding badges on tree rows.
+    await page.getByTestId('side-tab-sessions').click();
+    await page.locator('[data-testid="session-row"][data-session-id="f1"]').click();
+    await page.getByTestId('view-tab-tree').click();
+    await page.getByTestId('tree-expand-all').click();
+    await expect(page.getByTestId('process-finding-badge').first()).toBeVisible({ timeout: 30_000 });
+    await shot(page, 'f13-fake-tree-badges');
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await server.close();
+  }
+});

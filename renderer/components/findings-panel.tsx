@@ -4,7 +4,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Finding } from '../../shared/findings.js';
 import { SEVERITIES } from '../../shared/findings.js';
 import { clipText, escapeControlsMultiline, escapeControlsSingleLine } from '../lib/escape-text.js';
-import { flattenGroups, groupFindings, summaryAfterTitle, type FindingListRow } from '../lib/findings-view.js';
+import { flattenGroups, groupFindings, summaryAfterTitle, type FindingListRow, type GroupBy } from '../lib/findings-view.js';
 import { formatCount } from '../lib/format.js';
 import { useAppStore } from '../store/app-store.js';
 import { FINDINGS_CAP, type FindingsTab } from '../store/findings-slice.js';
@@ -78,13 +78,13 @@ function GroupedFindings() {
           <p>No active findings. Detection runs at the end of an import; suppressed findings are in their own tab.</p>
         </div>
       ) : (
-        <VirtualRows rows={rows} selectedId={selectedId} onPick={pick} onToggle={toggle} />
+        <VirtualRows rows={rows} groupBy={groupBy} selectedId={selectedId} onPick={pick} onToggle={toggle} />
       )}
     </>
   );
 }
 
-function VirtualRows({ rows, selectedId, onPick, onToggle }: { rows: readonly FindingListRow[]; selectedId: string | null; onPick: (f: Finding) => void; onToggle: (key: string) => void }) {
+function VirtualRows({ rows, groupBy, selectedId, onPick, onToggle }: { rows: readonly FindingListRow[]; groupBy: GroupBy; selectedId: string | null; onPick: (f: Finding) => void; onToggle: (key: string) => void }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -110,8 +110,8 @@ function VirtualRows({ rows, selectedId, onPick, onToggle }: { rows: readonly Fi
                   onClick={() => onToggle(row.group.key)}
                 >
                   <span aria-hidden="true">{row.collapsed ? '▸' : '▾'}</span>
-                  <strong>{escapeControlsSingleLine(row.group.label)}</strong>
-                  {row.group.id !== null && <span className="mono small muted">{escapeControlsSingleLine(clipText(row.group.id, 60).text)}</span>}
+                  <strong className="finding-title" title={row.group.id ?? undefined}>{escapeControlsSingleLine(row.group.label)}</strong>
+                  {groupBy === 'tactic' && row.group.id !== null && <span className="mono small muted">{row.group.id}</span>}
                   <span className="num">{formatCount(row.group.findings.length)}</span>
                   <SeverityBadge level={row.group.worst} />
                 </button>
