@@ -300,6 +300,8 @@ test('findings at scale on the fake API: virtualized groups, tree badges, suppre
     // The allow-list editor and a baseline candidate.
     await view.getByTestId('findings-tab-allowlist').click();
     await expect(view.getByTestId('allow-entry')).toHaveCount(1);
+    await expect(view.getByTestId('allow-entry')).toContainText('host WS01.corp.local (scanner)');
+    await expect(view.getByTestId('allow-entry')).not.toContainText('SubjectUserSid');
     await view.getByTestId('baseline-accept').first().click();
     await expect(view.getByTestId('allow-entry')).toHaveCount(2);
     await shot(page, 'f12-fake-allow-list');

@@ -27,8 +27,13 @@ export function AllowDraftForm({ finding }: { finding: Finding }) {
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   const id = useId();
+  // The draft is made once per finding: a list reload (new objects, same finding) must not
+  // throw away what the investigator has ticked and typed.
+  const findingRef = useRef(finding);
+  findingRef.current = finding;
   useEffect(() => {
     let live = true;
+    const finding = findingRef.current;
     const eventId = finding.eventIds[0];
     const by = analyst();
     if (eventId === undefined) {
@@ -46,7 +51,7 @@ export function AllowDraftForm({ finding }: { finding: Finding }) {
     return () => {
       live = false;
     };
-  }, [finding]);
+  }, [finding.id]);
   if (draft === null) return <p className="small muted">Reading the finding’s event…</p>;
   const save = async () => {
     let entry;
