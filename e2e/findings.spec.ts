@@ -286,6 +286,8 @@ test('findings at scale on the fake API: virtualized groups, tree badges, suppre
     // Suppress everything on one host: the active count drops by the host's findings.
     await view.getByTestId('finding-allow').click();
     const form = view.getByTestId('allow-form');
+    // The conditions appear once the finding's event is read.
+    await expect(form.locator('[data-testid="allow-condition"][data-kind="host"]')).toBeVisible();
     for (const box of await form.getByTestId('allow-condition').all()) {
       if ((await box.getAttribute('data-kind')) === 'host') await box.check();
       else await box.uncheck();
