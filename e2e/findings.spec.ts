@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { a11yProblems } from './a11y.js';
 import { startServe, type ServeHandle } from './serve-fixture.js';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', 'e2e-artifacts');
@@ -162,6 +163,7 @@ test('findings: tactics and rules, warning, open the event, allow-list it, Suppr
   await expect(row).toContainText('<img src=x onerror=alert(1)>');
   await expect(page.locator('img[src="x"]')).toHaveCount(0);
   await shot(page, 'f01-findings-by-tactic');
+  expect(await a11yProblems(page)).toEqual([]);
 
   // By rule.
   await view.getByTestId('group-by-rule').click();
@@ -169,7 +171,10 @@ test('findings: tactics and rules, warning, open the event, allow-list it, Suppr
   await view.getByTestId('group-by-tactic').click();
 
   // The finding: detail, hunting queries, then its event, process and session.
+  // A click on the finding opens its event (and session and process) at once.
   await row.click();
+  await expect(page.getByTestId('event-detail')).toContainText('%%1937');
+  await expect(page.getByTestId('session-view')).toContainText('mallory');
   const detail = view.getByTestId('finding-detail');
   await expect(detail).toContainText('attack.privilege-escalation');
   await expect(detail.getByTestId('hunting').or(detail.locator('.warn'))).toBeVisible();
@@ -187,6 +192,7 @@ test('findings: tactics and rules, warning, open the event, allow-list it, Suppr
   await expect(treeRow.getByTestId('process-finding-badge')).toContainText(/[1-9]\d* findings?/);
   await expect(page.getByTestId('process-detail').getByTestId('finding-list')).toBeVisible();
   await shot(page, 'f02-finding-opened');
+  expect(await a11yProblems(page)).toEqual([]);
 
   // The timeline's findings lane has the mark.
   await page.getByTestId('view-tab-timeline').click();
@@ -208,6 +214,7 @@ test('findings: tactics and rules, warning, open the event, allow-list it, Suppr
   await form.getByTestId('allow-reason').fill('Lab image: mallory is the test account');
   await form.getByTestId('allow-by').fill('e2e');
   await shot(page, 'f04-allow-form');
+  expect(await a11yProblems(page)).toEqual([]);
   await form.getByTestId('allow-save').click();
   await expect(view.locator(`[data-testid="finding-row"][data-finding-id^="${TOKEN_RULE}:"]`)).toHaveCount(0);
 
@@ -218,6 +225,7 @@ test('findings: tactics and rules, warning, open the event, allow-list it, Suppr
   await expect(suppressed).toContainText('Lab image: mallory is the test account');
   await expect(suppressed).toContainText('by e2e');
   await shot(page, 'f05-suppressed');
+  expect(await a11yProblems(page)).toEqual([]);
 
   // The allow-list editor lists the entry; the YAML export downloads it.
   await view.getByTestId('findings-tab-allowlist').click();
@@ -232,6 +240,7 @@ test('findings: tactics and rules, warning, open the event, allow-list it, Suppr
   expect(yaml).toContain(TOKEN_RULE);
   expect(yaml).toContain('S-1-5-21-1111-2222-3333-1104');
   await shot(page, 'f06-allow-list');
+  expect(await a11yProblems(page)).toEqual([]);
 
   // Removing it brings the finding back; importing the export quiets it again.
   await entry.getByTestId('allow-remove').click();

@@ -58,7 +58,12 @@ function GroupedFindings() {
     else next.add(key);
     setCollapsed(next);
   };
-  const pick = (f: Finding) => selectFinding(f.id);
+  const openFinding = useAppStore((s) => s.openFinding);
+  // A click selects the finding (its detail below) and opens its session, process and event.
+  const pick = (f: Finding) => {
+    selectFinding(f.id);
+    openFinding(f);
+  };
   return (
     <>
       <div className="findings-controls" role="group" aria-label="Group findings by">
@@ -127,8 +132,8 @@ function VirtualRows({ rows, groupBy, selectedId, onPick, onToggle }: { rows: re
 }
 
 function SuppressedFindings() {
-  const { findings, selectedId, selectFinding } = useAppStore(
-    useShallow((s) => ({ findings: s.suppressedFindings, selectedId: s.selectedFindingId, selectFinding: s.selectFinding })),
+  const { findings, selectedId, selectFinding, openFinding } = useAppStore(
+    useShallow((s) => ({ findings: s.suppressedFindings, selectedId: s.selectedFindingId, selectFinding: s.selectFinding, openFinding: s.openFinding })),
   );
   const scrollRef = useRef<HTMLDivElement>(null);
   const list = findings ?? [];
@@ -153,7 +158,10 @@ function SuppressedFindings() {
                 className={'finding-row' + (f.id === selectedId ? ' finding-row-selected' : '')}
                 data-testid="suppressed-row"
                 data-finding-id={f.id}
-                onClick={() => selectFinding(f.id)}
+                onClick={() => {
+                  selectFinding(f.id);
+                  openFinding(f);
+                }}
               >
                 <span className="finding-line">
                   <SeverityBadge level={f.level} />
@@ -222,11 +230,8 @@ function FindingDetail({ f }: { f: Finding }) {
   const sessionId = f.sessionId;
   const processId = f.processId;
   const eventId = f.eventIds[0];
-  const openAll = () => {
-    if (sessionId !== null && processId !== null) navigate({ kind: 'process', sessionId, processId });
-    else if (sessionId !== null) navigate({ kind: 'session', sessionId, tab: 'timeline' });
-    if (eventId !== undefined) openEvent(eventId);
-  };
+  const openFinding = useAppStore((s) => s.openFinding);
+  const openAll = () => openFinding(f);
   return (
     <section className="finding-detail" data-testid="finding-detail" aria-label="Finding">
       <h3 className="finding-line">

@@ -39,6 +39,8 @@ export interface FindingsSlice {
   loadFindingsSummary(): Promise<void>;
   loadFindings(): Promise<void>;
   selectFinding(id: string | null): void;
+  /** Opens what a finding is about: its session, its process in the tree, its (first) event. */
+  openFinding(finding: Finding): void;
   loadSessionFindings(sessionIds: readonly string[]): Promise<void>;
   loadAllowList(): Promise<void>;
   loadBaselines(): Promise<void>;
@@ -133,6 +135,13 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
       .catch((e: unknown) => {
         if (request === huntingRequest) set({ huntingError: errorText(e) });
       });
+  },
+  openFinding(f) {
+    const s = get();
+    const eventId = f.eventIds[0];
+    if (f.sessionId !== null && f.processId !== null) s.navigate({ kind: 'process', sessionId: f.sessionId, processId: f.processId });
+    else if (f.sessionId !== null) s.navigate({ kind: 'session', sessionId: f.sessionId, tab: 'timeline' });
+    if (eventId !== undefined) get().openEvent(eventId);
   },
   async loadSessionFindings(sessionIds) {
     const key = [...sessionIds].sort().join('|');
