@@ -49,8 +49,11 @@ export interface FindingsSlice {
   removeAllowEntry(id: string): Promise<void>;
   importAllowYaml(text: string): Promise<string | null>;
   exportAllowYaml(): Promise<string | null>;
-  /** Reloads everything findings-related (after an allow-list edit or an import). */
-  refreshFindings(): Promise<void>;
+  /**
+   * Reloads what is findings-related: the summary always, the lists that are loaded or on screen;
+   * `edited` (an allow-list change) reloads the findings and allow-list in any case.
+   */
+  refreshFindings(edited?: boolean): Promise<void>;
 }
 
 async function loadAll(query: Omit<FindingQuery, 'offset' | 'limit'>): Promise<{ rows: Finding[]; total: number }> {
@@ -180,7 +183,7 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
     try {
       const made = await getApi().addAllowListEntry(entry);
       set({ allowDraftFinding: null });
-      await get().refreshFindings();
+      await get().refreshFindings(true);
       return made;
     } catch (e) {
       get().pushError(e, 'Add allow-list entry');
@@ -190,7 +193,7 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
   async removeAllowEntry(id) {
     try {
       await getApi().removeAllowListEntry(id);
-      await get().refreshFindings();
+      await get().refreshFindings(true);
     } catch (e) {
       get().pushError(e, 'Remove allow-list entry');
     }
@@ -198,7 +201,7 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
   async importAllowYaml(text) {
     try {
       const result = await getApi().importAllowList(text);
-      await get().refreshFindings();
+      await get().refreshFindings(true);
       return `Imported ${result.added} entr${result.added === 1 ? 'y' : 'ies'}${result.duplicates > 0 ? `, ${result.duplicates} already there` : ''}.`;
     } catch (e) {
       get().pushError(e, 'Import allow-list');
@@ -213,14 +216,16 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
       return null;
     }
   },
-  async refreshFindings() {
+  async refreshFindings(edited = false) {
     const s = get();
     const sessionIds = s.sessionFindingsKey === '' ? [] : s.sessionFindingsKey.split('|');
+    // Lists nobody has opened yet stay unloaded (baseline candidates cost a pass over the case).
+    const viewOpen = edited || s.sideTab === 'findings';
     await Promise.all([
       s.loadFindingsSummary(),
-      s.loadFindings(),
-      s.loadAllowList(),
-      s.loadBaselines(),
+      viewOpen || s.activeFindings !== null ? s.loadFindings() : Promise.resolve(),
+      viewOpen || s.allowList !== null ? s.loadAllowList() : Promise.resolve(),
+      s.baselines !== null ? s.loadBaselines() : Promise.resolve(),
       sessionIds.length > 0 ? s.loadSessionFindings(sessionIds) : Promise.resolve(),
     ]);
   },
