@@ -25,8 +25,9 @@ import type {
   PickResult,
 } from '../../shared/api.js';
 import { ticksToIso } from '../../shared/time.js';
-import type { AttackLayer, FindingQuery, FindingsSummary, HuntingQueries } from '../../shared/findings.js';
-import type { AllowListEntry, AllowListImportResult, NewAllowListEntry } from '../../shared/allowlist.js';
+import type { FindingQuery } from '../../shared/findings.js';
+import type { NewAllowListEntry } from '../../shared/allowlist.js';
+import { createFakeFindings } from './fake-findings.js';
 import { fakeChain, fakeProcesses, fakeSessions } from './fake-sessions.js';
 
 const HOSTS = ['WS01.corp.local', 'WS02.corp.local', 'DC01.corp.local', 'FILESRV.corp.local'] as const;
@@ -175,7 +176,7 @@ export function createFakeApi(): ChainlineApi {
     }
   }
 
-  const allowList: AllowListEntry[] = [];
+  const detection = createFakeFindings(() => count);
   let lastFilterKey = '';
   let lastMatches: Int32Array | null = null;
 
@@ -236,50 +237,17 @@ export function createFakeApi(): ChainlineApi {
       await delay(40);
       return fakeProcesses(sessionId);
     },
-    // Detection: the fake has no findings; its allow-list lives in memory.
-    async listFindings(query: FindingQuery) {
-      return { total: 0, offset: query.offset, rows: [] };
-    },
-    async getFindingsSummary(): Promise<FindingsSummary> {
-      return {
-        computedAt: null, total: 0, suppressed: 0,
-        bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 },
-        byTactic: [], byRule: [], bySession: [], warnings: [],
-      };
-    },
-    async getAllowList() {
-      return [...allowList];
-    },
-    async addAllowListEntry(entry: NewAllowListEntry): Promise<AllowListEntry> {
-      const made: AllowListEntry = { ...entry, id: `fake-${allowList.length + 1}`, at: entry.at ?? new Date().toISOString() };
-      allowList.push(made);
-      return made;
-    },
-    async removeAllowListEntry(id: string) {
-      const i = allowList.findIndex((e) => e.id === id);
-      if (i >= 0) allowList.splice(i, 1);
-      return i >= 0;
-    },
-    async exportAllowList(): Promise<string> {
-      throw new Error('the fake API does not write YAML');
-    },
-    async importAllowList(): Promise<AllowListImportResult> {
-      throw new Error('the fake API does not read YAML');
-    },
-    async getAttackLayer(): Promise<AttackLayer> {
-      return {
-        name: 'Chainline (fake)', versions: { attack: '19', navigator: '4.9.1', layer: '4.5' }, domain: 'enterprise-attack',
-        description: 'no findings in the fake', sorting: 0, hideDisabled: false, techniques: [],
-        gradient: { colors: ['#ffffff', '#e34a33'], minValue: 0, maxValue: 1 }, legendItems: [],
-        showTacticRowBackground: false, selectTechniquesAcrossTactics: true, selectSubtechniquesWithParent: false,
-      };
-    },
-    async getHuntingQueries(findingId: string): Promise<HuntingQueries> {
-      throw new Error(`the fake has no finding ${findingId}`);
-    },
-    async getBaselineCandidates() {
-      return [];
-    },
+    // Detection: realistic findings over the fake sessions, an in-memory allow-list (fake-findings.ts).
+    listFindings: (query: FindingQuery) => detection.listFindings(query),
+    getFindingsSummary: () => detection.getFindingsSummary(),
+    getAllowList: () => detection.getAllowList(),
+    addAllowListEntry: (entry: NewAllowListEntry) => detection.addAllowListEntry(entry),
+    removeAllowListEntry: (id: string) => detection.removeAllowListEntry(id),
+    exportAllowList: () => detection.exportAllowList(),
+    importAllowList: (yamlText: string) => detection.importAllowList(yamlText),
+    getAttackLayer: () => detection.getAttackLayer(),
+    getHuntingQueries: (findingId: string) => detection.getHuntingQueries(findingId),
+    getBaselineCandidates: () => detection.getBaselineCandidates(),
     async getRuleStatus() {
       return null;
     },
@@ -364,6 +332,7 @@ export function createFakeApi(): ChainlineApi {
         Hostile: 'tab\there\u0007bell <b>bold</b> \u202Eexe.txt',
         Multiline: 'line one\r\nline two\nline three',
       };
+      Object.assign(data, detection.dataOfEvent(eventId));
       const raw =
         `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="${row.provider}"/>` +
         `<EventID>${row.eventId}</EventID><TimeCreated SystemTime="${row.time}"/><EventRecordID>${row.recordId}</EventRecordID>` +

@@ -1,10 +1,12 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { EventDetail as Detail } from '../../shared/api.js';
 import { TimeText } from './time-text.js';
 import { clipText, escapeControlsMultiline, escapeControlsSingleLine } from '../lib/escape-text.js';
 import { formatCount, formatOffset } from '../lib/format.js';
 import { useAppStore } from '../store/app-store.js';
+import { findingsOfEvent } from '../lib/findings-view.js';
+import { FindingList } from './finding-badges.js';
 import { NoteButton } from './note-editor.js';
 import { PIVOT_FIELDS, PivotValue } from './pivot.js';
 
@@ -94,6 +96,7 @@ function DetailBody({ detail }: { detail: Detail }) {
         {r.recovered && <span className="badge badge-warn">recovered</span>}
         <NoteButton target={{ kind: 'event', id: String(r.id) }} label={`${r.eventId} on ${r.host} at ${r.time.slice(0, 19)}: ${r.summary.slice(0, 120)}`} />
       </div>
+      <EventFindings eventId={r.id} />
       <div className="detail-columns">
         <div>
           <FieldList title="EventData" fields={Object.entries(detail.data)} host={r.host} />
@@ -113,6 +116,16 @@ function DetailBody({ detail }: { detail: Detail }) {
       </div>
     </>
   );
+}
+
+/** Findings about this event, from the findings already loaded (the view's lists and the open session's). */
+function EventFindings({ eventId }: { eventId: number }) {
+  const { active, suppressed, session } = useAppStore(
+    useShallow((s) => ({ active: s.activeFindings, suppressed: s.suppressedFindings, session: s.sessionFindings })),
+  );
+  const findings = useMemo(() => findingsOfEvent([session, active, suppressed], eventId), [session, active, suppressed, eventId]);
+  if (findings.length === 0) return null;
+  return <FindingList findings={findings} />;
 }
 
 export function EventDetailPane() {

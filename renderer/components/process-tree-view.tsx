@@ -18,6 +18,9 @@ import {
 import { treeKey } from '../lib/tree-keys.js';
 import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
+import type { Finding } from '../../shared/findings.js';
+import { findingsByProcess } from '../lib/findings-view.js';
+import { FindingList, FindingsBadge } from './finding-badges.js';
 import { NoteButton } from './note-editor.js';
 import { PivotValue } from './pivot.js';
 import { TimeText } from './time-text.js';
@@ -59,7 +62,7 @@ function integrityTone(level: string | null): string {
 }
 
 /** Memoized: the tree re-renders on every scroll step, the detail of the selected process need not. */
-const ProcessDetail = memo(function ProcessDetail({ p, creationEvent }: { p: ProcessRow; creationEvent: number | null }) {
+const ProcessDetail = memo(function ProcessDetail({ p, creationEvent, findings }: { p: ProcessRow; creationEvent: number | null; findings: readonly Finding[] | undefined }) {
   const openEvent = useAppStore((s) => s.openEvent);
   const [fullCmd, setFullCmd] = useState(false);
   const cmd = p.commandLine ?? '';
@@ -92,6 +95,7 @@ const ProcessDetail = memo(function ProcessDetail({ p, creationEvent }: { p: Pro
           </dd></div>
         )}
       </dl>
+      {findings !== undefined && findings.length > 0 && <FindingList findings={findings} />}
       <h4>Command line</h4>
       {cmd === '' ? (
         <p className="muted small">Not in the evidence (4688 without CommandLine: see Coverage).</p>
@@ -125,10 +129,11 @@ interface TreeRowProps {
   readonly onPick: (id: string) => void;
   readonly onActivate: (id: string) => void;
   readonly onToggle: (row: VisibleRow) => void;
+  readonly findings: readonly Finding[] | undefined;
 }
 
 /** One tree row; memoized so scrolling renders only the rows that enter the window. */
-const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, match, outside, zone, onPick, onActivate, onToggle }: TreeRowProps) {
+const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, match, outside, zone, onPick, onActivate, onToggle, findings }: TreeRowProps) {
   const basis = edgeBasis(p);
   const isRootWithOutsideParent = row.level === 1 && p.parentId !== null;
   const cmd = p.commandLine ?? '';
@@ -169,6 +174,7 @@ const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, 
       {p.integrity && <span className={'badge ' + integrityTone(p.integrity)}>{p.integrity}</span>}
       {p.elevation && p.elevation !== 'default' && <span className="badge badge-warn">{p.elevation}</span>}
       {p.decodedCommand !== null && <span className="badge badge-bad" title="An encoded command was decoded">decoded</span>}
+      {findings !== undefined && findings.length > 0 && <FindingsBadge findings={findings} />}
       <BasisBadge basis={basis} candidates={p.candidates} />
       {isRootWithOutsideParent && <span className="small muted">parent {escapeControlsSingleLine(p.parentId ?? '')} outside this view</span>}
       <span className="tree-cmd mono small muted" title={escapeControlsSingleLine(clipText(cmd, 2000).text)}>
@@ -196,6 +202,8 @@ export function ProcessTreeView() {
   const range = useAppStore(useShallow((s) => ({ from: s.from, to: s.to })));
   const openEvent = useAppStore((s) => s.openEvent);
   const previewProcess = useAppStore((s) => s.previewProcess);
+  const sessionFindings = useAppStore((s) => s.sessionFindings);
+  const byProcess = useMemo(() => findingsByProcess(sessionFindings ?? []), [sessionFindings]);
   const tree = useMemo(() => buildProcessTree(processes ?? []), [processes]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [query, setQuery] = useState('');
@@ -331,6 +339,7 @@ export function ProcessTreeView() {
                     onPick={pickRow}
                     onActivate={activate}
                     onToggle={toggle}
+                    findings={byProcess.get(row.id)}
                   />
                 );
               })}
@@ -338,7 +347,7 @@ export function ProcessTreeView() {
           </div>
         </div>
         {selected ? (
-          <ProcessDetail key={selected.id} p={selected} creationEvent={creationEvent.get(selected.id) ?? null} />
+          <ProcessDetail key={selected.id} p={selected} creationEvent={creationEvent.get(selected.id) ?? null} findings={byProcess.get(selected.id)} />
         ) : (
           <aside className="process-detail muted pad">Select a process (click, or focus the tree and use the arrow keys) to see its full command line, decoded payload and parent edge.</aside>
         )}

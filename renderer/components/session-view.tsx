@@ -1,3 +1,4 @@
+import { useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { escapeControlsSingleLine } from '../lib/escape-text.js';
 import { useAppStore } from '../store/app-store.js';
@@ -16,7 +17,24 @@ const TABS: readonly { id: ViewTab; label: string }[] = [
   { id: 'timeline', label: 'Timeline' },
 ];
 
+/** Loads the findings of every session the open chain touches (tree badges, timeline lane, event detail). */
+function useSessionFindings(): void {
+  const sessionId = useAppStore((s) => s.selectedSessionId);
+  const processes = useAppStore((s) => s.chainProcesses);
+  const load = useAppStore((s) => s.loadSessionFindings);
+  const key = useMemo(() => {
+    const ids = new Set<string>();
+    if (sessionId !== null) ids.add(sessionId);
+    for (const p of processes ?? []) if (p.sessionId !== null) ids.add(p.sessionId);
+    return [...ids].sort().join('|');
+  }, [sessionId, processes]);
+  useEffect(() => {
+    void load(key === '' ? [] : key.split('|'));
+  }, [key, load]);
+}
+
 export function SessionView() {
+  useSessionFindings();
   const { sessionId, session, tab, setTab } = useAppStore(
     useShallow((s) => ({
       sessionId: s.selectedSessionId,

@@ -2,7 +2,10 @@ import { useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionRow } from '../../shared/api.js';
 import { escapeControlsSingleLine } from '../lib/escape-text.js';
-import { rankSessions, type RankedSession, type SessionSort } from '../lib/session-rank.js';
+import { sessionCounts, worstLevel } from '../lib/findings-view.js';
+import { rankSessions, type FindingCounts, type RankedSession, type SessionSort } from '../lib/session-rank.js';
+import { SEVERITIES, type Severity } from '../../shared/findings.js';
+import { SeverityBadge } from './finding-badges.js';
 import { useAppStore } from '../store/app-store.js';
 import { TimeText } from './time-text.js';
 
@@ -14,7 +17,7 @@ const TYPE_FILTERS: readonly { type: number; label: string }[] = [
   { type: 5, label: '5 service' },
 ];
 
-function SessionCard({ ranked, selected, onPick }: { ranked: RankedSession; selected: boolean; onPick: (id: string) => void }) {
+function SessionCard({ ranked, counts, selected, onPick }: { ranked: RankedSession; counts: FindingCounts | undefined; selected: boolean; onPick: (id: string) => void }) {
   const s: SessionRow = ranked.session;
   const who = s.user === '' ? '(unknown user)' : (s.domain ? s.domain + '\\' : '') + s.user;
   const from = [s.sourceIp, s.workstation].filter((v) => v !== '' && v !== '-').join(' · ');
@@ -35,6 +38,11 @@ function SessionCard({ ranked, selected, onPick }: { ranked: RankedSession; sele
           <span className="session-host">{escapeControlsSingleLine(s.host)}</span>
           {s.admin && <span className="badge badge-warn">admin</span>}
         </span>
+        {worstLevel(counts) !== null && (
+          <span className="session-line small" data-testid="session-findings">
+            {[...SEVERITIES].reverse().map((level: Severity) => ((counts?.[level] ?? 0) > 0 ? <SeverityBadge key={level} level={level} count={counts?.[level] ?? 0} /> : null))}
+          </span>
+        )}
         <span className="session-line">
           <span className="badge badge-info" title={`LogonType ${s.logonType ?? '?'}`}>
             {s.logonType === null ? 'type ?' : `type ${s.logonType}`} {s.logonTypeName}
@@ -78,6 +86,7 @@ export function SessionsList() {
       adminOnly: st.sessionAdminOnly,
       selected: st.selectedSessionId,
       totalEvents: st.overview?.totalEvents ?? null,
+      summary: st.findingsSummary,
     })),
   );
   const actions = useAppStore(
@@ -90,9 +99,10 @@ export function SessionsList() {
     })),
   );
   const id = useId();
+  const counts = useMemo(() => sessionCounts(s.summary), [s.summary]);
   const ranked = useMemo(
-    () => (s.sessions ? rankSessions(s.sessions.sessions, { sort: s.sort, search: s.search, logonTypes: s.types, adminOnly: s.adminOnly }) : []),
-    [s.sessions, s.sort, s.search, s.types, s.adminOnly],
+    () => (s.sessions ? rankSessions(s.sessions.sessions, { sort: s.sort, search: s.search, logonTypes: s.types, adminOnly: s.adminOnly }, counts) : []),
+    [s.sessions, s.sort, s.search, s.types, s.adminOnly, counts],
   );
   const pick = (sessionId: string) => actions.navigate({ kind: 'session', sessionId, tab: 'chain' });
   const all = s.sessions?.sessions.length ?? 0;
@@ -150,7 +160,7 @@ export function SessionsList() {
       ) : (
         <ul className="session-list">
           {(showAll ? ranked : ranked.slice(0, FIRST_SESSIONS)).map((r) => (
-            <SessionCard key={r.session.id} ranked={r} selected={r.session.id === s.selected} onPick={pick} />
+            <SessionCard key={r.session.id} ranked={r} counts={counts.get(r.session.id)} selected={r.session.id === s.selected} onPick={pick} />
           ))}
           {!showAll && ranked.length > FIRST_SESSIONS && (
             <li className="pad">

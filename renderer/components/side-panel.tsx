@@ -2,6 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store.js';
 import type { SideTab } from '../store/views-types.js';
 import { CoveragePanel } from './coverage-panel.js';
+import { FindingsPanel } from './findings-panel.js';
 import { PanelBoundary } from './error-boundary.js';
 import { NotesPanel } from './notes-panel.js';
 import { Overview } from './overview.js';
@@ -9,13 +10,16 @@ import { SessionsList } from './sessions-list.js';
 
 const TABS: readonly { id: SideTab; label: string }[] = [
   { id: 'sessions', label: 'Sessions' },
+  { id: 'findings', label: 'Findings' },
   { id: 'overview', label: 'Case' },
   { id: 'coverage', label: 'Coverage' },
   { id: 'notes', label: 'Notes' },
 ];
 
 export function SidePanel() {
-  const { tab, setTab, notes } = useAppStore(useShallow((s) => ({ tab: s.sideTab, setTab: s.setSideTab, notes: s.notes?.length ?? 0 })));
+  const { tab, setTab, notes, findings } = useAppStore(
+    useShallow((s) => ({ tab: s.sideTab, setTab: s.setSideTab, notes: s.notes?.length ?? 0, findings: s.findingsSummary ? s.findingsSummary.total - s.findingsSummary.suppressed : 0 })),
+  );
   return (
     <aside className="side-panel" aria-label="Case navigation">
       <div className="tabs" role="tablist" aria-label="Side panel">
@@ -43,6 +47,7 @@ export function SidePanel() {
           >
             {t.label}
             {t.id === 'notes' && notes > 0 && <span className="tab-count">{notes}</span>}
+            {t.id === 'findings' && findings > 0 && <span className="tab-count">{findings}</span>}
           </button>
         ))}
       </div>
@@ -52,6 +57,7 @@ export function SidePanel() {
           {tab === 'overview' && <Overview />}
           {tab === 'coverage' && <CoveragePanel />}
           {tab === 'notes' && <NotesPanel />}
+          {tab === 'findings' && <FindingsPanel />}
         </PanelBoundary>
       </div>
     </aside>

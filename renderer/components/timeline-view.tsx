@@ -22,6 +22,8 @@ interface Mark {
   readonly label: string;
   /** Processes stack in rows inside their lane. */
   readonly row: number;
+  /** Extra class (a finding's severity). */
+  readonly cls?: string;
 }
 
 function ms(iso: string | null): number | null {
@@ -63,8 +65,22 @@ export function TimelineView() {
     useShallow((s) => ({ chain: s.chain, processes: s.chainProcesses, zone: s.zone, openEvent: s.openEvent, setTimeRange: s.navigate })),
   );
   const selectedId = useAppStore((s) => s.selectedId);
+  const findings = useAppStore((s) => s.sessionFindings);
   const marks = useMemo<Mark[]>(() => {
     const out: Mark[] = [];
+    for (const f of findings ?? []) {
+      const t = ms(f.time);
+      if (t === null) continue;
+      out.push({
+        lane: 'findings',
+        start: t,
+        end: null,
+        eventId: f.eventIds[0] ?? null,
+        label: `${f.level}${f.suppressed ? ' (suppressed)' : ''}: ${f.ruleTitle} — ${clipText(f.summary, 200).text}`,
+        row: 0,
+        cls: f.suppressed ? 'tl-sev-suppressed' : `tl-sev-${f.level}`,
+      });
+    }
     for (const st of chain ?? []) {
       const lane = laneOf(st.kind);
       const t = ms(st.time);
@@ -86,7 +102,7 @@ export function TimelineView() {
       });
     });
     return out;
-  }, [chain, processes]);
+  }, [chain, processes, findings]);
   const extent = useMemo(() => {
     let lo = Infinity;
     let hi = -Infinity;
@@ -219,8 +235,9 @@ export function TimelineView() {
                 cx={x0}
                 cy={y + LANE_H / 2}
                 r={5}
-                className={'tl-dot tl-dot-' + m.lane + (m.eventId !== null && m.eventId === selectedId ? ' tl-selected' : '')}
+                className={'tl-dot tl-dot-' + m.lane + (m.cls ? ' ' + m.cls : '') + (m.eventId !== null && m.eventId === selectedId ? ' tl-selected' : '')}
                 data-testid="timeline-mark"
+                data-mark-lane={m.lane}
                 onPointerEnter={() => setHover(m)}
                 onPointerLeave={() => setHover(null)}
                 onClick={() => m.eventId !== null && openEvent(m.eventId)}
@@ -230,9 +247,11 @@ export function TimelineView() {
             );
           })}
         </g>
-        <text x={LABEL_W + 6} y={AXIS_H + LANES.indexOf('findings') * LANE_H + LANE_H / 2 + 4} className="tl-empty">
-          findings appear here once detection has run
-        </text>
+        {!marks.some((m) => m.lane === 'findings') && (
+          <text x={LABEL_W + 6} y={AXIS_H + LANES.indexOf('findings') * LANE_H + LANE_H / 2 + 4} className="tl-empty">
+            {findings === null ? 'loading findings…' : 'no findings in this session'}
+          </text>
+        )}
       </svg>
       <div className="timeline-hover small" aria-live="polite">
         {hover ? (

@@ -7,6 +7,7 @@ import { createSelectionSlice, resolvePendingSelection } from './selection-slice
 import type { AppState } from './types.js';
 import { createUiSlice } from './ui-slice.js';
 import { createViewsSlice } from './views-slice.js';
+import { createFindingsSlice } from './findings-slice.js';
 
 /** The renderer's one store, built from slices. Components select single values or useShallow. */
 export const useAppStore = create<AppState>()((...a) => ({
@@ -16,6 +17,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createQuerySlice(...a),
   ...createSelectionSlice(...a),
   ...createViewsSlice(...a),
+  ...createFindingsSlice(...a),
 }));
 
 setPagerHooks({
@@ -37,4 +39,5 @@ export function startApp(): void {
   s.pollIngest();
   void s.loadSessions();
   void s.loadNotes();
+  void s.loadFindingsSummary();
 }

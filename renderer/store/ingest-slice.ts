@@ -115,6 +115,8 @@ export const createIngestSlice: StateCreator<AppState, [], [], IngestSlice> = (s
             void get().loadSessions();
             void get().loadHistogram();
             if (get().coverage !== null) void get().loadCoverage();
+            // Detection runs after correlation: findings are new too.
+            void get().refreshFindings();
           }
         }
       } catch (e) {

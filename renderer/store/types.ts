@@ -1,4 +1,5 @@
 import type { ViewsSlice } from './views-types.js';
+import type { FindingsSlice } from './findings-slice.js';
 import type {
   AppInfo,
   CaseOverview,
@@ -91,4 +92,4 @@ export interface SelectionSlice {
   clearSelection(): void;
 }
 
-export type AppState = UiSlice & CaseSlice & IngestSlice & QuerySlice & SelectionSlice & ViewsSlice;
+export type AppState = UiSlice & CaseSlice & IngestSlice & QuerySlice & SelectionSlice & ViewsSlice & FindingsSlice;

@@ -122,6 +122,10 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
       set({ sideTab });
       if (sideTab === 'coverage' && get().coverage === null) void get().loadCoverage();
       if (sideTab === 'notes') void get().loadNotes();
+      if (sideTab === 'findings') {
+        void get().loadFindingsSummary();
+        void get().loadFindings();
+      }
     },
     setViewTab(viewTab) {
       const id = get().selectedSessionId;

@@ -11,7 +11,7 @@ import type {
 import type { DisplayZone } from '../lib/time-zone.js';
 import type { SessionSort } from '../lib/session-rank.js';
 
-export type SideTab = 'sessions' | 'overview' | 'coverage' | 'notes';
+export type SideTab = 'sessions' | 'overview' | 'coverage' | 'notes' | 'findings';
 export type ViewTab = 'chain' | 'tree' | 'timeline';
 export type Theme = 'light' | 'dark';
 
