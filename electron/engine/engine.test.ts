@@ -255,4 +255,28 @@ describe('correlation through the engine', () => {
     await expect(engine.getSessionChain('nope')).rejects.toThrow(/no session/);
     await engine.shutdown();
   });
+
+  it('a file opened while an import is finishing starts the next run instead of being lost', async () => {
+    const dir = temp('chainline-finishing-');
+    const engine = new Engine();
+    await engine.openCase(join(dir, 'case'));
+    // Stretch the run's closing checkpoint so the second file lands inside that window.
+    const store = (engine as unknown as { store: CaseStore }).store;
+    const checkpoint = store.checkpoint.bind(store);
+    store.checkpoint = async () => {
+      await new Promise((r) => setTimeout(r, 400));
+      return checkpoint();
+    };
+    const first = await engine.openEvidence({ paths: [join(DEMO_EVIDENCE_DIR, 'FS01-System.xml')] });
+    for (let i = 0; i < 2000 && !(engine as unknown as { finishing: boolean }).finishing; i++) await new Promise((r) => setTimeout(r, 5));
+    expect((engine as unknown as { finishing: boolean }).finishing).toBe(true);
+    const second = await engine.openEvidence({ paths: [join(DEMO_EVIDENCE_DIR, 'FS01-Security.xml')] });
+    expect(second.runId).toBe(first.runId + 1);
+    const status = await engine.waitForIngest();
+    expect(status.runId).toBe(second.runId);
+    expect(status.phase).toBe('done');
+    const overview = await engine.getCaseOverview();
+    expect(overview.evidence.map((e) => e.status)).toEqual(['complete', 'complete']);
+    await engine.shutdown();
+  });
 });

@@ -92,6 +92,10 @@ export class Engine implements EngineApi {
   private status: MutableStatus = idleStatus(0);
   private queue: string[] = [];
   private running: Promise<void> | null = null;
+  /** The run is past its last file (closing the appender, checkpointing). */
+  private finishing = false;
+  /** Files opened while a run was finishing: the next run's. */
+  private pending: string[] = [];
   private abort: AbortController | null = null;
   private dataVersion = 0;
   private countCache = new Map<string, { version: number; total: number }>();
@@ -223,6 +227,7 @@ export class Engine implements EngineApi {
   }
 
   async closeCase(): Promise<void> {
+    this.pending = [];
     if (this.running) {
       this.abort?.abort();
       await this.running;
@@ -241,23 +246,39 @@ export class Engine implements EngineApi {
   async openEvidence(request: OpenEvidenceRequest): Promise<OpenEvidenceResult> {
     this.requireStore();
     const collected = await collectEvidence(request.paths);
+    let runId = this.status.runId;
     if (collected.files.length > 0) {
       if (!this.running) {
-        this.status = idleStatus(this.status.runId + 1);
-        this.status.phase = 'hashing';
-        this.queue = [...collected.files];
-        this.status.filesTotal = collected.files.length;
-        this.abort = new AbortController();
-        this.running = this.runIngest(this.abort.signal).finally(() => {
-          this.running = null;
-        });
+        this.startRun(collected.files);
+        runId = this.status.runId;
+      } else if (this.finishing) {
+        // The run is closing its appender and checkpointing: these files start the next run
+        // as soon as it is done (joining it now would lose them when it clears its queue).
+        this.pending.push(...collected.files);
+        runId = this.status.runId + 1;
       } else {
         // A second drop during an import joins the run in progress.
         this.queue.push(...collected.files);
         this.status.filesTotal += collected.files.length;
       }
     }
-    return { runId: this.status.runId, accepted: collected.files, rejected: collected.rejected };
+    return { runId, accepted: collected.files, rejected: collected.rejected };
+  }
+
+  private startRun(files: readonly string[]): void {
+    this.status = idleStatus(this.status.runId + 1);
+    this.status.phase = 'hashing';
+    this.queue = [...files];
+    this.status.filesTotal = files.length;
+    this.abort = new AbortController();
+    this.finishing = false;
+    this.running = this.runIngest(this.abort.signal).finally(() => {
+      this.running = null;
+      this.finishing = false;
+      const next = this.pending;
+      this.pending = [];
+      if (next.length > 0 && this.store) this.startRun(next);
+    });
   }
 
   async getIngestStatus(): Promise<IngestStatus> {
@@ -265,6 +286,7 @@ export class Engine implements EngineApi {
   }
 
   async cancelIngest(): Promise<IngestStatus> {
+    this.pending = [];
     if (this.running) {
       this.abort?.abort();
       await this.running;
@@ -301,6 +323,7 @@ export class Engine implements EngineApi {
       this.status.phase = 'failed';
       this.status.message = error instanceof Error ? error.message : String(error);
     } finally {
+      this.finishing = true;
       this.queue = [];
       this.status.currentFile = null;
       await store.endAppend();
