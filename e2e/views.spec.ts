@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { a11yProblems } from './a11y.js';
 import { startServe, type ServeHandle } from './serve-fixture.js';
 
 const ARTIFACTS = resolve(import.meta.dirname, '..', 'e2e-artifacts');
@@ -29,37 +30,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
 
-/**
- * A small in-page accessibility check (no axe here): every interactive element has a name,
- * ids are unique, tree items carry their ARIA state, images have labels.
- */
-async function a11yProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    const nameOf = (el: Element): string => {
-      const label = el.getAttribute('aria-label') ?? '';
-      const by = el.getAttribute('aria-labelledby');
-      const byText = by ? by.split(/\s+/).map((id) => document.getElementById(id)?.textContent ?? '').join(' ') : '';
-      const id = el.getAttribute('id');
-      const forLabel = id ? (document.querySelector(`label[for="${CSS.escape(id)}"]`)?.textContent ?? '') : '';
-      const wrapped = el.closest('label')?.textContent ?? '';
-      return (label + byText + forLabel + wrapped + (el.textContent ?? '') + (el.getAttribute('title') ?? '') + ((el as HTMLInputElement).placeholder ?? '')).trim();
-    };
-    for (const el of document.querySelectorAll('button, a[href], input:not([type=hidden]), select, textarea, [role=tab], [role=treeitem], [role=tree], [role=separator], [role=img], [role=grid]')) {
-      if ((el as HTMLElement).offsetParent === null && getComputedStyle(el).position !== 'fixed') continue;
-      if (nameOf(el) === '') problems.push(`no accessible name: <${el.tagName.toLowerCase()} class="${el.getAttribute('class') ?? ''}">`);
-    }
-    const ids = new Map<string, number>();
-    for (const el of document.querySelectorAll('[id]')) ids.set(el.id, (ids.get(el.id) ?? 0) + 1);
-    for (const [id, n] of ids) if (n > 1) problems.push(`duplicate id ${id}`);
-    for (const item of document.querySelectorAll('[role=treeitem]')) {
-      if (!item.hasAttribute('aria-level')) problems.push('treeitem without aria-level');
-      if (!item.closest('[role=tree]')) problems.push('treeitem outside a tree');
-    }
-    for (const tab of document.querySelectorAll('[role=tab]')) if (!tab.closest('[role=tablist]')) problems.push('tab outside a tablist');
-    return problems;
-  });
-}
 
 test('the investigator’s path: sessions → chain → tree → pivot → bookmark and note → reopen', async ({ page }) => {
   test.setTimeout(180_000);

@@ -287,8 +287,10 @@ export function EventTable() {
       <div
         ref={scrollRef}
         className="et-scroll"
-        // The grid itself takes focus (arrow keys, aria-activedescendant); the scroller is no tab stop.
-        tabIndex={-1}
+        // The grid handles the arrow keys (aria-activedescendant); the scroller is focusable too so
+        // that keyboard users can scroll it (axe: scrollable-region-focusable); its keys reach the grid.
+        tabIndex={0}
+        aria-label="Events"
         role="rowgroup"
       >
         <div className="et-spacer" style={{ height: realHeight }}>
