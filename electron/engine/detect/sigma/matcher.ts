@@ -109,7 +109,14 @@ type Pred = (ctx: EvalContext) => boolean;
 type Atom =
   | { readonly k: 'eq'; readonly slot: number; readonly v: string; readonly weak: boolean }
   | { readonly k: 'base'; readonly slot: number; readonly v: string }
-  | { readonly k: 'sub'; readonly slot: number; readonly v: string };
+  | { readonly k: 'sub'; readonly slot: number; readonly v: string; readonly exact: boolean };
+
+/** A lower-cased needle can be verified in the lower-cased field when lower-casing commutes with
+ *  taking substrings: always for an uncased test (it compares exactly that), and for ASCII. */
+const ASCII = /^[\x00-\x7f]*$/;
+function subAtom(slot: number, v: string, cased: boolean): Atom {
+  return { k: 'sub', slot, v, exact: !cased || ASCII.test(v) };
+}
 
 function parseNumber(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
@@ -196,35 +203,49 @@ function fuseStringTests(tests: readonly StringTest[]): (s: string) => boolean {
 
 /** Many contains/startswith/endswith needles (windash and base64offset fan-outs, long lists) on one string. */
 function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
-  const index = new GramIndex<(s: string) => boolean>();
-  for (const t of tests) index.add((t as { needle: string }).needle, stringTestFn(t));
+  const index = new GramIndex<StringTest>();
+  for (const t of tests) index.add((t as { needle: string }).needle, t, true);
   index.finish();
-  let current = '';
-  const visit = (f: (s: string) => boolean): boolean => f(current);
+  const fns = tests.map(stringTestFn);
+  let len = 0;
+  // Hits are verified occurrences (needle at `start`), so only the anchoring is left to check.
+  const visit = (t: StringTest, start: number): boolean =>
+    t.op === 'ct' || (t.op === 'sw' ? start === 0 : t.op === 'ew' ? start + t.needle.length === len : false);
   return (s) => {
-    current = s;
-    return index.some(s, visit);
+    if (s.length > GRAM_SCAN_LIMIT) return fns.some((f) => f(s));
+    len = s.length;
+    return index.scan(s, visit);
   };
+}
+
+/** One needle in a GramIndex: the offset in the needle of the gram it is filed under, and
+ *  whether a hit is checked against the string (`exact`) or reported on the gram alone. */
+interface GramEntry<T> {
+  readonly needle: string;
+  readonly off: number;
+  readonly exact: boolean;
+  readonly item: T;
 }
 
 /**
  * Needles indexed by one of their substrings of up to three characters: the one the fewest
- * needles share. Scanning a string's 1-, 2- and 3-grams then yields only the needles that can
- * occur in it. Characters are folded to 10 bits, so keys stay small integers; a collision only
- * adds candidates, never drops one.
+ * needles share. One pass over a string's 1-, 2- and 3-grams then finds every needle that
+ * occurs in it: a gram hit is verified in place (`startsWith` at the needle's would-be start),
+ * never by searching the whole string again. Characters are folded to 10 bits (ASCII kept
+ * apart from the rest), so keys stay small integers; a collision only costs a failed check.
  */
 class GramIndex<T> {
-  private readonly pending: { needle: string; item: T }[] = [];
-  private readonly maps: [Map<number, T[]>, Map<number, T[]>, Map<number, T[]>] = [new Map(), new Map(), new Map()];
+  private readonly pending: { needle: string; exact: boolean; item: T }[] = [];
+  private readonly maps: [Map<number, GramEntry<T>[]>, Map<number, GramEntry<T>[]>, Map<number, GramEntry<T>[]>] = [new Map(), new Map(), new Map()];
   /** A presence filter (bit per hashed gram, all lengths) in front of the maps: most grams of a
    *  string index nothing, and a bit test is much cheaper than a Map lookup. Sized by needle count. */
   private filter = new Uint8Array(0);
   private shift = 32;
   readonly all: T[] = [];
 
-  add(needle: string, item: T): void {
+  add(needle: string, item: T, exact: boolean): void {
     if (needle.length === 0) throw new Error('empty needle');
-    this.pending.push({ needle, item });
+    this.pending.push({ needle, exact, item });
     this.all.push(item);
   }
 
@@ -234,43 +255,49 @@ class GramIndex<T> {
     this.filter = new Uint8Array(bits >>> 3);
     this.shift = 32 - Math.log2(bits);
     const freq = new Map<number, number>();
-    const keysOf = (n: string): number[] => {
+    const keysOf = (n: string): Map<number, number> => {
       const k = Math.min(3, n.length);
-      const keys = new Set<number>();
-      for (let i = 0; i + k <= n.length; i++) keys.add(gramAt(n, i, k));
-      return [...keys];
+      const keys = new Map<number, number>();
+      for (let i = 0; i + k <= n.length; i++) {
+        const g = gramAt(n, i, k);
+        if (!keys.has(g)) keys.set(g, i);
+      }
+      return keys;
     };
-    for (const { needle } of this.pending) for (const g of keysOf(needle)) freq.set(g * 4 + Math.min(3, needle.length), (freq.get(g * 4 + Math.min(3, needle.length)) ?? 0) + 1);
-    for (const { needle, item } of this.pending) {
+    const keyed = this.pending.map((p) => keysOf(p.needle));
+    this.pending.forEach(({ needle }, n) => {
+      const k = Math.min(3, needle.length);
+      for (const g of (keyed[n] as Map<number, number>).keys()) freq.set(g * 4 + k, (freq.get(g * 4 + k) ?? 0) + 1);
+    });
+    this.pending.forEach(({ needle, exact, item }, n) => {
       const k = Math.min(3, needle.length);
       let best = 0;
+      let off = 0;
       let bestF = Infinity;
-      for (const g of keysOf(needle)) {
+      for (const [g, at] of keyed[n] as Map<number, number>) {
         const f = freq.get(g * 4 + k) ?? 0;
         if (f < bestF) {
           bestF = f;
           best = g;
+          off = at;
         }
       }
-      const map = this.maps[k - 1] as Map<number, T[]>;
+      const map = this.maps[k - 1] as Map<number, GramEntry<T>[]>;
       const h = Math.imul(best * 4 + k, 0x9e3779b1) >>> this.shift;
       this.filter[h >>> 3] = (this.filter[h >>> 3] as number) | (1 << (h & 7));
+      const entry: GramEntry<T> = { needle, off, exact, item };
       const list = map.get(best);
-      if (list) {
-        if (list[list.length - 1] !== item) list.push(item);
-      } else map.set(best, [item]);
-    }
+      if (list) list.push(entry);
+      else map.set(best, [entry]);
+    });
     this.pending.length = 0;
   }
 
   /**
-   * The same scan on the raw (not lower-cased) string, folding case per character: saves
-   * lower-casing fields that no candidate rule reads afterwards. Characters whose lower case is
-   * not one UTF-16 unit (U+0130, surrogate pairs) make it give up: it returns null and the caller
-   * scans the lower-cased string (hits made so far are real, and visiting twice is harmless).
+   * Calls `visit(item, start)` for each needle occurrence in `s` (for non-exact entries: each
+   * occurrence of its gram) until it returns true. The caller keeps `s` within GRAM_SCAN_LIMIT.
    */
-  someFolded(s: string, visit: (item: T) => boolean): boolean | null {
-    if (s.length > GRAM_SCAN_LIMIT) return this.all.some(visit);
+  scan(s: string, visit: (item: T, start: number) => boolean): boolean {
     const filter = this.filter;
     const shift = this.shift;
     const [m1, m2, m3] = this.maps;
@@ -280,78 +307,61 @@ class GramIndex<T> {
     let p1 = 0;
     let p2 = 0;
     for (let i = 0; i < s.length; i++) {
-      const c = FOLD[s.charCodeAt(i)] as number;
-      if (c === NO_FOLD) return null;
-      const c10 = c & 0x3ff;
+      const c = KEY[s.charCodeAt(i)] as number;
       if (has1) {
-        const h = Math.imul(c10 * 4 + 1, 0x9e3779b1) >>> shift;
+        const h = Math.imul(c * 4 + 1, 0x9e3779b1) >>> shift;
         if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-          const list = m1.get(c10);
-          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+          const list = m1.get(c);
+          if (list !== undefined && hits(list, s, i, visit)) return true;
         }
       }
       if (has2 && i >= 1) {
-        const g = (p1 << 10) | c10;
+        const g = (p1 << 10) | c;
         const h = Math.imul(g * 4 + 2, 0x9e3779b1) >>> shift;
         if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
           const list = m2.get(g);
-          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+          if (list !== undefined && hits(list, s, i - 1, visit)) return true;
         }
       }
       if (has3 && i >= 2) {
-        const g = (p2 << 20) | (p1 << 10) | c10;
+        const g = (p2 << 20) | (p1 << 10) | c;
         const h = Math.imul(g * 4 + 3, 0x9e3779b1) >>> shift;
         if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
           const list = m3.get(g);
-          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+          if (list !== undefined && hits(list, s, i - 2, visit)) return true;
         }
       }
       p2 = p1;
-      p1 = c10;
-    }
-    return false;
-  }
-
-  /** Calls `visit` with candidate lists until it returns true; long strings visit everything. */
-  some(s: string, visit: (item: T) => boolean): boolean {
-    if (s.length > GRAM_SCAN_LIMIT) return this.all.some(visit);
-    for (let k = 3; k >= 1; k--) {
-      const map = this.maps[k - 1] as Map<number, T[]>;
-      if (map.size === 0) continue;
-      const filter = this.filter;
-      const shift = this.shift;
-      for (let i = 0, end = s.length - k; i <= end; i++) {
-        const g = gramAt(s, i, k);
-        const h = Math.imul(g * 4 + k, 0x9e3779b1) >>> shift;
-        if (((filter[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
-        const list = map.get(g);
-        if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
-      }
+      p1 = c;
     }
     return false;
   }
 }
 
-const NO_FOLD = 0xffff;
-/** Lower case of each UTF-16 unit, or NO_FOLD where lower-casing is not unit-for-unit. */
-const FOLD = ((): Uint16Array => {
-  const t = new Uint16Array(65536);
-  for (let c = 0; c < 65536; c++) {
-    if (c >= 0xd800 && c <= 0xdfff) {
-      t[c] = NO_FOLD;
-      continue;
-    }
-    const l = String.fromCharCode(c).toLowerCase();
-    t[c] = l.length === 1 && l.charCodeAt(0) !== NO_FOLD ? l.charCodeAt(0) : NO_FOLD;
+function hits<T>(list: readonly GramEntry<T>[], s: string, gramStart: number, visit: (item: T, start: number) => boolean): boolean {
+  for (let j = 0; j < list.length; j++) {
+    const e = list[j] as GramEntry<T>;
+    const start = gramStart - e.off;
+    if (e.exact && (start < 0 || !s.startsWith(e.needle, start))) continue;
+    if (visit(e.item, start)) return true;
   }
-  t[NO_FOLD] = NO_FOLD;
+  return false;
+}
+
+/** 10-bit key of a UTF-16 unit: ASCII as is, the rest hashed onto 0x80..0x3ff (so a Cyrillic
+ *  or control character in a needle never shares a key with an ASCII digit or letter). */
+const KEY = ((): Uint16Array => {
+  const t = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) t[c] = c < 0x80 ? c : 0x80 + (c % 0x380);
   return t;
 })();
 
 function gramAt(s: string, i: number, k: number): number {
-  if (k === 3) return ((s.charCodeAt(i) & 0x3ff) << 20) | ((s.charCodeAt(i + 1) & 0x3ff) << 10) | (s.charCodeAt(i + 2) & 0x3ff);
-  if (k === 2) return ((s.charCodeAt(i) & 0x3ff) << 10) | (s.charCodeAt(i + 1) & 0x3ff);
-  return s.charCodeAt(i) & 0x3ff;
+  const a = KEY[s.charCodeAt(i)] as number;
+  if (k === 1) return a;
+  const b = KEY[s.charCodeAt(i + 1)] as number;
+  if (k === 2) return (a << 10) | b;
+  return (a << 20) | (b << 10) | (KEY[s.charCodeAt(i + 2)] as number);
 }
 
 interface BindEnv {
@@ -493,7 +503,7 @@ function atomCost(atoms: readonly Atom[]): number {
 function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom[] | null {
   if (t.op === 're') {
     const lits = regexLiterals(t.re.source);
-    return lits ? lits.map((v) => ({ k: 'sub', slot, v })) : null;
+    return lits ? lits.map((v) => subAtom(slot, v.toLowerCase(), true)) : null;
   }
   const a = plainAtom(t, slot, weakSlot);
   return a ? [a] : null;
@@ -506,17 +516,17 @@ function plainAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null 
     case 'ew': {
       const n = t.needle.toLowerCase();
       if (n.length > 1 && n.startsWith('\\') && !n.includes('\\', 1)) return { k: 'base', slot, v: n.slice(1) };
-      return n.length >= 1 ? { k: 'sub', slot, v: n } : null;
+      return n.length >= 1 ? subAtom(slot, n, t.cased) : null;
     }
     case 'sw':
     case 'ct': {
       const n = t.needle.toLowerCase();
-      return n.length >= 1 ? { k: 'sub', slot, v: n } : null;
+      return n.length >= 1 ? subAtom(slot, n, t.cased) : null;
     }
     case 'glob': {
       let best = '';
       for (const s of t.segments) if (s.length > best.length) best = s;
-      return best.length >= 1 ? { k: 'sub', slot, v: best.toLowerCase() } : null;
+      return best.length >= 1 ? subAtom(slot, best.toLowerCase(), t.cased) : null;
     }
     case 're':
       return null;
@@ -684,7 +694,7 @@ class Bucket {
           } else {
             let index = this.gram.get(a.slot);
             if (!index) this.gram.set(a.slot, (index = new GramIndex<number>()));
-            index.add(a.v, code);
+            index.add(a.v, code, a.exact);
           }
         }
       });
@@ -700,7 +710,7 @@ class Bucket {
   }
 
   /** Records a hit (rule index * 4 + group bit); GramIndex visitor, never stops the scan. */
-  private readonly visit = (code: number): boolean => {
+  private readonly visit = (code: number, _start?: number): boolean => {
     const idx = code >>> 2;
     const bit = 1 << (code & 3);
     if (this.mark[idx] !== this.epoch) {
@@ -735,9 +745,10 @@ class Bucket {
     }
     const visit = this.visit;
     for (const { slot, index } of this.gramList) {
-      const raw = ctx.raw(slot);
-      if (raw === undefined || raw.length === 0) continue;
-      if (index.someFolded(raw, visit) === null) index.some(ctx.low(slot) as string, visit);
+      const s = ctx.low(slot);
+      if (s === undefined || s.length === 0) continue;
+      if (s.length > GRAM_SCAN_LIMIT) for (const code of index.all) visit(code);
+      else index.scan(s, visit);
     }
     // Keep the rules all of whose groups were hit (rules without groups have mask 0).
     const all = this.cand;
