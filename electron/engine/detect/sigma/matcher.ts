@@ -221,26 +221,31 @@ function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
 /** One needle in a GramIndex: the offset in the needle of the gram it is filed under, and
  *  whether a hit is checked against the string (`exact`) or reported on the gram alone. */
 interface GramEntry<T> {
+  readonly k: number;
+  readonly g: number;
   readonly needle: string;
   readonly off: number;
   readonly exact: boolean;
   readonly item: T;
 }
 
+/** Longest gram used as a key: four characters tell `.exe` from `exe` and `\sys` from `sys`. */
+const MAX_GRAM = 4;
+
 /**
- * Needles indexed by one of their substrings of up to three characters: the one the fewest
- * needles share. One pass over a string's 1-, 2- and 3-grams then finds every needle that
- * occurs in it: a gram hit is verified in place (`startsWith` at the needle's would-be start),
- * never by searching the whole string again. Characters are folded to 10 bits (ASCII kept
- * apart from the rest), so keys stay small integers; a collision only costs a failed check.
+ * Needles indexed by one of their substrings of up to four characters: the one the fewest
+ * needles share. One pass over a string's 1- to 4-grams then finds every needle that occurs in
+ * it: a gram hit is verified in place (`startsWith` at the needle's would-be start), never by
+ * searching the whole string again. Grams are hashed straight into an open table (one array
+ * load per gram, no Map); characters are folded to 10 bits with ASCII kept apart from the
+ * rest, and every collision only costs a failed comparison.
  */
 class GramIndex<T> {
   private readonly pending: { needle: string; exact: boolean; item: T }[] = [];
-  private readonly maps: [Map<number, GramEntry<T>[]>, Map<number, GramEntry<T>[]>, Map<number, GramEntry<T>[]>] = [new Map(), new Map(), new Map()];
-  /** A presence filter (bit per hashed gram, all lengths) in front of the maps: most grams of a
-   *  string index nothing, and a bit test is much cheaper than a Map lookup. Sized by needle count. */
-  private filter = new Uint8Array(0);
+  private table: (GramEntry<T>[] | undefined)[] = [];
   private shift = 32;
+  /** Bit k set: some needle is keyed by a k-gram. */
+  private lengths = 0;
   readonly all: T[] = [];
 
   add(needle: string, item: T, exact: boolean): void {
@@ -250,13 +255,12 @@ class GramIndex<T> {
   }
 
   finish(): void {
-    let bits = 256;
-    while (bits < this.pending.length * 32 && bits < 1 << 22) bits *= 2;
-    this.filter = new Uint8Array(bits >>> 3);
-    this.shift = 32 - Math.log2(bits);
-    const freq = new Map<number, number>();
+    let size = 64;
+    while (size < this.pending.length * 4 && size < 1 << 20) size *= 2;
+    this.table = new Array<GramEntry<T>[] | undefined>(size).fill(undefined);
+    this.shift = 32 - Math.log2(size);
     const keysOf = (n: string): Map<number, number> => {
-      const k = Math.min(3, n.length);
+      const k = Math.min(MAX_GRAM, n.length);
       const keys = new Map<number, number>();
       for (let i = 0; i + k <= n.length; i++) {
         const g = gramAt(n, i, k);
@@ -265,30 +269,31 @@ class GramIndex<T> {
       return keys;
     };
     const keyed = this.pending.map((p) => keysOf(p.needle));
+    const freq = new Map<number, number>();
+    const fkey = (g: number, k: number): number => (g >>> 0) * 8 + k;
     this.pending.forEach(({ needle }, n) => {
-      const k = Math.min(3, needle.length);
-      for (const g of (keyed[n] as Map<number, number>).keys()) freq.set(g * 4 + k, (freq.get(g * 4 + k) ?? 0) + 1);
+      const k = Math.min(MAX_GRAM, needle.length);
+      for (const g of (keyed[n] as Map<number, number>).keys()) freq.set(fkey(g, k), (freq.get(fkey(g, k)) ?? 0) + 1);
     });
     this.pending.forEach(({ needle, exact, item }, n) => {
-      const k = Math.min(3, needle.length);
+      const k = Math.min(MAX_GRAM, needle.length);
       let best = 0;
       let off = 0;
       let bestF = Infinity;
       for (const [g, at] of keyed[n] as Map<number, number>) {
-        const f = freq.get(g * 4 + k) ?? 0;
+        const f = freq.get(fkey(g, k)) ?? 0;
         if (f < bestF) {
           bestF = f;
           best = g;
           off = at;
         }
       }
-      const map = this.maps[k - 1] as Map<number, GramEntry<T>[]>;
-      const h = Math.imul(best * 4 + k, 0x9e3779b1) >>> this.shift;
-      this.filter[h >>> 3] = (this.filter[h >>> 3] as number) | (1 << (h & 7));
-      const entry: GramEntry<T> = { needle, off, exact, item };
-      const list = map.get(best);
+      this.lengths |= 1 << k;
+      const h = slotOf(best, k, this.shift);
+      const entry: GramEntry<T> = { k, g: best, needle, off, exact, item };
+      const list = this.table[h];
       if (list) list.push(entry);
-      else map.set(best, [entry]);
+      else this.table[h] = [entry];
     });
     this.pending.length = 0;
   }
@@ -298,39 +303,39 @@ class GramIndex<T> {
    * occurrence of its gram) until it returns true. The caller keeps `s` within GRAM_SCAN_LIMIT.
    */
   scan(s: string, visit: (item: T, start: number) => boolean): boolean {
-    const filter = this.filter;
+    const table = this.table;
     const shift = this.shift;
-    const [m1, m2, m3] = this.maps;
-    const has1 = m1.size > 0;
-    const has2 = m2.size > 0;
-    const has3 = m3.size > 0;
+    const has1 = (this.lengths & 2) !== 0;
+    const has2 = (this.lengths & 4) !== 0;
+    const has3 = (this.lengths & 8) !== 0;
+    const has4 = (this.lengths & 16) !== 0;
     let p1 = 0;
     let p2 = 0;
+    let p3 = 0;
     for (let i = 0; i < s.length; i++) {
       const c = KEY[s.charCodeAt(i)] as number;
       if (has1) {
-        const h = Math.imul(c * 4 + 1, 0x9e3779b1) >>> shift;
-        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-          const list = m1.get(c);
-          if (list !== undefined && hits(list, s, i, visit)) return true;
-        }
+        const list = table[slotOf(c, 1, shift)];
+        if (list !== undefined && hits(list, 1, c, s, i, visit)) return true;
       }
       if (has2 && i >= 1) {
         const g = (p1 << 10) | c;
-        const h = Math.imul(g * 4 + 2, 0x9e3779b1) >>> shift;
-        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-          const list = m2.get(g);
-          if (list !== undefined && hits(list, s, i - 1, visit)) return true;
+        const list = table[slotOf(g, 2, shift)];
+        if (list !== undefined && hits(list, 2, g, s, i - 1, visit)) return true;
+      }
+      if (i >= 2) {
+        const g3 = (p2 << 20) | (p1 << 10) | c;
+        if (has3) {
+          const list = table[slotOf(g3, 3, shift)];
+          if (list !== undefined && hits(list, 3, g3, s, i - 2, visit)) return true;
+        }
+        if (has4 && i >= 3) {
+          const g = gram4(p3, g3);
+          const list = table[slotOf(g, 4, shift)];
+          if (list !== undefined && hits(list, 4, g, s, i - 3, visit)) return true;
         }
       }
-      if (has3 && i >= 2) {
-        const g = (p2 << 20) | (p1 << 10) | c;
-        const h = Math.imul(g * 4 + 3, 0x9e3779b1) >>> shift;
-        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-          const list = m3.get(g);
-          if (list !== undefined && hits(list, s, i - 2, visit)) return true;
-        }
-      }
+      p3 = p2;
       p2 = p1;
       p1 = c;
     }
@@ -338,9 +343,18 @@ class GramIndex<T> {
   }
 }
 
-function hits<T>(list: readonly GramEntry<T>[], s: string, gramStart: number, visit: (item: T, start: number) => boolean): boolean {
+function slotOf(g: number, k: number, shift: number): number {
+  return Math.imul(g ^ Math.imul(k, 0x27d4eb2d), 0x9e3779b1) >>> shift;
+}
+
+function gram4(a: number, g3: number): number {
+  return Math.imul(a, 0x01000193) ^ g3;
+}
+
+function hits<T>(list: readonly GramEntry<T>[], k: number, g: number, s: string, gramStart: number, visit: (item: T, start: number) => boolean): boolean {
   for (let j = 0; j < list.length; j++) {
     const e = list[j] as GramEntry<T>;
+    if (e.g !== g || e.k !== k) continue;
     const start = gramStart - e.off;
     if (e.exact && (start < 0 || !s.startsWith(e.needle, start))) continue;
     if (visit(e.item, start)) return true;
@@ -361,7 +375,9 @@ function gramAt(s: string, i: number, k: number): number {
   if (k === 1) return a;
   const b = KEY[s.charCodeAt(i + 1)] as number;
   if (k === 2) return (a << 10) | b;
-  return (a << 20) | (b << 10) | (KEY[s.charCodeAt(i + 2)] as number);
+  const g3 = (a << 20) | (b << 10) | (KEY[s.charCodeAt(i + 2)] as number);
+  if (k === 3) return g3;
+  return gram4(a, (b << 20) | ((KEY[s.charCodeAt(i + 2)] as number) << 10) | (KEY[s.charCodeAt(i + 3)] as number));
 }
 
 interface BindEnv {
