@@ -233,9 +233,9 @@ interface GramEntry<T> {
 const MAX_GRAM = 4;
 
 /**
- * Needles indexed by one of their substrings of up to four characters: the one the fewest
- * needles share. One pass over a string's 1- to 4-grams then finds every needle that occurs in
- * it: a gram hit is verified in place (`startsWith` at the needle's would-be start), never by
+ * Needles indexed by one of their substrings of three or four characters: the one the fewest
+ * needles share (shorter needles are few and simply searched for). One pass over a string's 3-
+ * and 4-grams then finds every needle that occurs in it: a gram hit is verified in place (`startsWith` at the needle's would-be start), never by
  * searching the whole string again. Grams are hashed straight into an open table (one array
  * load per gram, no Map); characters are folded to 10 bits with ASCII kept apart from the
  * rest, and every collision only costs a failed comparison.
@@ -246,6 +246,10 @@ class GramIndex<T> {
   private shift = 32;
   /** Bit k set: some needle is keyed by a k-gram. */
   private lengths = 0;
+  /** Needles too short for a 3- or 4-gram key (few distinct ones), found with indexOf: ASCII
+   *  ones on every string, the others only on strings that have a non-ASCII character. */
+  private short: { readonly needle: string; readonly entries: GramEntry<T>[] }[] = [];
+  private shortWide: { readonly needle: string; readonly entries: GramEntry<T>[] }[] = [];
   readonly all: T[] = [];
 
   add(needle: string, item: T, exact: boolean): void {
@@ -255,8 +259,23 @@ class GramIndex<T> {
   }
 
   finish(): void {
+    const shortNeedles = new Map<string, GramEntry<T>[]>();
+    const threes = new Set<string>();
+    for (const p of this.pending) if (p.needle.length === 3) threes.add(p.needle);
+    // 3-character needles go to the table only when there are many of them (a lookup per
+    // character then beats an indexOf per needle).
+    const shortLen = threes.size <= 12 ? 3 : 2;
+    const long = this.pending.filter((p) => {
+      if (p.needle.length > shortLen) return true;
+      const list = shortNeedles.get(p.needle);
+      const entry: GramEntry<T> = { k: 0, g: 0, needle: p.needle, off: 0, exact: p.exact, item: p.item };
+      if (list) list.push(entry);
+      else shortNeedles.set(p.needle, [entry]);
+      return false;
+    });
+    for (const [needle, entries] of shortNeedles) (ASCII.test(needle) ? this.short : this.shortWide).push({ needle, entries });
     let size = 64;
-    while (size < this.pending.length * 4 && size < 1 << 20) size *= 2;
+    while (size < long.length * 4 && size < 1 << 20) size *= 2;
     this.table = new Array<GramEntry<T>[] | undefined>(size).fill(undefined);
     this.shift = 32 - Math.log2(size);
     const keysOf = (n: string): Map<number, number> => {
@@ -268,14 +287,14 @@ class GramIndex<T> {
       }
       return keys;
     };
-    const keyed = this.pending.map((p) => keysOf(p.needle));
+    const keyed = long.map((p) => keysOf(p.needle));
     const freq = new Map<number, number>();
     const fkey = (g: number, k: number): number => (g >>> 0) * 8 + k;
-    this.pending.forEach(({ needle }, n) => {
+    long.forEach(({ needle }, n) => {
       const k = Math.min(MAX_GRAM, needle.length);
       for (const g of (keyed[n] as Map<number, number>).keys()) freq.set(fkey(g, k), (freq.get(fkey(g, k)) ?? 0) + 1);
     });
-    this.pending.forEach(({ needle, exact, item }, n) => {
+    long.forEach(({ needle, exact, item }, n) => {
       const k = Math.min(MAX_GRAM, needle.length);
       let best = 0;
       let off = 0;
@@ -305,42 +324,49 @@ class GramIndex<T> {
   scan(s: string, visit: (item: T, start: number) => boolean): boolean {
     const table = this.table;
     const shift = this.shift;
-    const has1 = (this.lengths & 2) !== 0;
-    const has2 = (this.lengths & 4) !== 0;
     const has3 = (this.lengths & 8) !== 0;
     const has4 = (this.lengths & 16) !== 0;
-    let p1 = 0;
-    let p2 = 0;
-    let p3 = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = KEY[s.charCodeAt(i)] as number;
-      if (has1) {
-        const list = table[slotOf(c, 1, shift)];
-        if (list !== undefined && hits(list, 1, c, s, i, visit)) return true;
-      }
-      if (has2 && i >= 1) {
-        const g = (p1 << 10) | c;
-        const list = table[slotOf(g, 2, shift)];
-        if (list !== undefined && hits(list, 2, g, s, i - 1, visit)) return true;
-      }
-      if (i >= 2) {
-        const g3 = (p2 << 20) | (p1 << 10) | c;
-        if (has3) {
-          const list = table[slotOf(g3, 3, shift)];
-          if (list !== undefined && hits(list, 3, g3, s, i - 2, visit)) return true;
+    let wide = 0;
+    if (has3 || has4) {
+      let p1 = 0;
+      let p2 = 0;
+      let p3 = 0;
+      for (let i = 0; i < s.length; i++) {
+        const ch = s.charCodeAt(i);
+        wide |= ch;
+        const c = KEY[ch] as number;
+        if (i >= 2) {
+          const g3 = (p2 << 20) | (p1 << 10) | c;
+          if (has3) {
+            const list = table[slotOf(g3, 3, shift)];
+            if (list !== undefined && hits(list, 3, g3, s, i - 2, visit)) return true;
+          }
+          if (has4 && i >= 3) {
+            const g = gram4(p3, g3);
+            const list = table[slotOf(g, 4, shift)];
+            if (list !== undefined && hits(list, 4, g, s, i - 3, visit)) return true;
+          }
         }
-        if (has4 && i >= 3) {
-          const g = gram4(p3, g3);
-          const list = table[slotOf(g, 4, shift)];
-          if (list !== undefined && hits(list, 4, g, s, i - 3, visit)) return true;
-        }
+        p3 = p2;
+        p2 = p1;
+        p1 = c;
       }
-      p3 = p2;
-      p2 = p1;
-      p1 = c;
-    }
-    return false;
+    } else if (this.shortWide.length > 0) wide = NON_ASCII.test(s) ? 0x80 : 0;
+    if (shortHits(this.short, s, visit)) return true;
+    // A lower-cased string without non-ASCII characters cannot hold a needle whose lower case has one.
+    return wide >= 0x80 && shortHits(this.shortWide, s, visit);
   }
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function shortHits<T>(list: readonly { readonly needle: string; readonly entries: GramEntry<T>[] }[], s: string, visit: (item: T, start: number) => boolean): boolean {
+  for (let n = 0; n < list.length; n++) {
+    const { needle, entries } = list[n] as { readonly needle: string; readonly entries: GramEntry<T>[] };
+    for (let at = s.indexOf(needle); at !== -1; at = s.indexOf(needle, at + 1))
+      for (let j = 0; j < entries.length; j++) if (visit((entries[j] as GramEntry<T>).item, at)) return true;
+  }
+  return false;
 }
 
 function slotOf(g: number, k: number, shift: number): number {
@@ -559,6 +585,10 @@ type Groups = Atom[][];
 /** At most this many groups per rule (a bit each in the hit mask). */
 const MAX_GROUPS = 3;
 
+function sharpAtom(a: Atom): boolean {
+  return a.k === 'base' || (a.k === 'eq' && !a.weak) || (a.k === 'sub' && a.v.length >= 3);
+}
+
 function cheapest(groups: Groups): Groups {
   return [...groups].sort((x, y) => atomCost(x) - atomCost(y)).slice(0, MAX_GROUPS);
 }
@@ -691,12 +721,16 @@ class Bucket {
       groupsPerRule.push(conditionGroups(det.condition, searchGroupMap));
     }
     this.fullMask = new Uint8Array(rules.length);
-    groupsPerRule.forEach((groups, idx) => {
-      if (!groups) {
+    groupsPerRule.forEach((all, idx) => {
+      if (!all) {
         this.always.push(idx);
         this.fullMask[idx] = 0;
         return;
       }
+      // The first (cheapest) group is enough to be correct; further groups only sharpen, and a
+      // group with 1- or 2-character substrings hardly does while costing every event a lookup
+      // per character of the field.
+      const groups = all.filter((g, i) => i === 0 || g.every(sharpAtom));
       this.fullMask[idx] = (1 << groups.length) - 1;
       groups.forEach((atoms, gi) => {
         // A hit is the rule index with its group bit in the low bits: idx * 4 + bit.
