@@ -775,7 +775,7 @@ class Bucket {
     for (let i = 0; i < list.length; i++) this.visit(list[i] as number);
   }
 
-  match(event: NormalizedEvent): Rule[] {
+  match(event: NormalizedEvent): readonly Rule[] {
     const ctx = this.ctx;
     ctx.reset(event);
     this.epoch = (this.epoch + 1) >>> 0 || 1;
@@ -801,19 +801,34 @@ class Bucket {
       else index.scan(s, visit);
     }
     // Keep the rules all of whose groups were hit (rules without groups have mask 0).
-    const all = this.cand;
-    const cand: number[] = [];
-    for (const idx of all) {
+    // Keep, in place, the rules all of whose groups were hit (rules without groups have mask 0).
+    const cand = this.cand;
+    let n = 0;
+    for (let i = 0; i < cand.length; i++) {
+      const idx = cand[i] as number;
       const mask = this.fullMask[idx] as number;
-      if (((this.hit[idx] as number) & mask) === mask) cand.push(idx);
+      if (((this.hit[idx] as number) & mask) === mask) cand[n++] = idx;
     }
+    cand.length = n;
     this.events++;
-    this.candidates += cand.length;
-    if (cand.length === 0) return [];
-    if (cand.length > 1) cand.sort((a, b) => a - b);
-    const out: Rule[] = [];
-    for (const idx of cand) if ((this.preds[idx] as Pred)(ctx)) out.push(this.rules[idx] as Rule);
-    return out;
+    this.candidates += n;
+    if (n === 0) return NONE;
+    // Pack order; the lists are short, so an insertion sort (no comparator calls).
+    for (let i = 1; i < n; i++) {
+      const v = cand[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (cand[j] as number) > v) {
+        cand[j + 1] = cand[j] as number;
+        j--;
+      }
+      cand[j + 1] = v;
+    }
+    let out: Rule[] | null = null;
+    for (let i = 0; i < n; i++) {
+      const idx = cand[i] as number;
+      if ((this.preds[idx] as Pred)(ctx)) (out ??= []).push(this.rules[idx] as Rule);
+    }
+    return out ?? NONE;
   }
 
   get unindexed(): number {
