@@ -536,10 +536,28 @@ function bindCondition(node: CondNode, searches: ReadonlyMap<string, Pred>): Pre
 
 // ---- necessary atoms ----
 
+/**
+ * How likely an OR-group of atoms is to hold on an ordinary event (lower: rarer, a better
+ * filter). A substring's cost falls with its length; a file extension (`.exe`) or a path
+ * fragment every Windows path has (`\windows\`) costs as much as a 2-character one, so that
+ * `Image|contains: '\EDR-Freeze'` rather than `Image|endswith: '.exe'` guards a rule with both.
+ */
 function atomCost(atoms: readonly Atom[]): number {
   let c = 0;
-  for (const a of atoms) c += a.k === 'eq' ? (a.weak ? 20 : 1) : a.k === 'base' ? 1 : a.v.length >= 3 ? 3 : a.v.length === 2 ? 8 : 15;
+  for (const a of atoms) c += a.k === 'eq' ? (a.weak ? 20 : 1) : a.k === 'base' ? 1 : subCost(a.v);
   return c;
+}
+
+const COMMON_FRAGMENTS = new Set([
+  '\\windows\\', ':\\windows\\', 'c:\\windows\\', '\\system32\\', '\\windows\\system32\\', ':\\windows\\system32\\', 'c:\\windows\\system32\\',
+  '\\syswow64\\', '\\program files', ':\\program files', '\\program files\\', ':\\program files\\', '\\program files (x86)\\',
+  '\\users\\', ':\\users\\', 'c:\\users\\', '\\appdata\\', '\\appdata\\local\\', '\\appdata\\roaming\\', 'c:\\', ':\\',
+]);
+
+function subCost(v: string): number {
+  if (/^\.[a-z0-9]{1,4}$/.test(v) || COMMON_FRAGMENTS.has(v)) return 12;
+  const n = v.length;
+  return n >= 8 ? 1 : n >= 6 ? 2 : n >= 4 ? 4 : n === 3 ? 6 : n === 2 ? 12 : 20;
 }
 
 function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom[] | null {
@@ -586,7 +604,7 @@ type Groups = Atom[][];
 const MAX_GROUPS = 3;
 
 function sharpAtom(a: Atom): boolean {
-  return a.k === 'base' || (a.k === 'eq' && !a.weak) || (a.k === 'sub' && a.v.length >= 3);
+  return a.k === 'base' || (a.k === 'eq' && !a.weak) || (a.k === 'sub' && subCost(a.v) <= 6);
 }
 
 function cheapest(groups: Groups): Groups {
