@@ -264,7 +264,9 @@ class GramIndex<T> {
     for (const p of this.pending) if (p.needle.length === 3) threes.add(p.needle);
     // 3-character needles go to the table only when there are many of them (a lookup per
     // character then beats an indexOf per needle).
-    const shortLen = threes.size <= 12 ? 3 : 2;
+    const distinct = new Set(this.pending.map((p) => p.needle)).size;
+    // A handful of needles in all: indexOf each beats a table lookup per character.
+    const shortLen = distinct <= 6 ? Infinity : threes.size <= 12 ? 3 : 2;
     const long = this.pending.filter((p) => {
       if (p.needle.length > shortLen) return true;
       const list = shortNeedles.get(p.needle);
