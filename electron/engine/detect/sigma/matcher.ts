@@ -3,11 +3,14 @@
 // and an event only meets the rules whose log source covers its channel and id.
 //
 // Inside a bucket a literal prefilter keeps most rules from running at all: from each rule's
-// condition we derive a set of "atoms" at least one of which must hold whenever the rule
-// matches (a field equal to a value, a path ending in a file name, a field containing a
-// 3-character substring of a needle). Per event the atoms are looked up in hash maps, and only
-// the rules an atom points at (plus the few whose condition yields no atoms, e.g. pure
-// negations or regular expressions) are evaluated.
+// condition we derive up to three groups of "atoms", each group having an atom that holds
+// whenever the rule matches (a field equal to a value, a path ending in a file name, a field
+// containing a needle). Per event the equality atoms are looked up in hash maps and each
+// field's substring atoms are found in one pass over the lower-cased field (GramIndex: needles
+// filed under a rare 3- or 4-character gram, every gram hit verified in place); only the rules
+// all of whose groups were hit (plus the few whose condition yields no atoms, e.g. pure
+// negations) are evaluated. Groups are chosen by estimated selectivity (atomCost), so a rule
+// with `Image|endswith: '.exe'` and a rare `contains` is guarded by the rare one.
 
 import type { NormalizedEvent } from '../../../../shared/events.js';
 import { cidrContains } from './cidr.js';
