@@ -112,13 +112,15 @@ type Pred = (ctx: EvalContext) => boolean;
 type Atom =
   | { readonly k: 'eq'; readonly slot: number; readonly v: string; readonly weak: boolean }
   | { readonly k: 'base'; readonly slot: number; readonly v: string }
-  | { readonly k: 'sub'; readonly slot: number; readonly v: string; readonly exact: boolean };
+  | { readonly k: 'sub'; readonly slot: number; readonly v: string };
 
-/** A lower-cased needle can be verified in the lower-cased field when lower-casing commutes with
- *  taking substrings: always for an uncased test (it compares exactly that), and for ASCII. */
+/** Substring atoms are verified in the lower-cased field, which is sound when lower-casing
+ *  commutes with taking substrings: always for an uncased test (it compares exactly that), and
+ *  for an ASCII needle. Otherwise (a cased or regex needle with, say, a capital sigma, whose
+ *  lower case depends on its neighbours) no atom. */
 const ASCII = /^[\x00-\x7f]*$/;
-function subAtom(slot: number, v: string, cased: boolean): Atom {
-  return { k: 'sub', slot, v, exact: !cased || ASCII.test(v) };
+function subAtom(slot: number, v: string, cased: boolean): Atom | null {
+  return !cased || ASCII.test(v) ? { k: 'sub', slot, v } : null;
 }
 
 function parseNumber(s: string | undefined): number | undefined {
@@ -207,7 +209,7 @@ function fuseStringTests(tests: readonly StringTest[]): (s: string) => boolean {
 /** Many contains/startswith/endswith needles (windash and base64offset fan-outs, long lists) on one string. */
 function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
   const index = new GramIndex<StringTest>();
-  for (const t of tests) index.add((t as { needle: string }).needle, t, true);
+  for (const t of tests) index.add((t as { needle: string }).needle, t);
   index.finish();
   const fns = tests.map(stringTestFn);
   let len = 0;
@@ -221,14 +223,12 @@ function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
   };
 }
 
-/** One needle in a GramIndex: the offset in the needle of the gram it is filed under, and
- *  whether a hit is checked against the string (`exact`) or reported on the gram alone. */
+/** One needle in a GramIndex, with the offset in the needle of the gram it is filed under. */
 interface GramEntry<T> {
   readonly k: number;
   readonly g: number;
   readonly needle: string;
   readonly off: number;
-  readonly exact: boolean;
   readonly item: T;
 }
 
@@ -244,7 +244,7 @@ const MAX_GRAM = 4;
  * rest, and every collision only costs a failed comparison.
  */
 class GramIndex<T> {
-  private readonly pending: { needle: string; exact: boolean; item: T }[] = [];
+  private readonly pending: { needle: string; item: T }[] = [];
   private table: (GramEntry<T>[] | undefined)[] = [];
   private shift = 32;
   /** Bit k set: some needle is keyed by a k-gram. */
@@ -255,9 +255,9 @@ class GramIndex<T> {
   private shortWide: { readonly needle: string; readonly entries: GramEntry<T>[] }[] = [];
   readonly all: T[] = [];
 
-  add(needle: string, item: T, exact: boolean): void {
+  add(needle: string, item: T): void {
     if (needle.length === 0) throw new Error('empty needle');
-    this.pending.push({ needle, exact, item });
+    this.pending.push({ needle, item });
     this.all.push(item);
   }
 
@@ -273,7 +273,7 @@ class GramIndex<T> {
     const long = this.pending.filter((p) => {
       if (p.needle.length > shortLen) return true;
       const list = shortNeedles.get(p.needle);
-      const entry: GramEntry<T> = { k: 0, g: 0, needle: p.needle, off: 0, exact: p.exact, item: p.item };
+      const entry: GramEntry<T> = { k: 0, g: 0, needle: p.needle, off: 0, item: p.item };
       if (list) list.push(entry);
       else shortNeedles.set(p.needle, [entry]);
       return false;
@@ -299,7 +299,7 @@ class GramIndex<T> {
       const k = Math.min(MAX_GRAM, needle.length);
       for (const g of (keyed[n] as Map<number, number>).keys()) freq.set(fkey(g, k), (freq.get(fkey(g, k)) ?? 0) + 1);
     });
-    long.forEach(({ needle, exact, item }, n) => {
+    long.forEach(({ needle, item }, n) => {
       const k = Math.min(MAX_GRAM, needle.length);
       let best = 0;
       let off = 0;
@@ -314,7 +314,7 @@ class GramIndex<T> {
       }
       this.lengths |= 1 << k;
       const h = slotOf(best, k, this.shift);
-      const entry: GramEntry<T> = { k, g: best, needle, off, exact, item };
+      const entry: GramEntry<T> = { k, g: best, needle, off, item };
       const list = this.table[h];
       if (list) list.push(entry);
       else this.table[h] = [entry];
@@ -323,8 +323,7 @@ class GramIndex<T> {
   }
 
   /**
-   * Calls `visit(item, start)` for each needle occurrence in `s` (for non-exact entries: each
-   * occurrence of its gram) until it returns true. The caller keeps `s` within GRAM_SCAN_LIMIT.
+   * Calls `visit(item, start)` for each needle occurrence in `s` until it returns true. The caller keeps `s` within GRAM_SCAN_LIMIT.
    */
   scan(s: string, visit: (item: T, start: number) => boolean): boolean {
     const table = this.table;
@@ -387,7 +386,7 @@ function hits<T>(list: readonly GramEntry<T>[], k: number, g: number, s: string,
     const e = list[j] as GramEntry<T>;
     if (e.g !== g || e.k !== k) continue;
     const start = gramStart - e.off;
-    if (e.exact && (start < 0 || !s.startsWith(e.needle, start))) continue;
+    if (start < 0 || !s.startsWith(e.needle, start)) continue;
     if (visit(e.item, start)) return true;
   }
   return false;
@@ -568,7 +567,14 @@ function subCost(v: string): number {
 function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom[] | null {
   if (t.op === 're') {
     const lits = regexLiterals(t.re.source);
-    return lits ? lits.map((v) => subAtom(slot, v.toLowerCase(), true)) : null;
+    if (!lits) return null;
+    const atoms: Atom[] = [];
+    for (const v of lits) {
+      const a = subAtom(slot, v.toLowerCase(), true);
+      if (!a) return null;
+      atoms.push(a);
+    }
+    return atoms;
   }
   const a = plainAtom(t, slot, weakSlot);
   return a ? [a] : null;
@@ -690,6 +696,29 @@ function push<K>(map: Map<K, number[]>, key: K, idx: number): void {
   else if (list[list.length - 1] !== idx) list.push(idx);
 }
 
+/**
+ * One field the prefilter reads, with its equality, file-name and substring atoms, and the hit
+ * codes of recent values: field values repeat (images, parents, users, directories, labels), and
+ * a Map lookup on the raw value replaces lower-casing and scanning it.
+ */
+interface SlotFilter {
+  readonly slot: number;
+  readonly eq: Map<string, number[]> | undefined;
+  readonly base: Map<string, number[]> | undefined;
+  readonly gram: GramIndex<number> | undefined;
+  /** null once the field proved not to repeat. */
+  cache: Map<string, readonly number[]> | null;
+  lookups: number;
+  misses: number;
+}
+
+/** Per field: values remembered (the map is emptied when full), longest value remembered, and
+ *  lookups after which a field missing more than 3 in 4 stops being cached. */
+const CACHE_ENTRIES = 4096;
+const CACHE_VALUE_MAX = 1024;
+const CACHE_PROBATION = 2048;
+const NO_CODES: readonly number[] = Object.freeze([]);
+
 class Bucket {
   readonly rules: Rule[] = [];
   private readonly preds: Pred[] = [];
@@ -701,9 +730,7 @@ class Bucket {
   private readonly eq = new Map<number, Map<string, number[]>>();
   private readonly base = new Map<number, Map<string, number[]>>();
   private readonly gram = new Map<number, GramIndex<number>>();
-  private readonly eqList: readonly { slot: number; map: Map<string, number[]> }[];
-  private readonly baseList: readonly { slot: number; map: Map<string, number[]> }[];
-  private readonly gramList: readonly { slot: number; index: GramIndex<number> }[];
+  private readonly filters: readonly SlotFilter[];
   private readonly mark: Uint32Array;
   /** Group bits seen this event, per rule (valid where mark === epoch). */
   private readonly hit: Uint8Array;
@@ -767,16 +794,23 @@ class Bucket {
           } else {
             let index = this.gram.get(a.slot);
             if (!index) this.gram.set(a.slot, (index = new GramIndex<number>()));
-            index.add(a.v, code, a.exact);
+            index.add(a.v, code);
           }
         }
       });
     });
     for (const index of this.gram.values()) index.finish();
     // Arrays, not Map iteration, on the per-event path.
-    this.eqList = [...this.eq].map(([slot, map]) => ({ slot, map }));
-    this.baseList = [...this.base].map(([slot, map]) => ({ slot, map }));
-    this.gramList = [...this.gram].map(([slot, index]) => ({ slot, index }));
+    // Arrays, not Map iteration, on the per-event path.
+    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.gram.keys()])].map((slot) => ({
+      slot,
+      eq: this.eq.get(slot),
+      base: this.base.get(slot),
+      gram: this.gram.get(slot),
+      cache: new Map(),
+      lookups: 0,
+      misses: 0,
+    }));
     this.mark = new Uint32Array(rules.length);
     this.hit = new Uint8Array(rules.length);
     this.ctx = new EvalContext(this.getters, this.plain);
@@ -794,6 +828,29 @@ class Bucket {
     return false;
   };
 
+  private readonly collected: number[] = [];
+  private readonly collect = (code: number): boolean => {
+    this.collected.push(code);
+    return false;
+  };
+
+  /** Every prefilter hit code of one field's value (a function of the value alone). */
+  private runFilter(f: SlotFilter, visit: (code: number) => boolean): void {
+    const s = this.ctx.low(f.slot) as string;
+    if (f.eq) {
+      const list = f.eq.get(s);
+      if (list) for (let i = 0; i < list.length; i++) visit(list[i] as number);
+    }
+    if (f.base) {
+      const list = f.base.get(s.slice(s.lastIndexOf('\\') + 1));
+      if (list) for (let i = 0; i < list.length; i++) visit(list[i] as number);
+    }
+    if (f.gram && s.length > 0) {
+      if (s.length > GRAM_SCAN_LIMIT) for (const code of f.gram.all) visit(code);
+      else f.gram.scan(s, visit);
+    }
+  }
+
   private add(list: readonly number[]): void {
     for (let i = 0; i < list.length; i++) this.visit(list[i] as number);
   }
@@ -804,26 +861,31 @@ class Bucket {
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.cand.length = 0;
     for (const idx of this.always) this.visit(idx * 4);
-    for (const { slot, map } of this.eqList) {
-      const s = ctx.low(slot);
-      if (s === undefined) continue;
-      const list = map.get(s);
-      if (list) this.add(list);
+    const filters = this.filters;
+    for (let i = 0; i < filters.length; i++) {
+      const f = filters[i] as SlotFilter;
+      const raw = ctx.raw(f.slot);
+      if (raw === undefined) continue;
+      const cache = f.cache;
+      if (cache === null || raw.length > CACHE_VALUE_MAX) {
+        this.runFilter(f, this.visit);
+        continue;
+      }
+      f.lookups++;
+      let codes = cache.get(raw);
+      if (codes === undefined) {
+        f.misses++;
+        const got = this.collected;
+        got.length = 0;
+        this.runFilter(f, this.collect);
+        codes = got.length === 0 ? NO_CODES : [...new Set(got)];
+        if (cache.size >= CACHE_ENTRIES) cache.clear();
+        cache.set(raw, codes);
+        // Values that hardly repeat (command lines, script blocks) are not worth remembering.
+        if (f.lookups >= CACHE_PROBATION && f.misses > f.lookups * 0.75) f.cache = null;
+      }
+      this.add(codes);
     }
-    for (const { slot, map } of this.baseList) {
-      const s = ctx.low(slot);
-      if (s === undefined) continue;
-      const list = map.get(s.slice(s.lastIndexOf('\\') + 1));
-      if (list) this.add(list);
-    }
-    const visit = this.visit;
-    for (const { slot, index } of this.gramList) {
-      const s = ctx.low(slot);
-      if (s === undefined || s.length === 0) continue;
-      if (s.length > GRAM_SCAN_LIMIT) for (const code of index.all) visit(code);
-      else index.scan(s, visit);
-    }
-    // Keep the rules all of whose groups were hit (rules without groups have mask 0).
     // Keep, in place, the rules all of whose groups were hit (rules without groups have mask 0).
     const cand = this.cand;
     let n = 0;
