@@ -3,11 +3,14 @@
 // and an event only meets the rules whose log source covers its channel and id.
 //
 // Inside a bucket a literal prefilter keeps most rules from running at all: from each rule's
-// condition we derive a set of "atoms" at least one of which must hold whenever the rule
-// matches (a field equal to a value, a path ending in a file name, a field containing a
-// 3-character substring of a needle). Per event the atoms are looked up in hash maps, and only
-// the rules an atom points at (plus the few whose condition yields no atoms, e.g. pure
-// negations or regular expressions) are evaluated.
+// condition we derive up to three groups of "atoms", each group having an atom that holds
+// whenever the rule matches (a field equal to a value, a path ending in a file name, a field
+// containing a needle). Per event the equality atoms are looked up in hash maps and each
+// field's substring atoms are found in one pass over the lower-cased field (GramIndex: needles
+// filed under a rare 3- or 4-character gram, every gram hit verified in place); only the rules
+// all of whose groups were hit (plus the few whose condition yields no atoms, e.g. pure
+// negations) are evaluated. Groups are chosen by estimated selectivity (atomCost), so a rule
+// with `Image|endswith: '.exe'` and a rare `contains` is guarded by the rare one.
 
 import type { NormalizedEvent } from '../../../../shared/events.js';
 import { cidrContains } from './cidr.js';
@@ -111,6 +114,15 @@ type Atom =
   | { readonly k: 'base'; readonly slot: number; readonly v: string }
   | { readonly k: 'sub'; readonly slot: number; readonly v: string };
 
+/** Substring atoms are verified in the lower-cased field, which is sound when lower-casing
+ *  commutes with taking substrings: always for an uncased test (it compares exactly that), and
+ *  for an ASCII needle. Otherwise (a cased or regex needle with, say, a capital sigma, whose
+ *  lower case depends on its neighbours) no atom. */
+const ASCII = /^[\x00-\x7f]*$/;
+function subAtom(slot: number, v: string, cased: boolean): Atom | null {
+  return !cased || ASCII.test(v) ? { k: 'sub', slot, v } : null;
+}
+
 function parseNumber(s: string | undefined): number | undefined {
   if (s === undefined) return undefined;
   const t = s.trim();
@@ -196,30 +208,51 @@ function fuseStringTests(tests: readonly StringTest[]): (s: string) => boolean {
 
 /** Many contains/startswith/endswith needles (windash and base64offset fan-outs, long lists) on one string. */
 function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
-  const index = new GramIndex<(s: string) => boolean>();
-  for (const t of tests) index.add((t as { needle: string }).needle, stringTestFn(t));
+  const index = new GramIndex<StringTest>();
+  for (const t of tests) index.add((t as { needle: string }).needle, t);
   index.finish();
-  let current = '';
-  const visit = (f: (s: string) => boolean): boolean => f(current);
+  const fns = tests.map(stringTestFn);
+  let len = 0;
+  // Hits are verified occurrences (needle at `start`), so only the anchoring is left to check.
+  const visit = (t: StringTest, start: number): boolean =>
+    t.op === 'ct' || (t.op === 'sw' ? start === 0 : t.op === 'ew' ? start + t.needle.length === len : false);
   return (s) => {
-    current = s;
-    return index.some(s, visit);
+    if (s.length > GRAM_SCAN_LIMIT) return fns.some((f) => f(s));
+    len = s.length;
+    return index.scan(s, visit);
   };
 }
 
+/** One needle in a GramIndex, with the offset in the needle of the gram it is filed under. */
+interface GramEntry<T> {
+  readonly k: number;
+  readonly g: number;
+  readonly needle: string;
+  readonly off: number;
+  readonly item: T;
+}
+
+/** Longest gram used as a key: four characters tell `.exe` from `exe` and `\sys` from `sys`. */
+const MAX_GRAM = 4;
+
 /**
- * Needles indexed by one of their substrings of up to three characters: the one the fewest
- * needles share. Scanning a string's 1-, 2- and 3-grams then yields only the needles that can
- * occur in it. Characters are folded to 10 bits, so keys stay small integers; a collision only
- * adds candidates, never drops one.
+ * Needles indexed by one of their substrings of three or four characters: the one the fewest
+ * needles share (shorter needles are few and simply searched for). One pass over a string's 3-
+ * and 4-grams then finds every needle that occurs in it: a gram hit is verified in place (`startsWith` at the needle's would-be start), never by
+ * searching the whole string again. Grams are hashed straight into an open table (one array
+ * load per gram, no Map); characters are folded to 10 bits with ASCII kept apart from the
+ * rest, and every collision only costs a failed comparison.
  */
 class GramIndex<T> {
   private readonly pending: { needle: string; item: T }[] = [];
-  private readonly maps: [Map<number, T[]>, Map<number, T[]>, Map<number, T[]>] = [new Map(), new Map(), new Map()];
-  /** A presence filter (bit per hashed gram, all lengths) in front of the maps: most grams of a
-   *  string index nothing, and a bit test is much cheaper than a Map lookup. Sized by needle count. */
-  private filter = new Uint8Array(0);
+  private table: (GramEntry<T>[] | undefined)[] = [];
   private shift = 32;
+  /** Bit k set: some needle is keyed by a k-gram. */
+  private lengths = 0;
+  /** Needles too short for a 3- or 4-gram key (few distinct ones), found with indexOf: ASCII
+   *  ones on every string, the others only on strings that have a non-ASCII character. */
+  private short: { readonly needle: string; readonly entries: GramEntry<T>[] }[] = [];
+  private shortWide: { readonly needle: string; readonly entries: GramEntry<T>[] }[] = [];
   readonly all: T[] = [];
 
   add(needle: string, item: T): void {
@@ -229,129 +262,152 @@ class GramIndex<T> {
   }
 
   finish(): void {
-    let bits = 256;
-    while (bits < this.pending.length * 32 && bits < 1 << 22) bits *= 2;
-    this.filter = new Uint8Array(bits >>> 3);
-    this.shift = 32 - Math.log2(bits);
-    const freq = new Map<number, number>();
-    const keysOf = (n: string): number[] => {
-      const k = Math.min(3, n.length);
-      const keys = new Set<number>();
-      for (let i = 0; i + k <= n.length; i++) keys.add(gramAt(n, i, k));
-      return [...keys];
+    const shortNeedles = new Map<string, GramEntry<T>[]>();
+    const threes = new Set<string>();
+    for (const p of this.pending) if (p.needle.length === 3) threes.add(p.needle);
+    // 3-character needles go to the table only when there are many of them (a lookup per
+    // character then beats an indexOf per needle).
+    const distinct = new Set(this.pending.map((p) => p.needle)).size;
+    // A handful of needles in all: indexOf each beats a table lookup per character.
+    const shortLen = distinct <= 6 ? Infinity : threes.size <= 12 ? 3 : 2;
+    const long = this.pending.filter((p) => {
+      if (p.needle.length > shortLen) return true;
+      const list = shortNeedles.get(p.needle);
+      const entry: GramEntry<T> = { k: 0, g: 0, needle: p.needle, off: 0, item: p.item };
+      if (list) list.push(entry);
+      else shortNeedles.set(p.needle, [entry]);
+      return false;
+    });
+    for (const [needle, entries] of shortNeedles) (ASCII.test(needle) ? this.short : this.shortWide).push({ needle, entries });
+    let size = 64;
+    while (size < long.length * 4 && size < 1 << 20) size *= 2;
+    this.table = new Array<GramEntry<T>[] | undefined>(size).fill(undefined);
+    this.shift = 32 - Math.log2(size);
+    const keysOf = (n: string): Map<number, number> => {
+      const k = Math.min(MAX_GRAM, n.length);
+      const keys = new Map<number, number>();
+      for (let i = 0; i + k <= n.length; i++) {
+        const g = gramAt(n, i, k);
+        if (!keys.has(g)) keys.set(g, i);
+      }
+      return keys;
     };
-    for (const { needle } of this.pending) for (const g of keysOf(needle)) freq.set(g * 4 + Math.min(3, needle.length), (freq.get(g * 4 + Math.min(3, needle.length)) ?? 0) + 1);
-    for (const { needle, item } of this.pending) {
-      const k = Math.min(3, needle.length);
+    const keyed = long.map((p) => keysOf(p.needle));
+    const freq = new Map<number, number>();
+    const fkey = (g: number, k: number): number => (g >>> 0) * 8 + k;
+    long.forEach(({ needle }, n) => {
+      const k = Math.min(MAX_GRAM, needle.length);
+      for (const g of (keyed[n] as Map<number, number>).keys()) freq.set(fkey(g, k), (freq.get(fkey(g, k)) ?? 0) + 1);
+    });
+    long.forEach(({ needle, item }, n) => {
+      const k = Math.min(MAX_GRAM, needle.length);
       let best = 0;
+      let off = 0;
       let bestF = Infinity;
-      for (const g of keysOf(needle)) {
-        const f = freq.get(g * 4 + k) ?? 0;
+      for (const [g, at] of keyed[n] as Map<number, number>) {
+        const f = freq.get(fkey(g, k)) ?? 0;
         if (f < bestF) {
           bestF = f;
           best = g;
+          off = at;
         }
       }
-      const map = this.maps[k - 1] as Map<number, T[]>;
-      const h = Math.imul(best * 4 + k, 0x9e3779b1) >>> this.shift;
-      this.filter[h >>> 3] = (this.filter[h >>> 3] as number) | (1 << (h & 7));
-      const list = map.get(best);
-      if (list) {
-        if (list[list.length - 1] !== item) list.push(item);
-      } else map.set(best, [item]);
-    }
+      this.lengths |= 1 << k;
+      const h = slotOf(best, k, this.shift);
+      const entry: GramEntry<T> = { k, g: best, needle, off, item };
+      const list = this.table[h];
+      if (list) list.push(entry);
+      else this.table[h] = [entry];
+    });
     this.pending.length = 0;
   }
 
   /**
-   * The same scan on the raw (not lower-cased) string, folding case per character: saves
-   * lower-casing fields that no candidate rule reads afterwards. Characters whose lower case is
-   * not one UTF-16 unit (U+0130, surrogate pairs) make it give up: it returns null and the caller
-   * scans the lower-cased string (hits made so far are real, and visiting twice is harmless).
+   * Calls `visit(item, start)` for each needle occurrence in `s` until it returns true. The caller keeps `s` within GRAM_SCAN_LIMIT.
    */
-  someFolded(s: string, visit: (item: T) => boolean): boolean | null {
-    if (s.length > GRAM_SCAN_LIMIT) return this.all.some(visit);
-    const filter = this.filter;
+  scan(s: string, visit: (item: T, start: number) => boolean): boolean {
+    const table = this.table;
     const shift = this.shift;
-    const [m1, m2, m3] = this.maps;
-    const has1 = m1.size > 0;
-    const has2 = m2.size > 0;
-    const has3 = m3.size > 0;
-    let p1 = 0;
-    let p2 = 0;
-    for (let i = 0; i < s.length; i++) {
-      const c = FOLD[s.charCodeAt(i)] as number;
-      if (c === NO_FOLD) return null;
-      const c10 = c & 0x3ff;
-      if (has1) {
-        const h = Math.imul(c10 * 4 + 1, 0x9e3779b1) >>> shift;
-        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-          const list = m1.get(c10);
-          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
+    const has3 = (this.lengths & 8) !== 0;
+    const has4 = (this.lengths & 16) !== 0;
+    let wide = 0;
+    if (has3 || has4) {
+      let p1 = 0;
+      let p2 = 0;
+      let p3 = 0;
+      for (let i = 0; i < s.length; i++) {
+        const ch = s.charCodeAt(i);
+        wide |= ch;
+        const c = KEY[ch] as number;
+        if (i >= 2) {
+          const g3 = (p2 << 20) | (p1 << 10) | c;
+          if (has3) {
+            const list = table[slotOf(g3, 3, shift)];
+            if (list !== undefined && hits(list, 3, g3, s, i - 2, visit)) return true;
+          }
+          if (has4 && i >= 3) {
+            const g = gram4(p3, g3);
+            const list = table[slotOf(g, 4, shift)];
+            if (list !== undefined && hits(list, 4, g, s, i - 3, visit)) return true;
+          }
         }
+        p3 = p2;
+        p2 = p1;
+        p1 = c;
       }
-      if (has2 && i >= 1) {
-        const g = (p1 << 10) | c10;
-        const h = Math.imul(g * 4 + 2, 0x9e3779b1) >>> shift;
-        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-          const list = m2.get(g);
-          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
-        }
-      }
-      if (has3 && i >= 2) {
-        const g = (p2 << 20) | (p1 << 10) | c10;
-        const h = Math.imul(g * 4 + 3, 0x9e3779b1) >>> shift;
-        if (((filter[h >>> 3] as number) & (1 << (h & 7))) !== 0) {
-          const list = m3.get(g);
-          if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
-        }
-      }
-      p2 = p1;
-      p1 = c10;
-    }
-    return false;
-  }
-
-  /** Calls `visit` with candidate lists until it returns true; long strings visit everything. */
-  some(s: string, visit: (item: T) => boolean): boolean {
-    if (s.length > GRAM_SCAN_LIMIT) return this.all.some(visit);
-    for (let k = 3; k >= 1; k--) {
-      const map = this.maps[k - 1] as Map<number, T[]>;
-      if (map.size === 0) continue;
-      const filter = this.filter;
-      const shift = this.shift;
-      for (let i = 0, end = s.length - k; i <= end; i++) {
-        const g = gramAt(s, i, k);
-        const h = Math.imul(g * 4 + k, 0x9e3779b1) >>> shift;
-        if (((filter[h >>> 3] as number) & (1 << (h & 7))) === 0) continue;
-        const list = map.get(g);
-        if (list) for (let j = 0; j < list.length; j++) if (visit(list[j] as T)) return true;
-      }
-    }
-    return false;
+    } else if (this.shortWide.length > 0) wide = NON_ASCII.test(s) ? 0x80 : 0;
+    if (shortHits(this.short, s, visit)) return true;
+    // A lower-cased string without non-ASCII characters cannot hold a needle whose lower case has one.
+    return wide >= 0x80 && shortHits(this.shortWide, s, visit);
   }
 }
 
-const NO_FOLD = 0xffff;
-/** Lower case of each UTF-16 unit, or NO_FOLD where lower-casing is not unit-for-unit. */
-const FOLD = ((): Uint16Array => {
-  const t = new Uint16Array(65536);
-  for (let c = 0; c < 65536; c++) {
-    if (c >= 0xd800 && c <= 0xdfff) {
-      t[c] = NO_FOLD;
-      continue;
-    }
-    const l = String.fromCharCode(c).toLowerCase();
-    t[c] = l.length === 1 && l.charCodeAt(0) !== NO_FOLD ? l.charCodeAt(0) : NO_FOLD;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+function shortHits<T>(list: readonly { readonly needle: string; readonly entries: GramEntry<T>[] }[], s: string, visit: (item: T, start: number) => boolean): boolean {
+  for (let n = 0; n < list.length; n++) {
+    const { needle, entries } = list[n] as { readonly needle: string; readonly entries: GramEntry<T>[] };
+    for (let at = s.indexOf(needle); at !== -1; at = s.indexOf(needle, at + 1))
+      for (let j = 0; j < entries.length; j++) if (visit((entries[j] as GramEntry<T>).item, at)) return true;
   }
-  t[NO_FOLD] = NO_FOLD;
+  return false;
+}
+
+function slotOf(g: number, k: number, shift: number): number {
+  return Math.imul(g ^ Math.imul(k, 0x27d4eb2d), 0x9e3779b1) >>> shift;
+}
+
+function gram4(a: number, g3: number): number {
+  return Math.imul(a, 0x01000193) ^ g3;
+}
+
+function hits<T>(list: readonly GramEntry<T>[], k: number, g: number, s: string, gramStart: number, visit: (item: T, start: number) => boolean): boolean {
+  for (let j = 0; j < list.length; j++) {
+    const e = list[j] as GramEntry<T>;
+    if (e.g !== g || e.k !== k) continue;
+    const start = gramStart - e.off;
+    if (start < 0 || !s.startsWith(e.needle, start)) continue;
+    if (visit(e.item, start)) return true;
+  }
+  return false;
+}
+
+/** 10-bit key of a UTF-16 unit: ASCII as is, the rest hashed onto 0x80..0x3ff (so a Cyrillic
+ *  or control character in a needle never shares a key with an ASCII digit or letter). */
+const KEY = ((): Uint16Array => {
+  const t = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) t[c] = c < 0x80 ? c : 0x80 + (c % 0x380);
   return t;
 })();
 
 function gramAt(s: string, i: number, k: number): number {
-  if (k === 3) return ((s.charCodeAt(i) & 0x3ff) << 20) | ((s.charCodeAt(i + 1) & 0x3ff) << 10) | (s.charCodeAt(i + 2) & 0x3ff);
-  if (k === 2) return ((s.charCodeAt(i) & 0x3ff) << 10) | (s.charCodeAt(i + 1) & 0x3ff);
-  return s.charCodeAt(i) & 0x3ff;
+  const a = KEY[s.charCodeAt(i)] as number;
+  if (k === 1) return a;
+  const b = KEY[s.charCodeAt(i + 1)] as number;
+  if (k === 2) return (a << 10) | b;
+  const g3 = (a << 20) | (b << 10) | (KEY[s.charCodeAt(i + 2)] as number);
+  if (k === 3) return g3;
+  return gram4(a, (b << 20) | ((KEY[s.charCodeAt(i + 2)] as number) << 10) | (KEY[s.charCodeAt(i + 3)] as number));
 }
 
 interface BindEnv {
@@ -484,16 +540,41 @@ function bindCondition(node: CondNode, searches: ReadonlyMap<string, Pred>): Pre
 
 // ---- necessary atoms ----
 
+/**
+ * How likely an OR-group of atoms is to hold on an ordinary event (lower: rarer, a better
+ * filter). A substring's cost falls with its length; a file extension (`.exe`) or a path
+ * fragment every Windows path has (`\windows\`) costs as much as a 2-character one, so that
+ * `Image|contains: '\EDR-Freeze'` rather than `Image|endswith: '.exe'` guards a rule with both.
+ */
 function atomCost(atoms: readonly Atom[]): number {
   let c = 0;
-  for (const a of atoms) c += a.k === 'eq' ? (a.weak ? 20 : 1) : a.k === 'base' ? 1 : a.v.length >= 3 ? 3 : a.v.length === 2 ? 8 : 15;
+  for (const a of atoms) c += a.k === 'eq' ? (a.weak ? 20 : 1) : a.k === 'base' ? 1 : subCost(a.v);
   return c;
+}
+
+const COMMON_FRAGMENTS = new Set([
+  '\\windows\\', ':\\windows\\', 'c:\\windows\\', '\\system32\\', '\\windows\\system32\\', ':\\windows\\system32\\', 'c:\\windows\\system32\\',
+  '\\syswow64\\', '\\program files', ':\\program files', '\\program files\\', ':\\program files\\', '\\program files (x86)\\',
+  '\\users\\', ':\\users\\', 'c:\\users\\', '\\appdata\\', '\\appdata\\local\\', '\\appdata\\roaming\\', 'c:\\', ':\\',
+]);
+
+function subCost(v: string): number {
+  if (/^\.[a-z0-9]{1,4}$/.test(v) || COMMON_FRAGMENTS.has(v)) return 12;
+  const n = v.length;
+  return n >= 8 ? 1 : n >= 6 ? 2 : n >= 4 ? 4 : n === 3 ? 6 : n === 2 ? 12 : 20;
 }
 
 function stringAtom(t: StringTest, slot: number, weakSlot: boolean): Atom[] | null {
   if (t.op === 're') {
     const lits = regexLiterals(t.re.source);
-    return lits ? lits.map((v) => ({ k: 'sub', slot, v })) : null;
+    if (!lits) return null;
+    const atoms: Atom[] = [];
+    for (const v of lits) {
+      const a = subAtom(slot, v.toLowerCase(), true);
+      if (!a) return null;
+      atoms.push(a);
+    }
+    return atoms;
   }
   const a = plainAtom(t, slot, weakSlot);
   return a ? [a] : null;
@@ -506,17 +587,17 @@ function plainAtom(t: StringTest, slot: number, weakSlot: boolean): Atom | null 
     case 'ew': {
       const n = t.needle.toLowerCase();
       if (n.length > 1 && n.startsWith('\\') && !n.includes('\\', 1)) return { k: 'base', slot, v: n.slice(1) };
-      return n.length >= 1 ? { k: 'sub', slot, v: n } : null;
+      return n.length >= 1 ? subAtom(slot, n, t.cased) : null;
     }
     case 'sw':
     case 'ct': {
       const n = t.needle.toLowerCase();
-      return n.length >= 1 ? { k: 'sub', slot, v: n } : null;
+      return n.length >= 1 ? subAtom(slot, n, t.cased) : null;
     }
     case 'glob': {
       let best = '';
       for (const s of t.segments) if (s.length > best.length) best = s;
-      return best.length >= 1 ? { k: 'sub', slot, v: best.toLowerCase() } : null;
+      return best.length >= 1 ? subAtom(slot, best.toLowerCase(), t.cased) : null;
     }
     case 're':
       return null;
@@ -532,6 +613,10 @@ type Groups = Atom[][];
 
 /** At most this many groups per rule (a bit each in the hit mask). */
 const MAX_GROUPS = 3;
+
+function sharpAtom(a: Atom): boolean {
+  return a.k === 'base' || (a.k === 'eq' && !a.weak) || (a.k === 'sub' && subCost(a.v) <= 6);
+}
 
 function cheapest(groups: Groups): Groups {
   return [...groups].sort((x, y) => atomCost(x) - atomCost(y)).slice(0, MAX_GROUPS);
@@ -611,6 +696,29 @@ function push<K>(map: Map<K, number[]>, key: K, idx: number): void {
   else if (list[list.length - 1] !== idx) list.push(idx);
 }
 
+/**
+ * One field the prefilter reads, with its equality, file-name and substring atoms, and the hit
+ * codes of recent values: field values repeat (images, parents, users, directories, labels), and
+ * a Map lookup on the raw value replaces lower-casing and scanning it.
+ */
+interface SlotFilter {
+  readonly slot: number;
+  readonly eq: Map<string, number[]> | undefined;
+  readonly base: Map<string, number[]> | undefined;
+  readonly gram: GramIndex<number> | undefined;
+  /** null once the field proved not to repeat. */
+  cache: Map<string, readonly number[]> | null;
+  lookups: number;
+  misses: number;
+}
+
+/** Per field: values remembered (the map is emptied when full), longest value remembered, and
+ *  lookups after which a field missing more than 3 in 4 stops being cached. */
+const CACHE_ENTRIES = 4096;
+const CACHE_VALUE_MAX = 1024;
+const CACHE_PROBATION = 2048;
+const NO_CODES: readonly number[] = Object.freeze([]);
+
 class Bucket {
   readonly rules: Rule[] = [];
   private readonly preds: Pred[] = [];
@@ -622,9 +730,7 @@ class Bucket {
   private readonly eq = new Map<number, Map<string, number[]>>();
   private readonly base = new Map<number, Map<string, number[]>>();
   private readonly gram = new Map<number, GramIndex<number>>();
-  private readonly eqList: readonly { slot: number; map: Map<string, number[]> }[];
-  private readonly baseList: readonly { slot: number; map: Map<string, number[]> }[];
-  private readonly gramList: readonly { slot: number; index: GramIndex<number> }[];
+  private readonly filters: readonly SlotFilter[];
   private readonly mark: Uint32Array;
   /** Group bits seen this event, per rule (valid where mark === epoch). */
   private readonly hit: Uint8Array;
@@ -665,12 +771,16 @@ class Bucket {
       groupsPerRule.push(conditionGroups(det.condition, searchGroupMap));
     }
     this.fullMask = new Uint8Array(rules.length);
-    groupsPerRule.forEach((groups, idx) => {
-      if (!groups) {
+    groupsPerRule.forEach((all, idx) => {
+      if (!all) {
         this.always.push(idx);
         this.fullMask[idx] = 0;
         return;
       }
+      // The first (cheapest) group is enough to be correct; further groups only sharpen, and a
+      // group with 1- or 2-character substrings hardly does while costing every event a lookup
+      // per character of the field.
+      const groups = all.filter((g, i) => i === 0 || g.every(sharpAtom));
       this.fullMask[idx] = (1 << groups.length) - 1;
       groups.forEach((atoms, gi) => {
         // A hit is the rule index with its group bit in the low bits: idx * 4 + bit.
@@ -691,16 +801,23 @@ class Bucket {
     });
     for (const index of this.gram.values()) index.finish();
     // Arrays, not Map iteration, on the per-event path.
-    this.eqList = [...this.eq].map(([slot, map]) => ({ slot, map }));
-    this.baseList = [...this.base].map(([slot, map]) => ({ slot, map }));
-    this.gramList = [...this.gram].map(([slot, index]) => ({ slot, index }));
+    // Arrays, not Map iteration, on the per-event path.
+    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.gram.keys()])].map((slot) => ({
+      slot,
+      eq: this.eq.get(slot),
+      base: this.base.get(slot),
+      gram: this.gram.get(slot),
+      cache: new Map(),
+      lookups: 0,
+      misses: 0,
+    }));
     this.mark = new Uint32Array(rules.length);
     this.hit = new Uint8Array(rules.length);
     this.ctx = new EvalContext(this.getters, this.plain);
   }
 
   /** Records a hit (rule index * 4 + group bit); GramIndex visitor, never stops the scan. */
-  private readonly visit = (code: number): boolean => {
+  private readonly visit = (code: number, _start?: number): boolean => {
     const idx = code >>> 2;
     const bit = 1 << (code & 3);
     if (this.mark[idx] !== this.epoch) {
@@ -711,48 +828,92 @@ class Bucket {
     return false;
   };
 
+  private readonly collected: number[] = [];
+  private readonly collect = (code: number): boolean => {
+    this.collected.push(code);
+    return false;
+  };
+
+  /** Every prefilter hit code of one field's value (a function of the value alone). */
+  private runFilter(f: SlotFilter, visit: (code: number) => boolean): void {
+    const s = this.ctx.low(f.slot) as string;
+    if (f.eq) {
+      const list = f.eq.get(s);
+      if (list) for (let i = 0; i < list.length; i++) visit(list[i] as number);
+    }
+    if (f.base) {
+      const list = f.base.get(s.slice(s.lastIndexOf('\\') + 1));
+      if (list) for (let i = 0; i < list.length; i++) visit(list[i] as number);
+    }
+    if (f.gram && s.length > 0) {
+      if (s.length > GRAM_SCAN_LIMIT) for (const code of f.gram.all) visit(code);
+      else f.gram.scan(s, visit);
+    }
+  }
+
   private add(list: readonly number[]): void {
     for (let i = 0; i < list.length; i++) this.visit(list[i] as number);
   }
 
-  match(event: NormalizedEvent): Rule[] {
+  match(event: NormalizedEvent): readonly Rule[] {
     const ctx = this.ctx;
     ctx.reset(event);
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.cand.length = 0;
     for (const idx of this.always) this.visit(idx * 4);
-    for (const { slot, map } of this.eqList) {
-      const s = ctx.low(slot);
-      if (s === undefined) continue;
-      const list = map.get(s);
-      if (list) this.add(list);
+    const filters = this.filters;
+    for (let i = 0; i < filters.length; i++) {
+      const f = filters[i] as SlotFilter;
+      const raw = ctx.raw(f.slot);
+      if (raw === undefined) continue;
+      const cache = f.cache;
+      if (cache === null || raw.length > CACHE_VALUE_MAX) {
+        this.runFilter(f, this.visit);
+        continue;
+      }
+      f.lookups++;
+      let codes = cache.get(raw);
+      if (codes === undefined) {
+        f.misses++;
+        const got = this.collected;
+        got.length = 0;
+        this.runFilter(f, this.collect);
+        codes = got.length === 0 ? NO_CODES : [...new Set(got)];
+        if (cache.size >= CACHE_ENTRIES) cache.clear();
+        cache.set(raw, codes);
+        // Values that hardly repeat (command lines, script blocks) are not worth remembering.
+        if (f.lookups >= CACHE_PROBATION && f.misses > f.lookups * 0.75) f.cache = null;
+      }
+      this.add(codes);
     }
-    for (const { slot, map } of this.baseList) {
-      const s = ctx.low(slot);
-      if (s === undefined) continue;
-      const list = map.get(s.slice(s.lastIndexOf('\\') + 1));
-      if (list) this.add(list);
-    }
-    const visit = this.visit;
-    for (const { slot, index } of this.gramList) {
-      const raw = ctx.raw(slot);
-      if (raw === undefined || raw.length === 0) continue;
-      if (index.someFolded(raw, visit) === null) index.some(ctx.low(slot) as string, visit);
-    }
-    // Keep the rules all of whose groups were hit (rules without groups have mask 0).
-    const all = this.cand;
-    const cand: number[] = [];
-    for (const idx of all) {
+    // Keep, in place, the rules all of whose groups were hit (rules without groups have mask 0).
+    const cand = this.cand;
+    let n = 0;
+    for (let i = 0; i < cand.length; i++) {
+      const idx = cand[i] as number;
       const mask = this.fullMask[idx] as number;
-      if (((this.hit[idx] as number) & mask) === mask) cand.push(idx);
+      if (((this.hit[idx] as number) & mask) === mask) cand[n++] = idx;
     }
+    cand.length = n;
     this.events++;
-    this.candidates += cand.length;
-    if (cand.length === 0) return [];
-    if (cand.length > 1) cand.sort((a, b) => a - b);
-    const out: Rule[] = [];
-    for (const idx of cand) if ((this.preds[idx] as Pred)(ctx)) out.push(this.rules[idx] as Rule);
-    return out;
+    this.candidates += n;
+    if (n === 0) return NONE;
+    // Pack order; the lists are short, so an insertion sort (no comparator calls).
+    for (let i = 1; i < n; i++) {
+      const v = cand[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (cand[j] as number) > v) {
+        cand[j + 1] = cand[j] as number;
+        j--;
+      }
+      cand[j + 1] = v;
+    }
+    let out: Rule[] | null = null;
+    for (let i = 0; i < n; i++) {
+      const idx = cand[i] as number;
+      if ((this.preds[idx] as Pred)(ctx)) (out ??= []).push(this.rules[idx] as Rule);
+    }
+    return out ?? NONE;
   }
 
   get unindexed(): number {

@@ -1,0 +1,86 @@
+// The matcher's prefilter and needle index against the plain evaluation: per-value caching of
+// prefilter hits, needles found by gram and verified in place, short and non-ASCII needles.
+
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { createMatcher, parseRuleFile, type Rule } from './index.js';
+import { makeEvent } from './test-events.js';
+import { seededRandom } from '../../testing/seeded-random.js';
+
+const SYSMON = 'Microsoft-Windows-Sysmon/Operational';
+
+function rule(n: number, detection: Record<string, unknown>): Rule {
+  const doc = stringify({
+    title: `R${n}`,
+    id: `11111111-1111-4111-8111-${String(n).padStart(12, '0')}`,
+    logsource: { product: 'windows', category: 'process_creation' },
+    detection,
+    level: 'high',
+  });
+  const parsed = parseRuleFile(doc, `r${n}.yml`, 'user');
+  if (parsed.problems.length > 0) throw new Error(parsed.problems.map((p) => p.reason).join('; '));
+  return parsed.rules[0] as Rule;
+}
+
+const many = Array.from({ length: 40 }, (_, i) => `needle${i}x`);
+
+const RULES: Rule[] = [
+  rule(1, { sel: { 'Image|endswith': '\\cmd.exe', 'CommandLine|contains': ' /c ' }, condition: 'sel' }),
+  rule(2, { sel: { 'CommandLine|contains': ['а', '😀', '-f'] }, condition: 'sel' }), // Cyrillic а, emoji, 2 chars
+  rule(3, { sel: { 'CommandLine|endswith': many }, condition: 'sel' }),
+  rule(4, { sel: { 'CommandLine|startswith': many }, condition: 'sel' }),
+  rule(5, { sel: { 'CommandLine|contains': many.slice(0, 20) }, condition: 'sel' }),
+  rule(6, { sel: { 'Image|contains': '\\EDR-Freeze', 'Image|endswith': '.exe' }, condition: 'sel' }),
+  rule(7, { sel: { 'CommandLine|re': 'Ab[0-9]+Cd' }, condition: 'sel' }),
+  rule(8, { sel: { 'CommandLine|cased|contains': 'MiXeD' }, condition: 'sel' }),
+  rule(9, { sel: { 'ParentImage|endswith': ['\\winword.exe', '\\excel.exe'] }, filter: { 'CommandLine|contains': 'safe' }, condition: 'sel and not filter' }),
+];
+
+const IMAGES = ['C:\\Windows\\System32\\cmd.exe', 'C:\\Tools\\EDR-Freeze.exe', 'C:\\Tools\\EDR-Freeze.dll', 'C:\\Program Files\\Office\\WINWORD.EXE', 'C:\\x\\y.exe'];
+const PIECES = [' /c ', 'а', '😀', '-f', 'needle3x', 'needle17x', 'needle39x', 'Ab123Cd', 'ab123cd', 'MiXeD', 'mixed', 'safe', 'zz', '0', 'a'];
+
+describe('matcher prefilter', () => {
+  it('gives the unfiltered result on every event, with field values repeating and not (value cache on and off)', () => {
+    const m = createMatcher({ rules: RULES });
+    const rnd = seededRandom(7);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const perRule = new Map<string, number>();
+    let matched = 0;
+    // More events than the cache's probation, so unique command lines turn caching off.
+    for (let i = 0; i < 6000; i++) {
+      const parts: string[] = [];
+      const n = Math.floor(rnd() * 4);
+      for (let k = 0; k < n; k++) parts.push(pick(PIECES));
+      // Half the command lines repeat exactly; the others carry a unique number.
+      const commandLine = rnd() < 0.5 ? parts.join('') : `${parts.join(' ')} ${i}`;
+      const e = makeEvent({ channel: SYSMON, eventId: 1, data: { Image: pick(IMAGES), ParentImage: pick(IMAGES), CommandLine: commandLine } });
+      const a = m.match(e).map((r) => r.title);
+      expect(a, commandLine).toEqual(m.matchWithoutPrefilter(e).map((r) => r.title));
+      if (a.length > 0) matched++;
+      for (const t of a) perRule.set(t, (perRule.get(t) ?? 0) + 1);
+    }
+    expect(matched).toBeGreaterThan(1000);
+    expect(matched).toBeLessThan(6000);
+    for (const r of RULES) expect(perRule.get(r.title) ?? 0, r.title).toBeGreaterThan(0);
+  });
+
+  it('anchors startswith and endswith needles of a large list at the ends of the value', () => {
+    const m = createMatcher({ rules: [RULES[2] as Rule, RULES[3] as Rule] });
+    const titles = (cl: string): string[] => m.match(makeEvent({ channel: SYSMON, eventId: 1, data: { CommandLine: cl } })).map((r) => r.title);
+    expect(titles('run NEEDLE5X')).toEqual(['R3']);
+    expect(titles('needle5x run')).toEqual(['R4']);
+    expect(titles('needle5x')).toEqual(['R3', 'R4']);
+    expect(titles('run needle5x run')).toEqual([]);
+    expect(titles('needle5')).toEqual([]);
+  });
+
+  it('tells a Cyrillic or emoji needle from ASCII characters that share its low bits', () => {
+    const m = createMatcher({ rules: [RULES[1] as Rule] });
+    const hit = (cl: string): boolean => m.match(makeEvent({ channel: SYSMON, eventId: 1, data: { CommandLine: cl } })).length > 0;
+    // U+0430 (а) has the low ten bits of '0'.
+    expect(hit('copy 0 1')).toBe(false);
+    expect(hit('cmd /c echo а')).toBe(true);
+    expect(hit('x 😀')).toBe(true);
+    expect(hit('powershell -F x')).toBe(true);
+  });
+});
