@@ -192,14 +192,15 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => harden(contents));
 
   engine = startEngine();
-  // The built-in Sigma pack, plus folders named in CHAINLINE_RULES (path-list separated).
-  const ruleDirs = (process.env['CHAINLINE_RULES'] ?? '').split(delimiter).filter((d) => d.trim() !== '');
-  await engine.setRuleFolders({ dirs: ruleDirs.map((d) => resolve(d)), builtin: true });
   const { caseDir, paths } = caseArgument(process.argv);
   const dataDir = process.env['CHAINLINE_DATA_DIR'] ?? app.getPath('userData');
   if (caseDir) await engine.openCase(resolve(caseDir));
   else if (paths.length > 0) await engine.openCase(join(dataDir, 'cases', `case-${Date.now()}`));
   else await openDemoCase(engine, join(dataDir, 'cases', 'demo'));
+  // Rules: the folders named in CHAINLINE_RULES (path-list separated) with the built-in pack,
+  // else the selection the case was last used with, else the built-in pack.
+  const ruleDirs = (process.env['CHAINLINE_RULES'] ?? '').split(delimiter).filter((d) => d.trim() !== '');
+  if (ruleDirs.length > 0 || !(await engine.getRuleStatus())) await engine.setRuleFolders({ dirs: ruleDirs.map((d) => resolve(d)), builtin: true });
   if (paths.length > 0) await engine.openEvidence({ paths });
 
   registerIpc(electronApi(engine));

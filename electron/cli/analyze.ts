@@ -137,12 +137,15 @@ export async function analyzeIntoCase(options: CaseAnalyzeOptions): Promise<Case
   let layer: unknown;
   let notes: readonly Note[] = [];
   try {
-    // Rules first, so the detection that follows the import runs them.
-    const rules = await engine.setRuleFolders({ dirs: options.ruleDirs.map((d) => resolve(d)), builtin: options.builtinRules ?? true });
-    log(`rules: ${rules.rules} loaded (${rules.builtinRules} built-in, ${rules.userRules} from folders); ${rules.rejected} rejected, ${rules.skipped} skipped`);
-    for (const p of rules.problems.filter((x) => x.kind === 'rejected')) log(`  rule rejected: ${p.path}: ${p.reason}`);
     const info = await engine.openCase(resolve(options.caseDir));
     log(`case ${info.dir}`);
+    // Rules before the import, so the detection that follows it runs them: the ones asked for,
+    // else the selection the case was last used with, else the built-in pack.
+    const explicit = options.ruleDirs.length > 0 || options.builtinRules === false;
+    let rules = await engine.getRuleStatus();
+    if (explicit || !rules) rules = await engine.setRuleFolders({ dirs: options.ruleDirs.map((d) => resolve(d)), builtin: options.builtinRules ?? true });
+    log(`rules: ${rules.rules} loaded (${rules.builtinRules} built-in, ${rules.userRules} from folders); ${rules.rejected} rejected, ${rules.skipped} skipped`);
+    for (const p of rules.problems.filter((x) => x.kind === 'rejected')) log(`  rule rejected: ${p.path}: ${p.reason}`);
     if (options.paths.length > 0) {
       const result = await engine.openEvidence({ paths: options.paths });
       for (const r of result.rejected) problem(`rejected ${r.path}: ${r.reason}`);

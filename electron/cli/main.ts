@@ -269,23 +269,37 @@ async function commandAnalyzeCase(args: ParsedArgs): Promise<number> {
   return outcome.ok ? EXIT_OK : EXIT_SOME_FAILED;
 }
 
+/**
+ * The rules detection runs: `--rules`/`--no-builtin` when given (and kept in the case), else the
+ * selection the case was last used with, else the built-in pack.
+ */
+async function chooseRules(engine: EngineApi, args: ParsedArgs): Promise<void> {
+  const explicit = args.lists.has('rules') || args.flags.has('no-builtin');
+  let rules = await engine.getRuleStatus();
+  if (explicit || !rules) {
+    rules = await engine.setRuleFolders({ dirs: (args.lists.get('rules') ?? []).map((d) => resolve(d[0] as string)), builtin: !args.flags.has('no-builtin') });
+  }
+  process.stderr.write(
+    `rules: ${rules.rules} loaded (${rules.builtinRules} built-in, ${rules.userRules} from folders, ${rules.correlations} correlations); ` +
+      `${rules.rejected} rejected, ${rules.skipped} skipped\n`,
+  );
+}
+
 async function commandServe(args: ParsedArgs): Promise<number> {
   const portText = args.options.get('port');
   const port = portText === undefined ? 0 : Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a number from 0 to 65535');
   const caseDir = args.options.get('case');
   const engine = startEngine();
-  const rules = await engine.setRuleFolders({ dirs: (args.lists.get('rules') ?? []).map((d) => resolve(d[0] as string)), builtin: !args.flags.has('no-builtin') });
-  process.stderr.write(
-    `rules: ${rules.rules} loaded (${rules.builtinRules} built-in, ${rules.userRules} from folders, ${rules.correlations} correlations); ` +
-      `${rules.rejected} rejected, ${rules.skipped} skipped\n`,
-  );
   if (caseDir === undefined && args.positional.length === 0) {
+    // The demo builds (and starts importing) at once: its rules are set right after.
     const info = await openDemoCase(engine);
     process.stderr.write(`demo case ${info.dir}\n`);
+    await chooseRules(engine, args);
   } else {
     const info = await engine.openCase(resolve(caseDir ?? newCaseDir()));
     process.stderr.write(`case ${info.dir}\n`);
+    await chooseRules(engine, args);
     if (args.positional.length > 0) {
       const result = await engine.openEvidence({ paths: args.positional });
       for (const r of result.rejected) process.stderr.write(`rejected ${r.path}: ${r.reason}\n`);

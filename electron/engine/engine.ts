@@ -87,6 +87,9 @@ function idleStatus(runId: number): MutableStatus {
   };
 }
 
+/** The `analysis` row holding the case's rule selection (RuleFoldersRequest). */
+const RULE_SELECTION_ANALYSIS = 'rule-selection';
+
 export class Engine implements EngineApi {
   private store: CaseStore | null = null;
   private status: MutableStatus = idleStatus(0);
@@ -206,12 +209,33 @@ export class Engine implements EngineApi {
   }
 
   /** Loads the Sigma rules (built-in pack and folders); the next findings request re-detects. */
+  /** Loads the rules and, with a case open, keeps the selection in it (reopening restores it). */
   async setRuleFolders(request: RuleFoldersRequest): Promise<RulePackInfo> {
+    const info = await this.loadRules(request);
+    if (this.store) await this.store.saveAnalysis(RULE_SELECTION_ANALYSIS, { dirs: request.dirs, builtin: request.builtin } satisfies RuleFoldersRequest, 0);
+    return info;
+  }
+
+  private async loadRules(request: RuleFoldersRequest): Promise<RulePackInfo> {
     const loaded = await loadSigmaRules({ dirs: request.dirs, builtin: request.builtin });
     // A detection run still using the old rules finishes first; its key no longer matches.
     await this.detectionRuns;
     this.setRules(loaded.engine, loaded.info);
     return loaded.info;
+  }
+
+  /**
+   * The rule selection the open case was last used with, loaded again (its folders may have
+   * moved: they come back as rejected, with the reason). Null when the case has none.
+   */
+  private async restoreRules(store: CaseStore): Promise<void> {
+    const saved = await store.loadAnalysis(RULE_SELECTION_ANALYSIS);
+    const value = saved?.value as Partial<RuleFoldersRequest> | undefined;
+    if (!value || !Array.isArray(value.dirs) || typeof value.builtin !== 'boolean') return;
+    const dirs = value.dirs.filter((d): d is string => typeof d === 'string');
+    const current = this.ruleInfo;
+    if (current && current.builtin === value.builtin && current.dirs.length === dirs.length && current.dirs.every((d, i) => d === dirs[i])) return;
+    await this.loadRules({ dirs, builtin: value.builtin });
   }
 
   private requireStore(): CaseStore {
@@ -223,6 +247,7 @@ export class Engine implements EngineApi {
     await this.closeCase();
     this.store = await CaseStore.open(dir, options);
     this.dataVersion++;
+    await this.restoreRules(this.store);
     return this.store.info;
   }
 

@@ -48,12 +48,14 @@ tags: [attack.execution]
 describe('Sigma rules in detection (the demo case)', () => {
   let engine: Engine;
   let active: readonly Finding[];
+  let caseDir = '';
   beforeAll(async () => {
     engine = new Engine();
     const info = await engine.setRuleFolders({ dirs: [], builtin: true });
     expect(info.builtinRules).toBeGreaterThan(5);
     expect(info.rejected).toBe(0);
-    await openDemoCase(engine, join(temp('chainline-sigma-demo-'), 'case'));
+    caseDir = join(temp('chainline-sigma-demo-'), 'case');
+    await openDemoCase(engine, caseDir);
     await engine.waitForIngest();
     active = (await engine.listFindings({ suppressed: false, offset: 0, limit: 500 })).rows;
   }, 120_000);
@@ -98,5 +100,18 @@ describe('Sigma rules in detection (the demo case)', () => {
     expect(burst[0]!.eventIds.length).toBeGreaterThanOrEqual(3);
     expect(rows.some((f) => f.ruleId === ENCODED_POWERSHELL)).toBe(true);
     expect((await engine.getRuleStatus())?.key).toBe(info.key);
+
+    // The case keeps the selection: another engine opening it loads the same rules.
+    await engine.closeCase();
+    const other = new Engine();
+    try {
+      await other.openCase(caseDir);
+      const restored = await other.getRuleStatus();
+      expect(restored?.key).toBe(info.key);
+      expect(restored?.dirs).toEqual([folder]);
+      expect((await other.listFindings({ ruleId: '0b0e6f0e-7d1a-4c55-9d1e-3c6a3f1a0002', offset: 0, limit: 10 })).total).toBe(burst.length);
+    } finally {
+      await other.shutdown();
+    }
   });
 });
