@@ -32,7 +32,6 @@ import { formatReadError, type ReadError } from '../../shared/events.js';
 import { collectEvidence, fileFacts, sha256File } from './ingest/collect.js';
 import { CaseAnalysis } from './case-analysis.js';
 import { readBatches } from './ingest/read-batches.js';
-import { readerFor } from './readers/registry.js';
 import { CaseStore } from './store/case-store.js';
 import type { AttackLayer, FindingPage, FindingQuery, FindingsSummary, HuntingQueries, RulePackInfo } from '../../shared/findings.js';
 import type { AllowListEntry, AllowListImportResult, BaselineCandidate, NewAllowListEntry } from '../../shared/allowlist.js';
@@ -43,7 +42,7 @@ import { DETECTION_ANALYSIS, reapplyAllowList, runCaseDetection, summarizeFindin
 import { ruleEngineOf, type FindingContext, type RuleEngine, type RuleHitSource } from './detect/findings.js';
 import { huntingQueries } from './detect/hunting.js';
 import { loadSigmaRules } from './detect/sigma-rules.js';
-import { buildReportModel, defaultSessionSelection } from './report/build-report.js';
+import { buildReportModel, defaultSessionSelection, eventDetailFromStore } from './report/build-report.js';
 import { reportNotesOf } from './report/from-notes.js';
 import { chromiumPrinter, type PdfPrinter } from './report/pdf.js';
 import { renderReportHtml } from './report/render-html.js';
@@ -481,36 +480,9 @@ export class Engine implements EngineApi {
   }
 
   async getEventDetail(eventId: number): Promise<EventDetail> {
-    const store = this.requireStore();
-    const stored = await store.getEvent(eventId);
-    if (!stored) throw new Error(`no event ${eventId} in this case`);
-    const system: Record<string, string> = {};
-    for (const [k, v] of Object.entries(stored.system)) system[k] = String(v);
-    system['timeSource'] = stored.timeSource;
-    if (stored.suspect) system['suspect'] = stored.suspect;
-    let raw = '';
-    let rawTruncated = false;
-    let rawError: string | null = null;
-    try {
-      const text = await readerFor(stored.source.format).readRaw(stored.source, RAW_MAX_CHARS);
-      raw = text.text;
-      rawTruncated = text.truncated;
-    } catch (error) {
-      rawError = `the raw record could not be read again from ${stored.source.file}: ${
-        error instanceof Error ? error.message : String(error)
-      }`;
-    }
-    return {
-      row: stored.row,
-      timeSource: stored.timeSource,
-      system,
-      data: stored.data,
-      source: stored.source,
-      evidenceSha256: stored.evidenceSha256,
-      raw,
-      rawTruncated,
-      rawError,
-    };
+    const detail = await eventDetailFromStore(this.requireStore(), eventId, RAW_MAX_CHARS);
+    if (!detail) throw new Error(`no event ${eventId} in this case`);
+    return detail;
   }
 
   private getAnalysis(): Promise<CaseAnalysis> {
