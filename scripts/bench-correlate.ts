@@ -282,6 +282,88 @@ const SYSMON_EXTRA: Record<string, string> = {
   Hashes: 'SHA1=99AE9C73E9BEE6F9C76D6F4093A9882DF06832CF,MD5=F4F684066175B77E0C3A000549D2922C,SHA256=935C1861DF1F4018D698E8B65ABFA02D7E9037D8F68CA3C2065B6CA165D44AD2',
 };
 
+/** The Windows event a generated input stands for (ids, channel, provider, data in Windows' rendering). */
+export interface GeneratedRecord {
+  readonly eventId: number;
+  readonly channel: string;
+  readonly provider: string;
+  readonly data: Record<string, string>;
+  readonly processId: number | undefined;
+}
+
+const hexPid = (n: number | null): string => (n === null ? '' : '0x' + n.toString(16));
+
+export function recordFieldsOf(i: CorrelationInput): GeneratedRecord | null {
+  const hex = hexPid;
+  let eventId = 0;
+  let channel = 'Security';
+  let provider = 'Microsoft-Windows-Security-Auditing';
+  let data: Record<string, string> = {};
+  let processId: number | undefined;
+  switch (i.kind) {
+    case 'process-start':
+      if (i.origin === 'sysmon') {
+        eventId = 1;
+        channel = 'Microsoft-Windows-Sysmon/Operational';
+        provider = 'Microsoft-Windows-Sysmon';
+        data = { ProcessId: String(i.pid), ParentProcessId: String(i.parentPid), Image: i.image, ParentImage: i.parentImage, CommandLine: i.commandLine ?? '', ProcessGuid: `{${i.guid}}`, ParentProcessGuid: i.parentGuid ? `{${i.parentGuid}}` : '', LogonId: i.logonId ?? '', User: i.user };
+      } else {
+        eventId = 4688;
+        data = { NewProcessId: hex(i.pid), ProcessId: hex(i.parentPid), NewProcessName: i.image, ParentProcessName: i.parentImage, CommandLine: i.commandLine ?? '', SubjectLogonId: i.logonId ?? '', SubjectUserName: i.user.split('\\')[1] ?? '', SubjectDomainName: i.user.split('\\')[0] ?? '', TargetLogonId: '0x0', TokenElevationType: '%%1936', MandatoryLabel: 'S-1-16-8192' };
+      }
+      break;
+    case 'process-end':
+      eventId = 4689;
+      data = { ProcessId: hex(i.pid), ProcessName: i.image, SubjectLogonId: '0x3e7' };
+      break;
+    case 'network':
+    case 'image-load':
+      eventId = i.kind === 'network' ? 3 : 7;
+      channel = 'Microsoft-Windows-Sysmon/Operational';
+      provider = 'Microsoft-Windows-Sysmon';
+      data = { ProcessId: String(i.pid), Image: i.image, ProcessGuid: i.guid ? `{${i.guid}}` : '', SourceIp: i.sourceIp ?? '', DestinationIp: i.destinationIp ?? '', DestinationPort: '445', Initiated: 'true', ImageLoaded: i.target };
+      break;
+    case 'logon':
+      eventId = 4624;
+      data = { TargetLogonId: i.logonId ?? '', LogonType: String(i.logonType), TargetUserName: i.user, TargetDomainName: i.domain, IpAddress: i.ipAddress, WorkstationName: i.workstationName, SubjectLogonId: '0x0' };
+      break;
+    case 'privileges':
+      eventId = 4672;
+      data = { SubjectLogonId: i.logonId ?? '' };
+      break;
+    case 'logoff':
+      eventId = 4634;
+      data = { TargetLogonId: i.logonId ?? '' };
+      break;
+    case 'script-block':
+      eventId = 4104;
+      channel = 'Microsoft-Windows-PowerShell/Operational';
+      provider = 'Microsoft-Windows-PowerShell';
+      processId = i.pid ?? undefined;
+      data = { MessageNumber: String(i.messageNumber), MessageTotal: String(i.messageTotal), ScriptBlockText: i.text, ScriptBlockId: i.scriptBlockId, Path: '' };
+      break;
+    case 'service-install':
+      if (i.origin === 'system') {
+        eventId = 7045;
+        channel = 'System';
+        provider = 'Service Control Manager';
+        data = { ServiceName: i.serviceName, ImagePath: i.imagePath, AccountName: i.accountName };
+      } else {
+        eventId = 4697;
+        data = { ServiceName: i.serviceName, ServiceFileName: i.imagePath, SubjectLogonId: i.subjectLogonId ?? '' };
+      }
+      break;
+    case 'boot':
+      eventId = 6005;
+      channel = 'System';
+      provider = 'EventLog';
+      break;
+    default:
+      return null;
+  }
+  return { eventId, channel, provider, data, processId };
+}
+
 /** Each input as the NormalizedEvent a reader would have produced (with `extra` fields correlation ignores). */
 export function* toEvents(inputs: readonly CorrelationInput[], extra = false): Generator<{ event: NormalizedEvent; row: number }> {
   // Written at the record's own precision, so that buildEvent gives it back.
@@ -291,74 +373,11 @@ export function* toEvents(inputs: readonly CorrelationInput[], extra = false): G
     if (i.precision === 'ms') return base;
     return base.replace('Z', '') + String(i.sub).padStart(4, '0') + 'Z';
   };
-  const hex = (n: number | null): string => (n === null ? '' : '0x' + n.toString(16));
   for (const i of inputs) {
-    let eventId = 0;
-    let channel = 'Security';
-    let provider = 'Microsoft-Windows-Security-Auditing';
-    let data: Record<string, string> = {};
-    let processId: number | undefined;
-    switch (i.kind) {
-      case 'process-start':
-        if (i.origin === 'sysmon') {
-          eventId = 1;
-          channel = 'Microsoft-Windows-Sysmon/Operational';
-          provider = 'Microsoft-Windows-Sysmon';
-          data = { ProcessId: String(i.pid), ParentProcessId: String(i.parentPid), Image: i.image, ParentImage: i.parentImage, CommandLine: i.commandLine ?? '', ProcessGuid: `{${i.guid}}`, ParentProcessGuid: i.parentGuid ? `{${i.parentGuid}}` : '', LogonId: i.logonId ?? '', User: i.user };
-        } else {
-          eventId = 4688;
-          data = { NewProcessId: hex(i.pid), ProcessId: hex(i.parentPid), NewProcessName: i.image, ParentProcessName: i.parentImage, CommandLine: i.commandLine ?? '', SubjectLogonId: i.logonId ?? '', SubjectUserName: i.user.split('\\')[1] ?? '', SubjectDomainName: i.user.split('\\')[0] ?? '', TargetLogonId: '0x0', TokenElevationType: '%%1936', MandatoryLabel: 'S-1-16-8192' };
-        }
-        break;
-      case 'process-end':
-        eventId = 4689;
-        data = { ProcessId: hex(i.pid), ProcessName: i.image, SubjectLogonId: '0x3e7' };
-        break;
-      case 'network':
-      case 'image-load':
-        eventId = i.kind === 'network' ? 3 : 7;
-        channel = 'Microsoft-Windows-Sysmon/Operational';
-        provider = 'Microsoft-Windows-Sysmon';
-        data = { ProcessId: String(i.pid), Image: i.image, ProcessGuid: i.guid ? `{${i.guid}}` : '', SourceIp: i.sourceIp ?? '', DestinationIp: i.destinationIp ?? '', DestinationPort: '445', Initiated: 'true', ImageLoaded: i.target };
-        break;
-      case 'logon':
-        eventId = 4624;
-        data = { TargetLogonId: i.logonId ?? '', LogonType: String(i.logonType), TargetUserName: i.user, TargetDomainName: i.domain, IpAddress: i.ipAddress, WorkstationName: i.workstationName, SubjectLogonId: '0x0' };
-        break;
-      case 'privileges':
-        eventId = 4672;
-        data = { SubjectLogonId: i.logonId ?? '' };
-        break;
-      case 'logoff':
-        eventId = 4634;
-        data = { TargetLogonId: i.logonId ?? '' };
-        break;
-      case 'script-block':
-        eventId = 4104;
-        channel = 'Microsoft-Windows-PowerShell/Operational';
-        provider = 'Microsoft-Windows-PowerShell';
-        processId = i.pid ?? undefined;
-        data = { MessageNumber: String(i.messageNumber), MessageTotal: String(i.messageTotal), ScriptBlockText: i.text, ScriptBlockId: i.scriptBlockId, Path: '' };
-        break;
-      case 'service-install':
-        if (i.origin === 'system') {
-          eventId = 7045;
-          channel = 'System';
-          provider = 'Service Control Manager';
-          data = { ServiceName: i.serviceName, ImagePath: i.imagePath, AccountName: i.accountName };
-        } else {
-          eventId = 4697;
-          data = { ServiceName: i.serviceName, ServiceFileName: i.imagePath, SubjectLogonId: i.subjectLogonId ?? '' };
-        }
-        break;
-      case 'boot':
-        eventId = 6005;
-        channel = 'System';
-        provider = 'EventLog';
-        break;
-      default:
-        continue;
-    }
+    const record = recordFieldsOf(i);
+    if (!record) continue;
+    const { eventId, channel, provider, processId } = record;
+    let data = record.data;
     if (extra) data = { ...(provider === 'Microsoft-Windows-Sysmon' ? SYSMON_EXTRA : SECURITY_EXTRA), ...data };
     const event = buildEvent(
       { provider, channel, computer: i.host, eventId, systemTime: iso(i), ...(processId !== undefined ? { processId } : {}) },

@@ -19,7 +19,7 @@ import { exportEvents } from '../electron/engine/export/export-events.js';
 import { buildReportModel } from '../electron/engine/report/build-report.js';
 import { renderReportHtml } from '../electron/engine/report/render-html.js';
 import { CaseStore } from '../electron/engine/store/case-store.js';
-import { generate } from './bench-correlate.js';
+import { generate, recordFieldsOf } from './bench-correlate.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -41,76 +41,13 @@ function iso(i: CorrelationInput): string {
   return base.replace('Z', '') + String(i.sub).padStart(4, '0') + 'Z';
 }
 
-const hex = (n: number | null): string => (n === null ? '' : '0x' + n.toString(16));
 
 /** One generated input as an evtx_dump JSON record (the mapping of bench-correlate's viaEvents). */
 function recordOf(i: CorrelationInput, recordId: number): string | null {
-  let eventId = 0;
-  let channel = 'Security';
-  let provider = 'Microsoft-Windows-Security-Auditing';
-  let data: Record<string, string> = {};
-  let processId = 4;
-  switch (i.kind) {
-    case 'process-start':
-      if (i.origin === 'sysmon') {
-        eventId = 1;
-        channel = 'Microsoft-Windows-Sysmon/Operational';
-        provider = 'Microsoft-Windows-Sysmon';
-        data = { ProcessId: String(i.pid), ParentProcessId: String(i.parentPid), Image: i.image, ParentImage: i.parentImage, CommandLine: i.commandLine ?? '', ProcessGuid: `{${i.guid}}`, ParentProcessGuid: i.parentGuid ? `{${i.parentGuid}}` : '', LogonId: i.logonId ?? '', User: i.user };
-      } else {
-        eventId = 4688;
-        data = { NewProcessId: hex(i.pid), ProcessId: hex(i.parentPid), NewProcessName: i.image, ParentProcessName: i.parentImage, CommandLine: i.commandLine ?? '', SubjectLogonId: i.logonId ?? '', SubjectUserName: i.user.split('\\')[1] ?? '', SubjectDomainName: i.user.split('\\')[0] ?? '', TargetLogonId: '0x0', TokenElevationType: '%%1936', MandatoryLabel: 'S-1-16-8192' };
-      }
-      break;
-    case 'process-end':
-      eventId = 4689;
-      data = { ProcessId: hex(i.pid), ProcessName: i.image, SubjectLogonId: '0x3e7' };
-      break;
-    case 'network':
-    case 'image-load':
-      eventId = i.kind === 'network' ? 3 : 7;
-      channel = 'Microsoft-Windows-Sysmon/Operational';
-      provider = 'Microsoft-Windows-Sysmon';
-      data = { ProcessId: String(i.pid), Image: i.image, ProcessGuid: i.guid ? `{${i.guid}}` : '', SourceIp: i.sourceIp ?? '', DestinationIp: i.destinationIp ?? '', DestinationPort: '445', Initiated: 'true', ImageLoaded: i.target };
-      break;
-    case 'logon':
-      eventId = 4624;
-      data = { TargetLogonId: i.logonId ?? '', LogonType: String(i.logonType), TargetUserName: i.user, TargetDomainName: i.domain, IpAddress: i.ipAddress, WorkstationName: i.workstationName, SubjectLogonId: '0x0' };
-      break;
-    case 'privileges':
-      eventId = 4672;
-      data = { SubjectLogonId: i.logonId ?? '' };
-      break;
-    case 'logoff':
-      eventId = 4634;
-      data = { TargetLogonId: i.logonId ?? '' };
-      break;
-    case 'script-block':
-      eventId = 4104;
-      channel = 'Microsoft-Windows-PowerShell/Operational';
-      provider = 'Microsoft-Windows-PowerShell';
-      processId = i.pid ?? 4;
-      data = { MessageNumber: String(i.messageNumber), MessageTotal: String(i.messageTotal), ScriptBlockText: i.text, ScriptBlockId: i.scriptBlockId, Path: '' };
-      break;
-    case 'service-install':
-      if (i.origin === 'system') {
-        eventId = 7045;
-        channel = 'System';
-        provider = 'Service Control Manager';
-        data = { ServiceName: i.serviceName, ImagePath: i.imagePath, AccountName: i.accountName };
-      } else {
-        eventId = 4697;
-        data = { ServiceName: i.serviceName, ServiceFileName: i.imagePath, SubjectLogonId: i.subjectLogonId ?? '' };
-      }
-      break;
-    case 'boot':
-      eventId = 6005;
-      channel = 'System';
-      provider = 'EventLog';
-      break;
-    default:
-      return null;
-  }
+  const record = recordFieldsOf(i);
+  if (!record) return null;
+  const { eventId, channel, provider, data } = record;
+  const processId = record.processId ?? 4;
   return JSON.stringify({
     Event: {
       System: {
