@@ -94,18 +94,11 @@ test.beforeAll(async () => {
   evidenceDir = mkdtempSync(join(tmpdir(), 'chainline-lab7-'));
   const file = join(evidenceDir, 'LAB7-Security.xml');
   writeFileSync(file, labEvidence());
-  // Engine race (reported to the lead): the status says "done" while the run still closes the
-  // case store; a file opened in that window joins the finishing run and is dropped unread.
-  // So: open, wait for the run, and open again while the file is not in the case.
-  for (let attempt = 0; ; attempt++) {
-    const opened = await post<{ runId: number; accepted: string[] }>(serve, 'openEvidence', [{ paths: [file] }]);
-    expect(opened.accepted).toEqual([file]);
-    await runOver(serve, opened.runId);
-    const overview = await post<{ evidence: { path: string; status: string }[] }>(serve, 'getCaseOverview', []);
-    if (overview.evidence.some((e) => e.path === file && e.status === 'complete')) break;
-    if (attempt >= 4) throw new Error('LAB7-Security.xml was never imported');
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const opened = await post<{ runId: number; accepted: string[] }>(serve, 'openEvidence', [{ paths: [file] }]);
+  expect(opened.accepted).toEqual([file]);
+  await runOver(serve, opened.runId);
+  const overview = await post<{ evidence: { path: string; status: string }[] }>(serve, 'getCaseOverview', []);
+  expect(overview.evidence.find((e) => e.path === file)?.status).toBe('complete');
 });
 
 test.afterAll(async () => {

@@ -302,6 +302,8 @@ export class Engine implements EngineApi {
       const next = this.pending;
       this.pending = [];
       if (next.length > 0 && this.store) this.startRun(next);
+      // Detection follows correlation (it places findings on sessions and processes).
+      else if (this.store && this.status.phase === 'done') void this.getDetection().catch(() => undefined);
     });
   }
 
@@ -325,6 +327,10 @@ export class Engine implements EngineApi {
 
   private async runIngest(signal: AbortSignal): Promise<void> {
     const store = this.requireStore();
+    // The run's outcome is published only once everything is in the case (appender closed,
+    // checkpointed): until then the phase is `finishing`, so nobody reads a half-closed case
+    // as the finished one (detection asked for then would answer from the previous state).
+    let outcome: 'done' | 'cancelled' | 'failed' = 'done';
     try {
       while (this.queue.length > 0) {
         if (signal.aborted) break;
@@ -341,24 +347,30 @@ export class Engine implements EngineApi {
         }
         this.status.filesDone++;
       }
-      this.status.phase = signal.aborted ? 'cancelled' : 'done';
+      outcome = signal.aborted ? 'cancelled' : 'done';
       if (signal.aborted) this.status.message = 'Import cancelled; files not finished are marked incomplete.';
     } catch (error) {
-      this.status.phase = 'failed';
+      outcome = 'failed';
       this.status.message = error instanceof Error ? error.message : String(error);
     } finally {
       this.finishing = true;
+      this.status.phase = 'finishing';
       this.queue = [];
       this.status.currentFile = null;
-      await store.endAppend();
+      try {
+        await store.endAppend();
+      } catch (error) {
+        outcome = 'failed';
+        this.status.message = `closing the import: ${error instanceof Error ? error.message : String(error)}`;
+      }
       await store.checkpoint().catch(() => undefined);
       this.dataVersion++;
       // Correlation is over the whole case: new evidence can change any session or tree. It
-      // runs after the import, beside the queries, so the events are browsable at once.
+      // runs after the import, beside the queries, so the events are browsable at once; and
+      // detection follows it once the run is over (startRun).
       this.analysis = null;
       this.detection = null;
-      // Detection follows correlation (it places findings on sessions and processes).
-      if (this.status.phase === 'done') void this.getDetection().catch(() => undefined);
+      this.status.phase = outcome;
     }
   }
 
