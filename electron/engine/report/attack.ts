@@ -1,49 +1,25 @@
-// ATT&CK tactics from Sigma tags (`attack.execution`, `attack.privilege-escalation`,
-// `attack.t1059.001`). Only the 14 Enterprise tactics: technique names are detection's table.
+// ATT&CK as the report and the exports show it: tactic names and technique ids of a finding's
+// tags, resolved by detection's table (detect/attack.ts, assets/attack/enterprise.json), so a
+// rule tagged only with a technique still lands under that technique's tactics.
 
-const TACTICS: readonly (readonly [string, string])[] = [
-  ['reconnaissance', 'Reconnaissance'],
-  ['resource-development', 'Resource Development'],
-  ['initial-access', 'Initial Access'],
-  ['execution', 'Execution'],
-  ['persistence', 'Persistence'],
-  ['privilege-escalation', 'Privilege Escalation'],
-  ['defense-evasion', 'Defense Evasion'],
-  ['credential-access', 'Credential Access'],
-  ['discovery', 'Discovery'],
-  ['lateral-movement', 'Lateral Movement'],
-  ['collection', 'Collection'],
-  ['command-and-control', 'Command and Control'],
-  ['exfiltration', 'Exfiltration'],
-  ['impact', 'Impact'],
-];
+import { attackIndex } from '../detect/attack.js';
 
-const BY_SLUG = new Map(TACTICS);
-/** Kill-chain order, for sorting report sections. */
-export const TACTIC_ORDER: readonly string[] = TACTICS.map(([, name]) => name);
+/** Tactic names in the table's (kill-chain) order, for sorting report sections. */
+export const TACTIC_ORDER: readonly string[] = attackIndex().table.tactics.map((t) => t.name);
 export const NO_TACTIC = 'No ATT&CK tactic';
 
-/** The tactic names a finding's tags name (older tags use `_`: `attack.defense_evasion`). */
+/** Older rules write tactics with `_` (`attack.defense_evasion`); the table uses `-`. */
+function normalizedTags(tags: readonly string[]): string[] {
+  return tags.map((t) => t.trim().toLowerCase().replace(/_/g, '-'));
+}
+
+/** The tactic names a finding's tags name (or, without tactic tags, its techniques' tactics). */
 export function tacticsOf(tags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const tag of tags) {
-    const m = /^attack\.([a-z_-]+)$/i.exec(tag.trim());
-    if (!m) continue;
-    const name = BY_SLUG.get((m[1] as string).toLowerCase().replace(/_/g, '-'));
-    if (name && !out.includes(name)) out.push(name);
-  }
-  return out;
+  const index = attackIndex();
+  return index.tacticsOf(normalizedTags(tags)).map((slug) => index.tactic(slug)?.name ?? slug);
 }
 
 /** Technique ids (`T1059.001`) a finding's tags name. */
 export function techniquesOf(tags: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const tag of tags) {
-    const m = /^attack\.(t\d{4}(?:\.\d{3})?)$/i.exec(tag.trim());
-    if (m) {
-      const id = (m[1] as string).toUpperCase();
-      if (!out.includes(id)) out.push(id);
-    }
-  }
-  return out;
+  return attackIndex().techniquesOf(normalizedTags(tags));
 }
