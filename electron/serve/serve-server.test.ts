@@ -4,41 +4,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainlineApi } from '../../shared/api.js';
+import { stubApi } from '../../shared/testing/stub-api.js';
 import { startServer, type RunningServer } from './serve-server.js';
 
 const calls: string[] = [];
-const fakeApi: ChainlineApi = {
-  getAppInfo: async () => ({ name: 'Chainline', version: 't', nativeDialogs: false }),
-  listSessions: async () => ({ computedAt: null, sessions: [] }),
+const fakeApi: ChainlineApi = stubApi({
   getSessionChain: async (id) => {
     calls.push('getSessionChain:' + id);
     return [];
   },
-  getSessionProcesses: async () => [],
-  listFindings: async (q) => ({ total: 0, offset: q.offset, rows: [] }),
-  getFindingsSummary: async () => ({ computedAt: null, total: 0, suppressed: 0, bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 }, byTactic: [], byRule: [], bySession: [], warnings: [] }),
-  getAllowList: async () => [],
-  addAllowListEntry: async () => {
-    throw new Error('unused');
-  },
-  removeAllowListEntry: async () => false,
-  exportAllowList: async () => '',
-  importAllowList: async () => ({ added: 0, duplicates: 0, entries: [] }),
-  getAttackLayer: async () => {
-    throw new Error('unused');
-  },
-  getHuntingQueries: async () => {
-    throw new Error('unused');
-  },
-  getBaselineCandidates: async () => [],
-  getRuleStatus: async () => null,
-  createReport: async () => { throw new Error('no reports in this stub'); },
-  exportCase: async () => { throw new Error('no exports in this stub'); },
-  setRuleFolders: async () => { throw new Error('no rules in this stub'); },
-  pickEvidence: async () => ({ kind: 'unsupported' }),
   openEvidence: async (r) => {
     calls.push('openEvidence:' + r.paths.join(','));
     return { runId: 1, accepted: [...r.paths], rejected: [] };
+  },
+  getIngestStatus: async () => {
+    throw new Error('engine exploded');
+  },
+  cancelIngest: async () => {
+    throw new Error('unused');
+  },
+  getCaseOverview: async () => ({ case: null, evidence: [], totalEvents: 7, hosts: [], channels: [], eventIds: [], firstTime: null, lastTime: null }),
+});
   },
   getIngestStatus: async () => {
     throw new Error('engine exploded');

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChainlineApi, EventQuery, EventRow, IngestStatus } from '../../shared/api.js';
+import { stubApi } from '../../shared/testing/stub-api.js';
 
 // The store talks to getApi(); here it gets a scripted in-memory API (no window in node).
 const calls: { method: string; args: unknown[] }[] = [];
@@ -18,41 +19,7 @@ const idle: IngestStatus = {
   events: 0, errors: 0, message: null,
 };
 
-const api: ChainlineApi = {
-  getAppInfo: async () => ({ name: 'Chainline', version: 't', nativeDialogs: false }),
-  listSessions: async () => ({ computedAt: null, sessions: [] }),
-  getSessionChain: async () => [],
-  getSessionProcesses: async () => [],
-  listFindings: async (q) => ({ total: 0, offset: q.offset, rows: [] }),
-  getFindingsSummary: async () => ({ computedAt: null, total: 0, suppressed: 0, bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 }, byTactic: [], byRule: [], bySession: [], warnings: [] }),
-  getAllowList: async () => [],
-  addAllowListEntry: async () => {
-    throw new Error('unused');
-  },
-  removeAllowListEntry: async () => false,
-  exportAllowList: async () => '',
-  importAllowList: async () => ({ added: 0, duplicates: 0, entries: [] }),
-  getAttackLayer: async () => {
-    throw new Error('unused');
-  },
-  getHuntingQueries: async () => {
-    throw new Error('unused');
-  },
-  getBaselineCandidates: async () => [],
-  getRuleStatus: async () => null,
-  createReport: async () => { throw new Error('no reports in this stub'); },
-  exportCase: async () => { throw new Error('no exports in this stub'); },
-  setRuleFolders: async () => { throw new Error('no rules in this stub'); },
-  getEventHistogram: async () => ({ from: null, to: null, counts: [], total: 0 }),
-  listNotes: async () => [],
-  saveNote: async () => {
-    throw new Error('not needed');
-  },
-  deleteNote: async () => undefined,
-  getCoverage: async () => ({
-    hosts: [], processCreation: { events: 0, withCommandLine: 0 }, sysmonEvents: 0, scriptBlockEvents: 0, clears: [], gaps: [], gapsTruncated: false,
-  }),
-  pickEvidence: async () => ({ kind: 'unsupported' }),
+const api: ChainlineApi = stubApi({
   openEvidence: async (r) => {
     calls.push({ method: 'openEvidence', args: [r] });
     return { runId: 1, accepted: [...r.paths], rejected: [] };
@@ -72,10 +39,7 @@ const api: ChainlineApi = {
     for (let i = q.offset; i < Math.min(total, q.offset + q.limit); i++) rows.push(row(i));
     return { total, offset: q.offset, rows };
   },
-  getEventDetail: async () => {
-    throw new Error('not needed');
-  },
-};
+});
 
 vi.mock('../api/api-client.js', () => ({ getApi: () => api }));
 
