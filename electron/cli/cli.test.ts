@@ -1,38 +1,20 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_EVIDENCE_DIR } from '../engine/app-paths.js';
 import { parseArgs, UsageError } from './args.js';
+import { captureCli } from './cli-capture.js';
 import { main } from './main.js';
 
-let out = '';
-let err = '';
-let dir = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  dir = mkdtempSync(join(tmpdir(), 'chainline-cli-'));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+const cli = captureCli('chainline-cli-');
+
 
 describe('chainline CLI', () => {
   it('has --help on every command and exits 2 on bad usage', async () => {
     for (const command of ['events', 'ingest', 'serve']) {
-      out = '';
+      cli.out = '';
       expect(await main([command, '--help'])).toBe(0);
-      expect(out).toContain(`Usage: chainline ${command}`);
+      expect(cli.out).toContain(`Usage: chainline ${command}`);
     }
     expect(await main(['--help'])).toBe(0);
     expect(await main([])).toBe(2);
@@ -41,12 +23,12 @@ describe('chainline CLI', () => {
     expect(await main(['events', 'x', '--bogus'])).toBe(2);
     expect(await main(['ingest', 'x'])).toBe(2);
     expect(await main(['events', 'x', '--tz-offset', 'four'])).toBe(2);
-    expect(err).toContain('unknown option --bogus');
+    expect(cli.err).toContain('unknown option --bogus');
   });
 
   it('prints one JSON line per event with the documented fields', async () => {
     expect(await main(['events', DEMO_EVIDENCE_DIR])).toBe(0);
-    const lines = out.trim().split('\n');
+    const lines = cli.out.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(150);
     const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const e of events) {
@@ -59,28 +41,28 @@ describe('chainline CLI', () => {
 
   it('exits 1 and reports errors as JSON lines on stderr when some events fail', async () => {
     const good = '{"EventID":4688,"Channel":"Security","Hostname":"H","UtcTime":"2024-01-01 00:00:00.000","NewProcessName":"a.exe"}';
-    writeFileSync(join(dir, 'mixed.jsonl'), `${good}\n{oops\n${good}\n`);
-    expect(await main(["events", join(dir, "mixed.jsonl")]), err).toBe(1);
-    expect(out, err).not.toBe("");
-    expect(out.trim().split('\n')).toHaveLength(2);
-    const error = JSON.parse(err.trim().split('\n')[0] as string) as Record<string, unknown>;
-    expect(error['file']).toBe(join(dir, 'mixed.jsonl'));
+    writeFileSync(join(cli.dir, 'mixed.jsonl'), `${good}\n{oops\n${good}\n`);
+    expect(await main(["events", join(cli.dir, "mixed.jsonl")]), cli.err).toBe(1);
+    expect(cli.out, cli.err).not.toBe("");
+    expect(cli.out.trim().split('\n')).toHaveLength(2);
+    const error = JSON.parse(cli.err.trim().split('\n')[0] as string) as Record<string, unknown>;
+    expect(error['file']).toBe(join(cli.dir, 'mixed.jsonl'));
     expect(typeof error['offset']).toBe('number');
     expect(error['line']).toBe(2);
     expect(typeof error['error']).toBe('string');
   });
 
   it('exits 1 for a path that does not exist, naming it', async () => {
-    expect(await main(['events', join(dir, 'nope.evtx')])).toBe(1);
-    expect(err).toContain('nope.evtx');
-    expect(err).toContain('no such file');
+    expect(await main(['events', join(cli.dir, 'nope.evtx')])).toBe(1);
+    expect(cli.err).toContain('nope.evtx');
+    expect(cli.err).toContain('no such file');
   });
 
   it('analyzes evidence into the documented JSON document', async () => {
-    const out = join(dir, 'analysis.json');
-    expect(await main(['analyze', DEMO_EVIDENCE_DIR, '--json', out])).toBe(0);
+    const outFile = join(cli.dir, 'analysis.json');
+    expect(await main(['analyze', DEMO_EVIDENCE_DIR, '--json', outFile])).toBe(0);
     const { readFileSync } = await import('node:fs');
-    const doc = JSON.parse(readFileSync(out, 'utf8')) as Record<string, Record<string, unknown>[]>;
+    const doc = JSON.parse(readFileSync(outFile, 'utf8')) as Record<string, Record<string, unknown>[]>;
     expect(Object.keys(doc)).toEqual(['hosts', 'sessions', 'processes', 'scripts', 'services', 'lateral']);
     expect(Object.keys(doc['sessions']![0]!)).toEqual(['id', 'host', 'logonId', 'logonType', 'user', 'domain', 'sourceIp', 'start', 'end', 'admin', 'linkedSessionId']);
     expect(Object.keys(doc['processes']![0]!)).toEqual([
@@ -96,8 +78,8 @@ describe('chainline CLI', () => {
   });
 
   it('ingests into a case folder', async () => {
-    expect(await main(['ingest', DEMO_EVIDENCE_DIR, '--case', join(dir, 'case')])).toBe(0);
-    expect(err).toMatch(/\d+ events in the case from \d+ evidence files/);
+    expect(await main(['ingest', DEMO_EVIDENCE_DIR, '--case', join(cli.dir, 'case')])).toBe(0);
+    expect(cli.err).toMatch(/\d+ events in the case from \d+ evidence files/);
   });
 });
 

@@ -1,30 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_EVIDENCE_DIR } from '../engine/app-paths.js';
+import { captureCli } from './cli-capture.js';
 import { main } from './main.js';
 
-let out = '';
-let err = '';
-let dir = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  dir = mkdtempSync(join(tmpdir(), 'chainline-sigma-cli-'));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err += String(chunk);
-    return true;
-  });
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  rmSync(dir, { recursive: true, force: true });
-});
+const cli = captureCli('chainline-sigma-cli-');
+
 
 const BRUTE = `title: Failed logon
 id: 5c0a8a43-3d1f-4a52-9b1e-2f0f3d7c9a01
@@ -51,16 +34,16 @@ correlation:
 describe('chainline sigma', () => {
   it('has --help and rejects bad usage', async () => {
     expect(await main(['sigma', '--help'])).toBe(0);
-    expect(out).toContain('Usage: chainline sigma');
+    expect(cli.out).toContain('Usage: chainline sigma');
     expect(await main(['sigma'])).toBe(2);
     expect(await main(['sigma', '--no-builtin', DEMO_EVIDENCE_DIR])).toBe(2);
     expect(await main(['sigma', '--min-level', 'severe', DEMO_EVIDENCE_DIR])).toBe(2);
-    expect(err).toContain('--min-level must be one of');
+    expect(cli.err).toContain('--min-level must be one of');
   });
 
   it('prints one JSON line per built-in rule match on the demo evidence', async () => {
     expect(await main(['sigma', DEMO_EVIDENCE_DIR])).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = cli.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const l of lines) expect(Object.keys(l)).toEqual(['ruleId', 'ruleTitle', 'level', 'file', 'recordId', 'eventId', 'computer', 'timeCreated']);
     expect(lines.map((l) => `${l['recordId']} ${l['eventId']} ${l['ruleTitle']}`).sort()).toEqual([
       '184270 4688 PowerShell With an Encoded Command',
@@ -70,21 +53,21 @@ describe('chainline sigma', () => {
       '21888 7045 Service Installed With an Image in a User-Writable Folder or a Shell Command Line',
     ]);
     expect(lines.find((l) => l['recordId'] === 184270)?.['computer']).toBe('WS01.corp.example');
-    expect(err).toContain('rules and 0 correlation rules loaded');
+    expect(cli.err).toContain('rules and 0 correlation rules loaded');
   });
 
   it('runs user rules with correlations, naming member events; problems go to stderr with the reason', async () => {
-    writeFileSync(join(dir, 'brute.yml'), BRUTE);
-    writeFileSync(join(dir, 'broken.yml'), 'title: broken\nid: x\nlogsource: {product: windows, service: security}\ndetection: {sel: {EventID: 1}, condition: sel and nope}\n');
-    writeFileSync(join(dir, 'linux.yml'), 'title: linux\nid: y\nlogsource: {product: linux, service: auth}\ndetection: {sel: {a: b}, condition: sel}\n');
-    expect(await main(['sigma', '--no-builtin', '--rules', dir, join(DEMO_EVIDENCE_DIR, 'WS01-Security.xml')])).toBe(0);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    writeFileSync(join(cli.dir, 'brute.yml'), BRUTE);
+    writeFileSync(join(cli.dir, 'broken.yml'), 'title: broken\nid: x\nlogsource: {product: windows, service: security}\ndetection: {sel: {EventID: 1}, condition: sel and nope}\n');
+    writeFileSync(join(cli.dir, 'linux.yml'), 'title: linux\nid: y\nlogsource: {product: linux, service: auth}\ndetection: {sel: {a: b}, condition: sel}\n');
+    expect(await main(['sigma', '--no-builtin', '--rules', cli.dir, join(DEMO_EVIDENCE_DIR, 'WS01-Security.xml')])).toBe(0);
+    const lines = cli.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => l['ruleTitle'] === 'Failed logon').map((l) => l['recordId'])).toEqual([184253, 184254]);
     const corr = lines.find((l) => l['correlation'] === 'event_count');
     expect(corr?.['ruleTitle']).toBe('Password guessing from one address');
     expect(corr?.['group']).toEqual({ IpAddress: '203.0.113.47' });
     expect((corr?.['events'] as { recordId: number }[]).map((e) => e.recordId)).toEqual([184253, 184254]);
-    const problems = err
+    const problems = cli.err
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -95,14 +78,14 @@ describe('chainline sigma', () => {
   it('--rules repeats, and --min-level filters', async () => {
     const second = mkdtempSync(join(tmpdir(), 'chainline-sigma-cli2-'));
     try {
-      writeFileSync(join(dir, 'brute.yml'), BRUTE);
+      writeFileSync(join(cli.dir, 'brute.yml'), BRUTE);
       writeFileSync(join(second, 'x.yml'), BRUTE.split('---')[0]!.replace('5c0a8a43-3d1f-4a52-9b1e-2f0f3d7c9a01', '5c0a8a43-3d1f-4a52-9b1e-2f0f3d7c9a03').replace('name: failed_logon\n', ''));
-      expect(await main(['sigma', '--no-builtin', '--rules', dir, '--rules', second, '--min-level', 'medium', join(DEMO_EVIDENCE_DIR, 'WS01-Security.xml')])).toBe(0);
-      expect(err).toMatch(/level low is below the minimum level medium/);
+      expect(await main(['sigma', '--no-builtin', '--rules', cli.dir, '--rules', second, '--min-level', 'medium', join(DEMO_EVIDENCE_DIR, 'WS01-Security.xml')])).toBe(0);
+      expect(cli.err).toMatch(/level low is below the minimum level medium/);
       // Both low rules are skipped (one from each folder); the correlation over them cannot run and says so.
-      expect(err.match(/level low is below/g)).toHaveLength(2);
-      expect(err).toMatch(/correlation refers to rules that did not load: failed_logon/);
-      expect(err).toContain('0 rules and 0 correlation rules loaded');
+      expect(cli.err.match(/level low is below/g)).toHaveLength(2);
+      expect(cli.err).toMatch(/correlation refers to rules that did not load: failed_logon/);
+      expect(cli.err).toContain('0 rules and 0 correlation rules loaded');
     } finally {
       rmSync(second, { recursive: true, force: true });
     }
