@@ -9,9 +9,10 @@ import { NoteButton } from './note-editor.js';
 import { PivotValue } from './pivot.js';
 import { ProcessTreeView } from './process-tree-view.js';
 import { TimelineView } from './timeline-view.js';
+import { TabStrip, type TabDef } from './tab-strip.js';
 import { TimeText } from './time-text.js';
 
-const TABS: readonly { id: ViewTab; label: string }[] = [
+const TABS: readonly TabDef<ViewTab>[] = [
   { id: 'chain', label: 'Chain' },
   { id: 'tree', label: 'Process tree' },
   { id: 'timeline', label: 'Timeline' },
@@ -72,33 +73,7 @@ export function SessionView() {
         )}
         <NoteButton target={{ kind: 'session', id: sessionId }} label={`session ${sessionId}: ${who}${session ? ` on ${session.host}, type ${session.logonType ?? '?'}` : ''}`} />
       </div>
-      <div className="tabs" role="tablist" aria-label="Session views">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`view-tab-${t.id}`}
-            aria-selected={tab === t.id}
-            aria-controls="view-tabpanel"
-            tabIndex={tab === t.id ? 0 : -1}
-            data-testid={`view-tab-${t.id}`}
-            className={'tab' + (tab === t.id ? ' tab-on' : '')}
-            onClick={() => setTab(t.id)}
-            onKeyDown={(e) => {
-              const i = TABS.findIndex((x) => x.id === tab);
-              const next = e.altKey ? undefined : e.key === 'ArrowRight' ? TABS[(i + 1) % TABS.length] : e.key === 'ArrowLeft' ? TABS[(i + TABS.length - 1) % TABS.length] : undefined;
-              if (next) {
-                e.preventDefault();
-                setTab(next.id);
-                document.getElementById(`view-tab-${next.id}`)?.focus();
-              }
-            }}
-          >
-            {t.label}
-          </button>
-        ))}
-      </div>
+      <TabStrip tabs={TABS} current={tab} onSelect={setTab} prefix="view" label="Session views" />
       <div className="view-body" role="tabpanel" id="view-tabpanel" aria-labelledby={`view-tab-${tab}`}>
         <PanelBoundary name={tab}>
           {tab === 'chain' && <ChainView />}
