@@ -25,19 +25,6 @@ const fakeApi: ChainlineApi = stubApi({
   },
   getCaseOverview: async () => ({ case: null, evidence: [], totalEvents: 7, hosts: [], channels: [], eventIds: [], firstTime: null, lastTime: null }),
 });
-  },
-  getIngestStatus: async () => {
-    throw new Error('engine exploded');
-  },
-  cancelIngest: async () => {
-    throw new Error('unused');
-  },
-  getCaseOverview: async () => ({ case: null, evidence: [], totalEvents: 7, hosts: [], channels: [], eventIds: [], firstTime: null, lastTime: null }),
-  queryEvents: async (q) => ({ total: 0, offset: q.offset, rows: [] }),
-  getEventDetail: async () => {
-    throw new Error('unused');
-  },
-};
 
 let server: RunningServer;
 let rendererDir: string;
