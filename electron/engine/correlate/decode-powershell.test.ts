@@ -24,6 +24,17 @@ describe('decodePowerShell', () => {
       expect(r.layers.map((l) => l.text)).toEqual([SCRIPT]);
     });
   }
+  it('sees through cmd.exe caret escapes in the switch and the payload', () => {
+    const payload = b64u16(SCRIPT);
+    const careted = `${payload.slice(0, 5)}^${payload.slice(5)}`;
+    const r = decodePowerShell(`cmd.exe /c p^owershell -^e^n^c ${careted}`);
+    expect(r.layers.map((l) => [l.marker, l.text])).toEqual([['-enc', SCRIPT]]);
+    // A caret the scan does not need leaves the ordinary result untouched.
+    expect(decodePowerShell(`cmd /c echo ^<x^> & powershell -enc ${payload}`).layers[0]?.offset).toBe(
+      `cmd /c echo ^<x^> & powershell -enc `.length,
+    );
+    expect(decodePowerShell('cmd /c echo a^|b -^x').layers).toEqual([]);
+  });
   it('accepts a quoted payload and a colon after the switch', () => {
     expect(decodePowerShell(`powershell -enc "${b64u16(SCRIPT)}"`).layers[0]?.text).toBe(SCRIPT);
     expect(decodePowerShell(`powershell -e:${b64u16(SCRIPT)}`).layers[0]?.text).toBe(SCRIPT);

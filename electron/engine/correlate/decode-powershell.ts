@@ -215,6 +215,13 @@ function scan(
   return truncated;
 }
 
+const MARKER_HINT = /[-/\u2013\u2014\u2015]e|frombase64string/i;
+
+/** cmd.exe's escape: `^x` stands for `x` (so `^^` for `^`); a trailing caret is dropped. */
+function unescapeCmdCarets(text: string): string {
+  return text.replace(/\^([\s\S]?)/gu, '$1');
+}
+
 /**
  * Finds and decodes every encoded PowerShell payload in `text`. Pure: no I/O, bounded work.
  * Layers are listed in the order found, each nested layer right after the one that held it.
@@ -223,13 +230,33 @@ export function decodePowerShell(text: string, options: DecodeOptions = {}): Dec
   const opts: Required<DecodeOptions> = { ...DEFAULTS, ...options };
   const inputTruncated = text.length > opts.maxInputChars;
   const input = inputTruncated ? text.slice(0, opts.maxInputChars) : text;
-  const layers: DecodedLayer[] = [];
-  const errors: string[] = [];
+  let layers: DecodedLayer[] = [];
+  let errors: string[] = [];
+  let truncated = false;
+  let scanned = false;
   // Cheap pre-check: most command lines hold neither marker, and the regexes are not free.
-  if (!/[-/\u2013\u2014\u2015]e|frombase64string/i.test(input)) {
-    return { layers, truncated: inputTruncated, errors };
+  if (MARKER_HINT.test(input)) {
+    scanned = true;
+    truncated = scan(input, 1, opts, { layers: 0 }, layers, errors);
   }
-  const truncated = scan(input, 1, opts, { layers: 0 }, layers, errors);
+  // cmd.exe drops a caret and keeps the character after it (`-^e^n^c`, `SQB^FAF…`), so a
+  // command line run through cmd can hide the switch from the scan above. Only when that scan
+  // found nothing is the caret-unescaped text scanned; its offsets are in the unescaped text.
+  if (layers.length === 0 && input.includes('^')) {
+    const unescaped = unescapeCmdCarets(input);
+    if (MARKER_HINT.test(unescaped)) {
+      scanned = true;
+      const caretLayers: DecodedLayer[] = [];
+      const caretErrors: string[] = [];
+      const caretTruncated = scan(unescaped, 1, opts, { layers: 0 }, caretLayers, caretErrors);
+      if (caretLayers.length > 0) {
+        layers = caretLayers;
+        errors = caretErrors.map((e) => `${e} (after removing cmd.exe carets)`);
+        truncated = caretTruncated;
+      }
+    }
+  }
+  if (!scanned) return { layers, truncated: inputTruncated, errors };
   if (inputTruncated) errors.push(`input longer than ${opts.maxInputChars} characters: only the start was examined`);
   return { layers, truncated: truncated || inputTruncated, errors };
 }
