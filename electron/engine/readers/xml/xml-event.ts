@@ -259,9 +259,20 @@ function readEventData(eventData: OrderedNode, tag: string, data: Record<string,
   }
 }
 
-/** UserData (and unusual EventData children): every leaf element by its name, in document order. */
+/**
+ * UserData (and unusual EventData children): every leaf element by its name, in document order,
+ * its attributes first as `<Element>.<Attr>` (CAPI2 `<EventAuxInfo ProcessName="…"/>`), the
+ * keys the EVTX reader gives the same record. Namespace declarations are markup, not data.
+ */
 function readLeaves(node: OrderedNode, tag: string, data: Record<string, string>, prep: PreparedXml): void {
   if (!hasElementChildren(node, tag)) {
+    const attrs = node[ATTR] as Record<string, unknown> | undefined;
+    if (attrs) {
+      for (const [name, value] of Object.entries(attrs)) {
+        if (name === 'xmlns' || name.startsWith('xmlns:') || typeof value !== 'string') continue;
+        put(data, `${tag}.${name}`, decodeXmlEntities(value));
+      }
+    }
     put(data, tag, renderValue(textOf(node, tag, prep)));
     return;
   }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { NormalizedEvent, ReadError } from '../../../../shared/events.js';
 import { normalizeHex } from '../../../../shared/normalize.js';
 import { SHARED_DIR, SHARED_MISSING_REASON, sharedAvailable } from '../../testing/shared-data.js';
+import { evtxReader } from '../../evtx/evtx-reader.js';
 import { createXmlReader } from './xml-reader.js';
 
 const REFERENCE = join(SHARED_DIR, 'corpus', 'reference');
@@ -70,6 +71,32 @@ describe.skipIf(!available)('xml reader on the libevtx reference corpus', () => 
       expect(raw).toContain(`<EventRecordID>${e.system.recordId}</EventRecordID>`);
     }
   });
+
+  // CAPI2 records keep their data in UserData leaf attributes: the XML export and the EVTX file
+  // it came from must give every record the same keys, in the same order.
+  it.each([
+    'E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx',
+    'E_ShadowCopy6_windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx',
+  ])(
+    'gives %s the same data keys as the EVTX reader',
+    async (name) => {
+      const xmlPath = files.find((f) => f.endsWith(join('evtx', 'samples', `${name}.libevtx.xml`)));
+      if (!xmlPath) return expect.fail(`${name} reference is missing`);
+      const fromXml = (await readAll(xmlPath)).events;
+      const fromEvtx: NormalizedEvent[] = [];
+      for await (const batch of evtxReader.read(join(SHARED_DIR, 'corpus', 'evtx', 'evtx', 'samples', name))) {
+        for (const item of batch) if (item.kind === 'event' && !item.event.recovered) fromEvtx.push(item.event);
+      }
+      const keys = (events: NormalizedEvent[]) => new Map(events.map((e) => [e.system.recordId, Object.keys(e.data).join(' ')]));
+      const xmlKeys = keys(fromXml);
+      expect(xmlKeys.size).toBeGreaterThan(20);
+      expect([...xmlKeys.values()].some((k) => k.includes('EventAuxInfo.ProcessName'))).toBe(true);
+      // libevtx exports only part of these files; compare the records it did export.
+      const evtxKeys = keys(fromEvtx);
+      const differing = [...xmlKeys].filter(([id, k]) => evtxKeys.get(id) !== k).map(([id]) => id);
+      expect(differing).toEqual([]);
+    },
+  );
 
   it('reads named Data, hex padding and System fields of a DNS Server event', async () => {
     const path = files.find((f) => f.endsWith(join('python-evtx', 'tests', 'data', 'dns_log_malformed.evtx.libevtx.xml')));

@@ -187,6 +187,24 @@ describe('xml reader: values', () => {
     expect(events[1]!.data).toEqual({ SubjectUserName: 'user01', Item: 'a', Item_2: 'b', Item_3: 'c', Empty: '' });
   });
 
+  it('keys UserData leaf attributes <Element>.<Attr> before the text, like the EVTX reader', async () => {
+    const ev = secEvent(1, '').replace(
+      '<EventData></EventData>',
+      `<UserData><CertVerify xmlns='http://schemas.microsoft.com/win/2004/08/events' xmlns:x='urn:x'>` +
+        `<EventAuxInfo ProcessName='setup&amp;.exe'/><Result value='0'>ok</Result><Result value='1'>again</Result>` +
+        `</CertVerify></UserData>`,
+    );
+    const { events } = await readAll(file(ev));
+    expect(Object.entries(events[0]!.data)).toEqual([
+      ['EventAuxInfo.ProcessName', 'setup&.exe'],
+      ['EventAuxInfo', ''],
+      ['Result.value', '0'],
+      ['Result', 'ok'],
+      ['Result.value_2', '1'],
+      ['Result_2', 'again'],
+    ]);
+  });
+
   it('normalizes values that are entirely hex, and nothing else', async () => {
     const ev = secEvent(
       1,
