@@ -240,7 +240,11 @@ test('findings: tactics and rules, warning, open the event, allow-list it, Suppr
   await expect(view.getByTestId('allow-entry').filter({ hasText: TOKEN_RULE })).toHaveCount(0);
   await view.getByTestId('findings-tab-active').click();
   await expect(view.locator(`[data-testid="finding-row"][data-finding-id^="${TOKEN_RULE}:"]`)).toHaveCount(1);
-  await view.getByTestId('findings-tab-allowlist').click();
+  // The sub-tabs are one tab stop; the arrow keys move between them (wrapping).
+  await expect(view.getByTestId('findings-tab-suppressed')).toHaveAttribute('tabindex', '-1');
+  await page.keyboard.press('ArrowLeft');
+  await expect(view.getByTestId('findings-tab-allowlist')).toBeFocused();
+  await expect(view.getByTestId('findings-tab-allowlist')).toHaveAttribute('aria-selected', 'true');
   const yamlFile = join(evidenceDir, 'allow.yaml');
   writeFileSync(yamlFile, yaml);
   await view.getByTestId('allow-import').setInputFiles(yamlFile);

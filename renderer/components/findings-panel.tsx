@@ -10,6 +10,7 @@ import { useAppStore } from '../store/app-store.js';
 import { FINDINGS_CAP, type FindingsTab } from '../store/findings-slice.js';
 import { AllowDraftForm, AllowListEditor } from './allow-list-editor.js';
 import { downloadText } from './download.js';
+import { TabStrip, type TabDef } from './tab-strip.js';
 import { TimeText } from './time-text.js';
 import { SeverityBadge } from './finding-badges.js';
 
@@ -342,7 +343,7 @@ function LayerDownload() {
   );
 }
 
-const TABS: readonly { id: FindingsTab; label: string }[] = [
+const TABS: readonly TabDef<FindingsTab>[] = [
   { id: 'active', label: 'Active' },
   { id: 'suppressed', label: 'Suppressed' },
   { id: 'allowlist', label: 'Allow-list' },
@@ -382,24 +383,14 @@ export function FindingsPanel() {
         </div>
         <CaseWarnings />
       </header>
-      <div className="tabs" role="tablist" aria-label="Findings">
-        {TABS.map((t) => (
-          <button
-            key={t.id}
-            type="button"
-            role="tab"
-            id={`findings-tab-${t.id}`}
-            aria-controls="findings-tabpanel"
-            aria-selected={tab === t.id}
-            data-testid={`findings-tab-${t.id}`}
-            className={'tab' + (tab === t.id ? ' tab-on' : '')}
-            onClick={() => setTab(t.id)}
-          >
-            {t.label}
-            {count(t.id) !== '' && <span className="tab-count">{count(t.id)}</span>}
-          </button>
-        ))}
-      </div>
+      <TabStrip
+        tabs={TABS}
+        current={tab}
+        onSelect={setTab}
+        prefix="findings"
+        label="Findings"
+        extra={(id) => (count(id) !== '' ? <span className="tab-count">{count(id)}</span> : null)}
+      />
       <div className="findings-body" role="tabpanel" id="findings-tabpanel" aria-labelledby={`findings-tab-${tab}`}>
         {loading && active === null && <p className="pad muted">Loading findings…</p>}
         {tab === 'active' && <GroupedFindings />}
