@@ -7,6 +7,9 @@ describe('validation of the findings and allow-list methods', () => {
       { offset: 0, limit: 50, minLevel: 'high', suppressed: false, ruleId: 'r', sessionId: 's1' },
     ]);
     expect(validateArgs('listFindings', [{ offset: 0, limit: 5, processId: 'p12' }])).toEqual([{ offset: 0, limit: 5, processId: 'p12' }]);
+    expect(validateArgs('listFindings', [{ offset: 0, limit: 5, eventId: 41 }])).toEqual([{ offset: 0, limit: 5, eventId: 41 }]);
+    expect(() => validateArgs('listFindings', [{ offset: 0, limit: 5, eventId: -1 }])).toThrow('query.eventId');
+    expect(() => validateArgs('listFindings', [{ offset: 0, limit: 5, eventId: '41' }])).toThrow('query.eventId');
     expect(() => validateArgs('listFindings', [{ offset: 0, limit: 0 }])).toThrow('query.limit must be between 1 and 5000');
     expect(() => validateArgs('listFindings', [{ offset: -1, limit: 5 }])).toThrow(ApiValidationError);
     expect(() => validateArgs('listFindings', [{ offset: 0, limit: 5, minLevel: 'severe' }])).toThrow('query.minLevel must be one of');

@@ -100,7 +100,7 @@ function validateQuery(value: unknown): EventQuery {
 
 function validateFindingQuery(value: unknown): FindingQuery {
   if (!isPlainObject(value)) fail('query must be an object');
-  onlyKeys(value, ['suppressed', 'minLevel', 'ruleId', 'sessionId', 'processId', 'offset', 'limit'], 'query');
+  onlyKeys(value, ['suppressed', 'minLevel', 'ruleId', 'sessionId', 'processId', 'eventId', 'offset', 'limit'], 'query');
   const out: { -readonly [K in keyof FindingQuery]: FindingQuery[K] } = {
     offset: int(value['offset'], 'query.offset', 0, Number.MAX_SAFE_INTEGER),
     limit: int(value['limit'], 'query.limit', 1, API_LIMITS.maxPageSize),
@@ -116,6 +116,7 @@ function validateFindingQuery(value: unknown): FindingQuery {
   if (value['ruleId'] !== undefined) out.ruleId = str(value['ruleId'], 'query.ruleId', 256);
   if (value['sessionId'] !== undefined) out.sessionId = str(value['sessionId'], 'query.sessionId', 64);
   if (value['processId'] !== undefined) out.processId = str(value['processId'], 'query.processId', 64);
+  if (value['eventId'] !== undefined) out.eventId = int(value['eventId'], 'query.eventId', 0, Number.MAX_SAFE_INTEGER);
   return out;
 }
 

@@ -118,12 +118,18 @@ function DetailBody({ detail }: { detail: Detail }) {
   );
 }
 
-/** Findings about this event, from the findings already loaded (the view's lists and the open session's). */
+/**
+ * Findings about this event: those the case returns for it, then any in the lists already loaded
+ * (the view's and the open session's) that it has not returned yet.
+ */
 function EventFindings({ eventId }: { eventId: number }) {
-  const { active, suppressed, session } = useAppStore(
-    useShallow((s) => ({ active: s.activeFindings, suppressed: s.suppressedFindings, session: s.sessionFindings })),
+  const { fetched, active, suppressed, session } = useAppStore(
+    useShallow((s) => ({ fetched: s.detailFindings, active: s.activeFindings, suppressed: s.suppressedFindings, session: s.sessionFindings })),
   );
-  const findings = useMemo(() => findingsOfEvent([session, active, suppressed], eventId), [session, active, suppressed, eventId]);
+  const findings = useMemo(
+    () => findingsOfEvent([fetched, session, active, suppressed], eventId),
+    [fetched, session, active, suppressed, eventId],
+  );
   if (findings.length === 0) return null;
   return <FindingList findings={findings} />;
 }

@@ -145,3 +145,31 @@ describe('ingest slice', () => {
     expect(useAppStore.getState().errors.map((e) => e.message)).toContain('Case overview: database is locked');
   });
 });
+
+describe('selection slice', () => {
+  it("asks the case for the selected event's findings, and drops them when the selection goes", async () => {
+    const finding = {
+      id: 'r1:7', ruleId: 'r1', ruleTitle: 'Rule one', level: 'high', origin: 'sigma', tags: [], eventIds: [7],
+      time: '2024-03-01T00:00:00.0000000Z', host: 'H', sessionId: null, processId: null, summary: 's', suppressed: null,
+    } as const;
+    const asked: unknown[] = [];
+    const originalList = api.listFindings;
+    const originalDetail = api.getEventDetail;
+    api.listFindings = async (q) => {
+      asked.push(q);
+      return { total: 1, offset: 0, rows: q.eventId === 7 ? [finding] : [] };
+    };
+    api.getEventDetail = async () => null;
+    try {
+      useAppStore.getState().selectEventId(7);
+      await sleep(150);
+      expect(asked).toEqual([{ eventId: 7, offset: 0, limit: 100 }]);
+      expect(useAppStore.getState().detailFindings).toEqual([finding]);
+      useAppStore.getState().clearSelection();
+      expect(useAppStore.getState().detailFindings).toEqual([]);
+    } finally {
+      api.listFindings = originalList;
+      api.getEventDetail = originalDetail;
+    }
+  });
+});

@@ -8,6 +8,8 @@ import type { AppState, SelectionSlice } from './types.js';
 const DETAIL_DELAY_MS = 60;
 let detailTimer: ReturnType<typeof setTimeout> | null = null;
 let detailRequest = 0;
+/** Findings shown in the event detail (one event rarely has more than a handful). */
+const DETAIL_FINDINGS = 100;
 
 export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice> = (set, get) => {
   const loadDetail = (id: number | null): void => {
@@ -15,12 +17,21 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
     if (detailTimer) clearTimeout(detailTimer);
     detailTimer = null;
     if (id === null) {
-      set({ detailLoading: false });
+      set({ detailLoading: false, detailFindings: [] });
       return;
     }
-    set({ detailLoading: true, detailError: null });
+    set({ detailLoading: true, detailError: null, detailFindings: [] });
     detailTimer = setTimeout(() => {
       detailTimer = null;
+      // Findings are extra: a failure leaves the detail as it is (the loaded lists still show theirs).
+      getApi()
+        .listFindings({ eventId: id, offset: 0, limit: DETAIL_FINDINGS })
+        .then(
+          (page) => {
+            if (request === detailRequest) set({ detailFindings: page.rows });
+          },
+          () => undefined,
+        );
       getApi()
         .getEventDetail(id)
         .then(
@@ -40,6 +51,7 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
     detail: null,
     detailLoading: false,
     detailError: null,
+    detailFindings: [],
     selectIndex(index) {
       const total = get().total ?? 0;
       if (total === 0) return;
@@ -61,7 +73,7 @@ export const createSelectionSlice: StateCreator<AppState, [], [], SelectionSlice
     },
     clearSelection() {
       detailRequest++;
-      set({ selectedIndex: null, selectedId: null, detail: null, detailLoading: false, detailError: null });
+      set({ selectedIndex: null, selectedId: null, detail: null, detailLoading: false, detailError: null, detailFindings: [] });
     },
   };
 };

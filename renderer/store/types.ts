@@ -8,6 +8,7 @@ import type {
   OpenEvidenceResult,
   SortDirection,
 } from '../../shared/api.js';
+import type { Finding } from '../../shared/findings.js';
 
 export interface BannerError {
   readonly id: number;
@@ -85,6 +86,8 @@ export interface SelectionSlice {
   readonly detail: EventDetail | null;
   readonly detailLoading: boolean;
   readonly detailError: string | null;
+  /** The findings about the selected event, asked of the case (not only the loaded lists). */
+  readonly detailFindings: readonly Finding[];
   selectIndex(index: number): void;
   /** Opens one event's detail by id, wherever it is in the table. */
   selectEventId(id: number): void;

@@ -60,6 +60,13 @@ describe('detection in the engine', () => {
     expect(sessions.sessions.find((s) => s.id === encoded.sessionId)?.logonId).toBe('0x5a4f02');
     expect((await engine.listFindings({ sessionId: encoded.sessionId!, offset: 0, limit: 100 })).rows.map((f) => f.id)).toContain(encoded.id);
     expect((await engine.listFindings({ processId: encoded.processId!, offset: 0, limit: 100 })).rows.map((f) => f.ruleId).sort()).toEqual(['test.encoded', 'test.script']);
+    // By event: exactly the findings naming that row.
+    const byEvent = await engine.listFindings({ eventId: encoded.eventIds[0]!, offset: 0, limit: 100 });
+    expect(byEvent.rows.map((f) => f.id)).toContain(encoded.id);
+    expect(byEvent.rows.map((f) => f.id).sort()).toEqual(
+      first.rows.filter((f) => f.eventIds.includes(encoded.eventIds[0]!)).map((f) => f.id).sort(),
+    );
+    expect((await engine.listFindings({ eventId: 987_654_321, offset: 0, limit: 100 })).total).toBe(0);
     expect((await engine.listFindings({ minLevel: 'high', offset: 0, limit: 100 })).rows.every((f) => f.level === 'high' || f.level === 'critical')).toBe(true);
 
     const summary = await engine.getFindingsSummary();

@@ -793,6 +793,11 @@ export class CaseStore {
       clauses.push('process_id = ?');
       values.push(query.processId);
     }
+    if (query.eventId !== undefined) {
+      // event_ids is the JSON array text; most findings name one event, correlation rules several.
+      clauses.push('list_contains(CAST(event_ids AS BIGINT[]), ?)');
+      values.push(query.eventId);
+    }
     return { sql: clauses.length ? 'WHERE ' + clauses.join(' AND ') : '', values };
   }
 
