@@ -20,6 +20,29 @@ type State = 'root' | 'event' | 'system' | 'eventdata' | 'userdata';
 
 const EMPTY = Buffer.alloc(0);
 
+/** The RawSystem fields, in the order of newRaw (the slots of setField). */
+const FIELDS: readonly Field[] = [
+  'provider',
+  'providerGuid',
+  'eventSourceName',
+  'eventId',
+  'qualifiers',
+  'version',
+  'level',
+  'task',
+  'opcode',
+  'keywords',
+  'systemTime',
+  'recordId',
+  'activityId',
+  'relatedActivityId',
+  'processId',
+  'threadId',
+  'channel',
+  'computer',
+  'userSid',
+];
+
 /** The RawSystem fields buildEvent reads as integers (text or number alike). */
 const NUMERIC: ReadonlySet<string> = new Set(['eventId', 'qualifiers', 'version', 'level', 'task', 'opcode', 'recordId', 'processId', 'threadId']);
 
@@ -56,6 +79,8 @@ const enum OpKind {
 interface Op {
   readonly kind: OpKind;
   readonly field: Field | null;
+  /** The field's index in FIELDS (setField), or -1. */
+  readonly slot: number;
   readonly key: string;
   readonly content: Content;
   /** Data: the Name attribute (null when the element has none). */
@@ -133,7 +158,7 @@ class Compiler {
     attrs: Op['attrs'] = [],
     state: State = 'root',
   ): void {
-    this.ops.push({ kind, field, key, content: c, name, guard, attrs, state, numeric: field !== null && NUMERIC.has(field) });
+    this.ops.push({ kind, field, slot: field === null ? -1 : FIELDS.indexOf(field), key, content: c, name, guard, attrs, state, numeric: field !== null && NUMERIC.has(field) });
   }
 
   walk(nodes: readonly Node[], state: State, guard: number): void {
@@ -570,23 +595,55 @@ function runFrame(frame: number, state: State, out: Extracted): void {
   count = savedCount;
 }
 
+type Raw = Extracted['raw'];
+
+/**
+ * raw[FIELDS[slot]] = v, as a store to a named property: a keyed store whose key changes from
+ * call to call goes through V8's generic (megamorphic) path, one lookup per store.
+ */
+function setField(raw: Raw, slot: number, v: string | number | undefined): void {
+  const t = v as string | undefined;
+  switch (slot) {
+    case 0: raw.provider = t; break;
+    case 1: raw.providerGuid = t; break;
+    case 2: raw.eventSourceName = t; break;
+    case 3: raw.eventId = v; break;
+    case 4: raw.qualifiers = v; break;
+    case 5: raw.version = v; break;
+    case 6: raw.level = v; break;
+    case 7: raw.task = v; break;
+    case 8: raw.opcode = v; break;
+    case 9: raw.keywords = v; break;
+    case 10: raw.systemTime = t; break;
+    case 11: raw.recordId = v; break;
+    case 12: raw.activityId = t; break;
+    case 13: raw.relatedActivityId = t; break;
+    case 14: raw.processId = v; break;
+    case 15: raw.threadId = v; break;
+    case 16: raw.channel = t; break;
+    case 17: raw.computer = t; break;
+    case 18: raw.userSid = t; break;
+    default: throw new Error(`no RawSystem field in slot ${slot}`);
+  }
+}
+
 function run(plan: Plan, out: Extracted): void {
-  const raw = out.raw as Record<string, unknown>;
+  const raw = out.raw;
   const ops = plan.ops;
   for (let j = 0; j < ops.length; j++) {
     const op = ops[j]!;
     if (op.guard >= 0 && omitted(op.guard)) continue;
     switch (op.kind) {
       case OpKind.SysText:
-        raw[op.field!] = op.numeric ? sysValue(op.content) : text(op.content);
+        setField(raw, op.slot, op.numeric ? sysValue(op.content) : text(op.content));
         break;
       case OpKind.SysAttr:
-        raw[op.field!] = op.numeric ? sysAttr(op.content) : attrValue(op.content);
+        setField(raw, op.slot, op.numeric ? sysAttr(op.content) : attrValue(op.content));
         break;
       case OpKind.SysTime: {
         const k = at(op.content.index);
         if (k >= 0 && vType[k] === VT.FileTime && vSize[k]! > 0) out.ticks = filetimeTicks(vOff[k]!);
-        else raw['systemTime'] = text(op.content);
+        else raw.systemTime = text(op.content);
         break;
       }
       case OpKind.Data: {
@@ -678,7 +735,8 @@ function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | 
   try {
     if (loadFrame(ctx, start, end, 0) !== 0) return null;
     vBuf = ctx.buf;
-    const out: Extracted = { raw: newRaw(), data: {}, unnamed: 0 };
+    // Every field of Extracted from the start: adding `ticks` later would grow the object.
+    const out: Extracted = { raw: newRaw(), data: {}, filetime: undefined, ticks: undefined, unnamed: 0 };
     base = 0;
     count = 0;
     runFrame(0, 'root', out);
