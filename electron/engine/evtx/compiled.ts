@@ -97,6 +97,22 @@ interface Op {
 
 export interface Plan {
   readonly ops: readonly Op[];
+  /** Makes the data object of a record of this template (see dataConstructor). */
+  readonly Data: new () => Record<string, string>;
+}
+
+/**
+ * A constructor of plain objects (prototype Object.prototype and constructor Object, as `{}`)
+ * for the data of one template's records. V8 gives objects made by a constructor room for
+ * their properties inside the object, sized by what its first instances held: a template's
+ * usual keys then need no separate property store, which `{}` (room for four) grows by
+ * copying, and which past about sixteen keys added through a variable name turns into a
+ * slow hash table. One constructor per template, so that each is sized for its own keys.
+ */
+function dataConstructor(): new () => Record<string, string> {
+  function EventData(): void {}
+  EventData.prototype = Object.prototype;
+  return EventData as unknown as new () => Record<string, string>;
 }
 
 class Unsupported extends Error {}
@@ -299,7 +315,7 @@ export function compileTemplate(t: Template, state: State = 'root'): Plan | null
     if (e instanceof Unsupported) return null;
     throw e;
   }
-  return { ops: c.ops };
+  return { ops: c.ops, Data: dataConstructor() };
 }
 
 /** A template's plans by the state its walk starts in (nested BinXML starts deeper). */
@@ -734,9 +750,11 @@ function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | 
   fUsed = 0;
   try {
     if (loadFrame(ctx, start, end, 0) !== 0) return null;
+    const plan = planOf(fTemplate[0]!, 'root');
+    if (plan === null) return null;
     vBuf = ctx.buf;
     // Every field of Extracted from the start: adding `ticks` later would grow the object.
-    const out: Extracted = { raw: newRaw(), data: {}, filetime: undefined, ticks: undefined, unnamed: 0 };
+    const out: Extracted = { raw: newRaw(), data: new plan.Data(), filetime: undefined, ticks: undefined, unnamed: 0 };
     base = 0;
     count = 0;
     runFrame(0, 'root', out);
