@@ -571,7 +571,26 @@ function omitted(i: number): boolean {
   const type = vType[k]!;
   if (type === VT.Null || vSize[k] === 0) return true;
   if (type & VT.ArrayFlag || type === VT.BinXml) return false;
-  return valueText(k) === '';
+  return emptyText(vOff[k]!, vSize[k]!, type);
+}
+
+/**
+ * Whether a scalar value's text (valueText) is '', without decoding it: the guard of an
+ * element is checked before the element's own operation decodes the same value. Only strings
+ * can render as '' (when they hold nothing but NULs, as utf16Text and ansiText strip them);
+ * every other type the fast path admits (valueFits) renders as at least one character.
+ */
+function emptyText(p: number, size: number, type: number): boolean {
+  const buf = vBuf;
+  if (type === VT.String) {
+    for (let e = p + (size & ~1); e > p; e -= 2) if (buf[e - 1] !== 0 || buf[e - 2] !== 0) return false;
+    return true;
+  }
+  if (type === VT.AnsiString) {
+    for (let e = p + size; e > p; e--) if (buf[e - 1] !== 0) return false;
+    return true;
+  }
+  return false;
 }
 
 /**
