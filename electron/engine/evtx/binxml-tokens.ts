@@ -74,9 +74,16 @@ export interface Template {
  * template, and its parsed nodes and compiled plans are reused rather than parsed again.
  * Only templates whose names are all defined inline qualify: a name referenced elsewhere
  * in the chunk could differ from chunk to chunk.
+ *
+ * A GUID and size may come with a few variants (MAX_VARIANTS): the first copy met is not
+ * always the usual one. A record carved from slack can point at a definition whose names
+ * elsewhere in the chunk were overwritten; kept as the only entry, it would match no sound
+ * copy, and every chunk would parse the template again.
  */
 export interface TemplateCache {
-  readonly byGuid: Map<string, SharedTemplate>;
+  readonly byGuid: Map<string, SharedTemplate[]>;
+  /** Variants held, over all keys (bounded by MAX_SHARED). */
+  entries: number;
   /** Definitions reused from another chunk, and parsed. */
   hits: number;
   parsed: number;
@@ -95,8 +102,8 @@ interface SharedTemplate {
 
 /**
  * A name offset field of a template body (at `at`, relative to the body): its name is defined
- * inline right after it (`name` null), or elsewhere in the chunk (`name` holds its UTF-16
- * bytes; an element start also needs it before the element, see readOpenStart).
+ * inline right after it (`nameAt` -1), or elsewhere in the chunk (its UTF-16 bytes are kept at
+ * `nameAt`; an element start also needs it before the element, see readOpenStart).
  */
 interface NameField {
   readonly at: number;
@@ -107,7 +114,7 @@ interface NameField {
 }
 
 export function newTemplateCache(): TemplateCache {
-  return { byGuid: new Map(), hits: 0, parsed: 0, bytes: 0 };
+  return { byGuid: new Map(), entries: 0, hits: 0, parsed: 0, bytes: 0 };
 }
 
 /** What a template parse met that ties it to its chunk. */
@@ -145,6 +152,8 @@ export function newChunkContext(
 }
 
 const MAX_SHARED = 4096;
+/** Variants kept per GUID and size. */
+const MAX_VARIANTS = 4;
 const MAX_SHARED_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -258,9 +267,18 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
     if (end > ctx.buf.length) c.fail(`template data (${size} bytes) runs past the chunk`);
     // (Past MAX_DEPTH the parse below fails: that failure is not skipped.)
     const key = ctx.shared && depth + 1 <= MAX_DEPTH ? `${guid}:${size}` : '';
-    const entry = key === '' ? undefined : ctx.shared?.byGuid.get(key);
+    const variants = key === '' ? undefined : ctx.shared?.byGuid.get(key);
+    let entry: SharedTemplate | undefined;
+    if (variants) {
+      for (const v of variants) {
+        if (sharedMatch(ctx.buf, c.pos, size, v)) {
+          entry = v;
+          break;
+        }
+      }
+    }
     let t: Template;
-    if (entry && sharedMatch(ctx.buf, c.pos, size, entry)) {
+    if (entry) {
       t = { offset: off, guid, nodes: entry.template.nodes, plan: entry.template.plan };
       ctx.shared!.hits++;
     } else {
@@ -277,7 +295,8 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
       }
       t = { offset: off, guid, nodes, plan: {} };
       const shared = ctx.shared;
-      if (shared && key !== '' && rec.portable && !entry && shared.byGuid.size < MAX_SHARED && shared.bytes + size <= MAX_SHARED_BYTES) {
+      const held = variants?.length ?? 0;
+      if (shared && key !== '' && rec.portable && held < MAX_VARIANTS && shared.entries < MAX_SHARED && shared.bytes + size <= MAX_SHARED_BYTES) {
         shared.bytes += size;
         const start = end - size;
         let total = size;
@@ -295,7 +314,10 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
           const off = rec.fields[i]!.off;
           if (f.nameAt >= 0) ctx.buf.copy(bytes, f.nameAt, off + 8, off + 8 + f.nameLength);
         }
-        shared.byGuid.set(key, { template: t, size, bytes, fields });
+        const variant: SharedTemplate = { template: t, size, bytes, fields };
+        if (variants) variants.push(variant);
+        else shared.byGuid.set(key, [variant]);
+        shared.entries++;
       }
     }
     ctx.templates.set(off, t);
