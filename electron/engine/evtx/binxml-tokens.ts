@@ -87,7 +87,7 @@ export interface TemplateCache {
   /** Definitions reused from another chunk, and parsed. */
   hits: number;
   parsed: number;
-  /** Body bytes held (bounded: a hostile file could define thousands of large templates). */
+  /** Body and name bytes held (bounded: a hostile file could define thousands of large templates). */
   bytes: number;
 }
 interface SharedTemplate {
@@ -154,6 +154,8 @@ export function newChunkContext(
 const MAX_SHARED = 4096;
 /** Variants kept per GUID and size. */
 const MAX_VARIANTS = 4;
+/** Bytes of names defined elsewhere that a kept template may carry. */
+const MAX_NAME_BYTES = 16 * 1024;
 const MAX_SHARED_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -296,8 +298,20 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
       t = { offset: off, guid, nodes, plan: {} };
       const shared = ctx.shared;
       const held = variants?.length ?? 0;
-      if (shared && key !== '' && rec.portable && held < MAX_VARIANTS && shared.entries < MAX_SHARED && shared.bytes + size <= MAX_SHARED_BYTES) {
-        shared.bytes += size;
+      // The names defined elsewhere are kept too; a definition read through overwritten names
+      // can have names of thousands of characters, not worth keeping.
+      let names = 0;
+      for (const f of rec.fields) if (f.off !== f.at + 4) names += ctx.buf.readUInt16LE(f.off + 6) * 2;
+      if (
+        shared &&
+        key !== '' &&
+        rec.portable &&
+        held < MAX_VARIANTS &&
+        names <= MAX_NAME_BYTES &&
+        shared.entries < MAX_SHARED &&
+        shared.bytes + size + names <= MAX_SHARED_BYTES
+      ) {
+        shared.bytes += size + names;
         const start = end - size;
         let total = size;
         const fields = rec.fields.map((f): NameField => {
