@@ -202,6 +202,7 @@ async function main(): Promise<void> {
   }
   const ratio = (s: number): string => (libevtxSeconds ? `${(libevtxSeconds / s).toFixed(1)}x` : '-');
   for (const [name, r] of [['chainline single-threaded', single], ['chainline worker pool (2)', pool]] as const) {
+    if (r === skipped) continue;
     rows.push([name, r.seconds.toFixed(2), r.cpuSeconds.toFixed(2), (sizeMb / r.seconds).toFixed(1), Math.round(r.events / r.seconds).toString(), r.peakRssMb.toFixed(0), ratio(r.seconds)]);
   }
   if (imported) {
