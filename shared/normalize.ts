@@ -28,6 +28,17 @@ export function parsePid(value: string | number | undefined | null): number | nu
  * converted. Anything else is returned unchanged, because evidence is shown as it is.
  */
 export function normalizeHex(value: string): string {
+  // The same value comes again and again (a log's Keywords): remember the last one.
+  if (value === lastHexIn) return lastHexOut;
+  lastHexOut = normalizeHexText(value);
+  lastHexIn = value;
+  return lastHexOut;
+}
+
+let lastHexIn: string | undefined;
+let lastHexOut = '';
+
+function normalizeHexText(value: string): string {
   const text = value.trim();
   if (/^0x[0-9a-f]+$/i.test(text)) {
     const digits = text.slice(2).replace(/^0+/, '').toLowerCase();

@@ -74,36 +74,47 @@ export interface Template {
  * template, and its parsed nodes and compiled plans are reused rather than parsed again.
  * Only templates whose names are all defined inline qualify: a name referenced elsewhere
  * in the chunk could differ from chunk to chunk.
+ *
+ * A GUID and size may come with a few variants (MAX_VARIANTS): the first copy met is not
+ * always the usual one. A record carved from slack can point at a definition whose names
+ * elsewhere in the chunk were overwritten; kept as the only entry, it would match no sound
+ * copy, and every chunk would parse the template again.
  */
 export interface TemplateCache {
-  readonly byGuid: Map<string, SharedTemplate>;
+  readonly byGuid: Map<string, SharedTemplate[]>;
+  /** Variants held, over all keys (bounded by MAX_SHARED). */
+  entries: number;
   /** Definitions reused from another chunk, and parsed. */
   hits: number;
   parsed: number;
-  /** Body bytes held (bounded: a hostile file could define thousands of large templates). */
+  /** Body and name bytes held (bounded: a hostile file could define thousands of large templates). */
   bytes: number;
 }
 interface SharedTemplate {
   readonly template: Template;
   /** The definition's body bytes in the chunk it was parsed from. */
-  readonly body: Buffer;
+  readonly size: number;
+  /** The body bytes, then the names defined elsewhere (NameField.nameAt): one copy. */
+  readonly bytes: Buffer;
   /** The name offset fields in the body, in order. */
   readonly fields: readonly NameField[];
 }
 
 /**
  * A name offset field of a template body (at `at`, relative to the body): its name is defined
- * inline right after it (`name` null), or elsewhere in the chunk (`name` holds its UTF-16
- * bytes; an element start also needs it before the element, see readOpenStart).
+ * inline right after it (`nameAt` -1), or elsewhere in the chunk (its UTF-16 bytes are kept at
+ * `nameAt`; an element start also needs it before the element, see readOpenStart).
  */
 interface NameField {
   readonly at: number;
-  readonly name: Buffer | null;
+  /** Where the name's UTF-16 bytes are in SharedTemplate.bytes; -1 when it is defined inline. */
+  readonly nameAt: number;
+  readonly nameLength: number;
   readonly element: boolean;
 }
 
 export function newTemplateCache(): TemplateCache {
-  return { byGuid: new Map(), hits: 0, parsed: 0, bytes: 0 };
+  return { byGuid: new Map(), entries: 0, hits: 0, parsed: 0, bytes: 0 };
 }
 
 /** What a template parse met that ties it to its chunk. */
@@ -141,6 +152,10 @@ export function newChunkContext(
 }
 
 const MAX_SHARED = 4096;
+/** Variants kept per GUID and size. */
+const MAX_VARIANTS = 4;
+/** Bytes of names defined elsewhere that a kept template may carry. */
+const MAX_NAME_BYTES = 16 * 1024;
 const MAX_SHARED_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -149,24 +164,36 @@ const MAX_SHARED_BYTES = 8 * 1024 * 1024;
  * resolving to the same text, with what readOpenStart's layout guess sees unchanged.
  */
 function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: SharedTemplate): boolean {
-  if (entry.body.length !== size) return false;
+  const body = entry.bytes;
+  if (entry.size !== size) return false;
   let from = 0;
   for (const f of entry.fields) {
-    if (buf.compare(entry.body, from, f.at, bodyStart + from, bodyStart + f.at) !== 0) return false;
+    if (!sameBytes(buf, bodyStart + from, body, from, f.at - from)) return false;
     const field = bodyStart + f.at;
     const off = buf.readUInt32LE(field);
-    if (f.name === null) {
+    if (f.nameAt < 0) {
       if (off !== field + 4) return false;
     } else {
       if (off === field + 4 || !nameFits(buf, off)) return false;
       // readOpenStart takes the layout with a dependency id when the name lies before it.
       if (f.element && !(off < field - 6)) return false;
-      if (buf.readUInt16LE(off + 6) * 2 !== f.name.length) return false;
-      if (buf.compare(f.name, 0, f.name.length, off + 8, off + 8 + f.name.length) !== 0) return false;
+      if (buf.readUInt16LE(off + 6) * 2 !== f.nameLength) return false;
+      if (!sameBytes(buf, off + 8, body, f.nameAt, f.nameLength)) return false;
     }
     from = f.at + 4;
   }
-  return buf.compare(entry.body, from, size, bodyStart + from, bodyStart + size) === 0;
+  return sameBytes(buf, bodyStart + from, body, from, size - from);
+}
+
+/**
+ * a[aFrom, aFrom+n) equals b[bFrom, bFrom+n). A template holds dozens of short runs between
+ * its name offsets: a loop over them costs less than Buffer.compare's argument checks; long
+ * runs go to memcmp. Both ranges are within their buffers (the caller checked).
+ */
+function sameBytes(a: Buffer, aFrom: number, b: Buffer, bFrom: number, n: number): boolean {
+  if (n > 64) return a.compare(b, bFrom, bFrom + n, aFrom, aFrom + n) === 0;
+  for (let i = 0; i < n; i++) if (a[aFrom + i] !== b[bFrom + i]) return false;
+  return true;
 }
 
 const MAX_DEPTH = 48;
@@ -242,9 +269,18 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
     if (end > ctx.buf.length) c.fail(`template data (${size} bytes) runs past the chunk`);
     // (Past MAX_DEPTH the parse below fails: that failure is not skipped.)
     const key = ctx.shared && depth + 1 <= MAX_DEPTH ? `${guid}:${size}` : '';
-    const entry = key === '' ? undefined : ctx.shared?.byGuid.get(key);
+    const variants = key === '' ? undefined : ctx.shared?.byGuid.get(key);
+    let entry: SharedTemplate | undefined;
+    if (variants) {
+      for (const v of variants) {
+        if (sharedMatch(ctx.buf, c.pos, size, v)) {
+          entry = v;
+          break;
+        }
+      }
+    }
     let t: Template;
-    if (entry && sharedMatch(ctx.buf, c.pos, size, entry)) {
+    if (entry) {
       t = { offset: off, guid, nodes: entry.template.nodes, plan: entry.template.plan };
       ctx.shared!.hits++;
     } else {
@@ -261,18 +297,41 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
       }
       t = { offset: off, guid, nodes, plan: {} };
       const shared = ctx.shared;
-      if (shared && key !== '' && rec.portable && !entry && shared.byGuid.size < MAX_SHARED && shared.bytes + size <= MAX_SHARED_BYTES) {
-        shared.bytes += size;
+      const held = variants?.length ?? 0;
+      // The names defined elsewhere are kept too; a definition read through overwritten names
+      // can have names of thousands of characters, not worth keeping.
+      let names = 0;
+      for (const f of rec.fields) if (f.off !== f.at + 4) names += ctx.buf.readUInt16LE(f.off + 6) * 2;
+      if (
+        shared &&
+        key !== '' &&
+        rec.portable &&
+        held < MAX_VARIANTS &&
+        names <= MAX_NAME_BYTES &&
+        shared.entries < MAX_SHARED &&
+        shared.bytes + size + names <= MAX_SHARED_BYTES
+      ) {
+        shared.bytes += size + names;
         const start = end - size;
-        shared.byGuid.set(key, {
-          template: t,
-          body: Buffer.from(ctx.buf.subarray(start, end)),
-          fields: rec.fields.map((f) => ({
-            at: f.at - start,
-            name: f.off === f.at + 4 ? null : Buffer.from(ctx.buf.subarray(f.off + 8, f.off + 8 + ctx.buf.readUInt16LE(f.off + 6) * 2)),
-            element: f.element,
-          })),
+        let total = size;
+        const fields = rec.fields.map((f): NameField => {
+          if (f.off === f.at + 4) return { at: f.at - start, nameAt: -1, nameLength: 0, element: f.element };
+          // readName checked that the name lies in the chunk.
+          const nameLength = ctx.buf.readUInt16LE(f.off + 6) * 2;
+          total += nameLength;
+          return { at: f.at - start, nameAt: total - nameLength, nameLength, element: f.element };
         });
+        const bytes = Buffer.alloc(total);
+        ctx.buf.copy(bytes, 0, start, end);
+        for (let i = 0; i < fields.length; i++) {
+          const f = fields[i]!;
+          const off = rec.fields[i]!.off;
+          if (f.nameAt >= 0) ctx.buf.copy(bytes, f.nameAt, off + 8, off + 8 + f.nameLength);
+        }
+        const variant: SharedTemplate = { template: t, size, bytes, fields };
+        if (variants) variants.push(variant);
+        else shared.byGuid.set(key, [variant]);
+        shared.entries++;
       }
     }
     ctx.templates.set(off, t);
@@ -313,6 +372,11 @@ export function resolveTemplate(ctx: ChunkContext, id: number, defOff: number, d
   // The definition's GUID starts with the template id; when it does not, newer data has
   // overwritten it (slack records) and a template with that id parsed elsewhere is used.
   const intact = defOff + 8 <= ctx.buf.length && ctx.buf.readUInt32LE(defOff + 4) === id;
+  if (intact) {
+    // What getTemplate would return at once (most records: a template already parsed here).
+    const cached = ctx.templates.get(defOff);
+    if (cached !== undefined && !(cached instanceof EvtxFormatError)) return cached;
+  }
   const known = ctx.byId.get(id);
   if (!intact && known) return known;
   try {

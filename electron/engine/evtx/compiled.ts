@@ -20,6 +20,29 @@ type State = 'root' | 'event' | 'system' | 'eventdata' | 'userdata';
 
 const EMPTY = Buffer.alloc(0);
 
+/** The RawSystem fields, in the order of newRaw (the slots of setField). */
+const FIELDS: readonly Field[] = [
+  'provider',
+  'providerGuid',
+  'eventSourceName',
+  'eventId',
+  'qualifiers',
+  'version',
+  'level',
+  'task',
+  'opcode',
+  'keywords',
+  'systemTime',
+  'recordId',
+  'activityId',
+  'relatedActivityId',
+  'processId',
+  'threadId',
+  'channel',
+  'computer',
+  'userSid',
+];
+
 /** The RawSystem fields buildEvent reads as integers (text or number alike). */
 const NUMERIC: ReadonlySet<string> = new Set(['eventId', 'qualifiers', 'version', 'level', 'task', 'opcode', 'recordId', 'processId', 'threadId']);
 
@@ -56,6 +79,8 @@ const enum OpKind {
 interface Op {
   readonly kind: OpKind;
   readonly field: Field | null;
+  /** The field's index in FIELDS (setField), or -1. */
+  readonly slot: number;
   readonly key: string;
   readonly content: Content;
   /** Data: the Name attribute (null when the element has none). */
@@ -72,6 +97,22 @@ interface Op {
 
 export interface Plan {
   readonly ops: readonly Op[];
+  /** Makes the data object of a record of this template (see dataConstructor). */
+  readonly Data: new () => Record<string, string>;
+}
+
+/**
+ * A constructor of plain objects (prototype Object.prototype and constructor Object, as `{}`)
+ * for the data of one template's records. V8 gives objects made by a constructor room for
+ * their properties inside the object, sized by what its first instances held: a template's
+ * usual keys then need no separate property store, which `{}` (room for four) grows by
+ * copying, and which past about sixteen keys added through a variable name turns into a
+ * slow hash table. One constructor per template, so that each is sized for its own keys.
+ */
+function dataConstructor(): new () => Record<string, string> {
+  function EventData(): void {}
+  EventData.prototype = Object.prototype;
+  return EventData as unknown as new () => Record<string, string>;
 }
 
 class Unsupported extends Error {}
@@ -133,7 +174,7 @@ class Compiler {
     attrs: Op['attrs'] = [],
     state: State = 'root',
   ): void {
-    this.ops.push({ kind, field, key, content: c, name, guard, attrs, state, numeric: field !== null && NUMERIC.has(field) });
+    this.ops.push({ kind, field, slot: field === null ? -1 : FIELDS.indexOf(field), key, content: c, name, guard, attrs, state, numeric: field !== null && NUMERIC.has(field) });
   }
 
   walk(nodes: readonly Node[], state: State, guard: number): void {
@@ -274,7 +315,7 @@ export function compileTemplate(t: Template, state: State = 'root'): Plan | null
     if (e instanceof Unsupported) return null;
     throw e;
   }
-  return { ops: c.ops };
+  return { ops: c.ops, Data: dataConstructor() };
 }
 
 /** A template's plans by the state its walk starts in (nested BinXML starts deeper). */
@@ -530,7 +571,26 @@ function omitted(i: number): boolean {
   const type = vType[k]!;
   if (type === VT.Null || vSize[k] === 0) return true;
   if (type & VT.ArrayFlag || type === VT.BinXml) return false;
-  return valueText(k) === '';
+  return emptyText(vOff[k]!, vSize[k]!, type);
+}
+
+/**
+ * Whether a scalar value's text (valueText) is '', without decoding it: the guard of an
+ * element is checked before the element's own operation decodes the same value. Only strings
+ * can render as '' (when they hold nothing but NULs, as utf16Text and ansiText strip them);
+ * every other type the fast path admits (valueFits) renders as at least one character.
+ */
+function emptyText(p: number, size: number, type: number): boolean {
+  const buf = vBuf;
+  if (type === VT.String) {
+    for (let e = p + (size & ~1); e > p; e -= 2) if (buf[e - 1] !== 0 || buf[e - 2] !== 0) return false;
+    return true;
+  }
+  if (type === VT.AnsiString) {
+    for (let e = p + size; e > p; e--) if (buf[e - 1] !== 0) return false;
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -570,23 +630,55 @@ function runFrame(frame: number, state: State, out: Extracted): void {
   count = savedCount;
 }
 
+type Raw = Extracted['raw'];
+
+/**
+ * raw[FIELDS[slot]] = v, as a store to a named property: a keyed store whose key changes from
+ * call to call goes through V8's generic (megamorphic) path, one lookup per store.
+ */
+function setField(raw: Raw, slot: number, v: string | number | undefined): void {
+  const t = v as string | undefined;
+  switch (slot) {
+    case 0: raw.provider = t; break;
+    case 1: raw.providerGuid = t; break;
+    case 2: raw.eventSourceName = t; break;
+    case 3: raw.eventId = v; break;
+    case 4: raw.qualifiers = v; break;
+    case 5: raw.version = v; break;
+    case 6: raw.level = v; break;
+    case 7: raw.task = v; break;
+    case 8: raw.opcode = v; break;
+    case 9: raw.keywords = v; break;
+    case 10: raw.systemTime = t; break;
+    case 11: raw.recordId = v; break;
+    case 12: raw.activityId = t; break;
+    case 13: raw.relatedActivityId = t; break;
+    case 14: raw.processId = v; break;
+    case 15: raw.threadId = v; break;
+    case 16: raw.channel = t; break;
+    case 17: raw.computer = t; break;
+    case 18: raw.userSid = t; break;
+    default: throw new Error(`no RawSystem field in slot ${slot}`);
+  }
+}
+
 function run(plan: Plan, out: Extracted): void {
-  const raw = out.raw as Record<string, unknown>;
+  const raw = out.raw;
   const ops = plan.ops;
   for (let j = 0; j < ops.length; j++) {
     const op = ops[j]!;
     if (op.guard >= 0 && omitted(op.guard)) continue;
     switch (op.kind) {
       case OpKind.SysText:
-        raw[op.field!] = op.numeric ? sysValue(op.content) : text(op.content);
+        setField(raw, op.slot, op.numeric ? sysValue(op.content) : text(op.content));
         break;
       case OpKind.SysAttr:
-        raw[op.field!] = op.numeric ? sysAttr(op.content) : attrValue(op.content);
+        setField(raw, op.slot, op.numeric ? sysAttr(op.content) : attrValue(op.content));
         break;
       case OpKind.SysTime: {
         const k = at(op.content.index);
         if (k >= 0 && vType[k] === VT.FileTime && vSize[k]! > 0) out.ticks = filetimeTicks(vOff[k]!);
-        else raw['systemTime'] = text(op.content);
+        else raw.systemTime = text(op.content);
         break;
       }
       case OpKind.Data: {
@@ -677,8 +769,11 @@ function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | 
   fUsed = 0;
   try {
     if (loadFrame(ctx, start, end, 0) !== 0) return null;
+    const plan = planOf(fTemplate[0]!, 'root');
+    if (plan === null) return null;
     vBuf = ctx.buf;
-    const out: Extracted = { raw: newRaw(), data: {}, unnamed: 0 };
+    // Every field of Extracted from the start: adding `ticks` later would grow the object.
+    const out: Extracted = { raw: newRaw(), data: new plan.Data(), filetime: undefined, ticks: undefined, unnamed: 0 };
     base = 0;
     count = 0;
     runFrame(0, 'root', out);

@@ -166,14 +166,16 @@ const HEX_DIGITS = '0123456789ABCDEF';
 const HEX_CODES = Array.from({ length: 16 }, (_, i) => HEX_DIGITS.charCodeAt(i));
 /** Byte order of a GUID's text: Data1–3 little-endian, Data4 in order; -1 for a dash. */
 const GUID_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
-const guidCodes: number[] = new Array<number>(38).fill(0x2d);
+/** The GUID's text is written here as bytes, then read back as one latin1 string. */
+const guidBytes = Buffer.alloc(38);
 
 /** `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` as Windows prints GUIDs. */
 export function guidText(buf: Buffer, p: number): string {
-  const c = guidCodes;
+  const c = guidBytes;
   c[0] = 0x7b;
   let k = 1;
-  for (const b of GUID_ORDER) {
+  for (let i = 0; i < GUID_ORDER.length; i++) {
+    const b = GUID_ORDER[i]!;
     if (b < 0) {
       c[k++] = 0x2d;
       continue;
@@ -183,7 +185,7 @@ export function guidText(buf: Buffer, p: number): string {
     c[k++] = HEX_CODES[v & 15]!;
   }
   c[k] = 0x7d;
-  return String.fromCharCode.apply(null, c);
+  return slices(c).latin1Slice(0, 38);
 }
 
 /** SIDs seen, by their bytes: a log repeats a handful of accounts thousands of times. */
