@@ -59,8 +59,11 @@ export function stringsOf(rows: PreparedRows): string[] {
 class Utf8Writer {
   private buf: Buffer;
   private used = 0;
-  constructor(initial: number) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(1024, initial));
+  constructor(initial: number, reuse?: ArrayBuffer) {
+    // A buffer handed back by the engine thread (TextBufferPool) is reused as it is, however
+    // large: fresh multi-megabyte buffers are new pages from the kernel, and their page
+    // faults cost more than writing the text into them.
+    this.buf = reuse ? Buffer.from(reuse, 0, reuse.byteLength) : Buffer.allocUnsafeSlow(Math.max(1024, initial));
   }
   /** Appends `s`; returns the end offset. */
   write(s: string): number {
@@ -108,14 +111,34 @@ export function metaOf(e: NormalizedEvent): EventMeta {
   return meta;
 }
 
-export function prepareRows(events: readonly NormalizedEvent[]): PreparedRows {
+/**
+ * Text buffers of prepared rows that the engine thread has appended and handed back to the
+ * reading thread (with its acknowledgement), for the next batches. Bounded by the reading
+ * thread's window: no more buffers are ever in flight than unacknowledged batches.
+ */
+export class TextBufferPool {
+  private readonly free: ArrayBuffer[] = [];
+  give(buffer: ArrayBuffer): void {
+    if (buffer.byteLength > 0) this.free.push(buffer);
+  }
+  take(): ArrayBuffer | undefined {
+    return this.free.pop();
+  }
+}
+
+/** The buffer a PreparedRows' text lives in, to hand back to its reading thread once appended. */
+export function textBufferOf(rows: PreparedRows): ArrayBuffer {
+  return rows.text.buffer as ArrayBuffer;
+}
+
+export function prepareRows(events: readonly NormalizedEvent[], pool?: TextBufferPool): PreparedRows {
   const n = events.length;
   const ticks = new BigInt64Array(n);
   const eventIds = new Int32Array(n);
   const recordIds = new Float64Array(n);
   const ends = new Float64Array(n * STRINGS_PER_EVENT);
   // About 1.5 KB of text per event in the benchmark files; the writer grows when needed.
-  const text = new Utf8Writer(n * 2048);
+  const text = new Utf8Writer(n * 2048, n > 0 ? pool?.take() : undefined);
   let recovered = 0;
   for (let i = 0; i < n; i++) {
     const e = events[i] as NormalizedEvent;

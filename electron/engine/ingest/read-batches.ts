@@ -13,7 +13,7 @@ import type { EvidenceFormat, ReadError, ReadItem } from '../../../shared/events
 import { planLineSegments, readJsonLineSegments, type LineSegment } from '../readers/json/json-reader.js';
 import { readerFor } from '../readers/registry.js';
 import { resolveWorkerScript } from '../workers/worker-script.js';
-import { prepareRows, type PreparedBatch } from './prepared-rows.js';
+import { prepareRows, textBufferOf, type PreparedBatch, type TextBufferPool } from './prepared-rows.js';
 import type { ReadWorkerData, ReadWorkerMessage } from './read-protocol.js';
 
 export interface ReadBatchesOptions {
@@ -58,6 +58,7 @@ export async function* readPreparedInline(
   path: string,
   format: EvidenceFormat,
   options: Pick<ReadBatchesOptions, 'signal' | 'localTimeOffsetMinutes'>,
+  pool?: TextBufferPool,
 ): AsyncGenerator<PreparedBatch> {
   let bytesRead = 0;
   const reader = readerFor(format);
@@ -69,7 +70,7 @@ export async function* readPreparedInline(
     ...(options.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: options.localTimeOffsetMinutes }),
   })) {
     const { events, errors } = split(batch);
-    yield { rows: prepareRows(events), errors, bytesRead };
+    yield { rows: prepareRows(events, pool), errors, bytesRead };
     if (options.signal.aborted) return;
   }
 }
@@ -87,10 +88,11 @@ export async function* readPreparedSegments(
   segments: readonly LineSegment[],
   mine: readonly number[],
   options: Pick<ReadBatchesOptions, 'signal' | 'localTimeOffsetMinutes'>,
+  pool?: TextBufferPool,
 ): AsyncGenerator<SegmentBatch> {
   for await (const s of readJsonLineSegments(path, segments, mine, options)) {
     const { events, errors } = split(s.items);
-    yield { segment: s.segment, batch: { rows: prepareRows(events), errors, bytesRead: s.position }, segmentDone: s.segmentDone };
+    yield { segment: s.segment, batch: { rows: prepareRows(events, pool), errors, bytesRead: s.position }, segmentDone: s.segmentDone };
     if (options.signal.aborted) return;
   }
 }
@@ -138,8 +140,11 @@ class ReadingThread {
     }
   }
 
-  ack(): void {
-    this.worker.postMessage({ kind: 'ack' });
+  /** Acknowledges a batch once appended, handing its text buffer back for reuse. */
+  ack(batch: PreparedBatch): void {
+    const buffer = batch.rows.count > 0 ? textBufferOf(batch.rows) : undefined;
+    if (buffer && buffer.byteLength > 0) this.worker.postMessage({ kind: 'ack', buffer }, [buffer]);
+    else this.worker.postMessage({ kind: 'ack' });
   }
 
   cancel(): void {
@@ -168,8 +173,10 @@ async function* readInWorker(script: string, path: string, format: EvidenceForma
       const m = await thread.next();
       switch (m.kind) {
         case 'batch':
+          // The engine has appended the batch (DuckDB copied its bytes) when it asks for
+          // the next one: its text buffer can go back.
           yield m.batch;
-          thread.ack();
+          thread.ack(m.batch);
           break;
         case 'segment-done':
           break;
@@ -215,7 +222,7 @@ async function* readInWorkers(
           if (m.segment !== k) throw new Error(`reading thread sent segment ${String(m.segment)} while ${k} was expected`);
           bytesRead = m.batch.bytesRead;
           yield m.batch;
-          thread.ack();
+          thread.ack(m.batch);
           continue;
         }
         if (m.kind === 'segment-done' && m.segment === k) {
