@@ -10,10 +10,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EvidenceFormat, ReadError, ReadItem } from '../../../shared/events.js';
-import { planLineSegments, readJsonLineSegments, type LineSegment } from '../readers/json/json-reader.js';
+import { planLineSegments, scanLineSegments, type LineSegment } from '../readers/json/json-reader.js';
 import { readerFor } from '../readers/registry.js';
 import { resolveWorkerScript } from '../workers/worker-script.js';
-import { prepareRows, textBufferOf, type PreparedBatch, type TextBufferPool } from './prepared-rows.js';
+import { prepareRows, RowsBuilder, textBufferOf, type PreparedBatch, type TextBufferPool } from './prepared-rows.js';
 import type { ReadWorkerData, ReadWorkerMessage } from './read-protocol.js';
 
 export interface ReadBatchesOptions {
@@ -38,6 +38,8 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
  * reads the next one ahead, which its window (below) must let it finish.
  */
 export const SEGMENT_BYTES = 8 * 1024 * 1024;
+/** Rows a builder starts with: a 1 MB chunk of collector JSON lines holds about 700 events (it grows when needed). */
+const ROWS_PER_CHUNK_GUESS = 1024;
 /** Unacknowledged batches per thread: one reading alone stays close behind the appender. */
 const WINDOW_SINGLE = 2;
 /** Per thread when two read segments in turn: a whole segment (~1 MB of input per batch) ahead. */
@@ -90,9 +92,26 @@ export async function* readPreparedSegments(
   options: Pick<ReadBatchesOptions, 'signal' | 'localTimeOffsetMinutes'>,
   pool?: TextBufferPool,
 ): AsyncGenerator<SegmentBatch> {
-  for await (const s of readJsonLineSegments(path, segments, mine, options)) {
-    const { events, errors } = split(s.items);
-    yield { segment: s.segment, batch: { rows: prepareRows(events, pool), errors, bytesRead: s.position }, segmentDone: s.segmentDone };
+  // Each event becomes its row as soon as it is read (RowsBuilder); a batch per chunk read.
+  let rows: RowsBuilder | null = null;
+  let errors: ReadError[] = [];
+  const sink = (item: ReadItem): void => {
+    if (item.kind === 'event') (rows ??= new RowsBuilder(ROWS_PER_CHUNK_GUESS, pool)).add(item.event);
+    else errors.push(item.error);
+  };
+  const readerOptions = {
+    signal: options.signal,
+    ...(options.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: options.localTimeOffsetMinutes }),
+  };
+  for await (const p of scanLineSegments(path, segments, mine, readerOptions, sink)) {
+    const built = rows as RowsBuilder | null;
+    if (built !== null || errors.length > 0) {
+      yield { segment: p.segment, batch: { rows: built ? built.finish() : prepareRows([]), errors, bytesRead: p.position }, segmentDone: false };
+      rows = null;
+      errors = [];
+      if (options.signal.aborted) return;
+    }
+    if (p.segmentDone) yield { segment: p.segment, batch: { rows: prepareRows([]), errors: [], bytesRead: p.position }, segmentDone: true };
     if (options.signal.aborted) return;
   }
 }
