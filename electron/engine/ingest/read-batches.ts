@@ -264,6 +264,10 @@ async function* readInWorkers(
   }
 }
 
+/**
+ * The file's prepared batches, in file order. A batch is valid until the next one is asked
+ * for: its text buffer then goes back to the reading thread that wrote it, for reuse.
+ */
 export async function* readBatches(path: string, format: EvidenceFormat, options: ReadBatchesOptions): AsyncGenerator<PreparedBatch> {
   const small = options.size !== undefined && options.size < READ_THREAD_MIN_BYTES;
   const script = options.inline || small ? null : resolveWorkerScript(import.meta.url, './read-worker.js');
