@@ -59,8 +59,11 @@ export function stringsOf(rows: PreparedRows): string[] {
 class Utf8Writer {
   private buf: Buffer;
   private used = 0;
-  constructor(initial: number) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(1024, initial));
+  constructor(initial: number, reuse?: ArrayBuffer) {
+    // A buffer handed back by the engine thread (TextBufferPool) is reused as it is, however
+    // large: fresh multi-megabyte buffers are new pages from the kernel, and their page
+    // faults cost more than writing the text into them.
+    this.buf = reuse ? Buffer.from(reuse, 0, reuse.byteLength) : Buffer.allocUnsafeSlow(Math.max(1024, initial));
   }
   /** Appends `s`; returns the end offset. */
   write(s: string): number {
@@ -108,21 +111,80 @@ export function metaOf(e: NormalizedEvent): EventMeta {
   return meta;
 }
 
-export function prepareRows(events: readonly NormalizedEvent[]): PreparedRows {
-  const n = events.length;
-  const ticks = new BigInt64Array(n);
-  const eventIds = new Int32Array(n);
-  const recordIds = new Float64Array(n);
-  const ends = new Float64Array(n * STRINGS_PER_EVENT);
-  // About 1.5 KB of text per event in the benchmark files; the writer grows when needed.
-  const text = new Utf8Writer(n * 2048);
-  let recovered = 0;
-  for (let i = 0; i < n; i++) {
-    const e = events[i] as NormalizedEvent;
+/**
+ * Text buffers of prepared rows that the engine thread has appended and handed back to the
+ * reading thread (with its acknowledgement), for the next batches. Bounded by the reading
+ * thread's window: no more buffers are ever in flight than unacknowledged batches.
+ */
+export class TextBufferPool {
+  private readonly free: ArrayBuffer[] = [];
+  give(buffer: ArrayBuffer): void {
+    if (buffer.byteLength > 0) this.free.push(buffer);
+  }
+  take(): ArrayBuffer | undefined {
+    return this.free.pop();
+  }
+}
+
+/** The buffer a PreparedRows' text lives in, to hand back to its reading thread once appended. */
+export function textBufferOf(rows: PreparedRows): ArrayBuffer {
+  return rows.text.buffer as ArrayBuffer;
+}
+
+/**
+ * Builds prepared rows one event at a time, so that a reader can turn each event into its
+ * row as soon as it is parsed: the event's objects then die young (in the scavenger's
+ * nursery) instead of waiting, alive, for the rest of their chunk — which measured as a
+ * large share of a reading thread's garbage-collection time.
+ */
+export class RowsBuilder {
+  private ticks: BigInt64Array;
+  private eventIds: Int32Array;
+  private recordIds: Float64Array;
+  private ends: Float64Array;
+  private readonly text: Utf8Writer;
+  private n = 0;
+  private recovered = 0;
+
+  constructor(capacity: number, pool?: TextBufferPool, reuse = true) {
+    const c = Math.max(1, capacity);
+    this.ticks = new BigInt64Array(c);
+    this.eventIds = new Int32Array(c);
+    this.recordIds = new Float64Array(c);
+    this.ends = new Float64Array(c * STRINGS_PER_EVENT);
+    // About 1.5 KB of text per event in the benchmark files; the writer grows when needed.
+    this.text = new Utf8Writer(c * 2048, reuse ? pool?.take() : undefined);
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  private grow(): void {
+    const c = this.ticks.length * 2;
+    const ticks = new BigInt64Array(c);
+    ticks.set(this.ticks);
+    this.ticks = ticks;
+    const eventIds = new Int32Array(c);
+    eventIds.set(this.eventIds);
+    this.eventIds = eventIds;
+    const recordIds = new Float64Array(c);
+    recordIds.set(this.recordIds);
+    this.recordIds = recordIds;
+    const ends = new Float64Array(c * STRINGS_PER_EVENT);
+    ends.set(this.ends);
+    this.ends = ends;
+  }
+
+  add(e: NormalizedEvent): void {
+    if (this.n === this.ticks.length) this.grow();
+    const i = this.n++;
     const s = e.system;
-    ticks[i] = e.ticks;
-    eventIds[i] = s.eventId;
-    recordIds[i] = s.recordId ?? Number.NaN;
+    const text = this.text;
+    const ends = this.ends;
+    this.ticks[i] = e.ticks;
+    this.eventIds[i] = s.eventId;
+    this.recordIds[i] = s.recordId ?? Number.NaN;
     const k = i * STRINGS_PER_EVENT;
     ends[k + StringSlot.Host] = text.write(s.computer);
     ends[k + StringSlot.Channel] = text.write(s.channel);
@@ -131,9 +193,30 @@ export function prepareRows(events: readonly NormalizedEvent[]): PreparedRows {
     ends[k + StringSlot.System] = text.write(JSON.stringify(s));
     ends[k + StringSlot.Data] = text.write(JSON.stringify(e.data));
     ends[k + StringSlot.Meta] = text.write(JSON.stringify(metaOf(e)));
-    if (e.recovered) recovered++;
+    if (e.recovered) this.recovered++;
   }
-  return { count: n, ticks, eventIds, recordIds, text: text.done(), ends, recovered };
+
+  /** The rows added; the builder is not used afterwards. */
+  finish(): PreparedRows {
+    const n = this.n;
+    const full = n === this.ticks.length;
+    return {
+      count: n,
+      ticks: full ? this.ticks : this.ticks.subarray(0, n),
+      eventIds: full ? this.eventIds : this.eventIds.subarray(0, n),
+      recordIds: full ? this.recordIds : this.recordIds.subarray(0, n),
+      text: this.text.done(),
+      ends: full ? this.ends : this.ends.subarray(0, n * STRINGS_PER_EVENT),
+      recovered: this.recovered,
+    };
+  }
+}
+
+export function prepareRows(events: readonly NormalizedEvent[], pool?: TextBufferPool): PreparedRows {
+  const n = events.length;
+  const builder = new RowsBuilder(n, pool, n > 0);
+  for (let i = 0; i < n; i++) builder.add(events[i] as NormalizedEvent);
+  return builder.finish();
 }
 
 /** What a reading thread sends per batch. */

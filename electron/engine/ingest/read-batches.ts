@@ -10,10 +10,10 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EvidenceFormat, ReadError, ReadItem } from '../../../shared/events.js';
-import { planLineSegments, readJsonLineSegments, type LineSegment } from '../readers/json/json-reader.js';
+import { planLineSegments, scanLineSegments, type LineSegment } from '../readers/json/json-reader.js';
 import { readerFor } from '../readers/registry.js';
 import { resolveWorkerScript } from '../workers/worker-script.js';
-import { prepareRows, type PreparedBatch } from './prepared-rows.js';
+import { prepareRows, RowsBuilder, textBufferOf, type PreparedBatch, type TextBufferPool } from './prepared-rows.js';
 import type { ReadWorkerData, ReadWorkerMessage } from './read-protocol.js';
 
 export interface ReadBatchesOptions {
@@ -38,6 +38,8 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
  * reads the next one ahead, which its window (below) must let it finish.
  */
 export const SEGMENT_BYTES = 8 * 1024 * 1024;
+/** Rows a builder starts with: a 1 MB chunk of collector JSON lines holds about 700 events (it grows when needed). */
+const ROWS_PER_CHUNK_GUESS = 1024;
 /** Unacknowledged batches per thread: one reading alone stays close behind the appender. */
 const WINDOW_SINGLE = 2;
 /** Per thread when two read segments in turn: a whole segment (~1 MB of input per batch) ahead. */
@@ -58,6 +60,7 @@ export async function* readPreparedInline(
   path: string,
   format: EvidenceFormat,
   options: Pick<ReadBatchesOptions, 'signal' | 'localTimeOffsetMinutes'>,
+  pool?: TextBufferPool,
 ): AsyncGenerator<PreparedBatch> {
   let bytesRead = 0;
   const reader = readerFor(format);
@@ -69,7 +72,7 @@ export async function* readPreparedInline(
     ...(options.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: options.localTimeOffsetMinutes }),
   })) {
     const { events, errors } = split(batch);
-    yield { rows: prepareRows(events), errors, bytesRead };
+    yield { rows: prepareRows(events, pool), errors, bytesRead };
     if (options.signal.aborted) return;
   }
 }
@@ -87,10 +90,28 @@ export async function* readPreparedSegments(
   segments: readonly LineSegment[],
   mine: readonly number[],
   options: Pick<ReadBatchesOptions, 'signal' | 'localTimeOffsetMinutes'>,
+  pool?: TextBufferPool,
 ): AsyncGenerator<SegmentBatch> {
-  for await (const s of readJsonLineSegments(path, segments, mine, options)) {
-    const { events, errors } = split(s.items);
-    yield { segment: s.segment, batch: { rows: prepareRows(events), errors, bytesRead: s.position }, segmentDone: s.segmentDone };
+  // Each event becomes its row as soon as it is read (RowsBuilder); a batch per chunk read.
+  let rows: RowsBuilder | null = null;
+  let errors: ReadError[] = [];
+  const sink = (item: ReadItem): void => {
+    if (item.kind === 'event') (rows ??= new RowsBuilder(ROWS_PER_CHUNK_GUESS, pool)).add(item.event);
+    else errors.push(item.error);
+  };
+  const readerOptions = {
+    signal: options.signal,
+    ...(options.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: options.localTimeOffsetMinutes }),
+  };
+  for await (const p of scanLineSegments(path, segments, mine, readerOptions, sink)) {
+    const built = rows as RowsBuilder | null;
+    if (built !== null || errors.length > 0) {
+      yield { segment: p.segment, batch: { rows: built ? built.finish() : prepareRows([]), errors, bytesRead: p.position }, segmentDone: false };
+      rows = null;
+      errors = [];
+      if (options.signal.aborted) return;
+    }
+    if (p.segmentDone) yield { segment: p.segment, batch: { rows: prepareRows([]), errors: [], bytesRead: p.position }, segmentDone: true };
     if (options.signal.aborted) return;
   }
 }
@@ -103,8 +124,8 @@ class ReadingThread {
   private failure: Error | null = null;
   private exited = false;
 
-  constructor(script: string, data: ReadWorkerData) {
-    this.worker = new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  constructor(script: string, data: ReadWorkerData, youngGenerationMb = 64) {
+    this.worker = new Worker(script, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } });
     const notify = (): void => {
       this.wake?.();
       this.wake = null;
@@ -138,8 +159,11 @@ class ReadingThread {
     }
   }
 
-  ack(): void {
-    this.worker.postMessage({ kind: 'ack' });
+  /** Acknowledges a batch once appended, handing its text buffer back for reuse. */
+  ack(batch: PreparedBatch): void {
+    const buffer = batch.rows.count > 0 ? textBufferOf(batch.rows) : undefined;
+    if (buffer && buffer.byteLength > 0) this.worker.postMessage({ kind: 'ack', buffer }, [buffer]);
+    else this.worker.postMessage({ kind: 'ack' });
   }
 
   cancel(): void {
@@ -168,8 +192,10 @@ async function* readInWorker(script: string, path: string, format: EvidenceForma
       const m = await thread.next();
       switch (m.kind) {
         case 'batch':
+          // The engine has appended the batch (DuckDB copied its bytes) when it asks for
+          // the next one: its text buffer can go back.
           yield m.batch;
-          thread.ack();
+          thread.ack(m.batch);
           break;
         case 'segment-done':
           break;
@@ -201,7 +227,10 @@ async function* readInWorkers(
   const threads: ReadingThread[] = [];
   for (let t = 0; t < threadCount; t++) {
     const mine = segments.map((_, k) => k).filter((k) => k % threadCount === t);
-    threads.push(new ReadingThread(script, { ...baseData(path, 'json', options), segments, mine, window: WINDOW_SEGMENTED }));
+    // A young generation of 32 MB (64 elsewhere): each event becomes its row as soon as it is
+    // read (readPreparedSegments), so little survives a scavenge, and a larger nursery only
+    // added RSS (~40 MB an import).
+    threads.push(new ReadingThread(script, { ...baseData(path, 'json', options), segments, mine, window: WINDOW_SEGMENTED }, 32));
   }
   const onAbort = (): void => threads.forEach((t) => t.cancel());
   options.signal.addEventListener('abort', onAbort);
@@ -215,7 +244,7 @@ async function* readInWorkers(
           if (m.segment !== k) throw new Error(`reading thread sent segment ${String(m.segment)} while ${k} was expected`);
           bytesRead = m.batch.bytesRead;
           yield m.batch;
-          thread.ack();
+          thread.ack(m.batch);
           continue;
         }
         if (m.kind === 'segment-done' && m.segment === k) {
@@ -235,6 +264,10 @@ async function* readInWorkers(
   }
 }
 
+/**
+ * The file's prepared batches, in file order. A batch is valid until the next one is asked
+ * for: its text buffer then goes back to the reading thread that wrote it, for reuse.
+ */
 export async function* readBatches(path: string, format: EvidenceFormat, options: ReadBatchesOptions): AsyncGenerator<PreparedBatch> {
   const small = options.size !== undefined && options.size < READ_THREAD_MIN_BYTES;
   const script = options.inline || small ? null : resolveWorkerScript(import.meta.url, './read-worker.js');

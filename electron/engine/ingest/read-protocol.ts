@@ -24,4 +24,5 @@ export type ReadWorkerMessage =
   | { readonly kind: 'done'; readonly bytesRead: number }
   | { readonly kind: 'failed'; readonly message: string; readonly bytesRead: number };
 
-export type ReadWorkerReply = { readonly kind: 'ack' } | { readonly kind: 'cancel' };
+/** An ack may hand back the batch's text buffer (transferred) for the thread to reuse. */
+export type ReadWorkerReply = { readonly kind: 'ack'; readonly buffer?: ArrayBuffer } | { readonly kind: 'cancel' };

@@ -4,7 +4,7 @@
 // stays bounded however large the file.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { transferListOf, type PreparedBatch } from './prepared-rows.js';
+import { TextBufferPool, transferListOf, type PreparedBatch } from './prepared-rows.js';
 import { readPreparedInline, readPreparedSegments } from './read-batches.js';
 import type { ReadWorkerData, ReadWorkerMessage, ReadWorkerReply } from './read-protocol.js';
 
@@ -14,10 +14,13 @@ const job = workerData as ReadWorkerData;
 const abort = new AbortController();
 let inFlight = 0;
 let wake: (() => void) | null = null;
+const pool = new TextBufferPool();
 
 port.on('message', (message: ReadWorkerReply) => {
-  if (message.kind === 'ack') inFlight--;
-  else abort.abort();
+  if (message.kind === 'ack') {
+    inFlight--;
+    if (message.buffer) pool.give(message.buffer);
+  } else abort.abort();
   wake?.();
   wake = null;
 });
@@ -44,7 +47,7 @@ async function run(): Promise<void> {
       }
     };
     if (job.segments && job.mine) {
-      for await (const s of readPreparedSegments(job.path, job.segments, job.mine, options)) {
+      for await (const s of readPreparedSegments(job.path, job.segments, job.mine, options, pool)) {
         if (s.segmentDone) {
           bytesRead = s.batch.bytesRead;
           post({ kind: 'segment-done', segment: s.segment, bytesRead });
@@ -52,7 +55,7 @@ async function run(): Promise<void> {
         if (abort.signal.aborted) break;
       }
     } else {
-      for await (const batch of readPreparedInline(job.path, job.format, options)) {
+      for await (const batch of readPreparedInline(job.path, job.format, options, pool)) {
         await send(batch);
         if (abort.signal.aborted) break;
       }

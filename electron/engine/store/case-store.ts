@@ -142,12 +142,17 @@ export class CaseStore {
       threads: '2',
       // DuckDB would otherwise cache up to 80% of RAM; an import must stay within a few
       // hundred MB whatever the evidence size (it spills to the case folder if it must).
-      memory_limit: '256MB',
+      // 192 MB (with the checkpoint below) kept a 400 MB JSON-lines import at 550 MB peak
+      // RSS; 256 MB peaked at 630-740 MB.
+      memory_limit: '192MB',
       temp_directory: join(caseDir, 'tmp'),
       // The default (16 MB) checkpoints after almost every flush of an import (20,000 rows are
       // ~30 MB of JSON text), rewriting and recompressing the open row group each time: about
       // half of DuckDB's CPU in an import. The engine checkpoints once at the end of the run.
-      wal_autocheckpoint: '256MB',
+      // Not much more than 128 MB, though: the rows committed since the last checkpoint stay
+      // in memory, uncompressed, and RSS grew with them until a checkpoint (256 MB: 740 MB
+      // peak RSS for a 400 MB file).
+      wal_autocheckpoint: '128MB',
     });
     const conn = await instance.connect();
     await conn.run(SCHEMA_SQL);

@@ -290,19 +290,29 @@ export interface SegmentItems {
   readonly segmentDone: boolean;
 }
 
+/** Where scanLineSegments has got to: after each chunk of a segment, and once at its end. */
+export interface SegmentProgress {
+  readonly segment: number;
+  /** File offset reached. */
+  readonly position: number;
+  /** True at the segment's end (nothing more is handed over for it). */
+  readonly segmentDone: boolean;
+}
+
 /**
  * Reads the segments `mine` (ascending indexes into `segments`, from planLineSegments) of a
  * JSON-lines file, exactly as readJson would read them in one pass: the same offsets, line
- * numbers (the line feeds before each segment are counted), time context and errors.
+ * numbers (the line feeds before each segment are counted), time context and errors. Each
+ * record's item goes to `sink` as soon as it is read; the generator yields after each chunk.
  */
-export async function* readJsonLineSegments(
+export async function* scanLineSegments(
   path: string,
   segments: readonly LineSegment[],
   mine: readonly number[],
-  options: ReaderOptions = {},
-): AsyncGenerator<SegmentItems> {
+  options: ReaderOptions,
+  sink: (item: ReadItem) => void,
+): AsyncGenerator<SegmentProgress> {
   const { signal } = options;
-  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
   const first = segments[0];
   const lastIndex = segments.length - 1;
   const final = segments[lastIndex];
@@ -313,9 +323,8 @@ export async function* readJsonLineSegments(
   if (options.localTimeOffsetMinutes !== undefined) ctx = { userOffsetMinutes: options.localTimeOffsetMinutes };
   else if (head.includes('"EventTime"')) ctx = { offsets: await inferOffsets(path, 'lines', first.start, signal) };
   const contentEnd = await lastContentEnd(path, size);
-  let out: ReadItem[] = [];
-  const sink = (rec: RawRecord): void => {
-    out.push(recordToItem(path, 'jsonl', rec, ctx, rec.offset + rec.length >= contentEnd));
+  const recordSink = (rec: RawRecord): void => {
+    sink(recordToItem(path, 'jsonl', rec, ctx, rec.offset + rec.length >= contentEnd));
   };
   let line = 1;
   let counted = first.start;
@@ -333,19 +342,33 @@ export async function* readJsonLineSegments(
       ...(signal ? { signal } : {}),
     };
     let position = seg.start;
-    for await (const reached of scanRecords(path, 'lines', scan, sink)) {
+    for await (const reached of scanRecords(path, 'lines', scan, recordSink)) {
       position = reached;
-      for (let i = 0; i < out.length; i += batchSize) {
-        yield { segment: k, items: i === 0 && out.length <= batchSize ? out : out.slice(i, i + batchSize), position, segmentDone: false };
-        if (signal?.aborted) return;
-      }
-      out = [];
+      yield { segment: k, position, segmentDone: false };
       if (signal?.aborted) return;
     }
     if (signal?.aborted) return;
-    if (out.length) yield { segment: k, items: out, position, segmentDone: false };
+    yield { segment: k, position: Math.max(position, seg.end), segmentDone: true };
+  }
+}
+
+/** scanLineSegments with the items gathered into batches (of at most options.batchSize). */
+export async function* readJsonLineSegments(
+  path: string,
+  segments: readonly LineSegment[],
+  mine: readonly number[],
+  options: ReaderOptions = {},
+): AsyncGenerator<SegmentItems> {
+  const { signal } = options;
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH);
+  let out: ReadItem[] = [];
+  for await (const p of scanLineSegments(path, segments, mine, options, (item) => out.push(item))) {
+    for (let i = 0; i < out.length; i += batchSize) {
+      yield { segment: p.segment, items: i === 0 && out.length <= batchSize ? out : out.slice(i, i + batchSize), position: p.position, segmentDone: false };
+      if (signal?.aborted) return;
+    }
     out = [];
-    yield { segment: k, items: [], position: Math.max(position, seg.end), segmentDone: true };
+    if (p.segmentDone) yield { segment: p.segment, items: [], position: p.position, segmentDone: true };
   }
 }
 

@@ -65,6 +65,20 @@ function isHexText(s: string): boolean {
   return s.length > 2 && s.charCodeAt(0) === 0x30 && (s.charCodeAt(1) | 0x20) === 0x78 && /^0x[0-9a-f]+$/i.test(s);
 }
 
+/**
+ * normalizeHex of a value isHexText accepted. Most are already in Windows' own rendering
+ * (`0x`, no leading zero, lower case) and come back as they are, without normalizeHex's
+ * trimming, slicing and case change (a per-field cost of every collector event).
+ */
+function hexText(s: string): string {
+  if (s.charCodeAt(1) !== 0x78 || (s.charCodeAt(2) === 0x30 && s.length > 3)) return normalizeHex(s);
+  for (let i = 2; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x46) return normalizeHex(s);
+  }
+  return s;
+}
+
 /** Adds the braces Windows prints around a GUID, when an exporter (the evtx crate) dropped them. */
 export function braceGuid(s: string): string {
   return s.length === 36 && s.charCodeAt(8) === 0x2d && GUID_RE.test(s) ? `{${s}}` : s;
@@ -95,7 +109,7 @@ function numberText(v: number, key?: string): string {
 export function renderValue(v: unknown, guidBraces: boolean, key?: string): string {
   switch (typeof v) {
     case 'string':
-      if (isHexText(v)) return normalizeHex(v);
+      if (isHexText(v)) return hexText(v);
       return guidBraces ? braceGuid(v) : v;
     case 'number':
       return numberText(v, key);
