@@ -32,6 +32,12 @@ import { prepareRows, type EventMeta, type PreparedRows } from '../ingest/prepar
 import { EventChunkWriter } from '../ingest/event-chunks.js';
 
 export const CASE_DB_FILE = 'case.duckdb';
+
+/** See CaseStore.eventStamp. */
+export interface EventStamp {
+  readonly events: number;
+  readonly maxRowId: number;
+}
 export const CASE_MANIFEST_FILE = 'case.json';
 
 interface CaseManifest {
@@ -690,6 +696,21 @@ export class CaseStore {
         message: String(r['message']),
       }),
     );
+  }
+
+  /** Removes a named analysis result (nothing when there is none). */
+  async deleteAnalysis(name: string): Promise<void> {
+    await this.exec(`DELETE FROM analysis WHERE name = ?`, [name]);
+  }
+
+  /**
+   * What says whether the case's events changed: their number and the highest row id. Events
+   * are only appended, with ids counting up, and never deleted or rewritten, so equal stamps
+   * mean the same events.
+   */
+  async eventStamp(): Promise<EventStamp> {
+    const r = (await this.rows('SELECT count(*) AS n, coalesce(max(id), 0) AS m FROM events'))[0] ?? {};
+    return { events: num(r['n']), maxRowId: num(r['m']) };
   }
 
   /** A named analysis result kept with the case, or null. */
