@@ -141,6 +141,7 @@ class Encoder {
       const ks: number[] = [];
       for (const [key, value] of Object.entries(record)) {
         if (value === undefined) continue;
+        if (key === '__proto__') throw new ResultCodecError(`${where}: a key named __proto__`);
         let k = keyIndex.get(key);
         if (k === undefined) {
           k = keys.length;
@@ -341,7 +342,8 @@ class Decoder {
     const shapes = table['shapes'];
     const cols = table['cols'];
     if (table['n'] !== n) fail(`${where}: ${String(table['n'])} records, expected ${n}`);
-    if (!isArray(keys) || !keys.every((k) => typeof k === 'string')) fail(`${where}: bad keys`);
+    // An object literal key `__proto__` would set the prototype, not a property.
+    if (!isArray(keys) || !keys.every((k) => typeof k === 'string' && k !== '__proto__')) fail(`${where}: bad keys`);
     if (!isArray(cols) || cols.length !== keys.length) fail(`${where}: bad columns`);
     if (!isArray(shapes) || shapes.length === 0 && n > 0) fail(`${where}: bad shapes`);
     for (const s of shapes) {
