@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CorrelationInput } from './correlate/input.js';
 import { generate, recordFieldsOf } from '../../scripts/bench-correlate.js';
-import { CaseAnalysis, CORRELATION_ANALYSIS, CORRELATION_RESULT_ANALYSIS } from './case-analysis.js';
+import { CaseAnalysis, CORRELATION_ANALYSIS, CORRELATION_RESULT_FILE } from './case-analysis.js';
 import { openDemoCase } from './demo-case.js';
 import { runCaseDetection } from './detect/detection.js';
 import { loadSigmaRules } from './detect/sigma-rules.js';
@@ -183,41 +183,51 @@ describe('reopening a case loads its kept correlation', () => {
       return { computed, said };
     };
 
+    const kept = async (store: CaseStore): Promise<{ header: { stamp: { version: number; events: number } }; body: { lists: Record<string, unknown> } }> => {
+      const text = (await store.readCaseFile(CORRELATION_RESULT_FILE)) ?? '';
+      const newline = text.indexOf('\n');
+      return { header: JSON.parse(text.slice(0, newline)), body: JSON.parse(text.slice(newline + 1)) };
+    };
+    const keep = async (store: CaseStore, header: unknown, body: unknown): Promise<void> => {
+      await store.writeCaseFile(CORRELATION_RESULT_FILE, `${JSON.stringify(header)}\n${JSON.stringify(body)}`);
+    };
+
     // Not damaged: loaded.
     expect((await reopenWith(async () => undefined)).computed).toBe(0);
     // Not JSON at all.
     const raw = await reopenWith(async (store) => {
-      await store.saveAnalysis(CORRELATION_RESULT_ANALYSIS, 'x', 0);
+      await store.writeCaseFile(CORRELATION_RESULT_FILE, 'x');
       await store.saveAnalysis(CORRELATION_ANALYSIS, { stamp: 'x' }, 0);
     });
     expect(raw.computed).toBe(1);
+    expect(raw.said).toMatch(/could not be read/);
     // Recomputing kept a good result again.
     expect((await reopenWith(async () => undefined)).computed).toBe(0);
-    // Current stamp, damaged columns.
+    // Current stamp, damaged columns; and a damaged session list.
     const damaged = await reopenWith(async (store) => {
-      const kept = await store.loadAnalysis(CORRELATION_RESULT_ANALYSIS);
-      const value = kept?.value as { result: { lists: Record<string, unknown> } };
-      value.result.lists['processes'] = { t: 'a', len: [3], items: { t: 's', v: [1] } };
-      await store.saveAnalysis(CORRELATION_RESULT_ANALYSIS, value, 0);
+      const { header, body } = await kept(store);
+      body.lists['processes'] = { t: 'a', len: [3], items: { t: 's', v: [1] } };
+      await keep(store, header, body);
+      const list = (await store.loadAnalysis(CORRELATION_ANALYSIS))?.value as Record<string, unknown>;
+      await store.saveAnalysis(CORRELATION_ANALYSIS, { ...list, sessions: { format: 'x' } }, 0);
     });
     expect(damaged.computed).toBe(1);
     expect(damaged.said).toMatch(/could not be read/);
     // Another version.
     const other = await reopenWith(async (store) => {
-      const kept = await store.loadAnalysis(CORRELATION_RESULT_ANALYSIS);
-      const value = kept?.value as { stamp: { version: number } };
-      value.stamp.version = -1;
-      await store.saveAnalysis(CORRELATION_RESULT_ANALYSIS, value, 0);
+      const { header, body } = await kept(store);
+      header.stamp.version = -1;
+      await keep(store, header, body);
     });
     expect(other.computed).toBe(1);
     expect(other.said).toMatch(/another version/);
-    // The case's events changed (one more event appended): stale, recomputed silently.
+    // The case's events changed (as if one more event were appended): stale, recomputed silently.
     const stale = await reopenWith(async (store) => {
-      const kept = await store.loadAnalysis(CORRELATION_RESULT_ANALYSIS);
-      const value = kept?.value as { stamp: { events: number } };
-      value.stamp.events -= 1;
-      await store.saveAnalysis(CORRELATION_RESULT_ANALYSIS, value, 0);
-      await store.saveAnalysis(CORRELATION_ANALYSIS, { ...((await store.loadAnalysis(CORRELATION_ANALYSIS))?.value as object), stamp: value.stamp }, 0);
+      const { header, body } = await kept(store);
+      header.stamp.events -= 1;
+      await keep(store, header, body);
+      const list = (await store.loadAnalysis(CORRELATION_ANALYSIS))?.value as Record<string, unknown>;
+      await store.saveAnalysis(CORRELATION_ANALYSIS, { ...list, stamp: header.stamp }, 0);
     });
     expect(stale.computed).toBe(1);
     expect(stale.said).toBe('');

@@ -17,7 +17,7 @@ import {
   type CorrelationInput,
   type CorrelationResult,
 } from './correlate/index.js';
-import { CORRELATION_CODEC_VERSION, decodeResult, encodeResult } from './correlate/result-codec.js';
+import { CORRELATION_CODEC_VERSION, decodeLists, decodeResult, encodeLists, encodeResult, toAsciiJson } from './correlate/result-codec.js';
 import type { CaseStore, EventStamp } from './store/case-store.js';
 
 /**
@@ -31,8 +31,12 @@ export const CORRELATION_EVENT_IDS: readonly number[] = [
 
 /** The `analysis` row with the session list and counts (read alone to list sessions fast). */
 export const CORRELATION_ANALYSIS = 'correlation';
-/** The `analysis` row with the whole CorrelationResult (result-codec.ts). */
-export const CORRELATION_RESULT_ANALYSIS = 'correlation-result';
+/**
+ * The file in the case folder with the whole CorrelationResult: a line of JSON with its stamp,
+ * then the result in result-codec's columns, all ASCII. A file, not a DuckDB value: reading a
+ * 100 MB value back through DuckDB cost 2.5–3.5 s of CPU, the file ~0.1 s.
+ */
+export const CORRELATION_RESULT_FILE = 'correlation-result.json';
 
 /**
  * What a kept result was computed over. Events are only ever appended (row ids count up and
@@ -152,31 +156,30 @@ export class CaseAnalysis {
    * (the case is correlated again next time), and says why.
    */
   private async save(store: CaseStore, stamp: Stamp, log: AnalysisLog): Promise<void> {
-    await store.saveAnalysis(
-      CORRELATION_ANALYSIS,
-      {
-        stamp,
-        computedAt: this.computedAt,
-        sessions: this.sessions,
-        counts: {
-          hosts: this.result.hosts.length,
-          processes: this.result.processes.length,
-          scripts: this.result.scripts.length,
-          services: this.result.services.length,
-          lateral: this.result.lateral.length,
-        },
-      },
-      stamp.events,
-    );
-    let encoded;
+    // Keeping the result only saves time later: failing to keep it never fails the analysis.
     try {
-      encoded = encodeResult(this.result);
+      await store.deleteCaseFile(CORRELATION_RESULT_FILE);
+      await store.saveAnalysis(
+        CORRELATION_ANALYSIS,
+        {
+          stamp,
+          computedAt: this.computedAt,
+          counts: {
+            hosts: this.result.hosts.length,
+            processes: this.result.processes.length,
+            scripts: this.result.scripts.length,
+            services: this.result.services.length,
+            lateral: this.result.lateral.length,
+          },
+          sessions: encodeLists({ sessions: this.sessions }),
+        },
+        stamp.events,
+      );
+      const header = toAsciiJson({ stamp, computedAt: this.computedAt });
+      await store.writeCaseFile(CORRELATION_RESULT_FILE, `${header}\n${toAsciiJson(encodeResult(this.result))}`);
     } catch (error) {
-      log(`correlation result not kept in the case (it will be computed again when reopened): ${error instanceof Error ? error.message : String(error)}`);
-      await store.deleteAnalysis(CORRELATION_RESULT_ANALYSIS);
-      return;
+      log(`the correlation was not kept in the case (it will be computed again when reopened): ${error instanceof Error ? error.message : String(error)}`);
     }
-    await store.saveAnalysis(CORRELATION_RESULT_ANALYSIS, { stamp, computedAt: this.computedAt, result: encoded }, stamp.events);
   }
 
   /**
@@ -187,17 +190,20 @@ export class CaseAnalysis {
     const log = options.log ?? defaultLog;
     try {
       const current = await store.eventStamp();
-      const stored = await store.loadAnalysis(CORRELATION_RESULT_ANALYSIS);
-      if (!stored) return null;
-      const stale = staleness(stored.value, current);
+      const text = await store.readCaseFile(CORRELATION_RESULT_FILE);
+      if (text === null) return null;
+      const newline = text.indexOf('\n');
+      if (newline < 0) throw new Error('no header line');
+      // The stamp first: a stale result is not parsed at all.
+      const header = JSON.parse(text.slice(0, newline)) as { computedAt?: unknown };
+      const stale = staleness(header, current);
       if (stale) {
         // New evidence since is the ordinary case and goes unsaid; anything else is told.
         if (!stale.startsWith(EVENTS_CHANGED)) log(`correlating again: ${stale}`);
         return null;
       }
-      const value = stored.value as { computedAt?: unknown; result?: unknown };
-      const result = decodeResult(value.result);
-      return new CaseAnalysis(result, typeof value.computedAt === 'string' ? value.computedAt : stored.computedAt);
+      const result = decodeResult(JSON.parse(text.slice(newline + 1)) as unknown);
+      return new CaseAnalysis(result, typeof header.computedAt === 'string' ? header.computedAt : new Date().toISOString());
     } catch (error) {
       log(`correlating again: the kept correlation result could not be read (${error instanceof Error ? error.message : String(error)})`);
       return null;
@@ -219,10 +225,10 @@ export class CaseAnalysis {
       const stored = await store.loadAnalysis(CORRELATION_ANALYSIS);
       if (!stored || staleness(stored.value, current) !== null) return null;
       const value = stored.value as { computedAt?: unknown; sessions?: unknown };
-      if (!Array.isArray(value.sessions)) return null;
+      const { sessions } = decodeLists(value.sessions, ['sessions']);
       return {
         computedAt: typeof value.computedAt === 'string' ? value.computedAt : stored.computedAt,
-        sessions: value.sessions as SessionRow[],
+        sessions: sessions as SessionRow[],
       };
     } catch (error) {
       (options.log ?? defaultLog)(`the kept session list could not be read (${error instanceof Error ? error.message : String(error)})`);

@@ -8,11 +8,13 @@ import { seededRandom } from '../testing/seeded-random.js';
 import { correlate } from './correlate.js';
 import { buildAnalysisDocument } from './document.js';
 import type { CorrelationResult } from './model.js';
-import { CORRELATION_CODEC_VERSION, decodeResult, encodeResult, ResultCodecError } from './result-codec.js';
+import { CORRELATION_CODEC_VERSION, decodeResult, encodeResult, ResultCodecError, toAsciiJson } from './result-codec.js';
 
 function roundTrip(result: CorrelationResult): CorrelationResult {
-  // Through text, as stored in the case.
-  return decodeResult(JSON.parse(JSON.stringify(encodeResult(result))) as unknown);
+  // Through ASCII text written and read as latin1, as kept in the case.
+  const text = toAsciiJson(encodeResult(result));
+  expect(/^[\x00-\x7e]*$/.test(text)).toBe(true);
+  return decodeResult(JSON.parse(Buffer.from(text, 'latin1').toString('latin1')) as unknown);
 }
 
 describe('correlation result codec', () => {
@@ -28,7 +30,7 @@ describe('correlation result codec', () => {
   });
 
   it('keeps hostile strings, odd numbers, mixed record shapes and nulls', () => {
-    const hostile = ['</script><img src=x onerror=alert(1)>', '\u0000\u0001\u001f', '\ud800 lone', 'line\u2028sep\u2029', '"\\', 'x'.repeat(100_000), ''];
+    const hostile = ['</script><img src=x onerror=alert(1)>', 'é中𝄞\u007f\u00ff\uffff', '\u0000\u0001\u001f', '\ud800 lone', 'line\u2028sep\u2029', '"\\', 'x'.repeat(100_000), ''];
     const time = (ms: number) => ({ ms, sub: 7, precision: '100ns' as const });
     const result = {
       hosts: [{ key: 'h', name: hostile[0], names: hostile, ips: [] }],

@@ -30,6 +30,7 @@ export class ResultCodecError extends Error {}
 /**
  * A column: the values one key takes in the records of a table that have that key.
  *  s: string table indexes (-1 null) · n: numbers (null, or 'NaN' 'Inf' '-Inf' '-0') ·
+ *  d: whole numbers (null), each stored as its difference from the last one (row ids, times) ·
  *  b: 0 false, 1 true, 2 null · o: records or null (nulls: row positions of null; the table
  *  holds the others) · a: lists or null (len: -1 null, else the length; items: the elements
  *  of all lists in a row, as one column) · z: a column of only nulls (or only empty lists:
@@ -38,6 +39,7 @@ export class ResultCodecError extends Error {}
 type Column =
   | { readonly t: 's'; readonly v: number[] }
   | { readonly t: 'n'; readonly v: (number | string | null)[] }
+  | { readonly t: 'd'; readonly v: (number | null)[] }
   | { readonly t: 'b'; readonly v: number[] }
   | { readonly t: 'o'; readonly nulls: number[]; readonly table: Table }
   | { readonly t: 'a'; readonly len: number[]; readonly items: Column }
@@ -64,8 +66,10 @@ export interface EncodedResult {
 // ---- encoding ----
 
 class Encoder {
-  readonly strings: string[] = [];
+  private strings: string[] = [];
   private readonly index = new Map<string, number>();
+  private readonly uses: number[] = [];
+  private readonly stringColumns: number[][] = [];
 
   str(s: string): number {
     let i = this.index.get(s);
@@ -73,8 +77,23 @@ class Encoder {
       i = this.strings.length;
       this.strings.push(s);
       this.index.set(s, i);
+      this.uses.push(0);
     }
+    (this.uses[i] as number)++;
     return i;
+  }
+
+  /**
+   * The string table, most used first: the indexes written most often are the shortest
+   * (image names, users, integrity levels repeat hundreds of thousands of times).
+   */
+  finish(): string[] {
+    const order = this.strings.map((_, i) => i).sort((a, b) => (this.uses[b] as number) - (this.uses[a] as number) || a - b);
+    const rank = new Array<number>(order.length);
+    order.forEach((old, i) => (rank[old] = i));
+    for (const v of this.stringColumns) for (let i = 0; i < v.length; i++) if ((v[i] as number) >= 0) v[i] = rank[v[i] as number] as number;
+    this.strings = order.map((i) => this.strings[i] as string);
+    return this.strings;
   }
 
   /** One column of arbitrary values (every value the same kind, or null). */
@@ -92,10 +111,28 @@ class Encoder {
     switch (kind) {
       case null:
         return { t: 'z', n: values.length };
-      case 'string':
-        return { t: 's', v: values.map((v) => (v === null ? -1 : this.str(v as string))) };
-      case 'number':
-        return { t: 'n', v: values.map((v) => (v === null ? null : numberOut(v as number))) };
+      case 'string': {
+        const v = values.map((x) => (x === null ? -1 : this.str(x as string)));
+        this.stringColumns.push(v);
+        return { t: 's', v };
+      }
+      case 'number': {
+        if (values.every((x) => x === null || (Number.isSafeInteger(x) && !Object.is(x, -0)))) {
+          // The difference of two safe integers need not be one: a column where it is not
+          // is stored as plain numbers instead.
+          let last = 0;
+          let ok = true;
+          const v = values.map((x) => {
+            if (x === null) return null;
+            const d = (x as number) - last;
+            if (!Number.isSafeInteger(d)) ok = false;
+            last = x as number;
+            return d;
+          });
+          if (ok) return { t: 'd', v };
+        }
+        return { t: 'n', v: values.map((x) => (x === null ? null : numberOut(x as number))) };
+      }
       case 'boolean':
         return { t: 'b', v: values.map((v) => (v === null ? 2 : v ? 1 : 0)) };
       case 'object': {
@@ -192,12 +229,27 @@ function numberIn(v: number | string | null): number | null {
   }
 }
 
+/** Named lists of records as plain JSON-able columns (throws ResultCodecError on what it cannot keep). */
+export function encodeLists(lists: Readonly<Record<string, readonly unknown[]>>): EncodedResult {
+  const encoder = new Encoder();
+  const columns: Record<string, Column> = {};
+  for (const [name, list] of Object.entries(lists)) columns[name] = encoder.column([list], name);
+  return { format: CORRELATION_CODEC_FORMAT, version: CORRELATION_CODEC_VERSION, strings: encoder.finish(), lists: columns };
+}
+
 /** The result as plain JSON-able columns (throws ResultCodecError on what it cannot keep). */
 export function encodeResult(result: CorrelationResult): EncodedResult {
-  const encoder = new Encoder();
-  const lists: Record<string, Column> = {};
-  for (const name of RESULT_LISTS) lists[name] = encoder.column([result[name]], name);
-  return { format: CORRELATION_CODEC_FORMAT, version: CORRELATION_CODEC_VERSION, strings: encoder.strings, lists };
+  const lists: Record<string, readonly unknown[]> = {};
+  for (const name of RESULT_LISTS) lists[name] = result[name];
+  return encodeLists(lists);
+}
+
+/**
+ * JSON text of an encoded value in ASCII only (every other character as a \u escape): read
+ * back as latin1 it is a one-byte string, with no UTF-8 decoding, which V8 also parses faster.
+ */
+export function toAsciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 // ---- decoding ----
@@ -275,6 +327,18 @@ class Decoder {
         for (let i = 0; i < n; i++) {
           const x = v[i];
           if (typeof x !== 'number') v[i] = numberIn(x as string | null);
+        }
+        return v;
+      }
+      case 'd': {
+        const v = this.values(col['v'], n, where);
+        let last = 0;
+        for (let i = 0; i < n; i++) {
+          const x = v[i];
+          if (x === null) continue;
+          if (typeof x !== 'number') fail(`${where}: bad number ${String(x)}`);
+          last += x;
+          v[i] = last;
         }
         return v;
       }
@@ -378,6 +442,11 @@ class Decoder {
  * version wrote or does not hold together (the caller then correlates again).
  */
 export function decodeResult(value: unknown): CorrelationResult {
+  return decodeLists(value, RESULT_LISTS) as unknown as CorrelationResult;
+}
+
+/** Named lists from encodeLists (throws ResultCodecError like decodeResult). */
+export function decodeLists(value: unknown, names: readonly string[]): Record<string, unknown[]> {
   if (typeof value !== 'object' || value === null) fail('not a stored correlation result');
   const v = value as Record<string, unknown>;
   if (v['format'] !== CORRELATION_CODEC_FORMAT) fail(`not a stored correlation result (format ${JSON.stringify(v['format'])})`);
@@ -388,10 +457,10 @@ export function decodeResult(value: unknown): CorrelationResult {
   if (typeof lists !== 'object' || lists === null) fail('no lists');
   const decoder = new Decoder(strings as string[]);
   const out: Record<string, unknown> = {};
-  for (const name of RESULT_LISTS) {
+  for (const name of names) {
     const [list] = decoder.column((lists as Record<string, unknown>)[name], 1, name);
     if (!isArray(list)) fail(`${name}: not a list`);
     out[name] = list;
   }
-  return out as unknown as CorrelationResult;
+  return out as Record<string, unknown[]>;
 }
