@@ -171,40 +171,56 @@ class Encoder {
     const shapes: number[][] = [];
     const shapeIndex = new Map<string, number>();
     const shape: number[] = [];
-    const values: unknown[][] = [];
+    // First the shape of each record; records come in runs of one shape, so each key is first
+    // compared with the last record's key at that position before any hashing.
+    let last: number[] = [];
+    let lastShape = -1;
+    const ks: number[] = [];
     for (const record of records) {
       const proto = Object.getPrototypeOf(record) as unknown;
       if (proto !== Object.prototype && proto !== null) throw new ResultCodecError(`${where}: not a plain record`);
-      const ks: number[] = [];
-      for (const [key, value] of Object.entries(record)) {
-        if (value === undefined) continue;
-        if (key === '__proto__') throw new ResultCodecError(`${where}: a key named __proto__`);
-        let k = keyIndex.get(key);
+      ks.length = 0;
+      const fields = record as Record<string, unknown>;
+      for (const key in fields) {
+        if (!Object.prototype.hasOwnProperty.call(fields, key)) continue;
+        if (fields[key] === undefined) continue;
+        const guess = last[ks.length];
+        let k = guess !== undefined && keys[guess] === key ? guess : keyIndex.get(key);
         if (k === undefined) {
+          if (key === '__proto__') throw new ResultCodecError(`${where}: a key named __proto__`);
           k = keys.length;
           keys.push(key);
           keyIndex.set(key, k);
-          values.push([]);
         }
         ks.push(k);
-        (values[k] as unknown[]).push(value);
       }
-      const sig = ks.join(',');
-      let s = shapeIndex.get(sig);
-      if (s === undefined) {
-        s = shapes.length;
-        shapes.push(ks);
-        shapeIndex.set(sig, s);
+      let same = ks.length === last.length;
+      for (let i = 0; same && i < ks.length; i++) same = ks[i] === last[i];
+      if (!same) {
+        const sig = ks.join(',');
+        let s = shapeIndex.get(sig);
+        if (s === undefined) {
+          s = shapes.length;
+          shapes.push(ks.slice());
+          shapeIndex.set(sig, s);
+        }
+        lastShape = s;
+        last = shapes[s] as number[];
       }
-      shape.push(s);
+      shape.push(lastShape);
     }
-    return {
-      n: records.length,
-      keys,
-      shapes,
-      ...(shapes.length > 1 ? { shape } : {}),
-      cols: keys.map((key, k) => this.column(values[k] as unknown[], `${where}.${key}`)),
-    };
+    // Then each key's column: the values of the records whose shape has the key.
+    const cols = keys.map((key, k) => {
+      let values: unknown[];
+      if (shapes.length === 1) values = records.map((r) => (r as Record<string, unknown>)[key]);
+      else {
+        const has = shapes.map((ks2) => ks2.includes(k));
+        values = [];
+        for (let i = 0; i < records.length; i++) if (has[shape[i] as number]) values.push((records[i] as Record<string, unknown>)[key]);
+      }
+      return this.column(values, `${where}.${key}`);
+    });
+    return { n: records.length, keys, shapes, ...(shapes.length > 1 ? { shape } : {}), cols };
   }
 }
 
