@@ -91,6 +91,7 @@ export class CaseStore {
   private pendingRows = 0;
   private nextEventId = 1;
   private chunkWriter: EventChunkWriter | null = null;
+  private caseFileWrites = 0;
 
   private constructor(
     readonly dir: string,
@@ -706,7 +707,9 @@ export class CaseStore {
    */
   async writeCaseFile(name: string, text: string): Promise<void> {
     const path = this.caseFilePath(name);
-    const temp = `${path}.${process.pid}.tmp`;
+    // A name of its own per write: two saves may overlap (a correlation still finishing when
+    // the next import's starts); each file is whole, and the last renamed wins.
+    const temp = `${path}.${process.pid}.${++this.caseFileWrites}.tmp`;
     try {
       await writeFile(temp, text, 'latin1');
       await rename(temp, path);
