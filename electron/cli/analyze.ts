@@ -166,12 +166,19 @@ export async function analyzeIntoCase(options: CaseAnalyzeOptions): Promise<Case
 
   const store = await CaseStore.open(resolve(options.caseDir));
   try {
-    log('correlating…');
+    // The engine correlated the case (for detection) and kept the result in it: load that
+    // instead of correlating a second time (computed here only when the case holds none).
     const started = Date.now();
-    const analysis = await CaseAnalysis.compute(store);
-    const counts = analysis.document;
+    let analysis = await CaseAnalysis.load(store, { log });
+    const computed = analysis === null;
+    if (!analysis) {
+      log('correlating…');
+      analysis = await CaseAnalysis.compute(store, { log });
+    }
+    const counts = analysis.result;
     log(
-      `correlated in ${((Date.now() - started) / 1000).toFixed(1)} s: ${analysis.sessions.length} sessions, ${counts.processes.length} processes, ` +
+      `${computed ? 'correlated' : 'correlation loaded from the case'} in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+        `${analysis.sessions.length} sessions, ${counts.processes.length} processes, ` +
         `${counts.scripts.length} script blocks, ${counts.services.length} services`,
     );
     if (options.json) await writeAnalysis(analysis.document, options.json);

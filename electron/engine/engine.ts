@@ -103,6 +103,8 @@ export class Engine implements EngineApi {
   private countCache = new Map<string, { version: number; total: number }>();
   /** Correlation over the case; recomputed after each import, computed lazily after opening. */
   private analysis: Promise<CaseAnalysis> | null = null;
+  /** `analysis` once it has settled (null while loading or computing). */
+  private analysisReady: CaseAnalysis | null = null;
   /** Detection over the case; runs after correlation at the end of an import, kept in the case. */
   private detection: Promise<DetectionState | null> | null = null;
   /** The last detection run, finished or not (runs never overlap). */
@@ -264,6 +266,7 @@ export class Engine implements EngineApi {
     }
     this.countCache.clear();
     this.analysis = null;
+    this.analysisReady = null;
     this.detection = null;
   }
 
@@ -369,6 +372,7 @@ export class Engine implements EngineApi {
       // runs after the import, beside the queries, so the events are browsable at once; and
       // detection follows it once the run is over (startRun).
       this.analysis = null;
+      this.analysisReady = null;
       this.detection = null;
       this.status.phase = outcome;
     }
@@ -497,20 +501,32 @@ export class Engine implements EngineApi {
     return detail;
   }
 
+  /** The case's correlation: kept in the case when current (a reopened case), else computed. */
   private getAnalysis(): Promise<CaseAnalysis> {
     const store = this.requireStore();
     if (!this.analysis) {
-      const computing = CaseAnalysis.compute(store);
+      const computing = CaseAnalysis.loadOrCompute(store);
       this.analysis = computing;
-      computing.catch(() => {
-        if (this.analysis === computing) this.analysis = null;
-      });
+      computing.then(
+        (analysis) => {
+          if (this.analysis === computing) this.analysisReady = analysis;
+        },
+        () => {
+          if (this.analysis === computing) this.analysis = null;
+        },
+      );
     }
     return this.analysis;
   }
 
   async listSessions(): Promise<SessionList> {
     if (!this.store) return { computedAt: null, sessions: [] };
+    if (!this.analysisReady) {
+      // A reopened case lists its sessions from the kept list, without loading the whole
+      // result (seconds on a 1M-event case) before the first view can show.
+      const stored = await CaseAnalysis.storedSessions(this.store);
+      if (stored) return stored;
+    }
     const analysis = await this.getAnalysis();
     return { computedAt: analysis.computedAt, sessions: analysis.sessions };
   }

@@ -9,6 +9,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../shared/findings.js';
 import { DEMO_EVIDENCE_DIR } from '../app-paths.js';
+import { CORRELATION_RESULT_FILE } from '../case-analysis.js';
 import { CaseStore } from '../store/case-store.js';
 import { importCase, openAnalyzedCase, type OpenedCase } from '../report/testing/case-fixture.js';
 import { FORMULA_PAYLOADS, HOSTILE_LOGON_ID, writeHostileEvidence } from '../report/testing/hostile-fixture.js';
@@ -292,7 +293,8 @@ describe('case exports', () => {
     const overview = await opened.store.overview();
     expect(manifest.counts.events).toBe(total);
     expect(manifest.evidence.map((e) => e.sha256)).toEqual(overview.evidence.map((e) => e.sha256));
-    expect(readdirSync(out).sort()).toEqual([BUNDLE_MANIFEST_FILE, 'case.duckdb', 'case.json']);
+    // With the correlation kept in the case (the copy opens without correlating again).
+    expect(readdirSync(out).sort()).toEqual([BUNDLE_MANIFEST_FILE, 'case.duckdb', 'case.json', CORRELATION_RESULT_FILE].sort());
     const onDisk = JSON.parse(readFileSync(join(out, BUNDLE_MANIFEST_FILE), 'utf8')) as BundleManifest;
     expect(onDisk.format).toBe('chainline-case-bundle');
     const copy = await CaseStore.open(out);

@@ -2,7 +2,7 @@
 // bulk; everything the renderer sees comes out as pages. The evidence itself never lives
 // here — only its path, hash and the normalized events with a pointer back into it.
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
@@ -32,6 +32,12 @@ import { prepareRows, type EventMeta, type PreparedRows } from '../ingest/prepar
 import { EventChunkWriter } from '../ingest/event-chunks.js';
 
 export const CASE_DB_FILE = 'case.duckdb';
+
+/** See CaseStore.eventStamp. */
+export interface EventStamp {
+  readonly events: number;
+  readonly maxRowId: number;
+}
 export const CASE_MANIFEST_FILE = 'case.json';
 
 interface CaseManifest {
@@ -85,6 +91,7 @@ export class CaseStore {
   private pendingRows = 0;
   private nextEventId = 1;
   private chunkWriter: EventChunkWriter | null = null;
+  private caseFileWrites = 0;
 
   private constructor(
     readonly dir: string,
@@ -695,6 +702,60 @@ export class CaseStore {
         message: String(r['message']),
       }),
     );
+  }
+
+  /**
+   * Writes a file of derived data into the case folder (the kept correlation result: read
+   * back from a file it loads several times faster than from a DuckDB value of that size).
+   * Written whole or not at all (a temporary file renamed over it). `text` is ASCII or
+   * latin1: it is stored one byte a character.
+   */
+  async writeCaseFile(name: string, text: string): Promise<void> {
+    const path = this.caseFilePath(name);
+    // A name of its own per write: two saves may overlap (a correlation still finishing when
+    // the next import's starts); each file is whole, and the last renamed wins.
+    const temp = `${path}.${process.pid}.${++this.caseFileWrites}.tmp`;
+    try {
+      await writeFile(temp, text, 'latin1');
+      await rename(temp, path);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A file written by writeCaseFile, or null when there is none. */
+  async readCaseFile(name: string): Promise<string | null> {
+    try {
+      return await readFile(this.caseFilePath(name), 'latin1');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+
+  async deleteCaseFile(name: string): Promise<void> {
+    await rm(this.caseFilePath(name), { force: true });
+  }
+
+  private caseFilePath(name: string): string {
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(name) || name === CASE_DB_FILE || name === CASE_MANIFEST_FILE) throw new Error(`not a case file name: ${name}`);
+    return join(this.dir, name);
+  }
+
+  /** Removes a named analysis result (nothing when there is none). */
+  async deleteAnalysis(name: string): Promise<void> {
+    await this.exec(`DELETE FROM analysis WHERE name = ?`, [name]);
+  }
+
+  /**
+   * What says whether the case's events changed: their number and the highest row id. Events
+   * are only appended, with ids counting up, and never deleted or rewritten, so equal stamps
+   * mean the same events.
+   */
+  async eventStamp(): Promise<EventStamp> {
+    const r = (await this.rows('SELECT count(*) AS n, coalesce(max(id), 0) AS m FROM events'))[0] ?? {};
+    return { events: num(r['n']), maxRowId: num(r['m']) };
   }
 
   /** A named analysis result kept with the case, or null. */
