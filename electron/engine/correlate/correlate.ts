@@ -246,6 +246,18 @@ function firstAtOrAfter(arr: readonly CorrelationTime[], ms: number): number {
   return lo;
 }
 
+/** firstAtOrAfter over indexes into `records` (sorted by time). */
+function firstIndexAtOrAfter(records: readonly CorrelationTime[], indexes: readonly number[], ms: number): number {
+  let lo = 0;
+  let hi = indexes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((records[indexes[mid] as number] as CorrelationTime).ms < ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Map keyed by host then by a per-host key: no key strings built per lookup. */
 class HostMap<K, V> {
   private readonly byHost = new Map<string, Map<K, V>>();
@@ -596,31 +608,45 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   phase('sessions');
   // ---- Processes ---------------------------------------------------------------------------
   const processes: MProcess[] = [];
-  const securityStarts = new HostMap<number | null, ProcessStartInput[]>();
+  // Starts are referred to by their index in `starts`: the pairing is then two typed arrays
+  // instead of a Map and two Sets over a hundred thousand records.
+  const securityStarts = new HostMap<number | null, number[]>();
   const sysmonStarts: ProcessStartInput[] = [];
-  for (const s of starts) {
-    if (s.origin === 'security') pushHost(securityStarts, hk(s.host), s.pid, s);
-    else sysmonStarts.push(s);
+  const sysmonIndexes: number[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i] as ProcessStartInput;
+    if (s.origin === 'security') pushHost(securityStarts, hk(s.host), s.pid, i);
+    else {
+      sysmonStarts.push(s);
+      sysmonIndexes.push(i);
+    }
   }
   // Sysmon records without a ProcessId (NXLog drops it) match 4688s by image instead.
-  const securityByImage = new Map<string, ProcessStartInput[]>();
+  const securityByImage = new Map<string, number[]>();
   if (sysmonStarts.some((s) => s.pid === null)) {
-    for (const s of starts) if (s.origin === 'security') push(securityByImage, `${hk(s.host)}|${imageName(s.image)}`, s);
+    for (let i = 0; i < starts.length; i++) {
+      const s = starts[i] as ProcessStartInput;
+      if (s.origin === 'security') push(securityByImage, `${hk(s.host)}|${imageName(s.image)}`, i);
+    }
   }
-  const merged = new Map<ProcessStartInput, ProcessStartInput>();
-  const taken = new Set<ProcessStartInput>();
-  for (const sm of sysmonStarts) {
+  /** For a 4688 at index i, the index of the Sysmon 1 of the same process (−1: none). */
+  const sysmonMate = new Int32Array(starts.length).fill(-1);
+  /** 1 for a Sysmon 1 paired with a 4688. */
+  const pairedSysmon = new Uint8Array(starts.length);
+  for (let k = 0; k < sysmonStarts.length; k++) {
+    const sm = sysmonStarts[k] as ProcessStartInput;
     const hostKey = hk(sm.host);
     const pool = sm.pid !== null ? securityStarts.get(hostKey, sm.pid) : securityByImage.get(`${hostKey}|${imageName(sm.image)}`);
     if (!pool) continue;
     const slack = 2000 + opts.mergeSlackMs;
-    const from = firstAtOrAfter(pool, sm.ms - slack);
-    let best: ProcessStartInput | null = null;
+    const from = firstIndexAtOrAfter(starts, pool, sm.ms - slack);
+    let best = -1;
     let bestGap = Infinity;
     for (let i = from; i < pool.length; i++) {
-      const sec = pool[i] as ProcessStartInput;
+      const secIndex = pool[i] as number;
+      const sec = starts[secIndex] as ProcessStartInput;
       if (sec.ms > sm.ms + slack) break;
-      if (taken.has(sec)) continue;
+      if (sysmonMate[secIndex] !== -1) continue;
       if (imageName(sec.image) !== imageName(sm.image)) continue;
       if (sec.parentPid !== null && sm.parentPid !== null && sec.parentPid !== sm.parentPid) continue;
       if (sm.pid !== null && sec.pid !== sm.pid) continue;
@@ -629,13 +655,14 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       const allowed = (opts.mergeSlackMs * 10_000) + Math.max(precisionOf(sec), precisionOf(sm));
       if (gapTicks > allowed) continue;
       if (gapTicks < bestGap) {
-        best = sec;
+        best = secIndex;
         bestGap = gapTicks;
       }
     }
-    if (best) {
-      merged.set(best, sm);
-      taken.add(best);
+    if (best !== -1) {
+      const smIndex = sysmonIndexes[k] as number;
+      sysmonMate[best] = smIndex;
+      pairedSysmon[smIndex] = 1;
     }
   }
   phase('merge 4688/Sysmon 1');
@@ -671,12 +698,13 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     pidTimeParentId: null,
     activity: SHARED_EMPTY,
   });
-  const mergedSysmon = new Set(merged.values());
-  for (const s of starts) {
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i] as ProcessStartInput;
     // A Sysmon 1 paired with a 4688 is made into a node together with it.
-    if (s.origin === 'sysmon' && mergedSysmon.has(s)) continue;
+    if (s.origin === 'sysmon' && pairedSysmon[i] === 1) continue;
     const sec = s.origin === 'security' ? s : null;
-    const sm = s.origin === 'security' ? (merged.get(s) ?? null) : s;
+    const mate = s.origin === 'security' ? (sysmonMate[i] as number) : -1;
+    const sm = s.origin === 'security' ? (mate === -1 ? null : (starts[mate] as ProcessStartInput)) : s;
     const hostKey = hk(s.host);
     // The finer of the two times is the creation time.
     const primary = sm && sec ? (precisionOf(sm) < precisionOf(sec) ? sm : sec) : s;
@@ -757,7 +785,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   phase('exits');
   // Parents.
   const placeholders = new Map<string, { node: MProcess; first: CorrelationTime }>();
-  let mayLoop = false;
+  /** Children whose parent is not certainly older: every parent loop goes through one. */
+  const loopSuspects: MProcess[] = [];
   const placeholderNodes: MProcess[] = [];
   // The candidates of one child, in a list reused from child to child (most children have
   // exactly one: no array is made for them); copied only for an ambiguous edge.
@@ -848,12 +877,13 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
 
   phase('parents');
   // Process activity (Sysmon 3/7/11/22).
-  const processAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess[] => {
-    if (pid === null) return [];
+  /** Every process that could hold `pid` at `t`, into `alive` (cleared first). */
+  const processesAt = (hostKey: string, pid: number | null, t: CorrelationTime, alive: MProcess[]): MProcess[] => {
+    alive.length = 0;
+    if (pid === null) return alive;
     const entry = pidIndex.get(hostKey, pid);
-    if (!entry) return [];
+    if (!entry) return alive;
     const list = entry.nodes;
-    const alive: MProcess[] = [];
     let anchor: MProcess | null = null;
     for (let i = entry.lastAtOrBefore(t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
       const c = list[i] as MProcess;
@@ -866,6 +896,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     }
     return alive;
   };
+  const processAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess[] => processesAt(hostKey, pid, t, []);
   /** The one process holding `pid` at `t`, or null when none or several could (no array built). */
   const oneProcessAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess | null => {
     if (pid === null) return null;
@@ -892,31 +923,56 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     if (node) node.activity = addTo(node.activity, a);
   }
 
-  if (mayLoop) breakLoops(processes);
+  if (loopSuspects.length > 0 && hasLoop(loopSuspects)) breakLoops(processes);
   phase('activity');
   // ---- Script blocks -----------------------------------------------------------------------
-  const blockGroups = new Map<string, ScriptBlockInput[]>();
-  for (const b of blocks) push(blockGroups, b.scriptBlockId ? `${hk(b.host)}|${b.scriptBlockId}` : `${hk(b.host)}|row${b.row}`, b);
+  // Grouped by host and ScriptBlockId (a block without one is its own group, keyed `row<n>`
+  // as before), groups numbered in the order first seen: no key string per block, and no
+  // array for the one-part blocks that are nearly all of them.
+  const groupOf = new HostMap<string, number>();
+  const groupFirst: ScriptBlockInput[] = [];
+  const groupParts: Array<ScriptBlockInput[] | null> = [];
+  for (const b of blocks) {
+    const hostKey = hk(b.host);
+    const key = b.scriptBlockId ? b.scriptBlockId : `row${b.row}`;
+    const g = groupOf.get(hostKey, key);
+    if (g === undefined) {
+      groupOf.set(hostKey, key, groupFirst.length);
+      groupFirst.push(b);
+      groupParts.push(null);
+    } else {
+      const parts = groupParts[g];
+      if (parts) parts.push(b);
+      else groupParts[g] = [groupFirst[g] as ScriptBlockInput, b];
+    }
+  }
   // Until ids exist, processId holds the process and processCandidates the candidate
   // processes (as for processes): the result is then these objects, not a copy.
   const scripts: Array<Mutable<ScriptBlock>> = [];
-  for (const [, parts] of blockGroups) {
-    const first = parts[0] as ScriptBlockInput;
+  const alive: MProcess[] = [];
+  for (let g = 0; g < groupFirst.length; g++) {
+    const first = groupFirst[g] as ScriptBlockInput;
+    const parts = groupParts[g] ?? null;
     const hostKey = hk(first.host);
     let present: number[];
     let missing: number[];
     let total: number;
     let text: string;
-    if (parts.length === 1 && (first.messageNumber ?? 1) === 1 && (first.messageTotal ?? 1) === 1) {
+    let rows: number[];
+    if (parts === null && (first.messageNumber ?? 1) === 1 && (first.messageTotal ?? 1) === 1) {
       // Nearly every block is one part.
       present = ONE;
       missing = NONE;
       total = 1;
       text = first.text;
+      rows = [first.row];
     } else {
+      const all = parts ?? [first];
+      rows = new Array<number>(all.length);
+      for (let i = 0; i < all.length; i++) rows[i] = (all[i] as ScriptBlockInput).row;
       const byNumber = new Map<number, ScriptBlockInput>();
       total = 0;
-      for (const p of parts) {
+      for (const p of all) {
         const n = p.messageNumber ?? 1;
         if (!byNumber.has(n)) byNumber.set(n, p);
         total = Math.max(total, p.messageTotal ?? 1, n);
@@ -943,7 +999,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       }
       text = pieces.join('');
     }
-    const alive = processAt(hostKey, first.pid, first);
+    processesAt(hostKey, first.pid, first, alive);
     const chosen = alive.length === 1 ? (alive[0] as MProcess) : null;
     scripts.push({
       id: '',
@@ -952,8 +1008,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       scriptBlockId: first.scriptBlockId,
       pid: first.pid,
       processId: chosen as unknown as string | null,
-      processCandidates: (alive.length > 1 ? alive : SHARED_EMPTY) as unknown as string[],
-      rows: parts.map((p) => p.row),
+      processCandidates: (alive.length > 1 ? alive.slice() : SHARED_EMPTY) as unknown as string[],
+      rows,
       partsPresent: present,
       total,
       missingParts: missing,
@@ -1379,7 +1435,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     node.parentBasis = basis;
     node.parentId = parent as unknown as string;
     // Parent and child in one precision window: only then could forged records make a loop.
-    if (parent.start && !strictlyBefore(parent.start, node.start as CorrelationTime)) mayLoop = true;
+    if (parent.start && !strictlyBefore(parent.start, node.start as CorrelationTime)) loopSuspects.push(node);
     if (parent.placeholder) {
       const first = firstChildOf.get(parent);
       if (!first || compareTime(node.start as CorrelationTime, first) < 0) firstChildOf.set(parent, node.start as CorrelationTime);
@@ -1423,6 +1479,28 @@ function countBetween(times: readonly CorrelationTime[] | undefined, from: Corre
     n++;
   }
   return n;
+}
+
+/**
+ * Whether any parent loop exists. Along an edge whose parent is strictly before its child the
+ * creation time falls, so a loop must hold an edge that is not: walking up from the children
+ * of those edges (the suspects) finds every loop, while visiting only their ancestors (a few
+ * thousand of 300 000 processes) instead of every process as breakLoops does.
+ */
+function hasLoop(suspects: readonly MProcess[]): boolean {
+  const clean = new Set<MProcess>(); // reaches a root
+  const path = new Set<MProcess>();
+  for (const start of suspects) {
+    path.clear();
+    let p: MProcess | null = start;
+    while (p && !clean.has(p)) {
+      if (path.has(p)) return true;
+      path.add(p);
+      p = parentOf(p);
+    }
+    for (const q of path) clean.add(q);
+  }
+  return false;
 }
 
 /** Cuts any parent loop (possible only with forged records in one second): the edge that closes it goes. */
