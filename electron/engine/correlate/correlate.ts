@@ -162,8 +162,83 @@ function normIp(ip: string): string {
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-function byTime<T extends CorrelationTime & { readonly row: number }>(a: T, b: T): number {
+export function byTime<T extends CorrelationTime & { readonly row: number }>(a: T, b: T): number {
   return a.ms - b.ms || a.sub - b.sub || a.row - b.row;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Sorts records in place exactly as `list.sort(byTime)` would (ms, then sub, then row; equal
+ * records keep their order), without a comparator call per comparison: (ms − earliest, index)
+ * packed into 64-bit keys that a BigUint64Array sorts natively, then each run of one ms put in
+ * (sub, row) order. A million records in random order: 1.3 s with the comparator, 0.1 s so.
+ * Falls back to the comparator when the times do not fit the key (not whole ms, or too wide).
+ */
+export function sortByTime<T extends CorrelationTime & { readonly row: number }>(list: T[]): void {
+  const n = list.length;
+  if (n < 2) return;
+  let min = Infinity;
+  let max = -Infinity;
+  let ordered = true;
+  for (let i = 0; i < n; i++) {
+    const r = list[i] as T;
+    const ms = r.ms;
+    if (!Number.isInteger(ms) || !Number.isInteger(r.sub)) {
+      list.sort(byTime);
+      return;
+    }
+    if (ms < min) min = ms;
+    if (ms > max) max = ms;
+    if (ordered && i > 0 && byTime(list[i - 1] as T, r) > 0) ordered = false;
+  }
+  if (ordered) return;
+  const indexBits = Math.max(1, Math.ceil(Math.log2(n)));
+  if (indexBits > 31 || max - min >= 2 ** (64 - indexBits) || max - min > Number.MAX_SAFE_INTEGER) {
+    list.sort(byTime);
+    return;
+  }
+  const keys = new BigUint64Array(n);
+  const words = new Uint32Array(keys.buffer);
+  const lo = LITTLE_ENDIAN ? 0 : 1;
+  const hi = 1 - lo;
+  const relLoBits = 32 - indexBits;
+  const relLoSpan = 2 ** relLoBits;
+  const indexSpan = 2 ** indexBits;
+  for (let i = 0; i < n; i++) {
+    const rel = (list[i] as T).ms - min;
+    const relLo = rel % relLoSpan;
+    words[2 * i + hi] = (rel - relLo) / relLoSpan;
+    words[2 * i + lo] = relLo * indexSpan + i;
+  }
+  keys.sort();
+  const mask = indexSpan - 1;
+  const sorted = new Array<T>(n);
+  for (let k = 0; k < n; k++) sorted[k] = list[(words[2 * k + lo] as number) & mask] as T;
+  // Runs of one ms are in input order: put them in (sub, row) order, stably.
+  for (let start = 0; start < n; ) {
+    const ms = (sorted[start] as T).ms;
+    let end = start + 1;
+    while (end < n && (sorted[end] as T).ms === ms) end++;
+    if (end - start > 1) {
+      if (end - start <= 32) {
+        for (let i = start + 1; i < end; i++) {
+          const x = sorted[i] as T;
+          let j = i - 1;
+          while (j >= start && byTime(sorted[j] as T, x) > 0) {
+            sorted[j + 1] = sorted[j] as T;
+            j--;
+          }
+          sorted[j + 1] = x;
+        }
+      } else {
+        const run = sorted.slice(start, end).sort(byTime);
+        for (let i = 0; i < run.length; i++) sorted[start + i] = run[i] as T;
+      }
+    }
+    start = end;
+  }
+  for (let i = 0; i < n; i++) list[i] = sorted[i] as T;
 }
 
 /** Index of the last element whose `ms` ≤ `ms` (−1 when none); arr sorted by time. */
@@ -369,56 +444,59 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const boots: BootInput[] = [];
   const hostNames = new Map<string, Set<string>>();
   const seenHosts = new Set<string>();
-  for (const input of inputs) {
-    if (!seenHosts.has(input.host)) {
-      seenHosts.add(input.host);
-      const key = hostKeyOf(input.host);
-      const names = hostNames.get(key);
-      if (names) names.add(input.host);
-      else hostNames.set(key, new Set([input.host]));
-    }
-    switch (input.kind) {
-      case 'logon':
-        logons.push(input);
-        break;
-      case 'logoff':
-        logoffs.push(input);
-        break;
-      case 'privileges':
-        privileges.push(input);
-        break;
-      case 'explicit-credentials':
-        explicit.push(input);
-        break;
-      case 'process-start':
-        starts.push(input);
-        break;
-      case 'process-end':
-        ends.push(input);
-        break;
-      case 'script-block':
-        blocks.push(input);
-        break;
-      case 'service-install':
-        installs.push(input);
-        break;
-      case 'network':
-      case 'image-load':
-      case 'dns':
-      case 'file-create':
-        activity.push(input);
-        break;
-      case 'boot':
-        boots.push(input);
-        break;
-      default: {
-        const unreachable: never = input;
-        throw new Error(`unknown input ${String(unreachable)}`);
+  (() => {
+    for (let inputIx = 0; inputIx < inputs.length; inputIx++) {
+      const input = inputs[inputIx] as (typeof inputs)[number];
+      if (!seenHosts.has(input.host)) {
+        seenHosts.add(input.host);
+        const key = hostKeyOf(input.host);
+        const names = hostNames.get(key);
+        if (names) names.add(input.host);
+        else hostNames.set(key, new Set([input.host]));
+      }
+      switch (input.kind) {
+        case 'logon':
+          logons.push(input);
+          break;
+        case 'logoff':
+          logoffs.push(input);
+          break;
+        case 'privileges':
+          privileges.push(input);
+          break;
+        case 'explicit-credentials':
+          explicit.push(input);
+          break;
+        case 'process-start':
+          starts.push(input);
+          break;
+        case 'process-end':
+          ends.push(input);
+          break;
+        case 'script-block':
+          blocks.push(input);
+          break;
+        case 'service-install':
+          installs.push(input);
+          break;
+        case 'network':
+        case 'image-load':
+        case 'dns':
+        case 'file-create':
+          activity.push(input);
+          break;
+        case 'boot':
+          boots.push(input);
+          break;
+        default: {
+          const unreachable: never = input;
+          throw new Error(`unknown input ${String(unreachable)}`);
+        }
       }
     }
-  }
+  })();
   for (const list of [logons, logoffs, privileges, explicit, starts, ends, blocks, installs, activity, boots] as CorrelationInput[][]) {
-    list.sort(byTime);
+    sortByTime(list);
   }
 
   // Host keys: one per input host string, computed once.
@@ -528,23 +606,26 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     sessions.push(s);
     return s;
   };
-  for (const logon of logons) {
-    if (!logon.logonId || logon.logonId === '0x0') continue;
-    const hostKey = hk(logon.host);
-    const epoch = epochOf(hostKey, logon);
-    const list = sessionsOf(hostKey, logon.logonId, epoch);
-    if (list && WELL_KNOWN_LOGON_IDS.has(logon.logonId)) {
-      // SYSTEM and the service accounts log on again and again with one LogonId: one session.
-      const first = list[0] as MSession;
-      if (first.logonRow === null) Object.assign(first, newSessionDetails(logon));
-      continue;
+  (() => {
+    for (let logonIx = 0; logonIx < logons.length; logonIx++) {
+      const logon = logons[logonIx] as (typeof logons)[number];
+      if (!logon.logonId || logon.logonId === '0x0') continue;
+      const hostKey = hk(logon.host);
+      const epoch = epochOf(hostKey, logon);
+      const list = sessionsOf(hostKey, logon.logonId, epoch);
+      if (list && WELL_KNOWN_LOGON_IDS.has(logon.logonId)) {
+        // SYSTEM and the service accounts log on again and again with one LogonId: one session.
+        const first = list[0] as MSession;
+        if (first.logonRow === null) Object.assign(first, newSessionDetails(logon));
+        continue;
+      }
+      // A LogonId is unique within a boot; a second 4624 with it means a boot marker is missing
+      // (log gap): it is a new session, never merged with the first.
+      const s = newSession(hostKey, logon.logonId, epoch, logon, logon);
+      if (list) list.push(s);
+      else setSessions(hostKey, logon.logonId, epoch, [s]);
     }
-    // A LogonId is unique within a boot; a second 4624 with it means a boot marker is missing
-    // (log gap): it is a new session, never merged with the first.
-    const s = newSession(hostKey, logon.logonId, epoch, logon, logon);
-    if (list) list.push(s);
-    else setSessions(hostKey, logon.logonId, epoch, [s]);
-  }
+  })();
   /** The session a LogonId names on a host at a time; created when the evidence has no 4624 for it. */
   const sessionAt = (host: string, logonId: string | null, t: CorrelationTime): MSession | null => {
     if (!logonId || logonId === '0x0') return null;
@@ -578,32 +659,49 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     list.unshift(s);
     return s;
   };
-  for (const p of privileges) {
-    const s = sessionAt(p.host, p.logonId, p);
-    if (s) {
-      s.admin = true;
-      s.privilegeRows = addTo(s.privilegeRows, p.row);
+  (() => {
+    for (let pIx = 0; pIx < privileges.length; pIx++) {
+      const p = privileges[pIx] as (typeof privileges)[number];
+      const s = sessionAt(p.host, p.logonId, p);
+      if (s) {
+        s.admin = true;
+        s.privilegeRows = addTo(s.privilegeRows, p.row);
+      }
     }
-  }
-  for (const o of logoffs) {
-    const s = sessionAt(o.host, o.logonId, o);
-    if (s) {
-      s.logoffRows = addTo(s.logoffRows, o.row);
-      if (!s.end || compareTime(s.end, o) < 0) s.end = timeOf(o);
+  })();
+  (() => {
+    for (let oIx = 0; oIx < logoffs.length; oIx++) {
+      const o = logoffs[oIx] as (typeof logoffs)[number];
+      const s = sessionAt(o.host, o.logonId, o);
+      if (s) {
+        s.logoffRows = addTo(s.logoffRows, o.row);
+        if (!s.end || compareTime(s.end, o) < 0) s.end = timeOf(o);
+      }
     }
-  }
-  for (const e of explicit) {
-    const s = sessionAt(e.host, e.subjectLogonId, e);
-    if (s) s.explicitCredentialRows = addTo(s.explicitCredentialRows, e.row);
-  }
+  })();
+  (() => {
+    for (let eIx = 0; eIx < explicit.length; eIx++) {
+      const e = explicit[eIx] as (typeof explicit)[number];
+      const s = sessionAt(e.host, e.subjectLogonId, e);
+      if (s) s.explicitCredentialRows = addTo(s.explicitCredentialRows, e.row);
+    }
+  })();
   const sessionByLogonRow = new Map<number, MSession>();
-  for (const s of sessions) if (s.logonRow !== null) sessionByLogonRow.set(s.logonRow, s);
-  for (const logon of logons) {
-    if (logon.logonType !== 9) continue;
-    const s = sessionByLogonRow.get(logon.row);
-    const creator = sessionAt(logon.host, logon.subjectLogonId, logon);
-    if (s && creator && creator !== s) creatorOf.set(s, creator);
-  }
+  (() => {
+    for (let sIx = 0; sIx < sessions.length; sIx++) {
+      const s = sessions[sIx] as (typeof sessions)[number];
+      if (s.logonRow !== null) sessionByLogonRow.set(s.logonRow, s);
+    }
+  })();
+  (() => {
+    for (let logonIx = 0; logonIx < logons.length; logonIx++) {
+      const logon = logons[logonIx] as (typeof logons)[number];
+      if (logon.logonType !== 9) continue;
+      const s = sessionByLogonRow.get(logon.row);
+      const creator = sessionAt(logon.host, logon.subjectLogonId, logon);
+      if (s && creator && creator !== s) creatorOf.set(s, creator);
+    }
+  })();
 
   phase('sessions');
   // ---- Processes ---------------------------------------------------------------------------
@@ -613,14 +711,16 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const securityStarts = new HostMap<number | null, number[]>();
   const sysmonStarts: ProcessStartInput[] = [];
   const sysmonIndexes: number[] = [];
-  for (let i = 0; i < starts.length; i++) {
-    const s = starts[i] as ProcessStartInput;
-    if (s.origin === 'security') pushHost(securityStarts, hk(s.host), s.pid, i);
-    else {
-      sysmonStarts.push(s);
-      sysmonIndexes.push(i);
+  (() => {
+    for (let i = 0; i < starts.length; i++) {
+      const s = starts[i] as ProcessStartInput;
+      if (s.origin === 'security') pushHost(securityStarts, hk(s.host), s.pid, i);
+      else {
+        sysmonStarts.push(s);
+        sysmonIndexes.push(i);
+      }
     }
-  }
+  })();
   // Sysmon records without a ProcessId (NXLog drops it) match 4688s by image instead.
   const securityByImage = new Map<string, number[]>();
   if (sysmonStarts.some((s) => s.pid === null)) {
@@ -633,38 +733,40 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const sysmonMate = new Int32Array(starts.length).fill(-1);
   /** 1 for a Sysmon 1 paired with a 4688. */
   const pairedSysmon = new Uint8Array(starts.length);
-  for (let k = 0; k < sysmonStarts.length; k++) {
-    const sm = sysmonStarts[k] as ProcessStartInput;
-    const hostKey = hk(sm.host);
-    const pool = sm.pid !== null ? securityStarts.get(hostKey, sm.pid) : securityByImage.get(`${hostKey}|${imageName(sm.image)}`);
-    if (!pool) continue;
-    const slack = 2000 + opts.mergeSlackMs;
-    const from = firstIndexAtOrAfter(starts, pool, sm.ms - slack);
-    let best = -1;
-    let bestGap = Infinity;
-    for (let i = from; i < pool.length; i++) {
-      const secIndex = pool[i] as number;
-      const sec = starts[secIndex] as ProcessStartInput;
-      if (sec.ms > sm.ms + slack) break;
-      if (sysmonMate[secIndex] !== -1) continue;
-      if (imageName(sec.image) !== imageName(sm.image)) continue;
-      if (sec.parentPid !== null && sm.parentPid !== null && sec.parentPid !== sm.parentPid) continue;
-      if (sm.pid !== null && sec.pid !== sm.pid) continue;
-      // Within the two precisions plus the slack.
-      const gapTicks = Math.abs(diffTicks(sm, sec));
-      const allowed = (opts.mergeSlackMs * 10_000) + Math.max(precisionOf(sec), precisionOf(sm));
-      if (gapTicks > allowed) continue;
-      if (gapTicks < bestGap) {
-        best = secIndex;
-        bestGap = gapTicks;
+  (() => {
+    for (let k = 0; k < sysmonStarts.length; k++) {
+      const sm = sysmonStarts[k] as ProcessStartInput;
+      const hostKey = hk(sm.host);
+      const pool = sm.pid !== null ? securityStarts.get(hostKey, sm.pid) : securityByImage.get(`${hostKey}|${imageName(sm.image)}`);
+      if (!pool) continue;
+      const slack = 2000 + opts.mergeSlackMs;
+      const from = firstIndexAtOrAfter(starts, pool, sm.ms - slack);
+      let best = -1;
+      let bestGap = Infinity;
+      for (let i = from; i < pool.length; i++) {
+        const secIndex = pool[i] as number;
+        const sec = starts[secIndex] as ProcessStartInput;
+        if (sec.ms > sm.ms + slack) break;
+        if (sysmonMate[secIndex] !== -1) continue;
+        if (imageName(sec.image) !== imageName(sm.image)) continue;
+        if (sec.parentPid !== null && sm.parentPid !== null && sec.parentPid !== sm.parentPid) continue;
+        if (sm.pid !== null && sec.pid !== sm.pid) continue;
+        // Within the two precisions plus the slack.
+        const gapTicks = Math.abs(diffTicks(sm, sec));
+        const allowed = (opts.mergeSlackMs * 10_000) + Math.max(precisionOf(sec), precisionOf(sm));
+        if (gapTicks > allowed) continue;
+        if (gapTicks < bestGap) {
+          best = secIndex;
+          bestGap = gapTicks;
+        }
+      }
+      if (best !== -1) {
+        const smIndex = sysmonIndexes[k] as number;
+        sysmonMate[best] = smIndex;
+        pairedSysmon[smIndex] = 1;
       }
     }
-    if (best !== -1) {
-      const smIndex = sysmonIndexes[k] as number;
-      sysmonMate[best] = smIndex;
-      pairedSysmon[smIndex] = 1;
-    }
-  }
+  })();
   phase('merge 4688/Sysmon 1');
   const guidIndex = new HostMap<string, MProcess>();
   const makeNode = (hostKey: string, epoch: number): MProcess => ({
@@ -698,89 +800,100 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     pidTimeParentId: null,
     activity: SHARED_EMPTY,
   });
-  for (let i = 0; i < starts.length; i++) {
-    const s = starts[i] as ProcessStartInput;
-    // A Sysmon 1 paired with a 4688 is made into a node together with it.
-    if (s.origin === 'sysmon' && pairedSysmon[i] === 1) continue;
-    const sec = s.origin === 'security' ? s : null;
-    const mate = s.origin === 'security' ? (sysmonMate[i] as number) : -1;
-    const sm = s.origin === 'security' ? (mate === -1 ? null : (starts[mate] as ProcessStartInput)) : s;
-    const hostKey = hk(s.host);
-    // The finer of the two times is the creation time.
-    const primary = sm && sec ? (precisionOf(sm) < precisionOf(sec) ? sm : sec) : s;
-    const node = makeNode(hostKey, epochOf(hostKey, primary));
-    node.start = primary; // the record itself serves as the time until the output is built
-    node.pid = sec?.pid ?? sm?.pid ?? null;
-    node.guid = sm?.guid ?? null;
-    node.image = (sec?.image || sm?.image) ?? '';
-    node.commandLine = sec?.commandLine ?? sm?.commandLine ?? null;
-    node.parentPid = sec?.parentPid ?? sm?.parentPid ?? null;
-    node.parentImage = (sec?.parentImage || sm?.parentImage) ?? '';
-    node.parentGuid = sm?.parentGuid ?? null;
-    node.user = (sm?.user || sec?.user) ?? '';
-    const logonSource = sec ?? sm;
-    node.logonId = logonSource?.logonId ?? null;
-    node.logonIdField = logonSource?.logonIdField ?? null;
-    node.integrity = sec?.integrity ?? sm?.integrity ?? null;
-    node.elevation = sec?.elevation ?? null;
-    node.securityRow = sec ? sec.row : null;
-    node.sysmonRow = sm ? sm.row : null;
-    node.decodedCommand = decodeIfEncoded(node.commandLine);
-    const session = sessionAt(s.host, node.logonId, node.start);
-    node.sessionId = session as unknown as string | null;
-    if (node.guid) guidIndex.set(hostKey, node.guid, node);
-    processes.push(node);
-  }
+  (() => {
+    for (let i = 0; i < starts.length; i++) {
+      const s = starts[i] as ProcessStartInput;
+      // A Sysmon 1 paired with a 4688 is made into a node together with it.
+      if (s.origin === 'sysmon' && pairedSysmon[i] === 1) continue;
+      const sec = s.origin === 'security' ? s : null;
+      const mate = s.origin === 'security' ? (sysmonMate[i] as number) : -1;
+      const sm = s.origin === 'security' ? (mate === -1 ? null : (starts[mate] as ProcessStartInput)) : s;
+      const hostKey = hk(s.host);
+      // The finer of the two times is the creation time.
+      const primary = sm && sec ? (precisionOf(sm) < precisionOf(sec) ? sm : sec) : s;
+      const node = makeNode(hostKey, epochOf(hostKey, primary));
+      node.start = primary; // the record itself serves as the time until the output is built
+      node.pid = sec?.pid ?? sm?.pid ?? null;
+      node.guid = sm?.guid ?? null;
+      node.image = (sec?.image || sm?.image) ?? '';
+      node.commandLine = sec?.commandLine ?? sm?.commandLine ?? null;
+      node.parentPid = sec?.parentPid ?? sm?.parentPid ?? null;
+      node.parentImage = (sec?.parentImage || sm?.parentImage) ?? '';
+      node.parentGuid = sm?.parentGuid ?? null;
+      node.user = (sm?.user || sec?.user) ?? '';
+      const logonSource = sec ?? sm;
+      node.logonId = logonSource?.logonId ?? null;
+      node.logonIdField = logonSource?.logonIdField ?? null;
+      node.integrity = sec?.integrity ?? sm?.integrity ?? null;
+      node.elevation = sec?.elevation ?? null;
+      node.securityRow = sec ? sec.row : null;
+      node.sysmonRow = sm ? sm.row : null;
+      node.decodedCommand = decodeIfEncoded(node.commandLine);
+      const session = sessionAt(s.host, node.logonId, node.start);
+      node.sessionId = session as unknown as string | null;
+      if (node.guid) guidIndex.set(hostKey, node.guid, node);
+      processes.push(node);
+    }
+  })();
   phase('process nodes');
   // Sysmon without ProcessId: a child's ParentProcessId names its parent's PID.
-  for (const node of processes) {
-    if (!node.parentGuid || node.parentPid === null) continue;
-    const parent = guidIndex.get(node.hostKey, node.parentGuid);
-    if (parent && parent.pid === null) parent.pid = node.parentPid;
-  }
+  (() => {
+    for (let nodeIx = 0; nodeIx < processes.length; nodeIx++) {
+      const node = processes[nodeIx] as (typeof processes)[number];
+      if (!node.parentGuid || node.parentPid === null) continue;
+      const parent = guidIndex.get(node.hostKey, node.parentGuid);
+      if (parent && parent.pid === null) parent.pid = node.parentPid;
+    }
+  })();
   processes.sort((a, b) => compareTime(a.start as CorrelationTime, b.start as CorrelationTime) || (a.securityRow ?? a.sysmonRow ?? 0) - (b.securityRow ?? b.sysmonRow ?? 0));
   /** host|pid → real processes by start time. */
   const pidIndex = new HostMap<number, StartList>();
-  for (const node of processes) {
-    if (node.pid === null) continue;
-    let entry = pidIndex.get(node.hostKey, node.pid);
-    if (!entry) {
-      entry = new StartList();
-      pidIndex.set(node.hostKey, node.pid, entry);
+  (() => {
+    for (let nodeIx = 0; nodeIx < processes.length; nodeIx++) {
+      const node = processes[nodeIx] as (typeof processes)[number];
+      if (node.pid === null) continue;
+      let entry = pidIndex.get(node.hostKey, node.pid);
+      if (!entry) {
+        entry = new StartList();
+        pidIndex.set(node.hostKey, node.pid, entry);
+      }
+      entry.add(node);
     }
-    entry.add(node);
-  }
+  })();
 
   phase('pid index');
   // Exits.
   const exitTimes = new HostMap<number, CorrelationTime[]>();
-  for (const end of ends) {
-    const hostKey = hk(end.host);
-    if (end.pid !== null) pushHost(exitTimes, hostKey, end.pid, end as CorrelationTime);
-    let node: MProcess | null = null;
-    if (end.guid) node = guidIndex.get(hostKey, end.guid) ?? null;
-    if (!node && end.pid !== null) {
-      const entry = pidIndex.get(hostKey, end.pid);
-      if (entry) {
-        const list = entry.nodes;
-        const name = imageName(end.image);
-        const top = entry.lastAtOrBefore(end.ms + 1000);
-        for (let i = top; i >= 0 && i > top - 64; i--) {
-          const c = list[i] as MProcess;
-          if (strictlyBefore(end, c.start as CorrelationTime)) continue;
-          if (name && c.image && imageName(c.image) !== name) continue;
-          // Already ended well before: this exit is of a later, unseen holder of the PID.
-          if (c.end && strictlyBefore(c.end, end) && diffTicks(end, c.end) > 20_000_000) break;
-          node = c;
-          break;
+  (() => {
+    for (let endIx = 0; endIx < ends.length; endIx++) {
+      const end = ends[endIx] as (typeof ends)[number];
+      const hostKey = hk(end.host);
+      if (end.pid !== null) pushHost(exitTimes, hostKey, end.pid, end as CorrelationTime);
+      let node: MProcess | null = null;
+      if (end.guid) node = guidIndex.get(hostKey, end.guid) ?? null;
+      if (!node && end.pid !== null) {
+        const entry = pidIndex.get(hostKey, end.pid);
+        if (entry) {
+          const list = entry.nodes;
+          const name = imageName(end.image);
+          const top = entry.lastAtOrBefore(end.ms + 1000);
+          for (let i = top; i >= 0 && i > top - 64; i--) {
+            const c = list[i] as MProcess;
+            if (strictlyBefore(end, c.start as CorrelationTime)) continue;
+            if (name && c.image && imageName(c.image) !== name) continue;
+            // Already ended well before: this exit is of a later, unseen holder of the PID.
+            if (c.end && strictlyBefore(c.end, end) && diffTicks(end, c.end) > 20_000_000) break;
+            node = c;
+            break;
+          }
         }
       }
+      if (node) {
+        node.endRows = addTo(node.endRows, end.row);
+        if (!node.end || compareTime(end, node.end) < 0) node.end = end;
+      }
     }
-    if (node) {
-      node.endRows = addTo(node.endRows, end.row);
-      if (!node.end || compareTime(end, node.end) < 0) node.end = end;
-    }
-  }
+  })();
 
   phase('exits');
   // Parents.
@@ -845,35 +958,44 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const parentCommandLines = new Map<MProcess, string>();
   {
     const bySysmonRow = new Map<number, ProcessStartInput>();
-    for (const s of sysmonStarts) if (s.parentCommandLine) bySysmonRow.set(s.row, s);
+    (() => {
+      for (let sIx = 0; sIx < sysmonStarts.length; sIx++) {
+        const s = sysmonStarts[sIx] as (typeof sysmonStarts)[number];
+        if (s.parentCommandLine) bySysmonRow.set(s.row, s);
+      }
+    })();
     if (bySysmonRow.size > 0) {
-      for (const node of processes) {
+      for (let nodeIx = 0; nodeIx < processes.length; nodeIx++) {
+        const node = processes[nodeIx] as (typeof processes)[number];
         if (node.sysmonRow === null) continue;
         const s = bySysmonRow.get(node.sysmonRow);
         if (s?.parentCommandLine) parentCommandLines.set(node, s.parentCommandLine);
       }
     }
   }
-  for (const node of processes) {
-    viableParents(node);
-    const pidParent = viable.length === 1 ? (viable[0] as MProcess) : null;
-    let byGuid = node.parentGuid ? guidIndex.get(node.hostKey, node.parentGuid) : undefined;
-    // A parent is created before its child: a GUID saying otherwise (or naming the process
-    // itself) is not followed.
-    if (byGuid && (byGuid === node || (byGuid.start && strictlyBefore(node.start as CorrelationTime, byGuid.start)))) byGuid = undefined;
-    if (byGuid && !byGuid.placeholder) {
-      setParent(node, byGuid, 'guid');
-    } else if (pidParent) {
-      setParent(node, pidParent, 'pid+time');
-    } else if (viable.length > 1) {
-      node.parentBasis = `pid+time (ambiguous: ${viable.length} candidates)`;
-      node.candidates = viable.slice() as unknown as string[];
-    } else {
-      const ph = byGuid ?? placeholderFor(node);
-      if (ph) setParent(node, ph, 'placeholder');
+  (() => {
+    for (let nodeIx = 0; nodeIx < processes.length; nodeIx++) {
+      const node = processes[nodeIx] as (typeof processes)[number];
+      viableParents(node);
+      const pidParent = viable.length === 1 ? (viable[0] as MProcess) : null;
+      let byGuid = node.parentGuid ? guidIndex.get(node.hostKey, node.parentGuid) : undefined;
+      // A parent is created before its child: a GUID saying otherwise (or naming the process
+      // itself) is not followed.
+      if (byGuid && (byGuid === node || (byGuid.start && strictlyBefore(node.start as CorrelationTime, byGuid.start)))) byGuid = undefined;
+      if (byGuid && !byGuid.placeholder) {
+        setParent(node, byGuid, 'guid');
+      } else if (pidParent) {
+        setParent(node, pidParent, 'pid+time');
+      } else if (viable.length > 1) {
+        node.parentBasis = `pid+time (ambiguous: ${viable.length} candidates)`;
+        node.candidates = viable.slice() as unknown as string[];
+      } else {
+        const ph = byGuid ?? placeholderFor(node);
+        if (ph) setParent(node, ph, 'placeholder');
+      }
+      node.pidTimeParentId = pidParent as unknown as string | null;
     }
-    node.pidTimeParentId = pidParent as unknown as string | null;
-  }
+  })();
 
   phase('parents');
   // Process activity (Sysmon 3/7/11/22).
@@ -917,11 +1039,14 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     }
     return found;
   };
-  for (const a of activity) {
-    const hostKey = hk(a.host);
-    const node = (a.guid ? guidIndex.get(hostKey, a.guid) : undefined) ?? oneProcessAt(hostKey, a.pid, a);
-    if (node) node.activity = addTo(node.activity, a);
-  }
+  (() => {
+    for (let aIx = 0; aIx < activity.length; aIx++) {
+      const a = activity[aIx] as (typeof activity)[number];
+      const hostKey = hk(a.host);
+      const node = (a.guid ? guidIndex.get(hostKey, a.guid) : undefined) ?? oneProcessAt(hostKey, a.pid, a);
+      if (node) node.activity = addTo(node.activity, a);
+    }
+  })();
 
   if (loopSuspects.length > 0 && hasLoop(loopSuspects)) breakLoops(processes);
   phase('activity');
@@ -932,93 +1057,99 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const groupOf = new HostMap<string, number>();
   const groupFirst: ScriptBlockInput[] = [];
   const groupParts: Array<ScriptBlockInput[] | null> = [];
-  for (const b of blocks) {
-    const hostKey = hk(b.host);
-    const key = b.scriptBlockId ? b.scriptBlockId : `row${b.row}`;
-    const g = groupOf.get(hostKey, key);
-    if (g === undefined) {
-      groupOf.set(hostKey, key, groupFirst.length);
-      groupFirst.push(b);
-      groupParts.push(null);
-    } else {
-      const parts = groupParts[g];
-      if (parts) parts.push(b);
-      else groupParts[g] = [groupFirst[g] as ScriptBlockInput, b];
+  (() => {
+    for (let bIx = 0; bIx < blocks.length; bIx++) {
+      const b = blocks[bIx] as (typeof blocks)[number];
+      const hostKey = hk(b.host);
+      const key = b.scriptBlockId ? b.scriptBlockId : `row${b.row}`;
+      const g = groupOf.get(hostKey, key);
+      if (g === undefined) {
+        groupOf.set(hostKey, key, groupFirst.length);
+        groupFirst.push(b);
+        groupParts.push(null);
+      } else {
+        const parts = groupParts[g];
+        if (parts) parts.push(b);
+        else groupParts[g] = [groupFirst[g] as ScriptBlockInput, b];
+      }
     }
-  }
+  })();
   // Until ids exist, processId holds the process and processCandidates the candidate
   // processes (as for processes): the result is then these objects, not a copy.
   const scripts: Array<Mutable<ScriptBlock>> = [];
   const alive: MProcess[] = [];
-  for (let g = 0; g < groupFirst.length; g++) {
-    const first = groupFirst[g] as ScriptBlockInput;
-    const parts = groupParts[g] ?? null;
-    const hostKey = hk(first.host);
-    let present: number[];
-    let missing: number[];
-    let total: number;
-    let text: string;
-    let rows: number[];
-    if (parts === null && (first.messageNumber ?? 1) === 1 && (first.messageTotal ?? 1) === 1) {
-      // Nearly every block is one part.
-      present = ONE;
-      missing = NONE;
-      total = 1;
-      text = first.text;
-      rows = [first.row];
-    } else {
-      const all = parts ?? [first];
-      rows = new Array<number>(all.length);
-      for (let i = 0; i < all.length; i++) rows[i] = (all[i] as ScriptBlockInput).row;
-      const byNumber = new Map<number, ScriptBlockInput>();
-      total = 0;
-      for (const p of all) {
-        const n = p.messageNumber ?? 1;
-        if (!byNumber.has(n)) byNumber.set(n, p);
-        total = Math.max(total, p.messageTotal ?? 1, n);
-      }
-      // MessageTotal is evidence too: a forged 4 000 000 must not make a 4-million-line text.
-      total = Math.min(total, MAX_SCRIPT_PARTS);
-      present = [...byNumber.keys()].filter((n) => n >= 1 && n <= total).sort((a, b) => a - b);
-      missing = [];
-      const pieces: string[] = [];
-      let gapFrom = 0;
-      for (let n = 1; n <= total + 1; n++) {
-        const p = n <= total ? byNumber.get(n) : undefined;
-        if (n <= total && !p) {
-          missing.push(n);
-          if (gapFrom === 0) gapFrom = n;
-          continue;
+  (() => {
+    for (let g = 0; g < groupFirst.length; g++) {
+      const first = groupFirst[g] as ScriptBlockInput;
+      const parts = groupParts[g] ?? null;
+      const hostKey = hk(first.host);
+      let present: number[];
+      let missing: number[];
+      let total: number;
+      let text: string;
+      let rows: number[];
+      if (parts === null && (first.messageNumber ?? 1) === 1 && (first.messageTotal ?? 1) === 1) {
+        // Nearly every block is one part.
+        present = ONE;
+        missing = NONE;
+        total = 1;
+        text = first.text;
+        rows = [first.row];
+      } else {
+        const all = parts ?? [first];
+        rows = new Array<number>(all.length);
+        for (let i = 0; i < all.length; i++) rows[i] = (all[i] as ScriptBlockInput).row;
+        const byNumber = new Map<number, ScriptBlockInput>();
+        total = 0;
+        for (let pIx = 0; pIx < all.length; pIx++) {
+          const p = all[pIx] as (typeof all)[number];
+          const n = p.messageNumber ?? 1;
+          if (!byNumber.has(n)) byNumber.set(n, p);
+          total = Math.max(total, p.messageTotal ?? 1, n);
         }
-        if (gapFrom !== 0) {
-          // A run of missing parts is one line.
-          pieces.push(gapFrom === n - 1 ? `\n[part ${gapFrom} of ${total} missing]\n` : `\n[parts ${gapFrom}–${n - 1} of ${total} missing]\n`);
-          gapFrom = 0;
+        // MessageTotal is evidence too: a forged 4 000 000 must not make a 4-million-line text.
+        total = Math.min(total, MAX_SCRIPT_PARTS);
+        present = [...byNumber.keys()].filter((n) => n >= 1 && n <= total).sort((a, b) => a - b);
+        missing = [];
+        const pieces: string[] = [];
+        let gapFrom = 0;
+        for (let n = 1; n <= total + 1; n++) {
+          const p = n <= total ? byNumber.get(n) : undefined;
+          if (n <= total && !p) {
+            missing.push(n);
+            if (gapFrom === 0) gapFrom = n;
+            continue;
+          }
+          if (gapFrom !== 0) {
+            // A run of missing parts is one line.
+            pieces.push(gapFrom === n - 1 ? `\n[part ${gapFrom} of ${total} missing]\n` : `\n[parts ${gapFrom}–${n - 1} of ${total} missing]\n`);
+            gapFrom = 0;
+          }
+          if (p) pieces.push(p.text);
         }
-        if (p) pieces.push(p.text);
+        text = pieces.join('');
       }
-      text = pieces.join('');
+      processesAt(hostKey, first.pid, first, alive);
+      const chosen = alive.length === 1 ? (alive[0] as MProcess) : null;
+      scripts.push({
+        id: '',
+        hostKey,
+        host: hostName(hostKey),
+        scriptBlockId: first.scriptBlockId,
+        pid: first.pid,
+        processId: chosen as unknown as string | null,
+        processCandidates: (alive.length > 1 ? alive.slice() : SHARED_EMPTY) as unknown as string[],
+        rows,
+        partsPresent: present,
+        total,
+        missingParts: missing,
+        text,
+        path: first.path,
+        decoded: decodeIfEncoded(text),
+        start: timeOf(first),
+      });
     }
-    processesAt(hostKey, first.pid, first, alive);
-    const chosen = alive.length === 1 ? (alive[0] as MProcess) : null;
-    scripts.push({
-      id: '',
-      hostKey,
-      host: hostName(hostKey),
-      scriptBlockId: first.scriptBlockId,
-      pid: first.pid,
-      processId: chosen as unknown as string | null,
-      processCandidates: (alive.length > 1 ? alive.slice() : SHARED_EMPTY) as unknown as string[],
-      rows,
-      partsPresent: present,
-      total,
-      missingParts: missing,
-      text,
-      path: first.path,
-      decoded: decodeIfEncoded(text),
-      start: timeOf(first),
-    });
-  }
+  })();
   scripts.sort((a, b) => compareTime(a.start, b.start) || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
 
   phase('scripts');
@@ -1028,28 +1159,34 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const security = installs.filter((i) => i.origin === 'security');
     const used = new Set<ServiceInstallInput>();
     const pairs: Array<[ServiceInstallInput | null, ServiceInstallInput | null]> = [];
-    for (const sys of installs) {
-      if (sys.origin !== 'system') continue;
-      let best: ServiceInstallInput | null = null;
-      let bestGap = Infinity;
-      const from = firstAtOrAfter(security, sys.ms - opts.serviceJoinMs);
-      for (let i = from; i < security.length; i++) {
-        const sec = security[i] as ServiceInstallInput;
-        if (sec.ms > sys.ms + opts.serviceJoinMs) break;
-        if (used.has(sec) || hk(sec.host) !== hk(sys.host)) continue;
-        const sameName = sec.serviceName.toLowerCase() === sys.serviceName.toLowerCase() && sys.serviceName !== '';
-        const samePath = normPath(sec.imagePath) === normPath(sys.imagePath) && sys.imagePath !== '';
-        if (!sameName && !samePath) continue;
-        const gap = Math.abs(diffTicks(sys, sec));
-        if (gap < bestGap) {
-          best = sec;
-          bestGap = gap;
+    (() => {
+      for (let sysIx = 0; sysIx < installs.length; sysIx++) {
+        const sys = installs[sysIx] as (typeof installs)[number];
+        if (sys.origin !== 'system') continue;
+        let best: ServiceInstallInput | null = null;
+        let bestGap = Infinity;
+        const from = firstAtOrAfter(security, sys.ms - opts.serviceJoinMs);
+        for (let i = from; i < security.length; i++) {
+          const sec = security[i] as ServiceInstallInput;
+          if (sec.ms > sys.ms + opts.serviceJoinMs) break;
+          if (used.has(sec) || hk(sec.host) !== hk(sys.host)) continue;
+          const sameName = sec.serviceName.toLowerCase() === sys.serviceName.toLowerCase() && sys.serviceName !== '';
+          const samePath = normPath(sec.imagePath) === normPath(sys.imagePath) && sys.imagePath !== '';
+          if (!sameName && !samePath) continue;
+          const gap = Math.abs(diffTicks(sys, sec));
+          if (gap < bestGap) {
+            best = sec;
+            bestGap = gap;
+          }
         }
+        if (best) used.add(best);
+        pairs.push([sys, best]);
       }
-      if (best) used.add(best);
-      pairs.push([sys, best]);
+    })();
+    for (let secIx = 0; secIx < security.length; secIx++) {
+      const sec = security[secIx] as (typeof security)[number];
+      if (!used.has(sec)) pairs.push([null, sec]);
     }
-    for (const sec of security) if (!used.has(sec)) pairs.push([null, sec]);
     // The indexes below serve installs only: evidence without any costs nothing here.
     const serviceChildren = new Map<string, MProcess[]>();
     const byHost = new Map<string, MProcess[]>();
@@ -1057,12 +1194,16 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const byImagePath = new HostMap<string, MProcess[]>();
     const fileCreates = new HostMap<string, ProcessActivityInput[]>();
     if (pairs.length > 0) {
-      for (const node of processes) {
+      for (let nodeIx = 0; nodeIx < processes.length; nodeIx++) {
+        const node = processes[nodeIx] as (typeof processes)[number];
         if (imageName(node.parentImage) === 'services.exe') push(serviceChildren, node.hostKey, node);
         push(byHost, node.hostKey, node);
         pushHost(byImagePath, node.hostKey, imagePathKey(node.image), node);
       }
-      for (const a of activity) if (a.kind === 'file-create') pushHost(fileCreates, hk(a.host), normPath(a.target), a);
+      for (let aIx = 0; aIx < activity.length; aIx++) {
+        const a = activity[aIx] as (typeof activity)[number];
+        if (a.kind === 'file-create') pushHost(fileCreates, hk(a.host), normPath(a.target), a);
+      }
     }
     for (const [sys, sec] of pairs) {
       const any = (sys ?? sec) as ServiceInstallInput;
@@ -1156,15 +1297,21 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     set.add(hostKey);
     ipOwners.set(k, set);
   };
-  for (const a of activity) {
-    if (a.kind !== 'network') continue;
-    if (a.initiated === true) learn(a.sourceIp, hk(a.host));
-    else if (a.initiated === false) learn(a.destinationIp, hk(a.host));
-  }
-  for (const l of logons) {
-    const src = resolveName(l.workstationName);
-    if (src && src !== hk(l.host)) learn(l.ipAddress, src);
-  }
+  (() => {
+    for (let aIx = 0; aIx < activity.length; aIx++) {
+      const a = activity[aIx] as (typeof activity)[number];
+      if (a.kind !== 'network') continue;
+      if (a.initiated === true) learn(a.sourceIp, hk(a.host));
+      else if (a.initiated === false) learn(a.destinationIp, hk(a.host));
+    }
+  })();
+  (() => {
+    for (let lIx = 0; lIx < logons.length; lIx++) {
+      const l = logons[lIx] as (typeof logons)[number];
+      const src = resolveName(l.workstationName);
+      if (src && src !== hk(l.host)) learn(l.ipAddress, src);
+    }
+  })();
   // An address claimed by two hosts (DHCP, NAT) names neither.
   const ipOwner = new Map<string, string>();
   for (const [ip, owners] of ipOwners) if (owners.size === 1) ipOwner.set(ip, owners.values().next().value as string);
@@ -1181,29 +1328,38 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   const lateral: Array<Mutable<LateralEdge>> = [];
   if (hostNames.size > 1) {
     const explicitByHost = new Map<string, ExplicitCredentialsInput[]>();
-    for (const e of explicit) push(explicitByHost, hk(e.host), e);
+    for (let eIx = 0; eIx < explicit.length; eIx++) {
+      const e = explicit[eIx] as (typeof explicit)[number];
+      push(explicitByHost, hk(e.host), e);
+    }
     const outboundByHost = new Map<string, ProcessActivityInput[]>();
     const inboundByHost = new Map<string, ProcessActivityInput[]>();
-    for (const a of activity) {
-      if (a.kind !== 'network') continue;
-      if (a.initiated === false) push(inboundByHost, hk(a.host), a);
-      else push(outboundByHost, hk(a.host), a);
-    }
+    (() => {
+      for (let aIx = 0; aIx < activity.length; aIx++) {
+        const a = activity[aIx] as (typeof activity)[number];
+        if (a.kind !== 'network') continue;
+        if (a.initiated === false) push(inboundByHost, hk(a.host), a);
+        else push(outboundByHost, hk(a.host), a);
+      }
+    })();
     // Only command lines that can name a remote host at all (UNC, -ComputerName, /node:, …),
     // lower-cased once: scanning every process start in the window for every remote logon
     // was quadratic on busy hosts (measured: 80k events took 75 s in this phase).
     const startsByHost = new Map<string, MProcess[]>();
     const lowerCommand = new Map<MProcess, string>();
-    for (const node of processes) {
-      // The case-insensitive test on the text as written passes every command line whose
-      // lower-case form passes (no character lower-cases into a letter of these prefixes
-      // followed by the rest of it), so only those are lower-cased.
-      if (!node.commandLine || !REMOTE_HINT_ANY_CASE.test(node.commandLine)) continue;
-      const cmd = node.commandLine.toLowerCase();
-      if (!REMOTE_HINT.test(cmd)) continue;
-      lowerCommand.set(node, cmd);
-      push(startsByHost, node.hostKey, node);
-    }
+    (() => {
+      for (let nodeIx = 0; nodeIx < processes.length; nodeIx++) {
+        const node = processes[nodeIx] as (typeof processes)[number];
+        // The case-insensitive test on the text as written passes every command line whose
+        // lower-case form passes (no character lower-cases into a letter of these prefixes
+        // followed by the rest of it), so only those are lower-cased.
+        if (!node.commandLine || !REMOTE_HINT_ANY_CASE.test(node.commandLine)) continue;
+        const cmd = node.commandLine.toLowerCase();
+        if (!REMOTE_HINT.test(cmd)) continue;
+        lowerCommand.set(node, cmd);
+        push(startsByHost, node.hostKey, node);
+      }
+    })();
     const windowTicks = opts.lateralWindowMs * 10_000;
     const remoteNames = new Map<string, string[]>();
     const targetIpSets = new Map<string, Set<string>>();
@@ -1214,9 +1370,13 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     // What a session did, in time order: its logon and its processes' creations. Only the
     // runas /netonly sessions are ever asked (activeWithin), so only theirs is collected.
     const sessionActivity = new Map<MSession, CorrelationTime[]>();
-    for (const s of sessions) if (s.logonType === 9 && s.outboundUser) sessionActivity.set(s, [s.start]);
+    for (let sIx = 0; sIx < sessions.length; sIx++) {
+      const s = sessions[sIx] as (typeof sessions)[number];
+      if (s.logonType === 9 && s.outboundUser) sessionActivity.set(s, [s.start]);
+    }
     if (sessionActivity.size > 0) {
-      for (const node of processes) {
+      for (let nodeIx = 0; nodeIx < processes.length; nodeIx++) {
+        const node = processes[nodeIx] as (typeof processes)[number];
         const s = sessionOf(node);
         if (s) sessionActivity.get(s)?.push(node.start as CorrelationTime);
       }
@@ -1229,170 +1389,184 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       return i >= 0 && diffTicks(t, list[i] as CorrelationTime) <= windowTicks;
     };
     const netonly = new Map<string, MSession[]>();
-    for (const s of sessions) if (s.logonType === 9 && s.outboundUser) push(netonly, s.outboundUser.toLowerCase(), s);
-    for (const l of logons) {
-      if (l.logonType !== 3 && l.logonType !== 10 && l.logonType !== 8) continue;
-      const target = hk(l.host);
-      let source: string | null = null;
-      let how = '';
-      const byIp = resolveIp(l.ipAddress);
-      if (byIp && byIp !== target) {
-        source = byIp;
-        how = `IpAddress ${l.ipAddress} = ${hostName(byIp)}`;
-      } else {
-        const byName = resolveName(l.workstationName);
-        if (byName && byName !== target) {
-          source = byName;
-          how = `WorkstationName ${l.workstationName} = ${hostName(byName)}`;
+    for (let sIx = 0; sIx < sessions.length; sIx++) {
+      const s = sessions[sIx] as (typeof sessions)[number];
+      if (s.logonType === 9 && s.outboundUser) push(netonly, s.outboundUser.toLowerCase(), s);
+    }
+    (() => {
+      for (let lIx = 0; lIx < logons.length; lIx++) {
+        const l = logons[lIx] as (typeof logons)[number];
+        if (l.logonType !== 3 && l.logonType !== 10 && l.logonType !== 8) continue;
+        const target = hk(l.host);
+        let source: string | null = null;
+        let how = '';
+        const byIp = resolveIp(l.ipAddress);
+        if (byIp && byIp !== target) {
+          source = byIp;
+          how = `IpAddress ${l.ipAddress} = ${hostName(byIp)}`;
+        } else {
+          const byName = resolveName(l.workstationName);
+          if (byName && byName !== target) {
+            source = byName;
+            how = `WorkstationName ${l.workstationName} = ${hostName(byName)}`;
+          }
         }
-      }
-      let viaCredentials: MSession | null = null;
-      if (!source && l.user) {
-        // The account is the network identity of a runas /netonly (type 9) session open on
-        // exactly one other loaded host at that time: that session made the logon.
-        const found = (netonly.get(`${l.user.toLowerCase()}`) ?? []).filter(
-          (s) =>
-            s.hostKey !== target &&
-            sameDomain(s.outboundDomain, l.domain) &&
-            !strictlyBefore(l, s.start) &&
-            !(s.end && strictlyBefore(s.end, l)) &&
-            activeWithin(s, l),
-        );
-        const hostsFound = new Set(found.map((s) => s.hostKey));
-        if (hostsFound.size === 1) {
-          viaCredentials = found[found.length - 1] as MSession;
-          source = viaCredentials.hostKey;
-          how = `account ${l.domain}\\${l.user} = network credentials of the type 9 (runas /netonly) session ${viaCredentials.logonId} on ${hostName(source)}`;
+        let viaCredentials: MSession | null = null;
+        if (!source && l.user) {
+          // The account is the network identity of a runas /netonly (type 9) session open on
+          // exactly one other loaded host at that time: that session made the logon.
+          const found = (netonly.get(`${l.user.toLowerCase()}`) ?? []).filter(
+            (s) =>
+              s.hostKey !== target &&
+              sameDomain(s.outboundDomain, l.domain) &&
+              !strictlyBefore(l, s.start) &&
+              !(s.end && strictlyBefore(s.end, l)) &&
+              activeWithin(s, l),
+          );
+          const hostsFound = new Set(found.map((s) => s.hostKey));
+          if (hostsFound.size === 1) {
+            viaCredentials = found[found.length - 1] as MSession;
+            source = viaCredentials.hostKey;
+            how = `account ${l.domain}\\${l.user} = network credentials of the type 9 (runas /netonly) session ${viaCredentials.logonId} on ${hostName(source)}`;
+          }
         }
-      }
-      if (!source) {
-        // No address in the 4624 (Kerberos often writes "-"): an inbound connection to the
-        // target in the seconds before the logon, from a loaded host, names the source.
-        const inbound = inboundByHost.get(target) ?? [];
-        let bestIn: ProcessActivityInput | null = null;
-        for (let i = lastAtOrBefore(inbound, l.ms + 1000); i >= 0; i--) {
-          const a = inbound[i] as ProcessActivityInput;
-          if (diffTicks(l, a) > 5 * 10_000_000) break;
-          const owner = resolveIp(a.sourceIp ?? '');
-          if (owner && owner !== target) {
-            bestIn = a;
-            source = owner;
+        if (!source) {
+          // No address in the 4624 (Kerberos often writes "-"): an inbound connection to the
+          // target in the seconds before the logon, from a loaded host, names the source.
+          const inbound = inboundByHost.get(target) ?? [];
+          let bestIn: ProcessActivityInput | null = null;
+          for (let i = lastAtOrBefore(inbound, l.ms + 1000); i >= 0; i--) {
+            const a = inbound[i] as ProcessActivityInput;
+            if (diffTicks(l, a) > 5 * 10_000_000) break;
+            const owner = resolveIp(a.sourceIp ?? '');
+            if (owner && owner !== target) {
+              bestIn = a;
+              source = owner;
+              break;
+            }
+          }
+          if (!bestIn || !source) continue;
+          how = `inbound connection from ${bestIn.sourceIp} (${hostName(source)}) to port ${bestIn.destinationPort ?? '?'} at logon time (Sysmon 3 on target)`;
+        }
+        // The source side.
+        let sourceSession: MSession | null = viaCredentials;
+        let sourceProcess: MProcess | null = null;
+        let sourceRow: number | null = null;
+        let basis = how;
+        const ex = explicitByHost.get(source) ?? [];
+        for (let i = lastAtOrBefore(ex, l.ms + 5000); i >= 0; i--) {
+          const e = ex[i] as ExplicitCredentialsInput;
+          if (diffTicks(l, e) > windowTicks) break;
+          if (resolveHost(e.targetServer) !== target && resolveIp(e.ipAddress) !== target) continue;
+          sourceSession = sessionAt(e.host, e.subjectLogonId, e);
+          sourceProcess = oneProcessAt(source, e.processId, e);
+          sourceRow = e.row;
+          basis = `${how}; 4648 explicit credentials to ${e.targetServer}`;
+          break;
+        }
+        if (sourceRow === null) {
+          const out = outboundByHost.get(source) ?? [];
+          const targetIps = targetIpSets.get(target) ?? new Set<string>();
+          for (let i = lastAtOrBefore(out, l.ms + 5000); i >= 0; i--) {
+            const a = out[i] as ProcessActivityInput;
+            if (diffTicks(l, a) > windowTicks) break;
+            const toTarget =
+              (a.destinationIp !== undefined && targetIps.has(ipKey(a.destinationIp) ?? '')) ||
+              (a.destinationHostname ? resolveName(a.destinationHostname) === target : false);
+            if (!toTarget) continue;
+            const node = a.guid ? guidIndex.get(source, a.guid) : (oneProcessAt(source, a.pid, a) ?? undefined);
+            // The connection is evidence even when its process was never seen starting.
+            sourceProcess = node ?? null;
+            sourceSession = node ? sessionOf(node) : null;
+            sourceRow = a.row;
+            basis = `${how}; Sysmon 3 connection to ${a.destinationIp}:${a.destinationPort ?? ''} by ${imageName(a.image) || '?'} PID ${a.pid ?? '?'}${node ? '' : ' (no process record)'}`;
             break;
           }
         }
-        if (!bestIn || !source) continue;
-        how = `inbound connection from ${bestIn.sourceIp} (${hostName(source)}) to port ${bestIn.destinationPort ?? '?'} at logon time (Sysmon 3 on target)`;
-      }
-      // The source side.
-      let sourceSession: MSession | null = viaCredentials;
-      let sourceProcess: MProcess | null = null;
-      let sourceRow: number | null = null;
-      let basis = how;
-      const ex = explicitByHost.get(source) ?? [];
-      for (let i = lastAtOrBefore(ex, l.ms + 5000); i >= 0; i--) {
-        const e = ex[i] as ExplicitCredentialsInput;
-        if (diffTicks(l, e) > windowTicks) break;
-        if (resolveHost(e.targetServer) !== target && resolveIp(e.ipAddress) !== target) continue;
-        sourceSession = sessionAt(e.host, e.subjectLogonId, e);
-        sourceProcess = oneProcessAt(source, e.processId, e);
-        sourceRow = e.row;
-        basis = `${how}; 4648 explicit credentials to ${e.targetServer}`;
-        break;
-      }
-      if (sourceRow === null) {
-        const out = outboundByHost.get(source) ?? [];
-        const targetIps = targetIpSets.get(target) ?? new Set<string>();
-        for (let i = lastAtOrBefore(out, l.ms + 5000); i >= 0; i--) {
-          const a = out[i] as ProcessActivityInput;
-          if (diffTicks(l, a) > windowTicks) break;
-          const toTarget =
-            (a.destinationIp !== undefined && targetIps.has(ipKey(a.destinationIp) ?? '')) ||
-            (a.destinationHostname ? resolveName(a.destinationHostname) === target : false);
-          if (!toTarget) continue;
-          const node = a.guid ? guidIndex.get(source, a.guid) : (oneProcessAt(source, a.pid, a) ?? undefined);
-          // The connection is evidence even when its process was never seen starting.
-          sourceProcess = node ?? null;
-          sourceSession = node ? sessionOf(node) : null;
-          sourceRow = a.row;
-          basis = `${how}; Sysmon 3 connection to ${a.destinationIp}:${a.destinationPort ?? ''} by ${imageName(a.image) || '?'} PID ${a.pid ?? '?'}${node ? '' : ' (no process record)'}`;
-          break;
+        if (sourceRow === null) {
+          const list = startsByHost.get(source) ?? [];
+          const names = remoteNames.get(target) ?? [];
+          for (let i = lastStart(list, l.ms + 5000), scanned = 0; i >= 0 && scanned < LATERAL_SCAN_LIMIT; i--, scanned++) {
+            const c = list[i] as MProcess;
+            if (diffTicks(l, c.start as CorrelationTime) > windowTicks) break;
+            const cmd = lowerCommand.get(c) ?? '';
+            const named = names.find((n) => mentionsRemote(cmd, n));
+            if (!named) continue;
+            sourceProcess = c;
+            sourceSession = sessionOf(c);
+            sourceRow = c.securityRow ?? c.sysmonRow;
+            basis = `${how}; command line names ${named} (${imageName(c.image)})`;
+            break;
+          }
         }
+        lateral.push({
+          id: '',
+          sourceHostKey: source,
+          targetHostKey: target,
+          time: timeOf(l),
+          targetRow: l.row,
+          targetSessionId: (sessionByLogonRow.get(l.row) ?? null) as unknown as string | null,
+          sourceSessionId: sourceSession as unknown as string | null,
+          sourceProcessId: sourceProcess as unknown as string | null,
+          basis,
+          sourceRow,
+        });
       }
-      if (sourceRow === null) {
-        const list = startsByHost.get(source) ?? [];
-        const names = remoteNames.get(target) ?? [];
-        for (let i = lastStart(list, l.ms + 5000), scanned = 0; i >= 0 && scanned < LATERAL_SCAN_LIMIT; i--, scanned++) {
-          const c = list[i] as MProcess;
-          if (diffTicks(l, c.start as CorrelationTime) > windowTicks) break;
-          const cmd = lowerCommand.get(c) ?? '';
-          const named = names.find((n) => mentionsRemote(cmd, n));
-          if (!named) continue;
-          sourceProcess = c;
-          sourceSession = sessionOf(c);
-          sourceRow = c.securityRow ?? c.sysmonRow;
-          basis = `${how}; command line names ${named} (${imageName(c.image)})`;
-          break;
-        }
-      }
-      lateral.push({
-        id: '',
-        sourceHostKey: source,
-        targetHostKey: target,
-        time: timeOf(l),
-        targetRow: l.row,
-        targetSessionId: (sessionByLogonRow.get(l.row) ?? null) as unknown as string | null,
-        sourceSessionId: sourceSession as unknown as string | null,
-        sourceProcessId: sourceProcess as unknown as string | null,
-        basis,
-        sourceRow,
-      });
-    }
+    })();
   }
 
   phase('lateral');
   // ---- Ids and links -----------------------------------------------------------------------
   sessions.sort((a, b) => compareTime(a.start, b.start) || cmpText(a.hostKey, b.hostKey) || cmpText(a.logonId, b.logonId));
   sessions.forEach((s, i) => (s.id = `s${i + 1}`));
-  for (const s of sessions) {
-    const creator = creatorOf.get(s);
-    s.createdBySessionId = creator ? creator.id : null;
-    if (s.linkedLogonId) {
-      const list = sessionsOf(s.hostKey, s.linkedLogonId, s.epoch);
-      if (list && list.length > 0) {
-        let best = list[0] as MSession;
-        for (const c of list) if (Math.abs(diffTicks(c.start, s.start)) < Math.abs(diffTicks(best.start, s.start))) best = c;
-        s.linkedSessionId = best.id;
+  (() => {
+    for (let sIx = 0; sIx < sessions.length; sIx++) {
+      const s = sessions[sIx] as (typeof sessions)[number];
+      const creator = creatorOf.get(s);
+      s.createdBySessionId = creator ? creator.id : null;
+      if (s.linkedLogonId) {
+        const list = sessionsOf(s.hostKey, s.linkedLogonId, s.epoch);
+        if (list && list.length > 0) {
+          let best = list[0] as MSession;
+          for (const c of list) if (Math.abs(diffTicks(c.start, s.start)) < Math.abs(diffTicks(best.start, s.start))) best = c;
+          s.linkedSessionId = best.id;
+        }
       }
     }
-  }
+  })();
   // Processes are already in time order; placeholders go just before their first child.
   const sortTime = (p: MProcess): CorrelationTime => p.start ?? firstChildOf.get(p) ?? EPOCH_ZERO;
   placeholderNodes.sort((a, b) => compareTime(sortTime(a), sortTime(b)));
   const all: MProcess[] = new Array<MProcess>(processes.length + placeholderNodes.length);
-  for (let i = 0, j = 0, k = 0; k < all.length; k++) {
-    const ph = placeholderNodes[j];
-    const real = processes[i];
-    if (ph && (!real || compareTime(sortTime(ph), real.start as CorrelationTime) <= 0)) {
-      all[k] = ph;
-      j++;
-    } else {
-      all[k] = real as MProcess;
-      i++;
+  (() => {
+    for (let i = 0, j = 0, k = 0; k < all.length; k++) {
+      const ph = placeholderNodes[j];
+      const real = processes[i];
+      if (ph && (!real || compareTime(sortTime(ph), real.start as CorrelationTime) <= 0)) {
+        all[k] = ph;
+        j++;
+      } else {
+        all[k] = real as MProcess;
+        i++;
+      }
     }
-  }
+  })();
   all.forEach((p, i) => (p.id = `p${i + 1}`));
-  for (const p of all) {
-    const parent = parentOf(p);
-    p.parentId = parent ? parent.id : null;
-    const pidParent = pidParentOf(p);
-    p.pidTimeParentId = pidParent ? pidParent.id : null;
-    const cands = candidateNodesOf(p);
-    if (cands.length > 0) p.candidates = cands.map((c) => c.id);
-    const session = sessionOf(p);
-    p.sessionId = session ? session.id : null;
-    if (p.start) p.start = timeOf(p.start);
-    if (p.end) p.end = timeOf(p.end);
-  }
+  (() => {
+    for (let pIx = 0; pIx < all.length; pIx++) {
+      const p = all[pIx] as (typeof all)[number];
+      const parent = parentOf(p);
+      p.parentId = parent ? parent.id : null;
+      const pidParent = pidParentOf(p);
+      p.pidTimeParentId = pidParent ? pidParent.id : null;
+      const cands = candidateNodesOf(p);
+      if (cands.length > 0) p.candidates = cands.map((c) => c.id);
+      const session = sessionOf(p);
+      p.sessionId = session ? session.id : null;
+      if (p.start) p.start = timeOf(p.start);
+      if (p.end) p.end = timeOf(p.end);
+    }
+  })();
   scripts.forEach((s, i) => {
     s.id = `b${i + 1}`;
     const node = s.processId as unknown as MProcess | null;
@@ -1510,7 +1684,8 @@ function breakLoops(processes: readonly MProcess[]): void {
   // four map operations per process).
   const done = new Set<MProcess>();
   const path: MProcess[] = [];
-  for (const start of processes) {
+  for (let startIx = 0; startIx < processes.length; startIx++) {
+    const start = processes[startIx] as (typeof processes)[number];
     path.length = 0;
     let onPath: Set<MProcess> | null = null;
     let p: MProcess | null = start;
