@@ -178,19 +178,32 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 export function sortByTime<T extends CorrelationTime & { readonly row: number }>(list: T[]): void {
   const n = list.length;
   if (n < 2) return;
+  // Each field read once into packed arrays: the lists are of ten record kinds, and reads
+  // that see that many are slow (and box every `ms`).
+  const msOf = new Float64Array(n);
+  const subOf = new Float64Array(n);
+  const rowOf = new Float64Array(n);
   let min = Infinity;
   let max = -Infinity;
   let ordered = true;
   for (let i = 0; i < n; i++) {
     const r = list[i] as T;
     const ms = r.ms;
-    if (!Number.isInteger(ms) || !Number.isInteger(r.sub)) {
+    const sub = r.sub;
+    if (!Number.isInteger(ms) || !Number.isInteger(sub)) {
       list.sort(byTime);
       return;
     }
+    const row = r.row;
+    msOf[i] = ms;
+    subOf[i] = sub;
+    rowOf[i] = row;
     if (ms < min) min = ms;
     if (ms > max) max = ms;
-    if (ordered && i > 0 && byTime(list[i - 1] as T, r) > 0) ordered = false;
+    if (ordered && i > 0) {
+      const p = i - 1;
+      if (((msOf[p] as number) - ms || (subOf[p] as number) - sub || (rowOf[p] as number) - row) > 0) ordered = false;
+    }
   }
   if (ordered) return;
   const indexBits = Math.max(1, Math.ceil(Math.log2(n)));
@@ -202,43 +215,44 @@ export function sortByTime<T extends CorrelationTime & { readonly row: number }>
   const words = new Uint32Array(keys.buffer);
   const lo = LITTLE_ENDIAN ? 0 : 1;
   const hi = 1 - lo;
-  const relLoBits = 32 - indexBits;
-  const relLoSpan = 2 ** relLoBits;
+  const relLoSpan = 2 ** (32 - indexBits);
   const indexSpan = 2 ** indexBits;
   for (let i = 0; i < n; i++) {
-    const rel = (list[i] as T).ms - min;
+    const rel = (msOf[i] as number) - min;
     const relLo = rel % relLoSpan;
     words[2 * i + hi] = (rel - relLo) / relLoSpan;
     words[2 * i + lo] = relLo * indexSpan + i;
   }
   keys.sort();
   const mask = indexSpan - 1;
-  const sorted = new Array<T>(n);
-  for (let k = 0; k < n; k++) sorted[k] = list[(words[2 * k + lo] as number) & mask] as T;
+  const order = new Int32Array(n);
+  for (let k = 0; k < n; k++) order[k] = (words[2 * k + lo] as number) & mask;
   // Runs of one ms are in input order: put them in (sub, row) order, stably.
+  const after = (a: number, b: number): number => (subOf[a] as number) - (subOf[b] as number) || (rowOf[a] as number) - (rowOf[b] as number);
   for (let start = 0; start < n; ) {
-    const ms = (sorted[start] as T).ms;
+    const ms = msOf[order[start] as number] as number;
     let end = start + 1;
-    while (end < n && (sorted[end] as T).ms === ms) end++;
+    while (end < n && msOf[order[end] as number] === ms) end++;
     if (end - start > 1) {
       if (end - start <= 32) {
         for (let i = start + 1; i < end; i++) {
-          const x = sorted[i] as T;
+          const x = order[i] as number;
           let j = i - 1;
-          while (j >= start && byTime(sorted[j] as T, x) > 0) {
-            sorted[j + 1] = sorted[j] as T;
+          while (j >= start && after(order[j] as number, x) > 0) {
+            order[j + 1] = order[j] as number;
             j--;
           }
-          sorted[j + 1] = x;
+          order[j + 1] = x;
         }
       } else {
-        const run = sorted.slice(start, end).sort(byTime);
-        for (let i = 0; i < run.length; i++) sorted[start + i] = run[i] as T;
+        const run = Array.from(order.subarray(start, end)).sort(after);
+        order.set(run, start);
       }
     }
     start = end;
   }
-  for (let i = 0; i < n; i++) list[i] = sorted[i] as T;
+  const original = list.slice();
+  for (let i = 0; i < n; i++) list[i] = original[order[i] as number] as T;
 }
 
 /** Index of the last element whose `ms` ≤ `ms` (−1 when none); arr sorted by time. */
@@ -382,6 +396,33 @@ function imageName(path: string): string {
 function timeOf(t: CorrelationTime): CorrelationTime {
   return { ms: t.ms, sub: t.sub, precision: t.precision };
 }
+
+// Process and session times are all objects made by timeOf (one hidden class), and so are
+// the two scratch copies below that lookups compare against: comparing them in helpers of
+// their own keeps V8's property loads monomorphic. time.ts's helpers see every input kind,
+// and past four kinds V8 reads `ms` through a generic path that allocates a number per load
+// (50 MB per million events in the parent search alone).
+
+/** strictlyBefore for timeOf-made times. */
+function before(a: CorrelationTime, b: CorrelationTime): boolean {
+  return (b.ms - a.ms) * 10_000 + (b.sub - a.sub) >= precisionOf(a);
+}
+
+/** compareTime for timeOf-made times. */
+function compareTimes(a: CorrelationTime, b: CorrelationTime): number {
+  return a.ms - b.ms || a.sub - b.sub;
+}
+
+type Scratch = { ms: number; sub: number; precision: CorrelationTime['precision'] };
+/** A query time copied for one lookup (never kept): the lookups' helpers then see one class. */
+function copyInto(scratch: Scratch, t: CorrelationTime): CorrelationTime {
+  scratch.ms = t.ms;
+  scratch.sub = t.sub;
+  scratch.precision = t.precision;
+  return scratch;
+}
+const SESSION_QUERY = timeOf({ ms: 0, sub: 0, precision: '100ns' }) as Scratch;
+const PROCESS_QUERY = timeOf({ ms: 0, sub: 0, precision: '100ns' }) as Scratch;
 
 /** `C:\Windows\System32\cmd.exe`, `\??\C:\…`, `\Device\HarddiskVolume2\…` → comparable lower-case path. */
 function normPath(path: string): string {
@@ -627,26 +668,27 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     }
   })();
   /** The session a LogonId names on a host at a time; created when the evidence has no 4624 for it. */
-  const sessionAt = (host: string, logonId: string | null, t: CorrelationTime): MSession | null => {
+  const sessionAt = (host: string, logonId: string | null, time: CorrelationTime): MSession | null => {
     if (!logonId || logonId === '0x0') return null;
+    const t = copyInto(SESSION_QUERY, time);
     const hostKey = hk(host);
     const epoch = epochOf(hostKey, t);
     let list = sessionsOf(hostKey, logonId, epoch);
     if (list && WELL_KNOWN_LOGON_IDS.has(logonId)) {
       // One SYSTEM (or service account) session per boot, whatever the order of its events.
       const only = list[0] as MSession;
-      if (compareTime(t, only.start) < 0) only.start = timeOf(t);
+      if (compareTimes(t, only.start) < 0) only.start = timeOf(t);
       return only;
     }
     if (list) {
       for (let i = list.length - 1; i >= 0; i--) {
         const s = list[i] as MSession;
         // Not certainly after t: at 1-second precision a process in the logon's second belongs to it.
-        if (!strictlyBefore(t, s.start)) return s;
+        if (!before(t, s.start)) return s;
       }
       const first = list[0] as MSession;
       if (first.logonRow === null) {
-        if (compareTime(t, first.start) < 0) first.start = timeOf(t);
+        if (compareTimes(t, first.start) < 0) first.start = timeOf(t);
         return first;
       }
     }
@@ -812,7 +854,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       // The finer of the two times is the creation time.
       const primary = sm && sec ? (precisionOf(sm) < precisionOf(sec) ? sm : sec) : s;
       const node = makeNode(hostKey, epochOf(hostKey, primary));
-      node.start = primary; // the record itself serves as the time until the output is built
+      node.start = timeOf(primary);
       node.pid = sec?.pid ?? sm?.pid ?? null;
       node.guid = sm?.guid ?? null;
       node.image = (sec?.image || sm?.image) ?? '';
@@ -867,6 +909,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   (() => {
     for (let endIx = 0; endIx < ends.length; endIx++) {
       const end = ends[endIx] as (typeof ends)[number];
+      const q = copyInto(PROCESS_QUERY, end);
       const hostKey = hk(end.host);
       if (end.pid !== null) pushHost(exitTimes, hostKey, end.pid, end as CorrelationTime);
       let node: MProcess | null = null;
@@ -879,10 +922,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
           const top = entry.lastAtOrBefore(end.ms + 1000);
           for (let i = top; i >= 0 && i > top - 64; i--) {
             const c = list[i] as MProcess;
-            if (strictlyBefore(end, c.start as CorrelationTime)) continue;
+            if (before(q, c.start as CorrelationTime)) continue;
             if (name && c.image && imageName(c.image) !== name) continue;
             // Already ended well before: this exit is of a later, unseen holder of the PID.
-            if (c.end && strictlyBefore(c.end, end) && diffTicks(end, c.end) > 20_000_000) break;
+            if (c.end && before(c.end, q) && (q.ms - c.end.ms) * 10_000 + (q.sub - c.end.sub) > 20_000_000) break;
             node = c;
             break;
           }
@@ -890,7 +933,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       }
       if (node) {
         node.endRows = addTo(node.endRows, end.row);
-        if (!node.end || compareTime(end, node.end) < 0) node.end = end;
+        if (!node.end || compareTimes(q, node.end) < 0) node.end = timeOf(end);
       }
     }
   })();
@@ -919,10 +962,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       if (c === child) continue;
       if (c.epoch !== child.epoch) break;
       const cs = c.start as CorrelationTime;
-      if (strictlyBefore(t, cs)) continue; // created after the child
-      if (anchor && strictlyBefore(cs, anchor.start as CorrelationTime)) break; // PIDs are unique among live processes
-      if (!anchor && strictlyBefore(cs, t)) anchor = c;
-      if (c.end && strictlyBefore(c.end, t)) continue; // exited before the child was created
+      if (before(t, cs)) continue; // created after the child
+      if (anchor && before(cs, anchor.start as CorrelationTime)) break; // PIDs are unique among live processes
+      if (!anchor && before(cs, t)) anchor = c;
+      if (c.end && before(c.end, t)) continue; // exited before the child was created
       if (wantName && c.image && imageName(c.image) !== wantName) continue;
       if (child.parentGuid && c.guid && c.guid !== child.parentGuid) continue;
       viable.push(c);
@@ -981,7 +1024,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       let byGuid = node.parentGuid ? guidIndex.get(node.hostKey, node.parentGuid) : undefined;
       // A parent is created before its child: a GUID saying otherwise (or naming the process
       // itself) is not followed.
-      if (byGuid && (byGuid === node || (byGuid.start && strictlyBefore(node.start as CorrelationTime, byGuid.start)))) byGuid = undefined;
+      if (byGuid && (byGuid === node || (byGuid.start && before(node.start as CorrelationTime, byGuid.start)))) byGuid = undefined;
       if (byGuid && !byGuid.placeholder) {
         setParent(node, byGuid, 'guid');
       } else if (pidParent) {
@@ -1000,40 +1043,42 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   phase('parents');
   // Process activity (Sysmon 3/7/11/22).
   /** Every process that could hold `pid` at `t`, into `alive` (cleared first). */
-  const processesAt = (hostKey: string, pid: number | null, t: CorrelationTime, alive: MProcess[]): MProcess[] => {
+  const processesAt = (hostKey: string, pid: number | null, time: CorrelationTime, alive: MProcess[]): MProcess[] => {
     alive.length = 0;
     if (pid === null) return alive;
     const entry = pidIndex.get(hostKey, pid);
     if (!entry) return alive;
     const list = entry.nodes;
+    const t = copyInto(PROCESS_QUERY, time);
     let anchor: MProcess | null = null;
     for (let i = entry.lastAtOrBefore(t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
       const c = list[i] as MProcess;
       const cs = c.start as CorrelationTime;
-      if (strictlyBefore(t, cs)) continue;
-      if (anchor && strictlyBefore(cs, anchor.start as CorrelationTime)) break;
-      if (!anchor && strictlyBefore(cs, t)) anchor = c;
-      if (c.end && strictlyBefore(c.end, t)) continue;
+      if (before(t, cs)) continue;
+      if (anchor && before(cs, anchor.start as CorrelationTime)) break;
+      if (!anchor && before(cs, t)) anchor = c;
+      if (c.end && before(c.end, t)) continue;
       alive.push(c);
     }
     return alive;
   };
   const processAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess[] => processesAt(hostKey, pid, t, []);
   /** The one process holding `pid` at `t`, or null when none or several could (no array built). */
-  const oneProcessAt = (hostKey: string, pid: number | null, t: CorrelationTime): MProcess | null => {
+  const oneProcessAt = (hostKey: string, pid: number | null, time: CorrelationTime): MProcess | null => {
     if (pid === null) return null;
     const entry = pidIndex.get(hostKey, pid);
     if (!entry) return null;
     const list = entry.nodes;
+    const t = copyInto(PROCESS_QUERY, time);
     let found: MProcess | null = null;
     let anchor: MProcess | null = null;
     for (let i = entry.lastAtOrBefore(t.ms + 1000), steps = 0; i >= 0 && steps < 256; i--, steps++) {
       const c = list[i] as MProcess;
       const cs = c.start as CorrelationTime;
-      if (strictlyBefore(t, cs)) continue;
-      if (anchor && strictlyBefore(cs, anchor.start as CorrelationTime)) break;
-      if (!anchor && strictlyBefore(cs, t)) anchor = c;
-      if (c.end && strictlyBefore(c.end, t)) continue;
+      if (before(t, cs)) continue;
+      if (anchor && before(cs, anchor.start as CorrelationTime)) break;
+      if (!anchor && before(cs, t)) anchor = c;
+      if (c.end && before(c.end, t)) continue;
       if (found) return null;
       found = c;
     }
@@ -1563,8 +1608,6 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       if (cands.length > 0) p.candidates = cands.map((c) => c.id);
       const session = sessionOf(p);
       p.sessionId = session ? session.id : null;
-      if (p.start) p.start = timeOf(p.start);
-      if (p.end) p.end = timeOf(p.end);
     }
   })();
   scripts.forEach((s, i) => {
@@ -1609,10 +1652,10 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     node.parentBasis = basis;
     node.parentId = parent as unknown as string;
     // Parent and child in one precision window: only then could forged records make a loop.
-    if (parent.start && !strictlyBefore(parent.start, node.start as CorrelationTime)) loopSuspects.push(node);
+    if (parent.start && !before(parent.start, node.start as CorrelationTime)) loopSuspects.push(node);
     if (parent.placeholder) {
       const first = firstChildOf.get(parent);
-      if (!first || compareTime(node.start as CorrelationTime, first) < 0) firstChildOf.set(parent, node.start as CorrelationTime);
+      if (!first || compareTimes(node.start as CorrelationTime, first) < 0) firstChildOf.set(parent, node.start as CorrelationTime);
     }
   }
 }
@@ -1712,8 +1755,8 @@ function countStartsBetween(entry: StartList | undefined, from: CorrelationTime,
   let n = 0;
   for (let i = entry.lastAtOrBefore(to.ms); i >= 0; i--) {
     const t = (list[i] as ProcessNode).start as CorrelationTime;
-    if (compareTime(t, to) > 0) continue;
-    if (compareTime(t, from) <= 0) break;
+    if (compareTimes(t, to) > 0) continue;
+    if (compareTimes(t, from) <= 0) break;
     n++;
   }
   return n;
