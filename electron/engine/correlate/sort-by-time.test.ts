@@ -62,3 +62,13 @@ describe('sortByTime', () => {
     expect(list).toEqual(input);
   });
 });
+
+describe('sortByTime on records in long runs (as read back from a case)', () => {
+  it('orders three sorted runs exactly as sort(byTime) does', () => {
+    const runs = [records(400, 7, 1e6, 3), records(300, 8, 1e6, 3), records(500, 9, 40, 1)].map((r) => r.sort(byTime));
+    const input = runs.flat();
+    const list = input.slice();
+    sortByTime(list);
+    expect(list.map((r) => r.tag)).toEqual(input.slice().sort(byTime).map((r) => r.tag));
+  });
+});
