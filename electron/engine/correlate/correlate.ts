@@ -312,6 +312,8 @@ function firstStart(list: readonly ProcessNode[], ms: number): number {
 class StartList {
   readonly nodes: MProcess[] = [];
   readonly ms: number[] = [];
+  /** Exits (4689, Sysmon 5) with this PID, by time; a list of their own only once there is one. */
+  exits: CorrelationTime[] = SHARED_EMPTY;
   add(node: MProcess): void {
     this.nodes.push(node);
     this.ms.push((node.start as CorrelationTime).ms);
@@ -912,17 +914,25 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
 
   phase('pid index');
   // Exits.
-  const exitTimes = new HostMap<number, CorrelationTime[]>();
   (() => {
     for (let endIx = 0; endIx < ends.length; endIx++) {
       const end = ends[endIx] as (typeof ends)[number];
       const q = copyInto(PROCESS_QUERY, end);
       const hostKey = hk(end.host);
-      if (end.pid !== null) pushHost(exitTimes, hostKey, end.pid, end as CorrelationTime);
+      // The exit times live beside the PID's processes (an exit of a PID never seen starting
+      // gets an empty process list): one lookup per exit serves both.
+      let entry: StartList | undefined;
+      if (end.pid !== null) {
+        entry = pidIndex.get(hostKey, end.pid);
+        if (!entry) {
+          entry = new StartList();
+          pidIndex.set(hostKey, end.pid, entry);
+        }
+        entry.exits = addTo(entry.exits, end as CorrelationTime);
+      }
       let node: MProcess | null = null;
       if (end.guid) node = guidIndex.get(hostKey, end.guid) ?? null;
       if (!node && end.pid !== null) {
-        const entry = pidIndex.get(hostKey, end.pid);
         if (entry) {
           const list = entry.nodes;
           const name = imageName(end.image);
@@ -988,9 +998,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     const found = placeholders.get(key);
     if (found && !child.parentGuid && child.parentPid !== null) {
       // Reused while nothing shows the PID changing hands since the first sibling.
-      const changed =
-        countStartsBetween(pidIndex.get(child.hostKey, child.parentPid), found.first, t) > 0 ||
-        countBetween(exitTimes.get(child.hostKey, child.parentPid), found.first, t) > 0;
+      const entry = pidIndex.get(child.hostKey, child.parentPid);
+      const changed = countStartsBetween(entry, found.first, t) > 0 || countBetween(entry?.exits, found.first, t) > 0;
       if (!changed) return found.node;
     } else if (found) return found.node;
     const node = makeNode(child.hostKey, child.epoch);
@@ -1385,13 +1394,22 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       push(explicitByHost, hk(e.host), e);
     }
     const outboundByHost = new Map<string, ProcessActivityInput[]>();
+    /**
+     * Beside each outbound connection, the loaded host its destination address belongs to
+     * (null: none), resolved once here rather than at every remote logon that scans past it.
+     */
+    const outboundOwnerByHost = new Map<string, Array<string | null>>();
     const inboundByHost = new Map<string, ProcessActivityInput[]>();
     (() => {
       for (let aIx = 0; aIx < activity.length; aIx++) {
         const a = activity[aIx] as (typeof activity)[number];
         if (a.kind !== 'network') continue;
         if (a.initiated === false) push(inboundByHost, hk(a.host), a);
-        else push(outboundByHost, hk(a.host), a);
+        else {
+          const hostKey = hk(a.host);
+          push(outboundByHost, hostKey, a);
+          push(outboundOwnerByHost, hostKey, a.destinationIp !== undefined ? (ipOwner.get(ipKey(a.destinationIp) ?? '') ?? null) : null);
+        }
       }
     })();
     // Only command lines that can name a remote host at all (UNC, -ComputerName, /node:, …),
@@ -1414,10 +1432,8 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     })();
     const windowTicks = opts.lateralWindowMs * 10_000;
     const remoteNames = new Map<string, string[]>();
-    const targetIpSets = new Map<string, Set<string>>();
     for (const [key, names] of hostNames) {
       remoteNames.set(key, [...new Set([...[...names].map((n) => n.toLowerCase()), key, ...(hostIps.get(key) ?? [])])]);
-      targetIpSets.set(key, new Set(hostIps.get(key) ?? []));
     }
     // What a session did, in time order: its logon and its processes' creations. Only the
     // runas /netonly sessions are ever asked (activeWithin), so only theirs is collected.
@@ -1518,12 +1534,13 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
         }
         if (sourceRow === null) {
           const out = outboundByHost.get(source) ?? [];
-          const targetIps = targetIpSets.get(target) ?? new Set<string>();
+          const owners = outboundOwnerByHost.get(source) ?? [];
           for (let i = lastAtOrBefore(out, l.ms + 5000); i >= 0; i--) {
             const a = out[i] as ProcessActivityInput;
             if (diffTicks(l, a) > windowTicks) break;
+            // The destination address is one of the target's (an address only it was seen with).
             const toTarget =
-              (a.destinationIp !== undefined && targetIps.has(ipKey(a.destinationIp) ?? '')) ||
+              owners[i] === target ||
               (a.destinationHostname ? resolveName(a.destinationHostname) === target : false);
             if (!toTarget) continue;
             const node = a.guid ? guidIndex.get(source, a.guid) : (oneProcessAt(source, a.pid, a) ?? undefined);
