@@ -862,26 +862,45 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       const hostKey = hk(s.host);
       // The finer of the two times is the creation time.
       const primary = sm && sec ? (precisionOf(sm) < precisionOf(sec) ? sm : sec) : s;
-      const node = makeNode(hostKey, epochOf(hostKey, primary));
-      node.start = timeOf(primary);
-      node.pid = sec?.pid ?? sm?.pid ?? null;
-      node.guid = sm?.guid ?? null;
-      node.image = (sec?.image || sm?.image) ?? '';
-      node.commandLine = sec?.commandLine ?? sm?.commandLine ?? null;
-      node.parentPid = sec?.parentPid ?? sm?.parentPid ?? null;
-      node.parentImage = (sec?.parentImage || sm?.parentImage) ?? '';
-      node.parentGuid = sm?.parentGuid ?? null;
-      node.user = (sm?.user || sec?.user) ?? '';
+      // Made whole in one literal (of makeNode's properties in makeNode's order: one hidden
+      // class for every process) rather than made empty and filled in.
+      const start = timeOf(primary);
+      const commandLine = sec?.commandLine ?? sm?.commandLine ?? null;
       const logonSource = sec ?? sm;
-      node.logonId = logonSource?.logonId ?? null;
-      node.logonIdField = logonSource?.logonIdField ?? null;
-      node.integrity = sec?.integrity ?? sm?.integrity ?? null;
-      node.elevation = sec?.elevation ?? null;
-      node.securityRow = sec ? sec.row : null;
-      node.sysmonRow = sm ? sm.row : null;
-      node.decodedCommand = decodeIfEncoded(node.commandLine);
-      const session = sessionAt(s.host, node.logonId, node.start);
-      node.sessionId = session as unknown as string | null;
+      const logonId = logonSource?.logonId ?? null;
+      const decodedCommand = decodeIfEncoded(commandLine);
+      const session = sessionAt(s.host, logonId, start);
+      const node: MProcess = {
+        id: '',
+        hostKey,
+        host: hostName(hostKey),
+        pid: sec?.pid ?? sm?.pid ?? null,
+        guid: sm?.guid ?? null,
+        image: (sec?.image || sm?.image) ?? '',
+        commandLine,
+        decodedCommand,
+        parentPid: sec?.parentPid ?? sm?.parentPid ?? null,
+        parentImage: (sec?.parentImage || sm?.parentImage) ?? '',
+        parentGuid: sm?.parentGuid ?? null,
+        user: (sm?.user || sec?.user) ?? '',
+        logonId,
+        logonIdField: logonSource?.logonIdField ?? null,
+        sessionId: session as unknown as string | null,
+        integrity: sec?.integrity ?? sm?.integrity ?? null,
+        elevation: sec?.elevation ?? null,
+        epoch: epochOf(hostKey, primary),
+        start,
+        end: null,
+        securityRow: sec ? sec.row : null,
+        sysmonRow: sm ? sm.row : null,
+        endRows: SHARED_EMPTY,
+        placeholder: false,
+        parentId: null,
+        parentBasis: 'none',
+        candidates: SHARED_EMPTY,
+        pidTimeParentId: null,
+        activity: SHARED_EMPTY,
+      };
       if (node.guid) guidIndex.set(hostKey, node.guid, node);
       processes.push(node);
     }
@@ -896,7 +915,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       if (parent && parent.pid === null) parent.pid = node.parentPid;
     }
   })();
-  processes.sort((a, b) => compareTime(a.start as CorrelationTime, b.start as CorrelationTime) || (a.securityRow ?? a.sysmonRow ?? 0) - (b.securityRow ?? b.sysmonRow ?? 0));
+  processes.sort((a, b) => compareTimes(a.start as CorrelationTime, b.start as CorrelationTime) || (a.securityRow ?? a.sysmonRow ?? 0) - (b.securityRow ?? b.sysmonRow ?? 0));
   /** host|pid → real processes by start time. */
   const pidIndex = new HostMap<number, StartList>();
   (() => {
@@ -1211,7 +1230,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
       });
     }
   })();
-  scripts.sort((a, b) => compareTime(a.start, b.start) || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
+  scripts.sort((a, b) => compareTimes(a.start, b.start) || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
 
   phase('scripts');
   // ---- Services ----------------------------------------------------------------------------
@@ -1331,7 +1350,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
         origins,
       });
     }
-    services.sort((a, b) => compareTime(a.time, b.time));
+    services.sort((a, b) => compareTimes(a.time, b.time));
   }
 
   phase('services');
@@ -1586,7 +1605,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
 
   phase('lateral');
   // ---- Ids and links -----------------------------------------------------------------------
-  sessions.sort((a, b) => compareTime(a.start, b.start) || cmpText(a.hostKey, b.hostKey) || cmpText(a.logonId, b.logonId));
+  sessions.sort((a, b) => compareTimes(a.start, b.start) || cmpText(a.hostKey, b.hostKey) || cmpText(a.logonId, b.logonId));
   sessions.forEach((s, i) => (s.id = `s${i + 1}`));
   (() => {
     for (let sIx = 0; sIx < sessions.length; sIx++) {
@@ -1605,13 +1624,13 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
   })();
   // Processes are already in time order; placeholders go just before their first child.
   const sortTime = (p: MProcess): CorrelationTime => p.start ?? firstChildOf.get(p) ?? EPOCH_ZERO;
-  placeholderNodes.sort((a, b) => compareTime(sortTime(a), sortTime(b)));
+  placeholderNodes.sort((a, b) => compareTimes(sortTime(a), sortTime(b)));
   const all: MProcess[] = new Array<MProcess>(processes.length + placeholderNodes.length);
   (() => {
     for (let i = 0, j = 0, k = 0; k < all.length; k++) {
       const ph = placeholderNodes[j];
       const real = processes[i];
-      if (ph && (!real || compareTime(sortTime(ph), real.start as CorrelationTime) <= 0)) {
+      if (ph && (!real || compareTimes(sortTime(ph), real.start as CorrelationTime) <= 0)) {
         all[k] = ph;
         j++;
       } else {
@@ -1647,7 +1666,7 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     s.processId = s.processNode ? s.processNode.id : null;
     s.binaryOrigins = s.origins.map((o) => ({ processId: o.node.id, relation: o.relation, row: o.row }));
   });
-  lateral.sort((a, b) => compareTime(a.time, b.time) || a.targetRow - b.targetRow);
+  lateral.sort((a, b) => compareTimes(a.time, b.time) || a.targetRow - b.targetRow);
   lateral.forEach((l, i) => {
     l.id = `l${i + 1}`;
     const targetSession = l.targetSessionId as unknown as MSession | null;
