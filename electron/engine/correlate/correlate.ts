@@ -481,6 +481,13 @@ export function correlate(inputs: readonly CorrelationInput[], options: Correlat
     phaseStart = now;
   };
 
+  // The loops over every input or every process below each run inside a small function of
+  // its own, `(() => { for … })();`: V8 optimises a hot loop of a function that runs once by
+  // compiling that function again on the spot (on-stack replacement), and for this
+  // thousand-line function that meant a large compile per loop while the loop ran
+  // unoptimised; the loops iterate by index, which allocates nothing before they are
+  // optimised (for…of made an iterator result per element until then).
+
   // Split by kind in one pass.
   const logons: LogonInput[] = [];
   const logoffs: LogoffInput[] = [];
