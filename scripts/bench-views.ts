@@ -516,11 +516,17 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
       profiling = '';
     };
     const nav0 = Date.now();
+    const cpu0 = (await metrics())['ProcessTime'] ?? 0;
+    const cpuSince = async (): Promise<number> => Math.round((((await metrics())['ProcessTime'] ?? 0) - cpu0) * 1000);
     await page.goto(served.url);
     await page.getByTestId('session-row').first().waitFor({ state: 'visible', timeout: 300_000 });
     figures['sessionsVisibleMs'] = Date.now() - nav0;
+    // The renderer's own CPU until then (the wall time above includes waiting for the engine and,
+    // on a loaded machine, for a core).
+    figures['sessionsVisibleCpuMs'] = await cpuSince();
     await page.getByTestId('event-row').first().waitFor({ state: 'visible', timeout: 300_000 });
     figures['firstTablePageMs'] = Date.now() - nav0;
+    figures['firstTablePageCpuMs'] = await cpuSince();
     figures['total'] = Number(await page.getByTestId('filter-total').getAttribute('data-count'));
     // Where the time to the first screen went: each API call and script, from navigation start.
     figures['startupRequests'] = await page.evaluate(
@@ -649,8 +655,8 @@ function verdict(f: Figures): string {
   const lines = [
     `${f['mode']}${f['variant'] ? ' ' + String(f['variant']) : ''} run ${f['run']} (load ${f['loadavgBefore']} → ${f['loadavgAfter']})` +
       (f['analysisReadyAfterServeS'] !== undefined ? `; analysis ready ${f['analysisReadyAfterServeS']} s after serve started` : ''),
-    `  sessions list visible   ${f['sessionsVisibleMs']} ms   target ≤ 1000 ms: ${ok((f['sessionsVisibleMs'] as number) <= 1000)}`,
-    `  first table page        ${f['firstTablePageMs']} ms   target ≤ 1000 ms: ${ok((f['firstTablePageMs'] as number) <= 1000)}   (${f['total']} events)`,
+    `  sessions list visible   ${f['sessionsVisibleMs']} ms (renderer CPU ${f['sessionsVisibleCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['sessionsVisibleMs'] as number) <= 1000)}`,
+    `  first table page        ${f['firstTablePageMs']} ms (renderer CPU ${f['firstTablePageCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['firstTablePageMs'] as number) <= 1000)}   (${f['total']} events)`,
   ];
   for (const [k, label] of [
     ['tableScroll', 'table scroll          '],
