@@ -2,7 +2,8 @@
 // 20,000 processes, from the renderer's in-memory fake API (Vite dev server, `?fake=1`), so what
 // is measured is the renderer alone. Skipped unless CHAINLINE_PERF=1. Dev-mode React (StrictMode,
 // development checks) is slower than the production build: the figures are pessimistic.
-// Figures go to e2e-artifacts/views-perf.json with the load average.
+// Figures go to e2e-artifacts/views-perf.json with the load average. For the production build
+// on a real 1M-event case served by `chainline serve`, run `npm run bench:views`.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

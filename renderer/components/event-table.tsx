@@ -99,7 +99,9 @@ export function EventTable() {
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
+    // A few rows past each edge: a fast scroll replaces the whole window every frame, and every
+    // overscanned row is DOM to build and lay out for nothing.
+    overscan: 4,
     observeElementOffset: (instance, cb) =>
       observeElementOffset(instance, (offset, isScrolling) => cb(offset * ratioRef.current, isScrolling)),
     scrollToFn: (offset, options, instance) => elementScroll(offset / ratioRef.current, options, instance),

@@ -187,10 +187,9 @@ const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, 
 });
 
 export function ProcessTreeView() {
-  const { processes, loading, selectedProcessId, selectProcess, sessionId } = useAppStore(
+  const { processes, selectedProcessId, selectProcess, sessionId } = useAppStore(
     useShallow((s) => ({
       processes: s.chainProcesses,
-      loading: s.sessionLoading,
       selectedProcessId: s.selectedProcessId,
       selectProcess: s.selectProcess,
       sessionId: s.selectedSessionId,
@@ -208,11 +207,16 @@ export function ProcessTreeView() {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [query, setQuery] = useState('');
   const [focused, setFocused] = useState<string | null>(null);
-  // A new tree opens fully when small.
+  // A new tree opens fully when small. The tree of the same session grows once the chain arrives
+  // (the processes of the sessions it led to): a large one keeps what the investigator opened.
+  const treeSession = useRef<string | null>(null);
   useEffect(() => {
+    const same = treeSession.current === sessionId;
+    treeSession.current = sessionId;
+    if (same && tree.byId.size > OPEN_ALL_MAX) return;
     setExpanded(tree.byId.size <= OPEN_ALL_MAX ? allParents(tree) : new Set());
-    setFocused(null);
-  }, [tree]);
+    if (!same) setFocused(null);
+  }, [tree]); // eslint-disable-line react-hooks/exhaustive-deps -- sessionId is read with the tree it belongs to
   // A process chosen elsewhere (chain, history) is revealed and focused.
   useEffect(() => {
     if (selectedProcessId === null || !tree.byId.has(selectedProcessId)) return;
@@ -253,13 +257,14 @@ export function ProcessTreeView() {
     latest.current.selectProcess(id);
     treeRef.current?.focus({ preventScroll: true });
   });
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 4 });
   const focusIndex = focused === null ? -1 : rows.findIndex((r) => r.id === focused);
   useEffect(() => {
     if (focusIndex >= 0) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
   }, [focusIndex, virtualizer]);
 
-  if (loading || processes === null) return <p className="muted pad">Loading processes…</p>;
+  // The session's own processes are shown while the chain (and the sessions it led to) loads.
+  if (processes === null) return <p className="muted pad">Loading processes…</p>;
   if (processes.length === 0) {
     return <p className="muted pad" data-testid="tree-empty">No process ran in this session (no 4688 or Sysmon 1 names its LogonId).</p>;
   }

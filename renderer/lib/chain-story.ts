@@ -78,7 +78,8 @@ export function tellStory(chain: readonly ChainStep[], rootSessionId: string, pr
 
 /** The sessions a chain touches (its own first), whose processes the story needs. */
 export function chainSessions(chain: readonly ChainStep[], rootSessionId: string): string[] {
-  const out = [rootSessionId];
-  for (const s of chain) if (!out.includes(s.sessionId)) out.push(s.sessionId);
-  return out;
+  // A Set: a busy chain has hundreds of thousands of steps over hundreds of sessions.
+  const out = new Set([rootSessionId]);
+  for (const s of chain) out.add(s.sessionId);
+  return [...out];
 }

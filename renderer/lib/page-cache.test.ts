@@ -34,7 +34,7 @@ interface Deferred {
   reject(e: unknown): void;
 }
 
-function harness(pageSize = 10, capacity = 4) {
+function harness(pageSize = 10, capacity = 4, maxInflight?: number) {
   const calls: Deferred[] = [];
   const errors: unknown[] = [];
   let changes = 0;
@@ -46,6 +46,7 @@ function harness(pageSize = 10, capacity = 4) {
     onError: (e) => void errors.push(e),
     retryAfterMs: 1000,
     now: () => clock,
+    ...(maxInflight !== undefined ? { maxInflight } : {}),
   });
   const fetchPage = (offset: number, limit: number) =>
     new Promise<PageResult<number>>((resolve, reject) => calls.push({ offset, limit, resolve, reject }));
@@ -152,5 +153,29 @@ describe('Pager', () => {
     h.advance(1500);
     h.pager.ensureRange(0, 5);
     expect(h.calls.length).toBe(2);
+  });
+
+  it('with maxInflight, asks only for the latest range when a request ends', async () => {
+    const h = harness(10, 8, 2);
+    h.pager.reset(h.fetchPage);
+    h.answer(h.calls[0]!, 1_000_000);
+    await flush();
+    // A scroll passes three windows while two requests are under way.
+    h.pager.ensureRange(100, 125); // pages 10, 11, 12
+    expect(h.calls.slice(1).map((c) => c.offset)).toEqual([100, 110]);
+    h.pager.ensureRange(5000, 5015); // pages 500, 501: wait
+    h.pager.ensureRange(9000, 9015); // pages 900, 901: replace what waited
+    expect(h.calls.length).toBe(3);
+    h.answer(h.calls[1]!, 1_000_000);
+    await flush();
+    expect(h.calls.slice(3).map((c) => c.offset)).toEqual([9000]);
+    h.answer(h.calls[2]!, 1_000_000);
+    await flush();
+    expect(h.calls.slice(3).map((c) => c.offset)).toEqual([9000, 9010]);
+    for (const c of h.calls.slice(3)) h.answer(c, 1_000_000);
+    await flush();
+    expect(h.pager.rowAt(9015)).toBe(9015);
+    expect(h.pager.rowAt(5000)).toBeUndefined();
+    expect(h.calls.length).toBe(5);
   });
 });

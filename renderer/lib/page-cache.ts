@@ -76,6 +76,13 @@ export interface PagerOptions {
   /** A failed page is not asked for again sooner than this (ms). */
   readonly retryAfterMs?: number;
   readonly now?: () => number;
+  /**
+   * At most this many page requests under way (default: no limit). The pages `ensureRange` asks
+   * for past it wait, and only those of the latest range are still asked for when a request
+   * ends: scrolling across a million rows must not queue a request for every page it passed,
+   * each answered before the page that is finally on screen.
+   */
+  readonly maxInflight?: number;
 }
 
 /**
@@ -87,6 +94,8 @@ export class Pager<T> {
   private readonly cache: PageCache<CachedPage<T>>;
   private readonly inflight = new Set<number>();
   private readonly failedAt = new Map<number, number>();
+  /** Pages of the latest `ensureRange` waiting for a free request slot, nearest first. */
+  private waiting: number[] = [];
   private generation = 0;
   private fetchPage: FetchPage<T> | null = null;
   private knownTotal: number | null = null;
@@ -111,6 +120,7 @@ export class Pager<T> {
     this.cache.clear();
     this.inflight.clear();
     this.failedAt.clear();
+    this.waiting = [];
     this.knownTotal = null;
     this.options.onChange();
     this.load(0);
@@ -125,6 +135,7 @@ export class Pager<T> {
     this.generation++;
     this.inflight.clear();
     this.failedAt.clear();
+    this.waiting = [];
     this.cache.mapValues((page) => (page.stale ? page : { rows: page.rows, stale: true }));
     this.load(0);
   }
@@ -146,8 +157,27 @@ export class Pager<T> {
     if (end < start) return;
     const first = Math.max(0, Math.floor(start / this.options.pageSize));
     const last = Math.floor(end / this.options.pageSize);
+    const max = this.options.maxInflight ?? Infinity;
+    const wanted: number[] = [];
     for (let page = first; page <= last; page++) {
       const cached = this.cache.get(page);
+      if (cached === undefined || cached.stale) wanted.push(page);
+    }
+    // What an earlier range still waited for is no longer needed.
+    this.waiting = [];
+    for (const page of wanted) {
+      if (this.inflight.has(page)) continue;
+      if (this.inflight.size < max) this.load(page);
+      else this.waiting.push(page);
+    }
+  }
+
+  /** A request ended: ask for the next waiting page of the latest range. */
+  private pump(): void {
+    const max = this.options.maxInflight ?? Infinity;
+    while (this.inflight.size < max && this.waiting.length > 0) {
+      const page = this.waiting.shift() as number;
+      const cached = this.cache.peek(page);
       if (cached === undefined || cached.stale) this.load(page);
     }
   }
@@ -168,12 +198,14 @@ export class Pager<T> {
         this.failedAt.delete(page);
         this.cache.set(page, { rows: result.rows, stale: false });
         this.knownTotal = result.total;
+        this.pump();
         this.options.onChange();
       },
       (error: unknown) => {
         if (generation !== this.generation) return;
         this.inflight.delete(page);
         this.failedAt.set(page, (this.options.now ?? Date.now)());
+        this.pump();
         this.options.onError(error);
         this.options.onChange();
       },

@@ -17,6 +17,8 @@ export function setPagerHooks(h: Hooks): void {
 export const eventPager = new Pager<EventRow>({
   pageSize: PAGE_SIZE,
   capacity: PAGE_CAPACITY,
+  // Two requests at a time: a fast scroll asks only for where it stopped, not every page it passed.
+  maxInflight: 2,
   onChange: () => hooks.onChange(),
   onError: (e) => hooks.onError(e),
 });

@@ -104,12 +104,27 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
     set({ sessionLoading: true, sessionError: null, chain: null, chainProcesses: null });
     try {
       const api = getApi();
+      // The session's own processes are asked for at once and shown as soon as they arrive: the
+      // chain of a busy session (hundreds of thousands of steps) can take far longer, and the tree
+      // need not wait for it. The chain then adds the processes of the sessions it led to.
+      const own = api.getSessionProcesses(sessionId);
+      own.then(
+        (list) => {
+          if (request === sessionRequest && get().chainProcesses === null) set({ chainProcesses: list });
+        },
+        () => undefined, // reported below, with the chain
+      );
       const chain = await api.getSessionChain(sessionId);
       const ids = chainSessions(chain, sessionId);
-      const lists = await Promise.all(ids.map((id) => api.getSessionProcesses(id)));
+      const lists = await Promise.all(ids.map((id) => (id === sessionId ? own : api.getSessionProcesses(id))));
       const byId = new Map<string, ProcessRow>();
       for (const list of lists) for (const p of list) byId.set(p.id, p);
-      if (request === sessionRequest) set({ chain, chainProcesses: [...byId.values()], sessionLoading: false });
+      if (request !== sessionRequest) return;
+      const shown = get().chainProcesses;
+      const ownList = await own;
+      // Nothing added: keep the list already shown (the tree keeps its state).
+      const chainProcesses = shown !== null && shown === ownList && byId.size === ownList.length ? shown : [...byId.values()];
+      set({ chain, chainProcesses, sessionLoading: false });
     } catch (e) {
       if (request === sessionRequest) set({ sessionLoading: false, sessionError: errorText(e) });
     }

