@@ -622,14 +622,29 @@ function cheapest(groups: Groups): Groups {
   return [...groups].sort((x, y) => atomCost(x) - atomCost(y)).slice(0, MAX_GROUPS);
 }
 
-/** OR of alternatives: one group, the union of each alternative's cheapest group. */
+/**
+ * OR of alternatives. Group k is the union of every alternative's k-th cheapest group (its last
+ * one when it has fewer): each alternative that matches makes its own k-th group hold, so every
+ * such union holds whenever the OR does. With several groups, a rule made of many selections
+ * (`1 of selection_*`, each a `contains|all`) is a candidate only when one atom of each rank is
+ * seen, not whenever the cheapest atom of any selection is.
+ */
 function orGroups(alts: (Groups | null)[]): Groups | null {
-  const out: Atom[] = [];
+  const sorted: Groups[] = [];
+  let most = 0;
   for (const g of alts) {
     if (!g || g.length === 0) return null;
-    out.push(...(cheapest(g)[0] as Atom[]));
+    const c = cheapest(g);
+    sorted.push(c);
+    most = Math.max(most, c.length);
   }
-  return [out];
+  const out: Groups = [];
+  for (let k = 0; k < most; k++) {
+    const group: Atom[] = [];
+    for (const c of sorted) group.push(...(c[Math.min(k, c.length - 1)] as Atom[]));
+    out.push(group);
+  }
+  return out;
 }
 
 function andGroups(parts: (Groups | null)[]): Groups | null {
