@@ -337,6 +337,11 @@ interface GramEntry<T> {
   readonly item: T;
 }
 
+/** Strided scanning (GramIndex.finishStrided) when every keyed needle is at least this long; the
+ *  stride is capped so that a needle is filed under at most MAX_STRIDE grams. */
+const STRIDE_MIN_NEEDLE = 12;
+const MAX_STRIDE = 16;
+
 /** Longest gram used as a key: four characters tell `.exe` from `exe` and `\sys` from `sys`. */
 const MAX_GRAM = 4;
 
@@ -354,6 +359,8 @@ class GramIndex<T> {
   /** Bit per table slot, set when the slot holds needles: most grams of a string key an empty
    *  slot, and this 1/64 the size of the table answers that from the nearest cache. */
   private occupied = new Int32Array(2);
+  /** > 0: every keyed needle is long, and only every stride-th position is looked up. */
+  private stride = 0;
   private shift = 32;
   /** Bit k set: some needle is keyed by a k-gram. */
   private lengths = 0;
@@ -401,6 +408,12 @@ class GramIndex<T> {
       }
       return keys;
     };
+    let minLen = Infinity;
+    for (const p of long) minLen = Math.min(minLen, p.needle.length);
+    if (long.length > 0 && minLen >= STRIDE_MIN_NEEDLE) {
+      this.finishStrided(long, Math.min(minLen - MAX_GRAM + 1, MAX_STRIDE));
+      return;
+    }
     const keyed = long.map((p) => keysOf(p.needle));
     const freq = new Map<number, number>();
     const fkey = (g: number, k: number): number => (g >>> 0) * 8 + k;
@@ -433,9 +446,51 @@ class GramIndex<T> {
   }
 
   /**
+   * Every needle at least `step + 3` long (hashes, long paths): filed under its 4-grams at
+   * offsets 0 … step-1, so that the scan only looks up the 4-gram at every step-th position. An
+   * occurrence starting at `a` spans positions a … a+step+2, which hold exactly one multiple `p`
+   * of `step` within a … a+step-1, and the 4-gram there lies inside the needle, at offset p-a.
+   */
+  private finishStrided(long: readonly { needle: string; item: T }[], step: number): void {
+    this.stride = step;
+    let size = 64;
+    while (size < long.length * step * 2 && size < 1 << 20) size *= 2;
+    this.table = new Array<GramEntry<T>[] | undefined>(size).fill(undefined);
+    this.occupied = new Int32Array(size >>> 5);
+    this.shift = 32 - Math.log2(size);
+    for (const { needle, item } of long)
+      for (let off = 0; off < step; off++) {
+        const g = gramAt(needle, off, MAX_GRAM);
+        const h = slotOf(g, MAX_GRAM, this.shift);
+        const entry: GramEntry<T> = { k: MAX_GRAM, g, needle, off, item };
+        this.occupied[h >>> 5] = (this.occupied[h >>> 5] as number) | (1 << (h & 31));
+        const list = this.table[h];
+        if (list) list.push(entry);
+        else this.table[h] = [entry];
+      }
+    this.pending.length = 0;
+  }
+
+  /** Strided scan (see finishStrided); short needles as in scan. */
+  private scanStrided(s: string, visit: (item: T, start: number) => boolean): boolean {
+    const table = this.table;
+    const occupied = this.occupied;
+    const shift = this.shift;
+    const step = this.stride;
+    for (let p = 0; p + MAX_GRAM <= s.length; p += step) {
+      const g = gramAt(s, p, MAX_GRAM);
+      const h = slotOf(g, MAX_GRAM, shift);
+      if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && hits(table[h] as GramEntry<T>[], MAX_GRAM, g, s, p, visit)) return true;
+    }
+    if (shortHits(this.short, s, visit)) return true;
+    return this.shortWide.length > 0 && NON_ASCII.test(s) && shortHits(this.shortWide, s, visit);
+  }
+
+  /**
    * Calls `visit(item, start)` for each needle occurrence in `s` until it returns true. The caller keeps `s` within GRAM_SCAN_LIMIT.
    */
   scan(s: string, visit: (item: T, start: number) => boolean): boolean {
+    if (this.stride > 0) return this.scanStrided(s, visit);
     const table = this.table;
     const occupied = this.occupied;
     const shift = this.shift;
