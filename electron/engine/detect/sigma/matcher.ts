@@ -447,20 +447,42 @@ class GramIndex<T> {
 
   /**
    * Every needle at least `step + 3` long (hashes, long paths): filed under its 4-grams at
-   * offsets 0 … step-1, so that the scan only looks up the 4-gram at every step-th position. An
-   * occurrence starting at `a` spans positions a … a+step+2, which hold exactly one multiple `p`
-   * of `step` within a … a+step-1, and the 4-gram there lies inside the needle, at offset p-a.
+   * `step` consecutive offsets j … j+step-1, so that the scan only looks up the 4-gram at every
+   * step-th position. An occurrence starting at `a` has exactly one multiple `p` of `step` among
+   * a+j … a+j+step-1, and the 4-gram there is the needle's at offset p-a. Per needle, j is the
+   * window whose grams the fewest needles share (not the `sha256=` every SHA-256 needle starts with).
    */
   private finishStrided(long: readonly { needle: string; item: T }[], step: number): void {
     this.stride = step;
+    const freq = new Map<number, number>();
+    const gramsOf = long.map(({ needle }) => {
+      const gs: number[] = [];
+      for (let i = 0; i + MAX_GRAM <= needle.length; i++) gs.push(gramAt(needle, i, MAX_GRAM));
+      for (const g of new Set(gs)) freq.set(g, (freq.get(g) ?? 0) + 1);
+      return gs;
+    });
     let size = 64;
     while (size < long.length * step * 2 && size < 1 << 20) size *= 2;
     this.table = new Array<GramEntry<T>[] | undefined>(size).fill(undefined);
     this.occupied = new Int32Array(size >>> 5);
     this.shift = 32 - Math.log2(size);
-    for (const { needle, item } of long)
-      for (let off = 0; off < step; off++) {
-        const g = gramAt(needle, off, MAX_GRAM);
+    long.forEach(({ needle, item }, n) => {
+      const gs = gramsOf[n] as number[];
+      const cost = gs.map((g) => freq.get(g) ?? 0);
+      // Sliding sum of `step` costs; windows j = 0 … gs.length - step.
+      let sum = 0;
+      for (let i = 0; i < step; i++) sum += cost[i] as number;
+      let best = 0;
+      let bestSum = sum;
+      for (let j = 1; j + step <= gs.length; j++) {
+        sum += (cost[j + step - 1] as number) - (cost[j - 1] as number);
+        if (sum < bestSum) {
+          bestSum = sum;
+          best = j;
+        }
+      }
+      for (let off = best; off < best + step; off++) {
+        const g = gs[off] as number;
         const h = slotOf(g, MAX_GRAM, this.shift);
         const entry: GramEntry<T> = { k: MAX_GRAM, g, needle, off, item };
         this.occupied[h >>> 5] = (this.occupied[h >>> 5] as number) | (1 << (h & 31));
@@ -468,6 +490,7 @@ class GramIndex<T> {
         if (list) list.push(entry);
         else this.table[h] = [entry];
       }
+    });
     this.pending.length = 0;
   }
 
