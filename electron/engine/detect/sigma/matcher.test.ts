@@ -130,3 +130,14 @@ describe('matcher memo and strided needle index', () => {
     }
   });
 });
+
+describe('matcher prefilter over the event data', () => {
+  it('reads a field by its spaced EventData name only when the plain name is absent', () => {
+    const m = createMatcher({ rules: [rule(41, { sel: { 'SourceName|contains': 'real' }, condition: 'sel' }), rule(42, { sel: { 'Source Name|contains': 'real' }, condition: 'sel' })] });
+    const titles = (data: Record<string, string>): string[] => m.match(makeEvent({ channel: SYSMON, eventId: 1, data })).map((r) => r.title);
+    expect(titles({ 'Source Name': 'Real-Time Protection' })).toEqual(['R41', 'R42']);
+    expect(titles({ SourceName: 'Real-Time Protection' })).toEqual(['R41']);
+    expect(titles({ SourceName: 'other', 'Source Name': 'Real-Time Protection' })).toEqual(['R42']);
+    expect(titles({ Other: 'real' })).toEqual([]);
+  });
+});

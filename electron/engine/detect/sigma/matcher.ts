@@ -103,6 +103,13 @@ class EvalContext {
     if (this.nextId > ID_LIMIT - 65536) this.restartIds();
   }
 
+  /** The slot's value, read by the caller exactly as the slot's getter reads it. */
+  setRaw(slot: number, v: string): string {
+    this.rawStamp[slot] = this.gen;
+    this.raws[slot] = v;
+    return v;
+  }
+
   raw(slot: number): string | undefined {
     if (this.rawStamp[slot] !== this.gen) {
       this.rawStamp[slot] = this.gen;
@@ -933,6 +940,7 @@ function push<K>(map: Map<K, number[]>, key: K, idx: number): void {
  * of a remembered value are kept in its ValueEntry).
  */
 interface SlotFilter {
+  readonly index: number;
   readonly slot: number;
   readonly eq: Map<string, number[]> | undefined;
   readonly base: Map<string, number[]> | undefined;
@@ -973,6 +981,14 @@ class Bucket {
   private readonly base = new Map<number, Map<string, number[]>>();
   private readonly gram = new Map<number, GramIndex<number>>();
   private readonly filters: readonly SlotFilter[];
+  /** Per slot: the EventData name its getter reads as is, if so. */
+  private readonly dataName: (string | null)[] = [];
+  /** Filters found while walking the event's data: by EventData name, by name without spaces
+   *  (slots that fall back to a spaced name), and the rest (mapped and System fields). */
+  private readonly byData = new Map<string, SlotFilter>();
+  private readonly bySpaced = new Map<string, SlotFilter>();
+  private readonly otherFilters: SlotFilter[] = [];
+  private readonly filterStamp: Uint32Array;
   private readonly mark: Uint32Array;
   /** Group bits seen this event, per rule (valid where mark === epoch). */
   private readonly hit: Uint8Array;
@@ -1006,6 +1022,7 @@ class Bucket {
             slot = this.getters.length;
             this.getters.push(acc.get);
             this.plain.push(acc.key === field ? field : null);
+            this.dataName.push(acc.data ?? null);
             this.slots.set(acc.key, slot);
           }
           read.add(slot);
@@ -1060,12 +1077,23 @@ class Bucket {
     for (const index of this.gram.values()) index.finish();
     // Arrays, not Map iteration, on the per-event path.
     // Arrays, not Map iteration, on the per-event path.
-    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.gram.keys()])].map((slot) => ({
+    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.gram.keys()])].map((slot, index) => ({
+      index,
       slot,
       eq: this.eq.get(slot),
       base: this.base.get(slot),
       gram: this.gram.get(slot),
     }));
+    this.filterStamp = new Uint32Array(this.filters.length);
+    for (const f of this.filters) {
+      const name = this.dataName[f.slot];
+      if (name == null || this.byData.has(name)) this.otherFilters.push(f);
+      else {
+        this.byData.set(name, f);
+        const plain = this.plain[f.slot];
+        if (plain) this.bySpaced.set(plain, f);
+      }
+    }
     this.mark = new Uint32Array(rules.length);
     this.hit = new Uint8Array(rules.length);
     this.ctx = new EvalContext(
@@ -1110,6 +1138,30 @@ class Bucket {
     }
   }
 
+  /** The prefilter on one field this event (once, however many keys lead to it); `value` is the
+   *  field's value when already read from the event's data, else the getter reads it. */
+  private filterSlot(f: SlotFilter, value: string | undefined): void {
+    const stamp = this.filterStamp;
+    if (stamp[f.index] === this.epoch) return;
+    stamp[f.index] = this.epoch;
+    const ctx = this.ctx;
+    const raw = value !== undefined ? ctx.setRaw(f.slot, value) : ctx.raw(f.slot);
+    if (raw === undefined) return;
+    const e = ctx.entry(f.slot);
+    if (e === null) {
+      this.runFilter(f, this.visit);
+      return;
+    }
+    let codes = e.codes;
+    if (codes === undefined) {
+      const got = this.collected;
+      got.length = 0;
+      this.runFilter(f, this.collect);
+      codes = e.codes = got.length === 0 ? NO_CODES : [...new Set(got)];
+    }
+    this.add(codes);
+  }
+
   private add(list: readonly number[]): void {
     for (let i = 0; i < list.length; i++) this.visit(list[i] as number);
   }
@@ -1120,25 +1172,20 @@ class Bucket {
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.cand.length = 0;
     for (const idx of this.always) this.visit(idx * 4);
-    const filters = this.filters;
-    for (let i = 0; i < filters.length; i++) {
-      const f = filters[i] as SlotFilter;
-      const raw = ctx.raw(f.slot);
-      if (raw === undefined) continue;
-      const e = ctx.entry(f.slot);
-      if (e === null) {
-        this.runFilter(f, this.visit);
-        continue;
+    // Only the fields the event has: one walk over its data instead of a lookup per indexed field
+    // (most of which a given event lacks). A field is read exactly as its getter would read it.
+    const data = event.data;
+    const byData = this.byData;
+    for (const key in data) {
+      const f = byData.get(key);
+      if (f !== undefined) this.filterSlot(f, data[key]);
+      if (this.bySpaced.size > 0 && key.includes(' ')) {
+        const g = this.bySpaced.get(key.replace(/ /g, ''));
+        if (g !== undefined) this.filterSlot(g, undefined);
       }
-      let codes = e.codes;
-      if (codes === undefined) {
-        const got = this.collected;
-        got.length = 0;
-        this.runFilter(f, this.collect);
-        codes = e.codes = got.length === 0 ? NO_CODES : [...new Set(got)];
-      }
-      this.add(codes);
     }
+    const others = this.otherFilters;
+    for (let i = 0; i < others.length; i++) this.filterSlot(others[i] as SlotFilter, undefined);
     // Keep, in place, the rules all of whose groups were hit (rules without groups have mask 0).
     const cand = this.cand;
     let n = 0;
