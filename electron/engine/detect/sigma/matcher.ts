@@ -165,6 +165,11 @@ class EvalContext {
     return v === 2;
   }
 
+  /** False once the slot's values proved not to repeat (for good). */
+  remembers(slot: number): boolean {
+    return this.caches[slot] !== null;
+  }
+
   /** The number of the slot's value this event: 0 when absent, -1 when not remembered. */
   valueId(slot: number): number {
     const e = this.entry(slot);
@@ -1228,7 +1233,12 @@ class Bucket {
     const map = memo === null ? null : memo.map;
     if (map === null) return (this.preds[idx] as Pred)(ctx);
     const key = this.memoKey((memo as RuleMemo).slots);
-    if (key === -1) return (this.preds[idx] as Pred)(ctx);
+    if (key === -1) {
+      // A field that stopped being remembered (command lines) never will be again: stop trying.
+      const slots = (memo as RuleMemo).slots;
+      for (let i = 0; i < slots.length; i++) if (!ctx.remembers(slots[i] as number)) (memo as RuleMemo).map = null;
+      return (this.preds[idx] as Pred)(ctx);
+    }
     const m = memo as RuleMemo;
     m.lookups++;
     const known = map.get(key);
