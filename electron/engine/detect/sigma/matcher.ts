@@ -11,6 +11,13 @@
 // all of whose groups were hit (plus the few whose condition yields no atoms, e.g. pure
 // negations) are evaluated. Groups are chosen by estimated selectivity (atomCost), so a rule
 // with `Image|endswith: '.exe'` and a rare `contains` is guarded by the rare one.
+//
+// Field values repeat (images, parents, users, labels), so each bucket remembers recent distinct
+// values per field (EvalContext.entry: until a field proves not to repeat, like command lines):
+// a remembered value carries its lower case, its prefilter hits, the result of every one-field
+// test of the bucket on it (identical tests of different rules share one), and a number; a rule
+// that reads only remembered fields keeps its result per combination of those numbers. Indexes
+// whose needles are all long (hashes) look up only every step-th gram (finishStrided).
 
 import type { NormalizedEvent } from '../../../../shared/events.js';
 import { cidrContains } from './cidr.js';
