@@ -5,6 +5,7 @@
 //   npm run bench:sigma            (1,000,000 events)
 //   node dist/node/scripts/bench-sigma.js [events]
 
+import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -251,6 +252,10 @@ async function main(): Promise<void> {
   let hits = 0;
   let matchedEvents = 0;
   const perRule = new Map<string, number>();
+  // Digest of every hit (event row + rule id, in row order then pack order) and the count per
+  // rule id: a speed change must leave both unchanged (compare the printed lines before/after).
+  const digest = createHash('sha256');
+  const perRuleId = new Map<string, number>();
   // Per event kind (timed group by group, so the figure per kind is its own).
   const perKind = new Map<string, { n: number; ms: number }>();
   // Events per CPU-second of each batch: on a machine shared with other work the median and the
@@ -260,12 +265,15 @@ async function main(): Promise<void> {
     const batchCpuBefore = cpuUs;
     const events = generate(Math.min(batch, total - done));
     const groups = new Map<string, NormalizedEvent[]>();
+    const rowOf = new Map<NormalizedEvent, number>();
+    events.forEach((e, i) => rowOf.set(e, done + i));
     for (const e of events) {
       const key = `${e.system.channel} ${e.system.eventId}`;
       const g = groups.get(key);
       if (g) g.push(e);
       else groups.set(key, [e]);
     }
+    const batchHits: (readonly { id: string }[])[] = new Array(events.length);
     for (const [key, group] of groups) {
       const s = performance.now();
       const c = process.cpuUsage();
@@ -275,6 +283,7 @@ async function main(): Promise<void> {
           matchedEvents++;
           hits += m.length;
           for (const r of m) perRule.set(r.title, (perRule.get(r.title) ?? 0) + 1);
+          batchHits[(rowOf.get(e) as number) - done] = m;
         }
       }
       const ms = performance.now() - s;
@@ -285,6 +294,14 @@ async function main(): Promise<void> {
       k.n += group.length;
       k.ms += ms;
       perKind.set(key, k);
+    }
+    for (let i = 0; i < events.length; i++) {
+      const m = batchHits[i];
+      if (!m) continue;
+      for (const r of m) {
+        digest.update(`${done + i} ${r.id}\n`);
+        perRuleId.set(r.id, (perRuleId.get(r.id) ?? 0) + 1);
+      }
     }
     done += events.length;
     if (cpuUs > batchCpuBefore) batchRates.push(events.length / ((cpuUs - batchCpuBefore) / 1e6));
@@ -299,6 +316,9 @@ async function main(): Promise<void> {
     console.log(`  bucket ${b.key}: ${b.rules} rules, ${b.unindexed} without literals, ${b.candidatesPerEvent.toFixed(1)} candidate rules run per event`);
   console.log(`${matchedEvents} events matched, ${hits} rule hits; most frequent:`);
   for (const [title, n] of [...perRule].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${n}\t${title}`);
+  const counts = createHash('sha256');
+  for (const [id, n] of [...perRuleId].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) counts.update(`${id} ${n}\n`);
+  console.log(`hit digest ${digest.digest('hex').slice(0, 16)}; per-rule counts digest ${counts.digest('hex').slice(0, 16)} (${perRuleId.size} rules hit)`);
 }
 
 // Run when executed, not when imported (profiling scripts import the generator).

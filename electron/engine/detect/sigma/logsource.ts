@@ -192,10 +192,10 @@ function dataField(name: string): FieldGetter {
 }
 
 /** Sysmon 1 name → how a Security 4688 event answers it. */
-const PROCESS_CREATION_4688: Readonly<Record<string, { key: string; get: FieldGetter }>> = {
-  Image: { key: 'NewProcessName', get: dataField('NewProcessName') },
-  ParentImage: { key: 'ParentProcessName', get: dataField('ParentProcessName') },
-  LogonId: { key: 'SubjectLogonId', get: dataField('SubjectLogonId') },
+const PROCESS_CREATION_4688: Readonly<Record<string, FieldAccessor>> = {
+  Image: { key: 'NewProcessName', get: dataField('NewProcessName'), data: 'NewProcessName' },
+  ParentImage: { key: 'ParentProcessName', get: dataField('ParentProcessName'), data: 'ParentProcessName' },
+  LogonId: { key: 'SubjectLogonId', get: dataField('SubjectLogonId'), data: 'SubjectLogonId' },
   ProcessId: { key: 'hex:NewProcessId', get: (e) => hexToDecimal(e.data['NewProcessId']) },
   ParentProcessId: { key: 'hex:ProcessId', get: (e) => hexToDecimal(e.data['ProcessId']) },
   User: { key: 'user:Subject', get: (e) => joinUser(e.data['SubjectDomainName'], e.data['SubjectUserName']) },
@@ -216,7 +216,15 @@ function integrity(label: string | undefined): string | undefined {
  * How field `name` of a rule with log source `ls` reads an event in `channel`/`eventId`.
  * `key` identifies the accessor, so rules reading the same thing share one cached value.
  */
-export function fieldAccessor(name: string, ls: RuleLogsource, channel: string, eventId: number): { key: string; get: FieldGetter } {
+export interface FieldAccessor {
+  readonly key: string;
+  readonly get: FieldGetter;
+  /** Set when `get` is exactly `event.data[data]` (the matcher may then read the value while
+   *  walking the event's data instead of through `get`). */
+  readonly data?: string;
+}
+
+export function fieldAccessor(name: string, ls: RuleLogsource, channel: string, eventId: number): FieldAccessor {
   if (ls.category === 'process_creation' && channel === SECURITY && eventId === 4688) {
     const mapped = PROCESS_CREATION_4688[name];
     if (mapped) return mapped;
@@ -228,5 +236,5 @@ export function fieldAccessor(name: string, ls: RuleLogsource, channel: string, 
     // EventData wins when it has the name (e.g. a `Level` data field); the System value otherwise.
     return { key: `sys:${name}`, get: (e) => e.data[name] ?? system(e) };
   }
-  return { key: name, get: dataField(name) };
+  return { key: name, get: dataField(name), data: name };
 }

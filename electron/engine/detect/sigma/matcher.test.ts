@@ -84,3 +84,60 @@ describe('matcher prefilter', () => {
     expect(hit('powershell -F x')).toBe(true);
   });
 });
+
+describe('matcher memo and strided needle index', () => {
+  // Rules reading only repeating fields are remembered per value combination, and one-field tests
+  // per value; a matcher made for a single event remembers nothing, so it is the plain answer.
+  const MEMO_RULES: Rule[] = [
+    rule(21, { sel: { 'Image|endswith': ['.exe', '.com'] }, f1: { Image: ['System', ''] }, f2: { 'ParentImage|contains': '\\temp\\' }, condition: 'not sel and not 1 of f*' }),
+    rule(22, { sel: { 'Image|endswith': '\\cmd.exe' }, filter: { 'CommandLine|contains': 'safe' }, condition: 'sel and not filter' }),
+    rule(23, { sel: { 'Image|endswith': '\\cmd.exe', 'ParentImage|endswith': '\\winword.exe', 'User|contains': 'jdoe' }, condition: 'sel' }),
+    rule(24, { sel: { ParentImage: null }, other: { 'Image|contains': 'tools' }, condition: 'sel or other' }),
+    rule(25, { sel: { 'Image|contains': 'edr' }, sel2: { 'CommandLine|contains|all': ['-x', '-y'] }, condition: 'sel and sel2' }),
+  ];
+  it('gives the same hits as a matcher that has seen no other event', () => {
+    const m = createMatcher({ rules: MEMO_RULES });
+    const rnd = seededRandom(11);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const images = ['C:\\Windows\\System32\\cmd.exe', 'C:\\Tools\\EDR.exe', 'C:\\tools\\x.dll', 'System', '', 'C:\\Temp\\a.bin'];
+    const parents = ['C:\\Office\\WINWORD.EXE', 'C:\\Temp\\x.exe', 'C:\\Windows\\explorer.exe', undefined];
+    const users = ['CORP\\jdoe', 'CORP\\asmith', undefined];
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 3000; i++) {
+      const data: Record<string, string> = { Image: pick(images), CommandLine: `${pick(['run', 'safe run', '-x -y', '-y'])} ${i % 7 === 0 ? i : ''}` };
+      const p = pick(parents);
+      if (p !== undefined) data['ParentImage'] = p;
+      const u = pick(users);
+      if (u !== undefined) data['User'] = u;
+      const e = makeEvent({ channel: SYSMON, eventId: 1, data });
+      const got = m.match(e).map((r) => r.title);
+      expect(got, JSON.stringify(data)).toEqual(createMatcher({ rules: MEMO_RULES }).match(e).map((r) => r.title));
+      for (const t of got) counts.set(t, (counts.get(t) ?? 0) + 1);
+    }
+    for (const r of MEMO_RULES) expect(counts.get(r.title) ?? 0, r.title).toBeGreaterThan(0);
+  });
+
+  it('finds long needles (hashes) at every offset with the strided index', () => {
+    const hex = (n: number): string => (n * 2654435761).toString(16).padStart(8, '0').repeat(4);
+    const hashes = Array.from({ length: 30 }, (_, i) => `MD5=${hex(i + 1)}`);
+    const m = createMatcher({ rules: [rule(31, { sel: { 'Hashes|contains': hashes }, condition: 'sel' }), rule(32, { sel: { 'Hashes|endswith': hashes.slice(0, 15) }, condition: 'sel' })] });
+    const titles = (h: string): string[] => m.match(makeEvent({ channel: SYSMON, eventId: 1, data: { Hashes: h } })).map((r) => r.title);
+    for (let pad = 0; pad < 40; pad++) {
+      const prefix = 'SHA1=ABCDEF,'.repeat(3).slice(0, pad);
+      expect(titles(`${prefix}${hashes[7]}`), `offset ${pad}`).toEqual(['R31', 'R32']);
+      expect(titles(`${prefix}${(hashes[20] as string).toLowerCase()},IMPHASH=00`), `offset ${pad}`).toEqual(['R31']);
+      expect(titles(`${prefix}${(hashes[3] as string).slice(0, -1)}`), `offset ${pad}`).toEqual([]);
+    }
+  });
+});
+
+describe('matcher prefilter over the event data', () => {
+  it('reads a field by its spaced EventData name only when the plain name is absent', () => {
+    const m = createMatcher({ rules: [rule(41, { sel: { 'SourceName|contains': 'real' }, condition: 'sel' }), rule(42, { sel: { 'Source Name|contains': 'real' }, condition: 'sel' })] });
+    const titles = (data: Record<string, string>): string[] => m.match(makeEvent({ channel: SYSMON, eventId: 1, data })).map((r) => r.title);
+    expect(titles({ 'Source Name': 'Real-Time Protection' })).toEqual(['R41', 'R42']);
+    expect(titles({ SourceName: 'Real-Time Protection' })).toEqual(['R41']);
+    expect(titles({ SourceName: 'other', 'Source Name': 'Real-Time Protection' })).toEqual(['R42']);
+    expect(titles({ Other: 'real' })).toEqual([]);
+  });
+});

@@ -11,6 +11,13 @@
 // all of whose groups were hit (plus the few whose condition yields no atoms, e.g. pure
 // negations) are evaluated. Groups are chosen by estimated selectivity (atomCost), so a rule
 // with `Image|endswith: '.exe'` and a rare `contains` is guarded by the rare one.
+//
+// Field values repeat (images, parents, users, labels), so each bucket remembers recent distinct
+// values per field (EvalContext.entry: until a field proves not to repeat, like command lines):
+// a remembered value carries its lower case, its prefilter hits, the result of every one-field
+// test of the bucket on it (identical tests of different rules share one), and a number; a rule
+// that reads only remembered fields keeps its result per combination of those numbers. Indexes
+// whose needles are all long (hashes) look up only every step-th gram (finishStrided).
 
 import type { NormalizedEvent } from '../../../../shared/events.js';
 import { cidrContains } from './cidr.js';
@@ -22,14 +29,45 @@ import type { Rule, RulePack } from './types.js';
 import { regexLiterals } from './regex-literals.js';
 import { stringTestFn, type StringTest } from './wildcard.js';
 
+/**
+ * One distinct value of a field, remembered across events: its lower case (computed once, not
+ * per event), the prefilter's hit codes for it, and a number standing for it in the per-rule
+ * result memo (numbers are never reused, so a memo entry of a forgotten value is never hit).
+ */
+interface ValueEntry {
+  readonly id: number;
+  readonly low: string;
+  codes: readonly number[] | undefined;
+  /** Per distinct one-field test of the slot: 0 not run yet, 1 false, 2 true. */
+  results: Uint8Array | null;
+}
+
+/** Per field: values remembered (the map is emptied when full), longest value remembered, and
+ *  lookups after which a field missing more than 3 in 4 stops being cached. */
+const CACHE_ENTRIES = 4096;
+const CACHE_VALUE_MAX = 1024;
+const CACHE_PROBATION = 2048;
+/** Value numbers stay below this (a pair of them is one exact double); past it every cache is
+ *  emptied and numbering starts again. */
+const ID_LIMIT = 1 << 26;
+
 /** Per-event cache of field values, shared by the rules of a bucket (slots are per bucket). */
 class EvalContext {
   event!: NormalizedEvent;
   gen = 1;
   private rawStamp: Uint32Array;
   private lowStamp: Uint32Array;
+  private entryStamp: Uint32Array;
   private raws: (string | undefined)[];
   private lows: (string | undefined)[];
+  private entries: (ValueEntry | null)[];
+  /** Per slot: remembered values (null once the field proved not to repeat). */
+  private caches: (Map<string, ValueEntry> | null)[];
+  private lookups: Uint32Array;
+  private misses: Uint32Array;
+  private nextId = 1;
+  /** Bumped whenever value numbers restart (memos keyed by them must be emptied). */
+  idEpoch = 0;
   private allStamp = 0;
   private allRaw: string[] = [];
   private allLow: string[] = [];
@@ -41,21 +79,42 @@ class EvalContext {
   constructor(
     private readonly getters: FieldGetter[],
     private readonly plain: (string | null)[],
+    /** Per slot, its distinct one-field tests (see memoItem). */
+    private readonly itemCounts: readonly number[] = [],
   ) {
-    this.rawStamp = new Uint32Array(getters.length);
-    this.lowStamp = new Uint32Array(getters.length);
-    this.raws = new Array<string | undefined>(getters.length);
-    this.lows = new Array<string | undefined>(getters.length);
+    const n = getters.length;
+    this.rawStamp = new Uint32Array(n);
+    this.lowStamp = new Uint32Array(n);
+    this.entryStamp = new Uint32Array(n);
+    this.raws = new Array<string | undefined>(n);
+    this.lows = new Array<string | undefined>(n);
+    this.entries = new Array<ValueEntry | null>(n).fill(null);
+    this.caches = Array.from({ length: n }, () => new Map<string, ValueEntry>());
+    this.lookups = new Uint32Array(n);
+    this.misses = new Uint32Array(n);
   }
 
   reset(event: NormalizedEvent): void {
     this.event = event;
     this.gen = (this.gen + 1) >>> 0 || 1;
-    if (this.rawStamp.length < this.getters.length) {
-      // Slots added after the context was made (not expected: buckets are compiled before use).
-      this.rawStamp = new Uint32Array(this.getters.length);
-      this.lowStamp = new Uint32Array(this.getters.length);
+    if (this.gen === 1) {
+      // Stamps wrapped around: forget them all rather than trust a stale one.
+      this.rawStamp.fill(0);
+      this.lowStamp.fill(0);
+      this.entryStamp.fill(0);
+      this.allStamp = 0;
+      this.spacedStamp = 0;
+      this.gen = 2;
     }
+    // Between events, so that no memo key mixes numbers from before and after.
+    if (this.nextId > ID_LIMIT - 65536) this.restartIds();
+  }
+
+  /** The slot's value, read by the caller exactly as the slot's getter reads it. */
+  setRaw(slot: number, v: string): string {
+    this.rawStamp[slot] = this.gen;
+    this.raws[slot] = v;
+    return v;
   }
 
   raw(slot: number): string | undefined {
@@ -71,11 +130,76 @@ class EvalContext {
     return this.raws[slot];
   }
 
+  /**
+   * The remembered entry of the slot's value this event; null when the value is absent, too
+   * long, or the field does not repeat enough to be worth remembering. Field values repeat
+   * (images, parents, users, directories, labels): a Map lookup on the raw value then replaces
+   * lower-casing it, scanning it and running the rules that read only such fields.
+   */
+  entry(slot: number): ValueEntry | null {
+    if (this.entryStamp[slot] === this.gen) return this.entries[slot] as ValueEntry | null;
+    this.entryStamp[slot] = this.gen;
+    let e: ValueEntry | null = null;
+    const raw = this.raw(slot);
+    const cache = this.caches[slot];
+    if (raw !== undefined && cache && raw.length <= CACHE_VALUE_MAX) {
+      const lookups = ++(this.lookups[slot] as number);
+      e = cache.get(raw) ?? null;
+      if (e === null) {
+        const misses = ++(this.misses[slot] as number);
+        e = { id: this.nextId++, low: raw.toLowerCase(), codes: undefined, results: null };
+        if (cache.size >= CACHE_ENTRIES) cache.clear();
+        cache.set(raw, e);
+        // Values that hardly repeat (command lines, script blocks) are not worth remembering.
+        if (lookups >= CACHE_PROBATION && misses > lookups * 0.75) this.caches[slot] = null;
+      }
+    }
+    this.entries[slot] = e;
+    return e;
+  }
+
+  /** Test `k` of the slot on this event's value: remembered with the value when it is. */
+  memoItem(slot: number, k: number, pred: Pred): boolean {
+    const e = this.entry(slot);
+    if (e === null) return pred(this);
+    let r = e.results;
+    if (r === null) r = e.results = new Uint8Array(this.itemCounts[slot] as number);
+    let v = r[k] as number;
+    if (v === 0) {
+      v = pred(this) ? 2 : 1;
+      r[k] = v;
+    }
+    return v === 2;
+  }
+
+  /** False once the slot's values proved not to repeat (for good). */
+  remembers(slot: number): boolean {
+    return this.caches[slot] !== null;
+  }
+
+  /** The number of the slot's value this event: 0 when absent, -1 when not remembered. */
+  valueId(slot: number): number {
+    const e = this.entry(slot);
+    if (e !== null) return e.id;
+    return this.raw(slot) === undefined ? 0 : -1;
+  }
+
+  private restartIds(): void {
+    for (const c of this.caches) c?.clear();
+    this.entries.fill(null);
+    this.nextId = 1;
+    this.idEpoch++;
+  }
+
   low(slot: number): string | undefined {
     if (this.lowStamp[slot] !== this.gen) {
       this.lowStamp[slot] = this.gen;
-      const r = this.raw(slot);
-      this.lows[slot] = r === undefined ? undefined : r.toLowerCase();
+      const e = this.entry(slot);
+      if (e !== null) this.lows[slot] = e.low;
+      else {
+        const r = this.raw(slot);
+        this.lows[slot] = r === undefined ? undefined : r.toLowerCase();
+      }
     }
     return this.lows[slot];
   }
@@ -232,6 +356,11 @@ interface GramEntry<T> {
   readonly item: T;
 }
 
+/** Strided scanning (GramIndex.finishStrided) when every keyed needle is at least this long; the
+ *  stride is capped so that a needle is filed under at most MAX_STRIDE grams. */
+const STRIDE_MIN_NEEDLE = 12;
+const MAX_STRIDE = 16;
+
 /** Longest gram used as a key: four characters tell `.exe` from `exe` and `\sys` from `sys`. */
 const MAX_GRAM = 4;
 
@@ -246,6 +375,11 @@ const MAX_GRAM = 4;
 class GramIndex<T> {
   private readonly pending: { needle: string; item: T }[] = [];
   private table: (GramEntry<T>[] | undefined)[] = [];
+  /** Bit per table slot, set when the slot holds needles: most grams of a string key an empty
+   *  slot, and this 1/64 the size of the table answers that from the nearest cache. */
+  private occupied = new Int32Array(2);
+  /** > 0: every keyed needle is long, and only every stride-th position is looked up. */
+  private stride = 0;
   private shift = 32;
   /** Bit k set: some needle is keyed by a k-gram. */
   private lengths = 0;
@@ -282,6 +416,7 @@ class GramIndex<T> {
     let size = 64;
     while (size < long.length * 4 && size < 1 << 20) size *= 2;
     this.table = new Array<GramEntry<T>[] | undefined>(size).fill(undefined);
+    this.occupied = new Int32Array(size >>> 5);
     this.shift = 32 - Math.log2(size);
     const keysOf = (n: string): Map<number, number> => {
       const k = Math.min(MAX_GRAM, n.length);
@@ -292,6 +427,12 @@ class GramIndex<T> {
       }
       return keys;
     };
+    let minLen = Infinity;
+    for (const p of long) minLen = Math.min(minLen, p.needle.length);
+    if (long.length > 0 && minLen >= STRIDE_MIN_NEEDLE) {
+      this.finishStrided(long, Math.min(minLen - MAX_GRAM + 1, MAX_STRIDE));
+      return;
+    }
     const keyed = long.map((p) => keysOf(p.needle));
     const freq = new Map<number, number>();
     const fkey = (g: number, k: number): number => (g >>> 0) * 8 + k;
@@ -315,6 +456,7 @@ class GramIndex<T> {
       this.lengths |= 1 << k;
       const h = slotOf(best, k, this.shift);
       const entry: GramEntry<T> = { k, g: best, needle, off, item };
+      this.occupied[h >>> 5] = (this.occupied[h >>> 5] as number) | (1 << (h & 31));
       const list = this.table[h];
       if (list) list.push(entry);
       else this.table[h] = [entry];
@@ -323,10 +465,76 @@ class GramIndex<T> {
   }
 
   /**
+   * Every needle at least `step + 3` long (hashes, long paths): filed under its 4-grams at
+   * `step` consecutive offsets j … j+step-1, so that the scan only looks up the 4-gram at every
+   * step-th position. An occurrence starting at `a` has exactly one multiple `p` of `step` among
+   * a+j … a+j+step-1, and the 4-gram there is the needle's at offset p-a. Per needle, j is the
+   * window whose grams the fewest needles share (not the `sha256=` every SHA-256 needle starts with).
+   */
+  private finishStrided(long: readonly { needle: string; item: T }[], step: number): void {
+    this.stride = step;
+    const freq = new Map<number, number>();
+    const gramsOf = long.map(({ needle }) => {
+      const gs: number[] = [];
+      for (let i = 0; i + MAX_GRAM <= needle.length; i++) gs.push(gramAt(needle, i, MAX_GRAM));
+      for (const g of new Set(gs)) freq.set(g, (freq.get(g) ?? 0) + 1);
+      return gs;
+    });
+    let size = 64;
+    while (size < long.length * step * 2 && size < 1 << 20) size *= 2;
+    this.table = new Array<GramEntry<T>[] | undefined>(size).fill(undefined);
+    this.occupied = new Int32Array(size >>> 5);
+    this.shift = 32 - Math.log2(size);
+    long.forEach(({ needle, item }, n) => {
+      const gs = gramsOf[n] as number[];
+      const cost = gs.map((g) => freq.get(g) ?? 0);
+      // Sliding sum of `step` costs; windows j = 0 … gs.length - step.
+      let sum = 0;
+      for (let i = 0; i < step; i++) sum += cost[i] as number;
+      let best = 0;
+      let bestSum = sum;
+      for (let j = 1; j + step <= gs.length; j++) {
+        sum += (cost[j + step - 1] as number) - (cost[j - 1] as number);
+        if (sum < bestSum) {
+          bestSum = sum;
+          best = j;
+        }
+      }
+      for (let off = best; off < best + step; off++) {
+        const g = gs[off] as number;
+        const h = slotOf(g, MAX_GRAM, this.shift);
+        const entry: GramEntry<T> = { k: MAX_GRAM, g, needle, off, item };
+        this.occupied[h >>> 5] = (this.occupied[h >>> 5] as number) | (1 << (h & 31));
+        const list = this.table[h];
+        if (list) list.push(entry);
+        else this.table[h] = [entry];
+      }
+    });
+    this.pending.length = 0;
+  }
+
+  /** Strided scan (see finishStrided); short needles as in scan. */
+  private scanStrided(s: string, visit: (item: T, start: number) => boolean): boolean {
+    const table = this.table;
+    const occupied = this.occupied;
+    const shift = this.shift;
+    const step = this.stride;
+    for (let p = 0; p + MAX_GRAM <= s.length; p += step) {
+      const g = gramAt(s, p, MAX_GRAM);
+      const h = slotOf(g, MAX_GRAM, shift);
+      if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && hits(table[h] as GramEntry<T>[], MAX_GRAM, g, s, p, visit)) return true;
+    }
+    if (shortHits(this.short, s, visit)) return true;
+    return this.shortWide.length > 0 && NON_ASCII.test(s) && shortHits(this.shortWide, s, visit);
+  }
+
+  /**
    * Calls `visit(item, start)` for each needle occurrence in `s` until it returns true. The caller keeps `s` within GRAM_SCAN_LIMIT.
    */
   scan(s: string, visit: (item: T, start: number) => boolean): boolean {
+    if (this.stride > 0) return this.scanStrided(s, visit);
     const table = this.table;
+    const occupied = this.occupied;
     const shift = this.shift;
     const has3 = (this.lengths & 8) !== 0;
     const has4 = (this.lengths & 16) !== 0;
@@ -342,13 +550,13 @@ class GramIndex<T> {
         if (i >= 2) {
           const g3 = (p2 << 20) | (p1 << 10) | c;
           if (has3) {
-            const list = table[slotOf(g3, 3, shift)];
-            if (list !== undefined && hits(list, 3, g3, s, i - 2, visit)) return true;
+            const h = slotOf(g3, 3, shift);
+            if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && hits(table[h] as GramEntry<T>[], 3, g3, s, i - 2, visit)) return true;
           }
           if (has4 && i >= 3) {
             const g = gram4(p3, g3);
-            const list = table[slotOf(g, 4, shift)];
-            if (list !== undefined && hits(list, 4, g, s, i - 3, visit)) return true;
+            const h = slotOf(g, 4, shift);
+            if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && hits(table[h] as GramEntry<T>[], 4, g, s, i - 3, visit)) return true;
           }
         }
         p3 = p2;
@@ -412,6 +620,10 @@ function gramAt(s: string, i: number, k: number): number {
 
 interface BindEnv {
   slotOf(field: string): number;
+  /** Told when a keyword search (over every value of the event) is bound. */
+  keywords?(): void;
+  /** The memo index of a one-field test among the slot's distinct tests. */
+  itemIndex?(slot: number, key: string): number;
 }
 
 function bindValue(v: ValueTest, slot: number, env: BindEnv): Pred {
@@ -478,7 +690,10 @@ function bindKeywords(item: FieldItem): Pred {
 }
 
 function bindItem(item: FieldItem, env: BindEnv): Pred {
-  if (item.field === null) return bindKeywords(item);
+  if (item.field === null) {
+    env.keywords?.();
+    return bindKeywords(item);
+  }
   const slot = env.slotOf(item.field);
   let pred: Pred;
   const flat = item.values.flat();
@@ -507,9 +722,29 @@ function bindItem(item: FieldItem, env: BindEnv): Pred {
   }
   if (item.neq) {
     const inner = pred;
-    return (ctx) => !inner(ctx);
+    pred = (ctx) => !inner(ctx);
+  }
+  // A test of one field (no fieldref, which reads a second one) is a function of that field's
+  // value: remembered per value while the value is.
+  if (env.itemIndex && !flat.some((v) => v.kind === 'fieldref')) {
+    const k = env.itemIndex(slot, itemKey(item));
+    const inner = pred;
+    return (ctx) => ctx.memoItem(slot, k, inner);
   }
   return pred;
+}
+
+let uniqueItems = 0;
+
+/** Equal keys: the same tests (a RegExp by source and flags), so one result serves both items. */
+function itemKey(item: FieldItem): string {
+  try {
+    return JSON.stringify([item.all, item.neq, item.values], (_k, v: unknown) =>
+      v instanceof RegExp ? `re:/${v.source}/${v.flags}` : typeof v === 'bigint' ? `big:${v}` : typeof v === 'number' && !Number.isFinite(v) ? `num:${v}` : v,
+    );
+  } catch {
+    return `unique:${++uniqueItems}`;
+  }
 }
 
 function bindSearch(s: Search, env: BindEnv): Pred {
@@ -519,6 +754,7 @@ function bindSearch(s: Search, env: BindEnv): Pred {
     case 'or':
       return or(s.alts.map((a) => bindSearch(a, env)));
     case 'keywords':
+      env.keywords?.();
       return bindKeywords(s.item);
   }
 }
@@ -622,14 +858,29 @@ function cheapest(groups: Groups): Groups {
   return [...groups].sort((x, y) => atomCost(x) - atomCost(y)).slice(0, MAX_GROUPS);
 }
 
-/** OR of alternatives: one group, the union of each alternative's cheapest group. */
+/**
+ * OR of alternatives. Group k is the union of every alternative's k-th cheapest group (its last
+ * one when it has fewer): each alternative that matches makes its own k-th group hold, so every
+ * such union holds whenever the OR does. With several groups, a rule made of many selections
+ * (`1 of selection_*`, each a `contains|all`) is a candidate only when one atom of each rank is
+ * seen, not whenever the cheapest atom of any selection is.
+ */
 function orGroups(alts: (Groups | null)[]): Groups | null {
-  const out: Atom[] = [];
+  const sorted: Groups[] = [];
+  let most = 0;
   for (const g of alts) {
     if (!g || g.length === 0) return null;
-    out.push(...(cheapest(g)[0] as Atom[]));
+    const c = cheapest(g);
+    sorted.push(c);
+    most = Math.max(most, c.length);
   }
-  return [out];
+  const out: Groups = [];
+  for (let k = 0; k < most; k++) {
+    const group: Atom[] = [];
+    for (const c of sorted) group.push(...(c[Math.min(k, c.length - 1)] as Atom[]));
+    out.push(group);
+  }
+  return out;
 }
 
 function andGroups(parts: (Groups | null)[]): Groups | null {
@@ -697,31 +948,42 @@ function push<K>(map: Map<K, number[]>, key: K, idx: number): void {
 }
 
 /**
- * One field the prefilter reads, with its equality, file-name and substring atoms, and the hit
- * codes of recent values: field values repeat (images, parents, users, directories, labels), and
- * a Map lookup on the raw value replaces lower-casing and scanning it.
+ * One field the prefilter reads, with its equality, file-name and substring atoms (the hit codes
+ * of a remembered value are kept in its ValueEntry).
  */
 interface SlotFilter {
+  readonly index: number;
   readonly slot: number;
   readonly eq: Map<string, number[]> | undefined;
   readonly base: Map<string, number[]> | undefined;
   readonly gram: GramIndex<number> | undefined;
-  /** null once the field proved not to repeat. */
-  cache: Map<string, readonly number[]> | null;
+}
+
+const NO_CODES: readonly number[] = Object.freeze([]);
+
+/**
+ * A rule whose condition reads only fields (no keyword search over every value) is a function of
+ * those fields' values: while they are all remembered values, its result is remembered per
+ * combination of value numbers. Up to MEMO_ENTRIES combinations per rule (then emptied); a rule
+ * missing more than 3 in 4 after MEMO_PROBATION lookups stops remembering.
+ */
+const MEMO_ENTRIES = 8192;
+const MEMO_PROBATION = 1024;
+
+interface RuleMemo {
+  readonly slots: Int32Array;
+  map: Map<number | string, boolean> | null;
   lookups: number;
   misses: number;
 }
 
-/** Per field: values remembered (the map is emptied when full), longest value remembered, and
- *  lookups after which a field missing more than 3 in 4 stops being cached. */
-const CACHE_ENTRIES = 4096;
-const CACHE_VALUE_MAX = 1024;
-const CACHE_PROBATION = 2048;
-const NO_CODES: readonly number[] = Object.freeze([]);
-
 class Bucket {
   readonly rules: Rule[] = [];
   private readonly preds: Pred[] = [];
+  private readonly memos: (RuleMemo | null)[] = [];
+  /** Per slot: distinct one-field tests → memo index. */
+  private readonly items = new Map<number, Map<string, number>>();
+  private memoEpoch = 0;
   private readonly getters: FieldGetter[] = [];
   private readonly plain: (string | null)[] = [];
   private readonly slots = new Map<string, number>();
@@ -731,6 +993,14 @@ class Bucket {
   private readonly base = new Map<number, Map<string, number[]>>();
   private readonly gram = new Map<number, GramIndex<number>>();
   private readonly filters: readonly SlotFilter[];
+  /** Per slot: the EventData name its getter reads as is, if so. */
+  private readonly dataName: (string | null)[] = [];
+  /** Filters found while walking the event's data: by EventData name, by name without spaces
+   *  (slots that fall back to a spaced name), and the rest (mapped and System fields). */
+  private readonly byData = new Map<string, SlotFilter>();
+  private readonly bySpaced = new Map<string, SlotFilter>();
+  private readonly otherFilters: SlotFilter[] = [];
+  private readonly filterStamp: Uint32Array;
   private readonly mark: Uint32Array;
   /** Group bits seen this event, per rule (valid where mark === epoch). */
   private readonly hit: Uint8Array;
@@ -744,7 +1014,19 @@ class Bucket {
   constructor(rules: readonly Rule[], channel: string, eventId: number) {
     const groupsPerRule: (Groups | null)[] = [];
     for (const rule of rules) {
+      const read = new Set<number>();
+      let keywords = false;
       const env: BindEnv = {
+        keywords: () => {
+          keywords = true;
+        },
+        itemIndex: (slot, key) => {
+          let m = this.items.get(slot);
+          if (!m) this.items.set(slot, (m = new Map()));
+          let k = m.get(key);
+          if (k === undefined) m.set(key, (k = m.size));
+          return k;
+        },
         slotOf: (field) => {
           const acc = fieldAccessor(field, rule.logsource, channel, eventId);
           let slot = this.slots.get(acc.key);
@@ -752,8 +1034,10 @@ class Bucket {
             slot = this.getters.length;
             this.getters.push(acc.get);
             this.plain.push(acc.key === field ? field : null);
+            this.dataName.push(acc.data ?? null);
             this.slots.set(acc.key, slot);
           }
+          read.add(slot);
           return slot;
         },
       };
@@ -769,6 +1053,9 @@ class Bucket {
       this.rules.push(rule);
       this.preds.push(bindCondition(det.condition, searchPreds));
       groupsPerRule.push(conditionGroups(det.condition, searchGroupMap));
+      // The event id is the bucket's own: no need to key the memo by it.
+      read.delete(eventIdSlot);
+      this.memos.push(keywords ? null : { slots: Int32Array.from([...read].sort((a, b) => a - b)), map: new Map(), lookups: 0, misses: 0 });
     }
     this.fullMask = new Uint8Array(rules.length);
     groupsPerRule.forEach((all, idx) => {
@@ -802,18 +1089,30 @@ class Bucket {
     for (const index of this.gram.values()) index.finish();
     // Arrays, not Map iteration, on the per-event path.
     // Arrays, not Map iteration, on the per-event path.
-    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.gram.keys()])].map((slot) => ({
+    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.gram.keys()])].map((slot, index) => ({
+      index,
       slot,
       eq: this.eq.get(slot),
       base: this.base.get(slot),
       gram: this.gram.get(slot),
-      cache: new Map(),
-      lookups: 0,
-      misses: 0,
     }));
+    this.filterStamp = new Uint32Array(this.filters.length);
+    for (const f of this.filters) {
+      const name = this.dataName[f.slot];
+      if (name == null || this.byData.has(name)) this.otherFilters.push(f);
+      else {
+        this.byData.set(name, f);
+        const plain = this.plain[f.slot];
+        if (plain) this.bySpaced.set(plain, f);
+      }
+    }
     this.mark = new Uint32Array(rules.length);
     this.hit = new Uint8Array(rules.length);
-    this.ctx = new EvalContext(this.getters, this.plain);
+    this.ctx = new EvalContext(
+      this.getters,
+      this.plain,
+      this.getters.map((_g, slot) => this.items.get(slot)?.size ?? 0),
+    );
   }
 
   /** Records a hit (rule index * 4 + group bit); GramIndex visitor, never stops the scan. */
@@ -851,6 +1150,30 @@ class Bucket {
     }
   }
 
+  /** The prefilter on one field this event (once, however many keys lead to it); `value` is the
+   *  field's value when already read from the event's data, else the getter reads it. */
+  private filterSlot(f: SlotFilter, value: string | undefined): void {
+    const stamp = this.filterStamp;
+    if (stamp[f.index] === this.epoch) return;
+    stamp[f.index] = this.epoch;
+    const ctx = this.ctx;
+    const raw = value !== undefined ? ctx.setRaw(f.slot, value) : ctx.raw(f.slot);
+    if (raw === undefined) return;
+    const e = ctx.entry(f.slot);
+    if (e === null) {
+      this.runFilter(f, this.visit);
+      return;
+    }
+    let codes = e.codes;
+    if (codes === undefined) {
+      const got = this.collected;
+      got.length = 0;
+      this.runFilter(f, this.collect);
+      codes = e.codes = got.length === 0 ? NO_CODES : [...new Set(got)];
+    }
+    this.add(codes);
+  }
+
   private add(list: readonly number[]): void {
     for (let i = 0; i < list.length; i++) this.visit(list[i] as number);
   }
@@ -861,31 +1184,20 @@ class Bucket {
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.cand.length = 0;
     for (const idx of this.always) this.visit(idx * 4);
-    const filters = this.filters;
-    for (let i = 0; i < filters.length; i++) {
-      const f = filters[i] as SlotFilter;
-      const raw = ctx.raw(f.slot);
-      if (raw === undefined) continue;
-      const cache = f.cache;
-      if (cache === null || raw.length > CACHE_VALUE_MAX) {
-        this.runFilter(f, this.visit);
-        continue;
+    // Only the fields the event has: one walk over its data instead of a lookup per indexed field
+    // (most of which a given event lacks). A field is read exactly as its getter would read it.
+    const data = event.data;
+    const byData = this.byData;
+    for (const key in data) {
+      const f = byData.get(key);
+      if (f !== undefined) this.filterSlot(f, data[key]);
+      if (this.bySpaced.size > 0 && key.includes(' ')) {
+        const g = this.bySpaced.get(key.replace(/ /g, ''));
+        if (g !== undefined) this.filterSlot(g, undefined);
       }
-      f.lookups++;
-      let codes = cache.get(raw);
-      if (codes === undefined) {
-        f.misses++;
-        const got = this.collected;
-        got.length = 0;
-        this.runFilter(f, this.collect);
-        codes = got.length === 0 ? NO_CODES : [...new Set(got)];
-        if (cache.size >= CACHE_ENTRIES) cache.clear();
-        cache.set(raw, codes);
-        // Values that hardly repeat (command lines, script blocks) are not worth remembering.
-        if (f.lookups >= CACHE_PROBATION && f.misses > f.lookups * 0.75) f.cache = null;
-      }
-      this.add(codes);
     }
+    const others = this.otherFilters;
+    for (let i = 0; i < others.length; i++) this.filterSlot(others[i] as SlotFilter, undefined);
     // Keep, in place, the rules all of whose groups were hit (rules without groups have mask 0).
     const cand = this.cand;
     let n = 0;
@@ -908,12 +1220,63 @@ class Bucket {
       }
       cand[j + 1] = v;
     }
+    if (ctx.idEpoch !== this.memoEpoch) {
+      // Value numbers restarted: results remembered under the old ones would be wrong.
+      this.memoEpoch = ctx.idEpoch;
+      for (const m of this.memos) m?.map?.clear();
+    }
     let out: Rule[] | null = null;
     for (let i = 0; i < n; i++) {
       const idx = cand[i] as number;
-      if ((this.preds[idx] as Pred)(ctx)) (out ??= []).push(this.rules[idx] as Rule);
+      if (this.evaluate(idx)) (out ??= []).push(this.rules[idx] as Rule);
     }
     return out ?? NONE;
+  }
+
+  /** Rule `idx` on the current event, from its memo when every field it reads is remembered. */
+  private evaluate(idx: number): boolean {
+    const ctx = this.ctx;
+    const memo = this.memos[idx] as RuleMemo | null;
+    const map = memo === null ? null : memo.map;
+    if (map === null) return (this.preds[idx] as Pred)(ctx);
+    const key = this.memoKey((memo as RuleMemo).slots);
+    if (key === -1) {
+      // A field that stopped being remembered (command lines) never will be again: stop trying.
+      const slots = (memo as RuleMemo).slots;
+      for (let i = 0; i < slots.length; i++) if (!ctx.remembers(slots[i] as number)) (memo as RuleMemo).map = null;
+      return (this.preds[idx] as Pred)(ctx);
+    }
+    const m = memo as RuleMemo;
+    m.lookups++;
+    const known = map.get(key);
+    if (known !== undefined) return known;
+    const r = (this.preds[idx] as Pred)(ctx);
+    m.misses++;
+    if (map.size >= MEMO_ENTRIES) map.clear();
+    map.set(key, r);
+    if (m.lookups >= MEMO_PROBATION && m.misses > m.lookups * 0.75) m.map = null;
+    return r;
+  }
+
+  /** The memo key of the current event's values of these slots; -1 when one is not remembered. */
+  private memoKey(slots: Int32Array): number | string {
+    const ctx = this.ctx;
+    const n = slots.length;
+    if (n === 0) return 0;
+    const a = ctx.valueId(slots[0] as number);
+    if (a < 0) return -1;
+    if (n === 1) return a;
+    const b = ctx.valueId(slots[1] as number);
+    if (b < 0) return -1;
+    // Value numbers stay below 2^26, so a pair is an exact double.
+    if (n === 2) return a * ID_LIMIT + b;
+    let key = `${a},${b}`;
+    for (let i = 2; i < n; i++) {
+      const v = ctx.valueId(slots[i] as number);
+      if (v < 0) return -1;
+      key += `,${v}`;
+    }
+    return key;
   }
 
   get unindexed(): number {
