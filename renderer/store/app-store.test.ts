@@ -149,7 +149,7 @@ describe('ingest slice', () => {
 describe('selection slice', () => {
   it("asks the case for the selected event's findings, and drops them when the selection goes", async () => {
     const finding = {
-      id: 'r1:7', ruleId: 'r1', ruleTitle: 'Rule one', level: 'high', origin: 'sigma', tags: [], eventIds: [7],
+      id: 'r1:7', ruleId: 'r1', ruleTitle: 'Rule one', level: 'high', origin: 'user', tags: [], eventIds: [7],
       time: '2024-03-01T00:00:00.0000000Z', host: 'H', sessionId: null, processId: null, summary: 's', suppressed: null,
     } as const;
     const asked: unknown[] = [];
@@ -159,7 +159,9 @@ describe('selection slice', () => {
       asked.push(q);
       return { total: 1, offset: 0, rows: q.eventId === 7 ? [finding] : [] };
     };
-    api.getEventDetail = async () => null;
+    api.getEventDetail = async () => {
+      throw new Error('no detail in this test');
+    };
     try {
       useAppStore.getState().selectEventId(7);
       await sleep(150);
