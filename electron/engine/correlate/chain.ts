@@ -83,7 +83,17 @@ export interface ChainOptions {
   readonly follow?: boolean;
   /** Leave out Sysmon 3 entries (they can be thousands per process). */
   readonly network?: boolean;
+  /**
+   * A session with more Sysmon 3 connections than this lists one step per process instead of
+   * one per connection (how many, to how many destinations, linked to the first): a beaconing
+   * session of 20,000 processes otherwise makes a chain of hundreds of thousands of steps that
+   * nobody reads one by one. The table, filtered by the process, still has every connection.
+   */
+  readonly networkBudget?: number;
 }
+
+/** Default for ChainOptions.networkBudget. */
+export const CHAIN_NETWORK_BUDGET = 2_000;
 
 /** The ordered evidence of one session (and, with `follow`, of what it led to). */
 export function sessionChain(
@@ -106,6 +116,44 @@ export function sessionChain(
   // Same instant (1-second logs): the logon before what it enables, the logoff last.
   entries.sort((a, b) => compareTime(a.time, b.time) || KIND_RANK[a.kind] - KIND_RANK[b.kind] || (a.rows[0] ?? 0) - (b.rows[0] ?? 0));
   return entries;
+}
+
+function connectionStep(p: ProcessNode, sid: string, a: ProcessNode['activity'][number]): ChainEntry {
+  return {
+    time: a,
+    kind: 'network',
+    sessionId: sid,
+    rows: [a.row],
+    processId: p.id,
+    reason: `Sysmon 3 by ${imageName(p.image)} PID ${p.pid ?? '?'} of this session: ${a.sourceIp ?? ''} → ${a.target}`,
+  };
+}
+
+/** One step for all of a process's Sysmon 3 connections (see ChainOptions.networkBudget). */
+function networkSummary(p: ProcessNode, sid: string): ChainEntry | null {
+  let first: ProcessNode['activity'][number] | null = null;
+  let count = 0;
+  const targets = new Map<string, number>();
+  for (const a of p.activity) {
+    if (a.kind !== 'network') continue;
+    count++;
+    if (first === null || compareTime(a, first) < 0) first = a;
+    targets.set(a.target, (targets.get(a.target) ?? 0) + 1);
+  }
+  if (first === null) return null;
+  if (count === 1) return connectionStep(p, sid, first);
+  const top = [...targets].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
+  const more = targets.size > top.length ? `, …` : '';
+  return {
+    time: first,
+    kind: 'network',
+    sessionId: sid,
+    rows: [first.row],
+    processId: p.id,
+    reason:
+      `Sysmon 3 by ${imageName(p.image)} PID ${p.pid ?? '?'} of this session: ${count} connections to ${targets.size} destination(s) ` +
+      `(${top.map(([t, n]) => `${t} ×${n}`).join(', ')}${more}), summarized because the session has too many to list; the first is linked`,
+  };
 }
 
 function addSession(
@@ -150,6 +198,9 @@ function addSession(
     if (options.follow) queue.push(child.id);
   }
   const procs = index.processesBySession.get(sid) ?? [];
+  let connections = 0;
+  if (options.network !== false) for (const p of procs) for (const a of p.activity) if (a.kind === 'network') connections++;
+  const summarizeNetwork = connections > (options.networkBudget ?? CHAIN_NETWORK_BUDGET);
   const procIds = new Set<string>();
   for (const p of procs) {
     procIds.add(p.id);
@@ -171,18 +222,11 @@ function addSession(
     if (p.end && p.endRows.length > 0) {
       out.push({ time: p.end, kind: 'process-exit', sessionId: sid, rows: [...p.endRows], processId: p.id, reason: `exit of ${imageName(p.image)} PID ${p.pid ?? '?'} of this session` });
     }
-    if (options.network !== false) {
-      for (const a of p.activity) {
-        if (a.kind !== 'network') continue;
-        out.push({
-          time: a,
-          kind: 'network',
-          sessionId: sid,
-          rows: [a.row],
-          processId: p.id,
-          reason: `Sysmon 3 by ${imageName(p.image)} PID ${p.pid ?? '?'} of this session: ${a.sourceIp ?? ''} → ${a.target}`,
-        });
-      }
+    if (options.network !== false && summarizeNetwork) {
+      const summary = networkSummary(p, sid);
+      if (summary) out.push(summary);
+    } else if (options.network !== false) {
+      for (const a of p.activity) if (a.kind === 'network') out.push(connectionStep(p, sid, a));
     }
   }
   for (const b of result.scripts) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sessionChain } from './chain.js';
 import { correlate } from './correlate.js';
 import type { CorrelationResult, ProcessNode } from './model.js';
 import { EvidenceBuilder } from './testing.js';
@@ -342,5 +343,43 @@ describe('parent loops from forged records', () => {
     const cut = rows.filter((row) => byRow(r, row).parentBasis === 'none');
     expect(cut).toEqual([rows[39]]);
     for (let i = 0; i < 39; i++) expect(byRow(r, rows[i]!).parentId).toBe(byRow(r, rows[i + 1]!).id);
+  });
+});
+
+describe('session chain: Sysmon 3 connections', () => {
+  const build = () => {
+    const b = new EvidenceBuilder();
+    b.add(H, 'security', 4624, '2024-01-01T09:59:00.000Z', { TargetLogonId: '0x77', LogonType: '3', TargetUserName: 'svc', TargetDomainName: 'CORP', SubjectLogonId: '0x0' });
+    b.add(H, 'sysmon', 1, '2024-01-01T10:00:00.000Z', { ProcessId: '500', ParentProcessId: '4', Image: PS, ProcessGuid: '{n-1}', LogonId: '0x77' });
+    b.add(H, 'sysmon', 1, '2024-01-01T10:00:01.000Z', { ProcessId: '600', ParentProcessId: '4', Image: CMD, ProcessGuid: '{n-2}', LogonId: '0x77' });
+    const rows: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      rows.push(
+        b.add(H, 'sysmon', 3, `2024-01-01T10:00:${String(10 + i).padStart(2, '0')}.000Z`, {
+          ProcessId: '500', Image: PS, ProcessGuid: '{n-1}', SourceIp: '10.0.0.5', DestinationIp: i < 4 ? '10.0.0.9' : '10.0.0.10', DestinationPort: '443', Initiated: 'true',
+        }),
+      );
+    }
+    const single = b.add(H, 'sysmon', 3, '2024-01-01T10:00:20.000Z', {
+      ProcessId: '600', Image: CMD, ProcessGuid: '{n-2}', SourceIp: '10.0.0.5', DestinationIp: '10.0.0.11', DestinationPort: '80', Initiated: 'true',
+    });
+    const r = correlate(b.inputs());
+    const session = r.sessions.find((s) => s.logonId === '0x77')!;
+    return { r, session, rows, single };
+  };
+
+  it('lists every connection while the session has few', () => {
+    const { r, session, rows, single } = build();
+    const net = sessionChain(r, session.id).filter((e) => e.kind === 'network');
+    expect(net.map((e) => e.rows[0])).toEqual([...rows, single]);
+  });
+
+  it('summarizes them per process past the budget, linked to the first, with counts and destinations', () => {
+    const { r, session, rows, single } = build();
+    const net = sessionChain(r, session.id, { networkBudget: 3 }).filter((e) => e.kind === 'network');
+    expect(net.map((e) => e.rows)).toEqual([[rows[0]], [single]]);
+    expect(net[0]!.reason).toContain('5 connections to 2 destination(s) (10.0.0.9:443 ×4, 10.0.0.10:443 ×1)');
+    expect(net[1]!.reason).toContain('→ 10.0.0.11:80');
+    expect(sessionChain(r, session.id, { networkBudget: 3, network: false }).some((e) => e.kind === 'network')).toBe(false);
   });
 });
