@@ -186,6 +186,28 @@ describe.skipIf(!existsSync(BUILT_CLI))('a case whose import was killed', () => 
   });
 });
 
+describe('case overview', () => {
+  it('is kept while the events stay the same and follows a new import', async () => {
+    const engine = new Engine();
+    const dir = temp('chainline-overview-');
+    await engine.openCase(join(dir, 'c'));
+    writeFileSync(join(dir, 'a.xml'), EVENT(4688, 1, '') + EVENT(4688, 2, ''));
+    writeFileSync(join(dir, 'b.xml'), EVENT(4624, 3, '<Data Name="LogonType">3</Data>'));
+    await engine.openEvidence({ paths: [join(dir, 'a.xml')] });
+    await engine.waitForIngest();
+    const first = await engine.getCaseOverview();
+    expect(first.totalEvents).toBe(2);
+    expect(await engine.getCaseOverview()).toEqual(first);
+    await engine.openEvidence({ paths: [join(dir, 'b.xml')] });
+    await engine.waitForIngest();
+    const second = await engine.getCaseOverview();
+    expect(second.totalEvents).toBe(3);
+    expect(second.eventIds.map((e) => e.key).sort()).toEqual(['4624', '4688']);
+    expect(second.evidence.map((e) => e.status)).toEqual(['complete', 'complete']);
+    await engine.shutdown();
+  });
+});
+
 describe('queries during an import', () => {
   it('never see events vanish while the import runs beside them', async () => {
     const engine = new Engine();

@@ -100,6 +100,7 @@ export class Engine implements EngineApi {
   private pending: string[] = [];
   private abort: AbortController | null = null;
   private dataVersion = 0;
+  private overviewCache: { readonly store: CaseStore; readonly version: number; readonly value: Promise<CaseOverview> } | null = null;
   private countCache = new Map<string, { version: number; total: number }>();
   /** Correlation over the case; recomputed after each import, computed lazily after opening. */
   private analysis: Promise<CaseAnalysis> | null = null;
@@ -478,7 +479,20 @@ export class Engine implements EngineApi {
     if (!this.store) {
       return { case: null, evidence: [], totalEvents: 0, hosts: [], channels: [], eventIds: [], firstTime: null, lastTime: null };
     }
-    return this.store.overview();
+    // The counts scan every event (seconds on a million): kept until the events change. The
+    // evidence list (statuses, hashes) and the case's name are read fresh each time.
+    const store = this.store;
+    let cached = this.overviewCache;
+    if (!cached || cached.store !== store || cached.version !== this.dataVersion) {
+      const computing = store.overview();
+      cached = { store, version: this.dataVersion, value: computing };
+      this.overviewCache = cached;
+      computing.catch(() => {
+        if (this.overviewCache?.value === computing) this.overviewCache = null;
+      });
+    }
+    const overview = await cached.value;
+    return { ...overview, case: store.info, evidence: await store.listEvidence() };
   }
 
   async queryEvents(query: EventQuery): Promise<EventPage> {
