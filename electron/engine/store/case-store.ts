@@ -149,17 +149,16 @@ export class CaseStore {
       threads: '2',
       // DuckDB would otherwise cache up to 80% of RAM; an import must stay within a few
       // hundred MB whatever the evidence size (it spills to the case folder if it must).
-      // 192 MB (with the checkpoint below) kept a 400 MB JSON-lines import at 550 MB peak
-      // RSS; 256 MB peaked at 630-740 MB.
-      memory_limit: '192MB',
+      // (192 MB, with a 128 MB checkpoint, was tried: on a quiet machine it peaked higher on
+      // the 200 MB benchmark files, 610-670 MB against 550-585 MB, and no lower on 400 MB.)
+      memory_limit: '256MB',
       temp_directory: join(caseDir, 'tmp'),
       // The default (16 MB) checkpoints after almost every flush of an import (20,000 rows are
       // ~30 MB of JSON text), rewriting and recompressing the open row group each time: about
       // half of DuckDB's CPU in an import. The engine checkpoints once at the end of the run.
-      // Not much more than 128 MB, though: the rows committed since the last checkpoint stay
-      // in memory, uncompressed, and RSS grew with them until a checkpoint (256 MB: 740 MB
-      // peak RSS for a 400 MB file).
-      wal_autocheckpoint: '128MB',
+      // The rows committed since the last checkpoint stay in memory, uncompressed, so RSS
+      // grows with them until a checkpoint: a 400 MB JSON-lines file peaks at 620-750 MB.
+      wal_autocheckpoint: '256MB',
     });
     const conn = await instance.connect();
     await conn.run(SCHEMA_SQL);
