@@ -187,7 +187,7 @@ describe.skipIf(!existsSync(BUILT_CLI))('a case whose import was killed', () => 
 });
 
 describe('case overview', () => {
-  it('is kept while the events stay the same and follows a new import', async () => {
+  it('and the histogram are kept while the events stay the same and follow a new import', async () => {
     const engine = new Engine();
     const dir = temp('chainline-overview-');
     await engine.openCase(join(dir, 'c'));
@@ -198,12 +198,14 @@ describe('case overview', () => {
     const first = await engine.getCaseOverview();
     expect(first.totalEvents).toBe(2);
     expect(await engine.getCaseOverview()).toEqual(first);
+    expect((await engine.getEventHistogram({ filter: {}, buckets: 10 })).total).toBe(2);
     await engine.openEvidence({ paths: [join(dir, 'b.xml')] });
     await engine.waitForIngest();
     const second = await engine.getCaseOverview();
     expect(second.totalEvents).toBe(3);
     expect(second.eventIds.map((e) => e.key).sort()).toEqual(['4624', '4688']);
     expect(second.evidence.map((e) => e.status)).toEqual(['complete', 'complete']);
+    expect((await engine.getEventHistogram({ filter: {}, buckets: 10 })).total).toBe(3);
     await engine.shutdown();
   });
 });

@@ -100,6 +100,13 @@ export class Engine implements EngineApi {
   private pending: string[] = [];
   private abort: AbortController | null = null;
   private dataVersion = 0;
+  private summaryCache: {
+    readonly store: CaseStore;
+    readonly state: DetectionState;
+    readonly version: number;
+    readonly value: Promise<FindingsSummary>;
+  } | null = null;
+  private histogramCache = new Map<string, { readonly store: CaseStore; readonly version: number; readonly value: Promise<EventHistogram> }>();
   private overviewCache: { readonly store: CaseStore; readonly version: number; readonly value: Promise<CaseOverview> } | null = null;
   private countCache = new Map<string, { version: number; total: number }>();
   /** Correlation over the case; recomputed after each import, computed lazily after opening. */
@@ -596,8 +603,22 @@ export class Engine implements EngineApi {
 
   async getFindingsSummary(): Promise<FindingsSummary> {
     if (!this.store) return summarizeFindings([], null);
+    const store = this.store;
     const state = await this.getDetection();
-    return summarizeFindings(await this.requireStore().allFindings(), state);
+    // Reading every finding back costs seconds on a large case: the summary is kept until the
+    // findings table or the detection state changes (never while an import runs).
+    const cached = this.summaryCache;
+    if (cached && cached.store === store && cached.state === state && cached.version === store.findingsVersion) return cached.value;
+    const version = store.findingsVersion;
+    const value = store.allFindings().then((findings) => summarizeFindings(findings, state));
+    if (state !== null && !this.running) {
+      const entry = { store, state, version, value };
+      this.summaryCache = entry;
+      value.catch(() => {
+        if (this.summaryCache === entry) this.summaryCache = null;
+      });
+    }
+    return value;
   }
 
   async getAllowList(): Promise<readonly AllowListEntry[]> {
@@ -681,7 +702,19 @@ export class Engine implements EngineApi {
 
   async getEventHistogram(request: HistogramRequest): Promise<EventHistogram> {
     if (!this.store) return { from: null, to: null, counts: [], total: 0 };
-    return this.store.histogram(request);
+    // A scan of every event: kept per request until the events change, like the overview.
+    const store = this.store;
+    const key = JSON.stringify(request);
+    const cached = this.histogramCache.get(key);
+    if (cached && cached.store === store && cached.version === this.dataVersion) return cached.value;
+    const value = store.histogram(request);
+    if (this.histogramCache.size > 50) this.histogramCache.clear();
+    const entry = { store, version: this.dataVersion, value };
+    this.histogramCache.set(key, entry);
+    value.catch(() => {
+      if (this.histogramCache.get(key) === entry) this.histogramCache.delete(key);
+    });
+    return value;
   }
 
   async listNotes(): Promise<readonly Note[]> {

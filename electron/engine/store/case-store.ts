@@ -801,7 +801,11 @@ export class CaseStore {
   }
 
   /** Replaces the case's findings (detection recomputes them all). */
+  /** Bumped by every write to the findings table: answers derived from it are kept until it moves. */
+  findingsVersion = 0;
+
   async replaceFindings(findings: readonly StoredFindingRow[]): Promise<void> {
+    this.findingsVersion++;
     await this.clearFindings();
     await this.appendFindings(findings);
   }
@@ -927,6 +931,7 @@ export class CaseStore {
 
   /** Sets the suppression of the given findings (null: active again). */
   async setSuppression(changes: ReadonlyMap<string, Suppression | null>): Promise<void> {
+    this.findingsVersion++;
     // One statement per distinct suppression, over chunks of ids.
     const byValue = new Map<string | null, string[]>();
     for (const [id, s] of changes) {
