@@ -31,6 +31,7 @@ import type {
 import { formatReadError, type ReadError } from '../../shared/events.js';
 import { collectEvidence, fileFacts, sha256File } from './ingest/collect.js';
 import { CaseAnalysis } from './case-analysis.js';
+import { KeptAnswers } from './kept-answers.js';
 import { readBatches } from './ingest/read-batches.js';
 import { CaseStore } from './store/case-store.js';
 import type { AttackLayer, FindingPage, FindingQuery, FindingsSummary, HuntingQueries, RulePackInfo } from '../../shared/findings.js';
@@ -100,15 +101,11 @@ export class Engine implements EngineApi {
   private pending: string[] = [];
   private abort: AbortController | null = null;
   private dataVersion = 0;
-  private summaryCache: {
-    readonly store: CaseStore;
-    readonly state: DetectionState;
-    readonly version: number;
-    readonly value: Promise<FindingsSummary>;
-  } | null = null;
-  private histogramCache = new Map<string, { readonly store: CaseStore; readonly version: number; readonly value: Promise<EventHistogram> }>();
-  private overviewCache: { readonly store: CaseStore; readonly version: number; readonly value: Promise<CaseOverview> } | null = null;
-  private countCache = new Map<string, { version: number; total: number }>();
+  // Answers that scan the whole case, kept until what they were computed from changes.
+  private readonly summaryKept = new KeptAnswers<FindingsSummary>(1);
+  private readonly histogramKept = new KeptAnswers<EventHistogram>(50);
+  private readonly overviewKept = new KeptAnswers<CaseOverview>(1);
+  private readonly countKept = new KeptAnswers<number>(100);
   /** Correlation over the case; recomputed after each import, computed lazily after opening. */
   private analysis: Promise<CaseAnalysis> | null = null;
   /** `analysis` once it has settled (null while loading or computing). */
@@ -272,7 +269,7 @@ export class Engine implements EngineApi {
       await this.store.close();
       this.store = null;
     }
-    this.countCache.clear();
+    this.countKept.clear();
     this.analysis = null;
     this.analysisReady = null;
     this.detection = null;
@@ -489,30 +486,13 @@ export class Engine implements EngineApi {
     // The counts scan every event (seconds on a million): kept until the events change. The
     // evidence list (statuses, hashes) and the case's name are read fresh each time.
     const store = this.store;
-    let cached = this.overviewCache;
-    if (!cached || cached.store !== store || cached.version !== this.dataVersion) {
-      const computing = store.overview();
-      cached = { store, version: this.dataVersion, value: computing };
-      this.overviewCache = cached;
-      computing.catch(() => {
-        if (this.overviewCache?.value === computing) this.overviewCache = null;
-      });
-    }
-    const overview = await cached.value;
+    const overview = await this.overviewKept.answer('', [store, this.dataVersion], () => store.overview());
     return { ...overview, case: store.info, evidence: await store.listEvidence() };
   }
 
   async queryEvents(query: EventQuery): Promise<EventPage> {
     const store = this.requireStore();
-    const key = JSON.stringify(query.filter);
-    const cached = this.countCache.get(key);
-    let total: number;
-    if (cached && cached.version === this.dataVersion) total = cached.total;
-    else {
-      total = await store.countEvents(query.filter);
-      if (this.countCache.size > 100) this.countCache.clear();
-      this.countCache.set(key, { version: this.dataVersion, total });
-    }
+    const total = await this.countKept.answer(JSON.stringify(query.filter), [store, this.dataVersion], () => store.countEvents(query.filter));
     return store.queryEvents(query, total);
   }
 
@@ -607,18 +587,12 @@ export class Engine implements EngineApi {
     const state = await this.getDetection();
     // Reading every finding back costs seconds on a large case: the summary is kept until the
     // findings table or the detection state changes (never while an import runs).
-    const cached = this.summaryCache;
-    if (cached && cached.store === store && cached.state === state && cached.version === store.findingsVersion) return cached.value;
-    const version = store.findingsVersion;
-    const value = store.allFindings().then((findings) => summarizeFindings(findings, state));
-    if (state !== null && !this.running) {
-      const entry = { store, state, version, value };
-      this.summaryCache = entry;
-      value.catch(() => {
-        if (this.summaryCache === entry) this.summaryCache = null;
-      });
-    }
-    return value;
+    return this.summaryKept.answer(
+      '',
+      [store, state, store.findingsVersion],
+      async () => summarizeFindings(await store.allFindings(), state),
+      state !== null && !this.running,
+    );
   }
 
   async getAllowList(): Promise<readonly AllowListEntry[]> {
@@ -704,17 +678,7 @@ export class Engine implements EngineApi {
     if (!this.store) return { from: null, to: null, counts: [], total: 0 };
     // A scan of every event: kept per request until the events change, like the overview.
     const store = this.store;
-    const key = JSON.stringify(request);
-    const cached = this.histogramCache.get(key);
-    if (cached && cached.store === store && cached.version === this.dataVersion) return cached.value;
-    const value = store.histogram(request);
-    if (this.histogramCache.size > 50) this.histogramCache.clear();
-    const entry = { store, version: this.dataVersion, value };
-    this.histogramCache.set(key, entry);
-    value.catch(() => {
-      if (this.histogramCache.get(key) === entry) this.histogramCache.delete(key);
-    });
-    return value;
+    return this.histogramKept.answer(JSON.stringify(request), [store, this.dataVersion], () => store.histogram(request));
   }
 
   async listNotes(): Promise<readonly Note[]> {
