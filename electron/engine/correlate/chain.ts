@@ -118,15 +118,13 @@ export function sessionChain(
   return entries;
 }
 
+/** A Sysmon 3 step linked to connection `a`; `what` says what it stands for. */
+function networkStep(p: ProcessNode, sid: string, a: ProcessNode['activity'][number], what: string): ChainEntry {
+  return { time: a, kind: 'network', sessionId: sid, rows: [a.row], processId: p.id, reason: `Sysmon 3 by ${imageName(p.image)} PID ${p.pid ?? '?'} of this session: ${what}` };
+}
+
 function connectionStep(p: ProcessNode, sid: string, a: ProcessNode['activity'][number]): ChainEntry {
-  return {
-    time: a,
-    kind: 'network',
-    sessionId: sid,
-    rows: [a.row],
-    processId: p.id,
-    reason: `Sysmon 3 by ${imageName(p.image)} PID ${p.pid ?? '?'} of this session: ${a.sourceIp ?? ''} → ${a.target}`,
-  };
+  return networkStep(p, sid, a, `${a.sourceIp ?? ''} → ${a.target}`);
 }
 
 /** One step for all of a process's Sysmon 3 connections (see ChainOptions.networkBudget). */
@@ -144,16 +142,13 @@ function networkSummary(p: ProcessNode, sid: string): ChainEntry | null {
   if (count === 1) return connectionStep(p, sid, first);
   const top = [...targets].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
   const more = targets.size > top.length ? `, …` : '';
-  return {
-    time: first,
-    kind: 'network',
-    sessionId: sid,
-    rows: [first.row],
-    processId: p.id,
-    reason:
-      `Sysmon 3 by ${imageName(p.image)} PID ${p.pid ?? '?'} of this session: ${count} connections to ${targets.size} destination(s) ` +
-      `(${top.map(([t, n]) => `${t} ×${n}`).join(', ')}${more}), summarized because the session has too many to list; the first is linked`,
-  };
+  return networkStep(
+    p,
+    sid,
+    first,
+    `${count} connections to ${targets.size} destination(s) (${top.map(([t, n]) => `${t} ×${n}`).join(', ')}${more}), ` +
+      'summarized because the session has too many to list; the first is linked',
+  );
 }
 
 function addSession(
