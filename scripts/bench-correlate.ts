@@ -24,17 +24,8 @@ import { CaseAnalysis } from '../electron/engine/case-analysis.js';
 import { CaseStore } from '../electron/engine/store/case-store.js';
 import type { NormalizedEvent } from '../shared/events.js';
 import type { TimePrecision } from '../shared/time.js';
+import { seededRandom } from '../electron/engine/testing/seeded-random.js';
 
-function makeRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Proc {
   readonly pid: number;
@@ -68,7 +59,7 @@ const ENC = Buffer.from("Write-Output 'bench'", 'utf16le').toString('base64');
 
 /** The evidence set as CorrelationInput, in time order per host, hosts interleaved. */
 export function generate(n: number, seed = 42): CorrelationInput[] {
-  const rnd = makeRng(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const hosts: HostState[] = [];
   for (let h = 0; h < 20; h++) {

@@ -9,7 +9,6 @@
 // selected sessions in ≤ 5 s; the ECS export at ≥ 100,000 events/s.
 
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { CorrelationInput } from '../electron/engine/correlate/input.js';
@@ -20,6 +19,7 @@ import { buildReportModel } from '../electron/engine/report/build-report.js';
 import { renderReportHtml } from '../electron/engine/report/render-html.js';
 import { CaseStore } from '../electron/engine/store/case-store.js';
 import { generate, recordFieldsOf } from './bench-correlate.js';
+import { writeLinesAtomically } from './write-lines.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -67,23 +67,15 @@ function recordOf(i: CorrelationInput, recordId: number): string | null {
 async function writeEvidence(): Promise<void> {
   const t0 = performance.now();
   const inputs = generate(EVENTS);
-  const file = await open(EVIDENCE + '.part', 'w');
-  let chunk: string[] = [];
-  let written = 0;
-  for (let k = 0; k < inputs.length; k++) {
-    const line = recordOf(inputs[k] as CorrelationInput, k + 1);
-    if (line === null) continue;
-    chunk.push(line);
-    written++;
-    if (chunk.length >= 20_000) {
-      await file.write(chunk.join('\n') + '\n');
-      chunk = [];
-    }
-  }
-  if (chunk.length) await file.write(chunk.join('\n') + '\n');
-  await file.close();
-  const { rename } = await import('node:fs/promises');
-  await rename(EVIDENCE + '.part', EVIDENCE);
+  const written = await writeLinesAtomically(
+    EVIDENCE,
+    (function* () {
+      for (let k = 0; k < inputs.length; k++) {
+        const line = recordOf(inputs[k] as CorrelationInput, k + 1);
+        if (line !== null) yield line;
+      }
+    })(),
+  );
   console.log(`evidence: ${written} events, ${(statSync(EVIDENCE).size / 2 ** 20).toFixed(0)} MiB in ${seconds(t0).toFixed(1)} s`);
 }
 

@@ -20,11 +20,12 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
+import { seededRandom } from '../electron/engine/testing/seeded-random.js';
 import { startEngine } from '../electron/engine/worker/engine-client.js';
+import { writeLinesAtomically } from './write-lines.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => {
@@ -49,16 +50,6 @@ const seconds = (t0: number): number => (performance.now() - t0) / 1000;
 // ---------------------------------------------------------------------------------------------
 // Evidence
 
-function makeRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const IMAGES = [
   'C:\\Windows\\System32\\cmd.exe',
@@ -97,7 +88,7 @@ interface Host {
  * PIDs are never reused, so every parent edge is a plain PID+time match.
  */
 function* evidenceLines(n: number, big: number, seed = 7): Generator<string> {
-  const rnd = makeRng(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)] as T;
   const hosts: Host[] = [];
   for (let h = 0; h < 10; h++) {
@@ -223,20 +214,7 @@ function* evidenceLines(n: number, big: number, seed = 7): Generator<string> {
 
 async function writeEvidence(): Promise<void> {
   const t0 = performance.now();
-  const file = await open(EVIDENCE + '.part', 'w');
-  let chunk: string[] = [];
-  let written = 0;
-  for (const l of evidenceLines(EVENTS, BIG)) {
-    chunk.push(l);
-    written++;
-    if (chunk.length >= 20_000) {
-      await file.write(chunk.join('\n') + '\n');
-      chunk = [];
-    }
-  }
-  if (chunk.length) await file.write(chunk.join('\n') + '\n');
-  await file.close();
-  await rename(EVIDENCE + '.part', EVIDENCE);
+  const written = await writeLinesAtomically(EVIDENCE, evidenceLines(EVENTS, BIG));
   console.log(`evidence: ${written} events, ${(statSync(EVIDENCE).size / 2 ** 20).toFixed(0)} MiB in ${seconds(t0).toFixed(1)} s`);
 }
 
