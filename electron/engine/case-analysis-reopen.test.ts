@@ -3,8 +3,7 @@
 // processes, the report model) is the same as from a fresh correlation. A kept result that is
 // stale, of another version or damaged is never used, and never stops the case from opening.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CorrelationInput } from './correlate/input.js';
@@ -16,16 +15,11 @@ import { loadSigmaRules } from './detect/sigma-rules.js';
 import { Engine } from './engine.js';
 import { buildReportModel, defaultSessionSelection } from './report/build-report.js';
 import { CaseStore } from './store/case-store.js';
+import { tempDirs } from './testing/temp-dirs.js';
 
-const temps: string[] = [];
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const temp = tempDirs();
 afterEach(() => {
   vi.restoreAllMocks();
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 /** Generated multi-host evidence (the correlation benchmark's) as evtx_dump JSON lines. */

@@ -2,25 +2,17 @@
 // reported with file and position while the rest is imported.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { APP_ROOT, DEMO_EVIDENCE_DIR } from './app-paths.js';
 import { openDemoCase } from './demo-case.js';
 import { Engine } from './engine.js';
 import { writeWevtutilXml } from './readers/xml/xml-fixture.js';
 import { CaseStore } from './store/case-store.js';
+import { tempDirs } from './testing/temp-dirs.js';
 
-const temps: string[] = [];
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const temp = tempDirs();
 
 const EVENT = (id: number, record: number, data: string) =>
   `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Microsoft-Windows-Security-Auditing" Guid="{54849625-5478-4994-A5BA-3E3B0328C30D}"/><EventID>${id}</EventID><Version>2</Version><Level>0</Level><Task>13312</Task><Opcode>0</Opcode><Keywords>0x8020000000000000</Keywords><TimeCreated SystemTime="2024-03-12T08:00:${String(record % 60).padStart(2, '0')}.1234567Z"/><EventRecordID>${record}</EventRecordID><Correlation/><Execution ProcessID="4" ThreadID="8"/><Channel>Security</Channel><Computer>BAD01</Computer><Security/></System><EventData>${data}</EventData></Event>\n`;

@@ -1,23 +1,15 @@
 // The API methods behind the investigator's views: the density histogram, notes that survive
 // reopening the case, and the coverage of the evidence (channels, CommandLine, clears, gaps).
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDemoCase } from './demo-case.js';
 import { Engine } from './engine.js';
 import { SCHEMA_VERSION } from './store/schema.js';
+import { tempDirs } from './testing/temp-dirs.js';
 
-const temps: string[] = [];
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const temp = tempDirs();
 
 const EVENT = (id: number, record: number, second: number, data: string, channel = 'Security') =>
   `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Name="Microsoft-Windows-Security-Auditing"/><EventID>${id}</EventID><Version>2</Version><Level>0</Level><Task>13312</Task><Opcode>0</Opcode><Keywords>0x8020000000000000</Keywords><TimeCreated SystemTime="2024-03-12T08:00:${String(second).padStart(2, '0')}.0000000Z"/><EventRecordID>${record}</EventRecordID><Correlation/><Execution ProcessID="4" ThreadID="8"/><Channel>${channel}</Channel><Computer>COV01</Computer><Security/></System><EventData>${data}</EventData></Event>\n`;

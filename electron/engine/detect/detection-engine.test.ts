@@ -1,11 +1,10 @@
 // Detection through the engine: findings after an import, kept in the case across reopening,
 // suppression re-applied when the allow-list changes, YAML in and out, and older cases opening.
 
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_EVIDENCE_DIR } from '../app-paths.js';
 import { openDemoCase } from '../demo-case.js';
 import { Engine } from '../engine.js';
@@ -13,16 +12,10 @@ import { CASE_DB_FILE, CASE_MANIFEST_FILE } from '../store/case-store.js';
 import { SCHEMA_VERSION } from '../store/schema.js';
 import { demoSource } from './testing.js';
 import type { RuleHitSource } from './findings.js';
+import { tempDirs } from '../testing/temp-dirs.js';
 
-const temps: string[] = [];
-function temp(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chainline-detect-'));
-  temps.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const newTemp = tempDirs();
+const temp = (): string => newTemp('chainline-detect-');
 
 const UPDATER_ENTRY = {
   kind: 'allow' as const,

@@ -2,8 +2,7 @@
 // the receiving tools need: Timeline Explorer / spreadsheets, Timesketch, Elasticsearch bulk,
 // Parquet readers; and the case bundle reopened as a case.
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { FORMULA_PAYLOADS, HOSTILE_LOGON_ID, writeHostileEvidence } from '../rep
 import { csvCell, neutralizeFormula } from './csv.js';
 import { BUNDLE_MANIFEST_FILE, exportCaseBundle, exportFindingsCsv, exportParquet, writeNavigatorLayer, type BundleManifest } from './export-case.js';
 import { EVENT_CSV_COLUMNS, exportEvents, TIMESKETCH_CSV_COLUMNS } from './export-events.js';
+import { tempDirs } from '../testing/temp-dirs.js';
 
 /** An RFC 4180 reader (quoted fields, doubled quotes, CRLF rows) for checking our writer. */
 function parseCsv(text: string): string[][] {
@@ -65,12 +65,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-const temps: string[] = [];
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
+const temp = tempDirs('all');
 
 let dir: string;
 let opened: OpenedCase;
@@ -85,8 +80,8 @@ beforeAll(async () => {
   total = (await opened.store.overview()).totalEvents;
 });
 afterAll(async () => {
+  // Closed before tempDirs removes the folder: Vitest runs after-hooks last registered first.
   await opened?.store.close();
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 describe('CSV cells', () => {

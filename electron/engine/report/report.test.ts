@@ -1,8 +1,7 @@
 // The case report end to end: evidence imported the real way, correlated, reported; the HTML
 // loaded in Chromium to prove that nothing from the evidence became markup.
 
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../shared/findings.js';
@@ -13,16 +12,9 @@ import type { ReportBookmark, ReportNote } from './report-model.js';
 import { importCase, openAnalyzedCase, type OpenedCase } from './testing/case-fixture.js';
 import { chromiumAvailable, CHROMIUM, domFacts, dumpDom, REPORT_ATTRIBUTES, REPORT_ELEMENTS } from './testing/dom-check.js';
 import { BLOB_CHARS, HOSTILE_EXPECTED_TEXT, HOSTILE_LOGON_ID, HOSTILE_PAYLOADS, writeHostileEvidence } from './testing/hostile-fixture.js';
+import { tempDirs } from '../testing/temp-dirs.js';
 
-const temps: string[] = [];
-function temp(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const temp = tempDirs('all');
 
 function finding(over: Partial<Finding>): Finding {
   return {
