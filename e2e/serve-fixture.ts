@@ -1,10 +1,11 @@
 // Starts `chainline serve` (the built CLI) in a child process with its own data folder, and
 // hands tests the URL it prints (token included).
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { spawnServe } from '../electron/serve/testing/serve-process.js';
 
 export interface ServeHandle {
   readonly url: string;
@@ -33,58 +34,32 @@ export async function startServe(
   options: ServeOptions = {},
 ): Promise<ServeHandle> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'chainline-e2e-'));
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'chainline.js'), 'serve', '--no-open', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, CHAINLINE_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not print its URL in 60 s; stderr:\n${stderr}`)), 60_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const m = /Chainline is serving (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolveUrl(m[1] as string);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}; stderr:\n${stderr}`));
-    });
-  });
-  const parsed = new URL(url);
+  const served = await spawnServe(ROOT, args, { CHAINLINE_DATA_DIR: dataDir, ...env }, 60_000);
+  const { origin, token, stderr } = served;
   return {
-    url,
-    origin: parsed.origin,
-    token: parsed.searchParams.get('token') ?? '',
+    url: served.url,
+    origin,
+    token,
     dataDir,
-    process: child,
-    stderr: () => stderr,
+    process: served.child,
+    stderr,
     waitForIngest: async (timeoutMs = 60_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const response = await fetch(`${parsed.origin}/api/getIngestStatus`, {
+        const response = await fetch(`${origin}/api/getIngestStatus`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Chainline-Token': parsed.searchParams.get('token') ?? '' },
+          headers: { 'Content-Type': 'application/json', 'X-Chainline-Token': token },
           body: JSON.stringify({ args: [] }),
         });
         const body = (await response.json()) as { result?: { phase: string } };
         const phase = body.result?.phase;
         if (phase === 'done' || phase === 'idle' || phase === 'failed' || phase === 'cancelled') return;
-        if (Date.now() > deadline) throw new Error(`import still ${phase} after ${timeoutMs} ms; stderr:\n${stderr}`);
+        if (Date.now() > deadline) throw new Error(`import still ${phase} after ${timeoutMs} ms; stderr:\n${stderr()}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await served.stop();
       if (!options.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -18,13 +18,13 @@
 // < 50 ms while scrolling the table top to bottom and while expanding and scrolling the largest
 // process tree; renderer JS heap and RSS < 300 MB.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { seededRandom } from '../electron/engine/testing/seeded-random.js';
 import { startEngine } from '../electron/engine/worker/engine-client.js';
+import { spawnServe, type ServeProcess } from '../electron/serve/testing/serve-process.js';
 import { writeLinesAtomically } from './write-lines.js';
 
 const args = process.argv.slice(2);
@@ -241,51 +241,10 @@ async function buildCase(): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Serve and measure
 
-interface Served {
-  readonly url: string;
-  readonly origin: string;
-  readonly token: string;
-  readonly child: ChildProcess;
-  stop(): Promise<void>;
-}
+type Served = ServeProcess;
 
-async function startServe(caseDir: string, dataDir: string): Promise<Served> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'chainline.js'), 'serve', '--no-open', '--case', caseDir], {
-    cwd: ROOT,
-    env: { ...process.env, CHAINLINE_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const url = await new Promise<string>((ok, fail) => {
-    let stdout = '';
-    const timer = setTimeout(() => fail(new Error(`serve printed no URL in 120 s:\n${stderr}`)), 120_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      const m = /Chainline is serving (http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1] as string);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`serve exited with ${code}:\n${stderr}`));
-    });
-  });
-  const parsed = new URL(url);
-  return {
-    url,
-    origin: parsed.origin,
-    token: parsed.searchParams.get('token') ?? '',
-    child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+function startServe(caseDir: string, dataDir: string): Promise<Served> {
+  return spawnServe(ROOT, ['--case', caseDir], { CHAINLINE_DATA_DIR: dataDir }, 120_000);
 }
 
 async function callApi(s: Served, method: string, callArgs: unknown[] = []): Promise<unknown> {
