@@ -122,6 +122,19 @@ test('the investigator’s path: sessions → chain → tree → pivot → bookm
   await ps.click();
   await shot(page, '03-tree');
   expect(await a11yProblems(page)).toEqual([]);
+  // The whole host: the session's processes among those of every other session on WS01 (and of
+  // none), the selected powershell still selected; then back to the session's own tree.
+  const count = async (): Promise<number> => Number(/^(\d+) processes/.exec((await page.getByTestId('tree-scope-label').innerText()).trim())?.[1]);
+  const sessionProcesses = await count();
+  await page.getByTestId('tree-scope-host').click();
+  await expect(page.getByTestId('tree-scope-label')).toContainText('every session on WS01');
+  expect(await count()).toBeGreaterThan(sessionProcesses);
+  await expect(ps).toHaveCount(1);
+  await expect(ps).toHaveAttribute('aria-selected', 'true');
+  await shot(page, '03b-host-tree');
+  expect(await a11yProblems(page)).toEqual([]);
+  await page.getByTestId('tree-scope-session').click();
+  expect(await count()).toBe(sessionProcesses);
 
   // 4. The timeline draws the session's lanes; a click on a mark opens its record.
   await page.getByTestId('view-tab-timeline').click();

@@ -77,6 +77,7 @@ function electronApi(e: EngineApi): ChainlineApi {
     listSessions: () => e.listSessions(),
     getSessionChain: (sessionId) => e.getSessionChain(sessionId),
     getSessionProcesses: (sessionId) => e.getSessionProcesses(sessionId),
+    getHostProcesses: (host) => e.getHostProcesses(host),
     listFindings: (query) => e.listFindings(query),
     getFindingsSummary: () => e.getFindingsSummary(),
     getAllowList: () => e.getAllowList(),

@@ -28,6 +28,7 @@ const api: ChainlineApi = {
   listSessions: method('listSessions'),
   getSessionChain: method('getSessionChain'),
   getSessionProcesses: method('getSessionProcesses'),
+  getHostProcesses: method('getHostProcesses'),
   listFindings: method('listFindings'),
   getFindingsSummary: method('getFindingsSummary'),
   getAllowList: method('getAllowList'),

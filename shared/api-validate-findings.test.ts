@@ -8,6 +8,11 @@ describe('validation of the findings and allow-list methods', () => {
     ]);
     expect(validateArgs('listFindings', [{ offset: 0, limit: 5, processId: 'p12' }])).toEqual([{ offset: 0, limit: 5, processId: 'p12' }]);
     expect(validateArgs('listFindings', [{ offset: 0, limit: 5, eventId: 41 }])).toEqual([{ offset: 0, limit: 5, eventId: 41 }]);
+    expect(validateArgs('listFindings', [{ offset: 0, limit: 5, host: 'WS01.corp' }])).toEqual([{ offset: 0, limit: 5, host: 'WS01.corp' }]);
+    expect(() => validateArgs('listFindings', [{ offset: 0, limit: 5, host: 7 }])).toThrow('query.host must be a string');
+    expect(validateArgs('getHostProcesses', ['WS01'])).toEqual(['WS01']);
+    expect(() => validateArgs('getHostProcesses', [])).toThrow('takes one argument');
+    expect(() => validateArgs('getHostProcesses', ['x'.repeat(1025)])).toThrow('host');
     expect(() => validateArgs('listFindings', [{ offset: 0, limit: 5, eventId: -1 }])).toThrow('query.eventId');
     expect(() => validateArgs('listFindings', [{ offset: 0, limit: 5, eventId: '41' }])).toThrow('query.eventId');
     expect(() => validateArgs('listFindings', [{ offset: 0, limit: 0 }])).toThrow('query.limit must be between 1 and 5000');

@@ -100,7 +100,7 @@ function validateQuery(value: unknown): EventQuery {
 
 function validateFindingQuery(value: unknown): FindingQuery {
   if (!isPlainObject(value)) fail('query must be an object');
-  onlyKeys(value, ['suppressed', 'minLevel', 'ruleId', 'sessionId', 'processId', 'eventId', 'offset', 'limit'], 'query');
+  onlyKeys(value, ['suppressed', 'minLevel', 'ruleId', 'sessionId', 'processId', 'host', 'eventId', 'offset', 'limit'], 'query');
   const out: { -readonly [K in keyof FindingQuery]: FindingQuery[K] } = {
     offset: int(value['offset'], 'query.offset', 0, Number.MAX_SAFE_INTEGER),
     limit: int(value['limit'], 'query.limit', 1, API_LIMITS.maxPageSize),
@@ -116,6 +116,7 @@ function validateFindingQuery(value: unknown): FindingQuery {
   if (value['ruleId'] !== undefined) out.ruleId = str(value['ruleId'], 'query.ruleId', 256);
   if (value['sessionId'] !== undefined) out.sessionId = str(value['sessionId'], 'query.sessionId', 64);
   if (value['processId'] !== undefined) out.processId = str(value['processId'], 'query.processId', 64);
+  if (value['host'] !== undefined) out.host = str(value['host'], 'query.host', 1024);
   if (value['eventId'] !== undefined) out.eventId = int(value['eventId'], 'query.eventId', 0, Number.MAX_SAFE_INTEGER);
   return out;
 }
@@ -216,6 +217,9 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
     case 'getSessionProcesses':
       if (args.length !== 1) fail(`${m} takes one argument`);
       return [str(args[0], 'sessionId', 64)] as ApiArgs<M>;
+    case 'getHostProcesses':
+      if (args.length !== 1) fail('getHostProcesses takes one argument');
+      return [str(args[0], 'host', 1024)] as ApiArgs<M>;
     case 'listFindings':
       if (args.length !== 1) fail('listFindings takes one argument');
       return [validateFindingQuery(args[0])] as ApiArgs<M>;

@@ -348,6 +348,8 @@ export interface ChainlineApi {
   getSessionChain(sessionId: string): Promise<readonly ChainStep[]>;
   /** The processes of a session (each with its parent and the basis of that edge). */
   getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]>;
+  /** Every process of one host, whatever its session (the host's process tree). */
+  getHostProcesses(host: string): Promise<readonly ProcessRow[]>;
   /** A page of the case's findings (detection runs after correlation at the end of an import). */
   listFindings(query: FindingQuery): Promise<FindingPage>;
   /** Counts by severity, ATT&CK tactic and rule; suppressed count; case-level warnings. */
@@ -401,6 +403,7 @@ export const API_METHODS = [
   'listSessions',
   'getSessionChain',
   'getSessionProcesses',
+  'getHostProcesses',
   'listFindings',
   'getFindingsSummary',
   'getAllowList',

@@ -52,6 +52,8 @@ export interface FindingQuery {
   readonly sessionId?: string;
   /** The findings of one process (ProcessRow.id), for the tree's badges. */
   readonly processId?: string;
+  /** The findings on one host (the host's process tree). */
+  readonly host?: string;
   /** The findings about one event (EventRow.id), for the event detail. */
   readonly eventId?: number;
   readonly offset: number;

@@ -9,6 +9,7 @@ import {
   buildAnalysisDocument,
   buildChainIndex,
   correlate,
+  hostKeyOf,
   isoOf,
   sessionChain,
   toCorrelationInput,
@@ -80,6 +81,8 @@ export class CaseAnalysis {
   private documentCache: AnalysisDocument | null = null;
   /** Process rows per session, built per session on first use (or all with the document). */
   private readonly processRows = new Map<string, ProcessRow[]>();
+  /** Process rows per host key, built per host on first use. */
+  private readonly hostRows = new Map<string, ProcessRow[]>();
   readonly sessions: readonly SessionRow[];
 
   private constructor(
@@ -272,6 +275,23 @@ export class CaseAnalysis {
       const nodes = this.index.processesBySession.get(sessionId) ?? [];
       rows = buildAnalysisDocument({ hosts: [], sessions: [], processes: nodes, scripts: [], services: [], lateral: [] }).processes.slice();
       this.processRows.set(sessionId, rows);
+    }
+    return rows;
+  }
+
+  /**
+   * Every process of one host, whatever its session (system processes and services included),
+   * for the host's process tree. The host is matched as correlation matches hosts: by its
+   * short name, case-insensitive (`WS01.corp.local` and `ws01` are one host).
+   */
+  hostProcesses(host: string): ProcessRow[] {
+    const key = hostKeyOf(host);
+    if (!this.result.hosts.some((h) => h.key === key)) throw new Error(`no host ${host} in this case`);
+    let rows = this.hostRows.get(key);
+    if (!rows) {
+      const nodes = this.result.processes.filter((p) => p.hostKey === key);
+      rows = buildAnalysisDocument({ hosts: [], sessions: [], processes: nodes, scripts: [], services: [], lateral: [] }).processes.slice();
+      this.hostRows.set(key, rows);
     }
     return rows;
   }

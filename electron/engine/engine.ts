@@ -540,6 +540,11 @@ export class Engine implements EngineApi {
     return (await this.getAnalysis()).processes(sessionId);
   }
 
+  async getHostProcesses(host: string): Promise<readonly ProcessRow[]> {
+    if (!this.store) return [];
+    return (await this.getAnalysis()).hostProcesses(host);
+  }
+
   /**
    * The case's detection state: the stored one when it covers every event of the case, else
    * a new run (after correlation). Null while an import is running and nothing is stored yet.

@@ -5,7 +5,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDemoCase } from './demo-case.js';
+import { demoSource } from './detect/testing.js';
 import { Engine } from './engine.js';
+import { hostKeyOf } from '../../shared/host-key.js';
 import { SCHEMA_VERSION } from './store/schema.js';
 import { tempDirs } from './testing/temp-dirs.js';
 
@@ -43,6 +45,37 @@ describe('views API through the engine', () => {
 
     const none = await engine.getEventHistogram({ filter: { text: 'no such text anywhere' }, buckets: 10 });
     expect(none).toEqual({ from: null, to: null, counts: [], total: 0 });
+    await engine.shutdown();
+  });
+
+  it("gives a host's every process, whatever its session, and the host's findings", async () => {
+    const engine = new Engine({ ruleHitSource: demoSource });
+    await openDemoCase(engine, join(temp('chainline-host-tree-'), 'demo'));
+    await engine.waitForIngest();
+    const { sessions } = await engine.listSessions();
+    const busy = sessions.find((s) => s.processes > 0)!;
+    const own = await engine.getSessionProcesses(busy.id);
+    const key = hostKeyOf(busy.host);
+    const hostRows = await engine.getHostProcesses(busy.host);
+    // The session's processes are all there, and so are processes of other sessions (or of none).
+    const ids = new Set(hostRows.map((p) => p.id));
+    for (const p of own) expect(ids.has(p.id)).toBe(true);
+    expect(new Set(hostRows.map((p) => p.sessionId)).size).toBeGreaterThan(1);
+    expect(hostRows.every((p) => hostKeyOf(p.host) === key)).toBe(true);
+    // Every session on the host contributes its processes.
+    const onHost = sessions.filter((s) => hostKeyOf(s.host) === key);
+    let fromSessions = 0;
+    for (const s of onHost) fromSessions += (await engine.getSessionProcesses(s.id)).length;
+    expect(hostRows.filter((p) => p.sessionId !== null).length).toBe(fromSessions);
+    // However the host is spelled.
+    expect((await engine.getHostProcesses(key.toUpperCase())).map((p) => p.id)).toEqual(hostRows.map((p) => p.id));
+    await expect(engine.getHostProcesses('no-such-host')).rejects.toThrow(/no host no-such-host/);
+
+    const all = await engine.listFindings({ offset: 0, limit: 1000 });
+    const mine = await engine.listFindings({ host: key.toUpperCase(), offset: 0, limit: 1000 });
+    expect(mine.total).toBeGreaterThan(0);
+    expect(mine.total).toBe(all.rows.filter((f) => hostKeyOf(f.host) === key).length);
+    expect(mine.rows.every((f) => hostKeyOf(f.host) === key)).toBe(true);
     await engine.shutdown();
   });
 

@@ -54,6 +54,7 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     listSessions: () => engine.listSessions(),
     getSessionChain: (sessionId) => engine.getSessionChain(sessionId),
     getSessionProcesses: (sessionId) => engine.getSessionProcesses(sessionId),
+    getHostProcesses: (host) => engine.getHostProcesses(host),
     listFindings: (query) => engine.listFindings(query),
     getFindingsSummary: () => engine.getFindingsSummary(),
     getAllowList: () => engine.getAllowList(),

@@ -28,7 +28,7 @@ import { ticksToIso } from '../../shared/time.js';
 import type { FindingQuery } from '../../shared/findings.js';
 import type { NewAllowListEntry } from '../../shared/allowlist.js';
 import { createFakeFindings } from './fake-findings.js';
-import { fakeChain, fakeProcesses, fakeSessions } from './fake-sessions.js';
+import { fakeChain, fakeHostProcesses, fakeProcesses, fakeSessions } from './fake-sessions.js';
 
 const HOSTS = ['WS01.corp.local', 'WS02.corp.local', 'DC01.corp.local', 'FILESRV.corp.local'] as const;
 const CHANNELS = [
@@ -236,6 +236,10 @@ export function createFakeApi(): ChainlineApi {
       if (!/^f\d+$/.test(sessionId)) throw new Error(`the fake has no session ${sessionId}`);
       await delay(40);
       return fakeProcesses(sessionId);
+    },
+    async getHostProcesses(host: string) {
+      await delay(40);
+      return fakeHostProcesses(host);
     },
     // Detection: realistic findings over the fake sessions, an in-memory allow-list (fake-findings.ts).
     listFindings: (query: FindingQuery) => detection.listFindings(query),

@@ -159,6 +159,7 @@ export function createFakeFindings(eventCount: () => number): FakeFindings {
       if (q.ruleId !== undefined) rows = rows.filter((f) => f.ruleId === q.ruleId);
       if (q.sessionId !== undefined) rows = rows.filter((f) => f.sessionId === q.sessionId);
       if (q.processId !== undefined) rows = rows.filter((f) => f.processId === q.processId);
+      if (q.host !== undefined) rows = rows.filter((f) => f.host.toLowerCase().split('.')[0] === q.host!.toLowerCase().split('.')[0]);
       const eventId = q.eventId;
       if (eventId !== undefined) rows = rows.filter((f) => f.eventIds.includes(eventId));
       return { total: rows.length, offset: q.offset, rows: rows.slice(q.offset, q.offset + q.limit) };

@@ -71,3 +71,11 @@ export function fakeChain(sessionId: string): ChainStep[] {
   );
   return steps;
 }
+
+/** The processes of every fake session on a host (the big session's host included). */
+export function fakeHostProcesses(host: string): ProcessRow[] {
+  const key = host.toLowerCase().split('.')[0];
+  const sessions = fakeSessions().sessions.filter((s) => s.host.toLowerCase().split('.')[0] === key);
+  if (sessions.length === 0) throw new Error(`the fake has no host ${host}`);
+  return sessions.flatMap((s) => fakeProcesses(s.id));
+}

@@ -18,6 +18,7 @@ import {
 import { treeKey } from '../lib/tree-keys.js';
 import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
+import type { AppState } from '../store/types.js';
 import type { Finding } from '../../shared/findings.js';
 import { findingsByProcess } from '../lib/findings-view.js';
 import { FindingList, FindingsBadge } from './finding-badges.js';
@@ -64,6 +65,8 @@ function integrityTone(level: string | null): string {
 /** Memoized: the tree re-renders on every scroll step, the detail of the selected process need not. */
 const ProcessDetail = memo(function ProcessDetail({ p, creationEvent, findings }: { p: ProcessRow; creationEvent: number | null; findings: readonly Finding[] | undefined }) {
   const openEvent = useAppStore((s) => s.openEvent);
+  const navigate = useAppStore((s) => s.navigate);
+  const currentSession = useAppStore((s) => s.selectedSessionId);
   const [fullCmd, setFullCmd] = useState(false);
   const cmd = p.commandLine ?? '';
   const shown = fullCmd ? clipText(cmd, 200_000) : clipText(cmd, 600);
@@ -81,6 +84,18 @@ const ProcessDetail = memo(function ProcessDetail({ p, creationEvent, findings }
         </dd></div>
         {p.guid !== null && <div className="field-row"><dt>ProcessGuid</dt><dd className="mono"><PivotValue kind="processGuid" value={p.guid} /></dd></div>}
         <div className="field-row"><dt>user</dt><dd><PivotValue kind="user" value={p.user} /></dd></div>
+        <div className="field-row"><dt>session</dt><dd>
+          {p.sessionId === null ? (
+            <span className="muted">none (no logon in the evidence names its LogonId)</span>
+          ) : p.sessionId === currentSession ? (
+            <span className="mono">{escapeControlsSingleLine(p.sessionId)}</span>
+          ) : (
+            <button type="button" className="link-button mono" data-testid="process-open-session"
+              onClick={() => navigate({ kind: 'process', sessionId: p.sessionId!, processId: p.id })}>
+              {escapeControlsSingleLine(p.sessionId)}: open this session
+            </button>
+          )}
+        </dd></div>
         <div className="field-row"><dt>LogonId</dt><dd className="mono">{p.logonId !== null ? <PivotValue kind="logonId" value={p.logonId} host={p.host} /> : '—'}</dd></div>
         <div className="field-row"><dt>start</dt><dd>{p.start ? <TimeText iso={p.start} /> : '—'}</dd></div>
         <div className="field-row"><dt>end</dt><dd>{p.end ? <TimeText iso={p.end} /> : <span className="muted">no exit in the evidence</span>}</dd></div>
@@ -186,15 +201,34 @@ const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, 
   );
 });
 
+/** The selected session's host, which the host scope shows. */
+function sessionHost(s: AppState): string | null {
+  const id = s.selectedSessionId;
+  if (id === null) return null;
+  return s.sessions?.sessions.find((x) => x.id === id)?.host ?? s.chainProcesses?.find((p) => p.sessionId === id)?.host ?? null;
+}
+
 export function ProcessTreeView() {
-  const { processes, selectedProcessId, selectProcess, sessionId } = useAppStore(
+  const { chainProcesses, selectedProcessId, selectProcess, sessionId, scope, setScope, host, hostTree, loadHostTree } = useAppStore(
     useShallow((s) => ({
-      processes: s.chainProcesses,
+      chainProcesses: s.chainProcesses,
       selectedProcessId: s.selectedProcessId,
       selectProcess: s.selectProcess,
       sessionId: s.selectedSessionId,
+      scope: s.treeScope,
+      setScope: s.setTreeScope,
+      host: sessionHost(s),
+      hostTree: s.hostTree,
+      loadHostTree: s.loadHostTree,
     })),
   );
+  const sessions = useAppStore((s) => s.sessions);
+  const hostScope = scope === 'host' && host !== null;
+  useEffect(() => {
+    if (hostScope) void loadHostTree(host);
+  }, [hostScope, host, sessions, loadHostTree]);
+  const shownHostTree = hostScope && hostTree !== null && hostTree.host === host ? hostTree : null;
+  const processes = hostScope ? (shownHostTree?.processes ?? null) : chainProcesses;
   const chain = useAppStore((s) => s.chain);
   const zone = useAppStore((s) => s.zone);
   // The brushed time range (histogram or timeline) dims the processes that did not run in it.
@@ -202,7 +236,8 @@ export function ProcessTreeView() {
   const openEvent = useAppStore((s) => s.openEvent);
   const previewProcess = useAppStore((s) => s.previewProcess);
   const sessionFindings = useAppStore((s) => s.sessionFindings);
-  const byProcess = useMemo(() => findingsByProcess(sessionFindings ?? []), [sessionFindings]);
+  const treeFindings = hostScope ? shownHostTree?.findings : sessionFindings;
+  const byProcess = useMemo(() => findingsByProcess(treeFindings ?? []), [treeFindings]);
   const tree = useMemo(() => buildProcessTree(processes ?? []), [processes]);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [query, setQuery] = useState('');
@@ -210,13 +245,14 @@ export function ProcessTreeView() {
   // A new tree opens fully when small. The tree of the same session grows once the chain arrives
   // (the processes of the sessions it led to): a large one keeps what the investigator opened.
   const treeSession = useRef<string | null>(null);
+  const treeOwner = hostScope ? `host:${host}` : `session:${sessionId}`;
   useEffect(() => {
-    const same = treeSession.current === sessionId;
-    treeSession.current = sessionId;
+    const same = treeSession.current === treeOwner;
+    treeSession.current = treeOwner;
     if (same && tree.byId.size > OPEN_ALL_MAX) return;
     setExpanded(tree.byId.size <= OPEN_ALL_MAX ? allParents(tree) : new Set());
     if (!same) setFocused(null);
-  }, [tree]); // eslint-disable-line react-hooks/exhaustive-deps -- sessionId is read with the tree it belongs to
+  }, [tree]); // eslint-disable-line react-hooks/exhaustive-deps -- the owner is read with the tree it belongs to
   // A process chosen elsewhere (chain, history) is revealed and focused.
   useEffect(() => {
     if (selectedProcessId === null || !tree.byId.has(selectedProcessId)) return;
@@ -263,10 +299,36 @@ export function ProcessTreeView() {
     if (focusIndex >= 0) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
   }, [focusIndex, virtualizer]);
 
+  const scopeSwitch = (
+    <div className="segmented" role="group" aria-label="Tree scope">
+      <button type="button" data-testid="tree-scope-session" aria-pressed={!hostScope} onClick={() => setScope('session')}>This session</button>
+      <button type="button" data-testid="tree-scope-host" aria-pressed={hostScope} disabled={host === null} onClick={() => setScope('host')}
+        title={host === null ? 'The session names no host' : `Every process on ${host}, whatever its session`}>
+        Whole host
+      </button>
+    </div>
+  );
   // The session's own processes are shown while the chain (and the sessions it led to) loads.
-  if (processes === null) return <p className="muted pad">Loading processes…</p>;
+  if (processes === null) {
+    if (hostScope && shownHostTree?.error) {
+      return (
+        <div className="pad">
+          {scopeSwitch}
+          <p className="error-text" role="alert">The processes of {escapeControlsSingleLine(host ?? '')} could not be loaded: {escapeControlsSingleLine(shownHostTree.error)}</p>
+        </div>
+      );
+    }
+    return <div className="pad">{scopeSwitch}<p className="muted">Loading processes…</p></div>;
+  }
   if (processes.length === 0) {
-    return <p className="muted pad" data-testid="tree-empty">No process ran in this session (no 4688 or Sysmon 1 names its LogonId).</p>;
+    return (
+      <div className="pad">
+        {scopeSwitch}
+        <p className="muted" data-testid="tree-empty">
+          {hostScope ? `No process of ${escapeControlsSingleLine(host ?? '')} is in the evidence (no 4688 or Sysmon 1).` : 'No process ran in this session (no 4688 or Sysmon 1 names its LogonId).'}
+        </p>
+      </div>
+    );
   }
 
   const activate = activateRef.current;
@@ -295,6 +357,7 @@ export function ProcessTreeView() {
   return (
     <div className="tree-view" data-testid="process-tree-view">
       <div className="view-toolbar">
+        {scopeSwitch}
         <input
           type="search"
           aria-label="Search the tree"
@@ -306,7 +369,10 @@ export function ProcessTreeView() {
         {search && <span className="small muted" aria-live="polite">{search.matches.size} match{search.matches.size === 1 ? '' : 'es'}</span>}
         <button type="button" data-testid="tree-expand-all" onClick={() => setExpanded(allParents(tree))}>Expand all</button>
         <button type="button" data-testid="tree-collapse-all" onClick={() => setExpanded(new Set())}>Collapse all</button>
-        <span className="small muted">{tree.byId.size} processes{sessionId ? ` · session ${sessionId} and the sessions it created` : ''}</span>
+        <span className="small muted" data-testid="tree-scope-label">
+          {tree.byId.size} processes
+          {hostScope ? ` · every session on ${escapeControlsSingleLine(host ?? '')}` : sessionId ? ` · session ${sessionId} and the sessions it created` : ''}
+        </span>
       </div>
       <div className="tree-split">
         <div

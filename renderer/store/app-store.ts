@@ -8,6 +8,7 @@ import type { AppState } from './types.js';
 import { createUiSlice } from './ui-slice.js';
 import { createViewsSlice } from './views-slice.js';
 import { createFindingsSlice } from './findings-slice.js';
+import { createHostTreeSlice } from './host-tree-slice.js';
 
 /** The renderer's one store, built from slices. Components select single values or useShallow. */
 export const useAppStore = create<AppState>()((...a) => ({
@@ -18,6 +19,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createSelectionSlice(...a),
   ...createViewsSlice(...a),
   ...createFindingsSlice(...a),
+  ...createHostTreeSlice(...a),
 }));
 
 setPagerHooks({

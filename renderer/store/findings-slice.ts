@@ -56,7 +56,8 @@ export interface FindingsSlice {
   refreshFindings(edited?: boolean): Promise<void>;
 }
 
-async function loadAll(query: Omit<FindingQuery, 'offset' | 'limit'>): Promise<{ rows: Finding[]; total: number }> {
+/** Every finding a query names, in pages, up to FINDINGS_CAP. */
+export async function loadAllFindings(query: Omit<FindingQuery, 'offset' | 'limit'>): Promise<{ rows: Finding[]; total: number }> {
   const api = getApi();
   const rows: Finding[] = [];
   let total = 0;
@@ -112,7 +113,7 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
     const request = ++findingsRequest;
     set({ findingsLoading: true });
     try {
-      const [active, suppressed] = await Promise.all([loadAll({ suppressed: false }), loadAll({ suppressed: true })]);
+      const [active, suppressed] = await Promise.all([loadAllFindings({ suppressed: false }), loadAllFindings({ suppressed: true })]);
       if (request !== findingsRequest) return;
       set({
         activeFindings: active.rows,
@@ -155,7 +156,7 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
       return;
     }
     try {
-      const lists = await Promise.all(sessionIds.map((sessionId) => loadAll({ sessionId })));
+      const lists = await Promise.all(sessionIds.map((sessionId) => loadAllFindings({ sessionId })));
       if (request === sessionRequest) set({ sessionFindings: lists.flatMap((l) => l.rows) });
     } catch (e) {
       if (request === sessionRequest) set({ sessionFindings: [] });

@@ -1,5 +1,6 @@
 import type { ViewsSlice } from './views-types.js';
 import type { FindingsSlice } from './findings-slice.js';
+import type { HostTreeSlice } from './host-tree-slice.js';
 import type {
   AppInfo,
   CaseOverview,
@@ -95,4 +96,4 @@ export interface SelectionSlice {
   clearSelection(): void;
 }
 
-export type AppState = UiSlice & CaseSlice & IngestSlice & QuerySlice & SelectionSlice & ViewsSlice & FindingsSlice;
+export type AppState = UiSlice & CaseSlice & IngestSlice & QuerySlice & SelectionSlice & ViewsSlice & FindingsSlice & HostTreeSlice;

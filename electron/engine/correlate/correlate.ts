@@ -38,6 +38,7 @@
 // GUID decided, so the two can be compared.
 
 import { imageName as imageNameOf } from '../../../shared/normalize.js';
+import { hostKeyOf, isAddress } from '../../../shared/host-key.js';
 import { decodePowerShell, decodedSummary } from './decode-powershell.js';
 import type {
   BootInput,
@@ -122,17 +123,8 @@ const WELL_KNOWN_LOGON_IDS = new Set(['0x3e7', '0x3e4', '0x3e5', '0x3e6']);
 
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
-function isAddress(text: string): boolean {
-  return IPV4.test(text) || (text.includes(':') && /^[0-9a-f:.%]+$/i.test(text));
-}
-
-/** Lower-case short name; an address stays whole. `WORKSTATION6.theshire.local` → `workstation6`. */
-export function hostKeyOf(computer: string): string {
-  const text = computer.trim().toLowerCase();
-  if (text === '' || isAddress(text)) return text;
-  const dot = text.indexOf('.');
-  return dot === -1 ? text : text.slice(0, dot);
-}
+// Hosts are keyed by shared/host-key.ts (also used by the store's findings-by-host query).
+export { hostKeyOf };
 
 const IP_CACHE = new Map<string, string | null>();
 /** The address in comparable form, or null for none/loopback/unspecified; memoised (addresses repeat). */

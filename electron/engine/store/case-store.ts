@@ -27,6 +27,7 @@ import { formatReadError } from '../../../shared/events.js';
 import { severityRank, type Finding, type FindingPage, type FindingQuery, type Severity, type Suppression } from '../../../shared/findings.js';
 import type { AllowListEntry } from '../../../shared/allowlist.js';
 import { parseTimestamp, ticksToIso, type TimePrecision } from '../../../shared/time.js';
+import { hostKeyOf } from '../../../shared/host-key.js';
 import { OLDEST_OPENABLE_SCHEMA, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
 import { prepareRows, type EventMeta, type PreparedRows } from '../ingest/prepared-rows.js';
 import { EventChunkWriter } from '../ingest/event-chunks.js';
@@ -865,6 +866,12 @@ export class CaseStore {
     if (query.processId !== undefined) {
       clauses.push('process_id = ?');
       values.push(query.processId);
+    }
+    if (query.host !== undefined) {
+      // By short name, case-insensitive, as correlation and the host's process tree match hosts.
+      const key = hostKeyOf(query.host);
+      clauses.push("(lower(host) = ? OR starts_with(lower(host), ? || '.'))");
+      values.push(key, key);
     }
     if (query.eventId !== undefined) {
       // event_ids is the JSON array text; most findings name one event, correlation rules several.

@@ -50,6 +50,7 @@ export class WorkerEngineClient implements EngineApi {
   listSessions: EngineApi['listSessions'] = () => this.call('listSessions');
   getSessionChain: EngineApi['getSessionChain'] = (sessionId) => this.call('getSessionChain', sessionId);
   getSessionProcesses: EngineApi['getSessionProcesses'] = (sessionId) => this.call('getSessionProcesses', sessionId);
+  getHostProcesses: EngineApi['getHostProcesses'] = (host) => this.call('getHostProcesses', host);
   listFindings: EngineApi['listFindings'] = (query) => this.call('listFindings', query);
   getFindingsSummary: EngineApi['getFindingsSummary'] = () => this.call('getFindingsSummary');
   getAllowList: EngineApi['getAllowList'] = () => this.call('getAllowList');
