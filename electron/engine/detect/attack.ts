@@ -20,8 +20,8 @@ export interface AttackTactic {
 export interface AttackTechnique {
   readonly id: string;
   readonly name: string;
-  /** Tactic tag names. */
-  readonly tactics: readonly string[];
+  /** Tactic tag names; absent: the parent technique's (sub-techniques listed by name only). */
+  readonly tactics?: readonly string[];
 }
 
 export interface AttackTable {
