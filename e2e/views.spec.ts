@@ -241,4 +241,32 @@ test('the investigator’s path: sessions → chain → tree → pivot → bookm
   await shot(page, '09-offset');
   await page.getByTestId('zone-select').selectOption('utc');
   await expect(page.locator('.session-header')).toContainText('10:24:51 Z');
+
+  // Find anything by name: Ctrl+K, "upd" finds upd.exe twice (jdoe ran it, then the service
+  // did); Enter on the first opens it in its session's tree. The note is found too.
+  await page.keyboard.press('Control+k');
+  const palette = page.getByTestId('command-palette');
+  await expect(palette).toBeVisible();
+  await page.getByTestId('palette-input').fill('upd');
+  const updHit = palette.locator('[data-testid="palette-item"][data-kind="process"]', { hasText: 'upd.exe' });
+  await expect(updHit).toHaveCount(2);
+  await expect(updHit.first()).toContainText('jdoe');
+  await expect(palette.locator('[data-testid="palette-item"][data-kind="note"]')).toContainText('WinUpdHelper');
+  await shot(page, '10-palette');
+  expect(await a11yProblems(page)).toEqual([]);
+  // Arrow down to the process, then Enter.
+  const kinds = await palette.getByTestId('palette-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+  for (let i = 0; i < kinds.indexOf('process'); i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(palette).toHaveCount(0);
+  await expect(page.getByTestId('process-detail')).toHaveAttribute('data-process-id', /.+/);
+  await expect(page.getByTestId('process-detail')).toContainText('upd.exe');
+  await expect(page.locator('[data-testid="tree-row"][aria-selected="true"]')).toHaveAttribute('data-image', 'upd.exe');
+  // A user name finds their sessions; Escape closes without going anywhere.
+  await page.getByTestId('open-palette').click();
+  await page.getByTestId('palette-input').fill('asmith');
+  await expect(palette.locator('[data-testid="palette-item"][data-kind="session"]').first()).toContainText('asmith');
+  await page.keyboard.press('Escape');
+  await expect(palette).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
 });

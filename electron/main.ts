@@ -78,6 +78,7 @@ function electronApi(e: EngineApi): ChainlineApi {
     getSessionChain: (sessionId) => e.getSessionChain(sessionId),
     getSessionProcesses: (sessionId) => e.getSessionProcesses(sessionId),
     getHostProcesses: (host) => e.getHostProcesses(host),
+    findProcesses: (query) => e.findProcesses(query),
     listFindings: (query) => e.listFindings(query),
     getFindingsSummary: () => e.getFindingsSummary(),
     getAllowList: () => e.getAllowList(),

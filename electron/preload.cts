@@ -29,6 +29,7 @@ const api: ChainlineApi = {
   getSessionChain: method('getSessionChain'),
   getSessionProcesses: method('getSessionProcesses'),
   getHostProcesses: method('getHostProcesses'),
+  findProcesses: method('findProcesses'),
   listFindings: method('listFindings'),
   getFindingsSummary: method('getFindingsSummary'),
   getAllowList: method('getAllowList'),

@@ -13,6 +13,10 @@ describe('validation of the findings and allow-list methods', () => {
     expect(validateArgs('getHostProcesses', ['WS01'])).toEqual(['WS01']);
     expect(() => validateArgs('getHostProcesses', [])).toThrow('takes one argument');
     expect(() => validateArgs('getHostProcesses', ['x'.repeat(1025)])).toThrow('host');
+    expect(validateArgs('findProcesses', [{ text: 'mimikatz', limit: 20 }])).toEqual([{ text: 'mimikatz', limit: 20 }]);
+    expect(() => validateArgs('findProcesses', [{ text: 'x', limit: 201 }])).toThrow('query.limit');
+    expect(() => validateArgs('findProcesses', [{ text: 'x', limit: 5, sql: 1 }])).toThrow('unexpected field "sql"');
+    expect(() => validateArgs('findProcesses', ['x'])).toThrow('query must be an object');
     expect(() => validateArgs('listFindings', [{ offset: 0, limit: 5, eventId: -1 }])).toThrow('query.eventId');
     expect(() => validateArgs('listFindings', [{ offset: 0, limit: 5, eventId: '41' }])).toThrow('query.eventId');
     expect(() => validateArgs('listFindings', [{ offset: 0, limit: 0 }])).toThrow('query.limit must be between 1 and 5000');

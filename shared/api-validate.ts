@@ -220,6 +220,13 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
     case 'getHostProcesses':
       if (args.length !== 1) fail('getHostProcesses takes one argument');
       return [str(args[0], 'host', 1024)] as ApiArgs<M>;
+    case 'findProcesses': {
+      if (args.length !== 1) fail('findProcesses takes one argument');
+      const q = args[0];
+      if (!isPlainObject(q)) fail('query must be an object');
+      onlyKeys(q, ['text', 'limit'], 'query');
+      return [{ text: str(q['text'], 'query.text', API_LIMITS.maxFilterText), limit: int(q['limit'], 'query.limit', 1, API_LIMITS.maxProcessHits) }] as ApiArgs<M>;
+    }
     case 'listFindings':
       if (args.length !== 1) fail('listFindings takes one argument');
       return [validateFindingQuery(args[0])] as ApiArgs<M>;

@@ -204,6 +204,21 @@ export interface ProcessRow {
   readonly candidates: readonly string[];
 }
 
+/** A search of the case's processes by name (the command palette). */
+export interface ProcessSearch {
+  /** An image name or part of one, a path, a PID (decimal or 0x hex), a ProcessGuid or process id, command-line text, a user. */
+  readonly text: string;
+  /** At most this many rows (1 … API_LIMITS.maxProcessHits). */
+  readonly limit: number;
+}
+
+export interface ProcessSearchResult {
+  /** Every process that matched. */
+  readonly total: number;
+  /** The best `limit` of them: exact ids and PIDs, then image names, paths, command lines, users. */
+  readonly rows: readonly ProcessRow[];
+}
+
 /** Event counts per equal time bucket over a filter's range (the case's density histogram). */
 export interface HistogramRequest {
   readonly filter: EventFilter;
@@ -350,6 +365,8 @@ export interface ChainlineApi {
   getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]>;
   /** Every process of one host, whatever its session (the host's process tree). */
   getHostProcesses(host: string): Promise<readonly ProcessRow[]>;
+  /** Processes found by name across the case (image, PID, ProcessGuid, command line, user), best first. */
+  findProcesses(query: ProcessSearch): Promise<ProcessSearchResult>;
   /** A page of the case's findings (detection runs after correlation at the end of an import). */
   listFindings(query: FindingQuery): Promise<FindingPage>;
   /** Counts by severity, ATT&CK tactic and rule; suppressed count; case-level warnings. */
@@ -404,6 +421,7 @@ export const API_METHODS = [
   'getSessionChain',
   'getSessionProcesses',
   'getHostProcesses',
+  'findProcesses',
   'listFindings',
   'getFindingsSummary',
   'getAllowList',
@@ -451,6 +469,7 @@ export const API_LIMITS = {
   maxNoteLabel: 1000,
   maxTags: 50,
   maxTagLength: 100,
+  maxProcessHits: 200,
 } as const;
 
 /** The error shape both shells return for a failed call. */

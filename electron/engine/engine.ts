@@ -13,6 +13,8 @@ import type {
   ChainlineApi,
   ChainStep,
   ProcessRow,
+  ProcessSearch,
+  ProcessSearchResult,
   SessionList,
   CaseInfo,
   CaseOverview,
@@ -543,6 +545,11 @@ export class Engine implements EngineApi {
   async getHostProcesses(host: string): Promise<readonly ProcessRow[]> {
     if (!this.store) return [];
     return (await this.getAnalysis()).hostProcesses(host);
+  }
+
+  async findProcesses(query: ProcessSearch): Promise<ProcessSearchResult> {
+    if (!this.store) return { total: 0, rows: [] };
+    return (await this.getAnalysis()).findProcesses(query.text, query.limit);
   }
 
   /**

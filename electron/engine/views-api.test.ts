@@ -79,6 +79,35 @@ describe('views API through the engine', () => {
     await engine.shutdown();
   });
 
+  it('finds processes by name, PID, id and command line across the case, best first', async () => {
+    const engine = new Engine();
+    await openDemoCase(engine, join(temp('chainline-find-'), 'demo'));
+    await engine.waitForIngest();
+    const byName = await engine.findProcesses({ text: 'PowerShell', limit: 50 });
+    expect(byName.total).toBeGreaterThan(0);
+    expect(byName.rows[0]!.image.toLowerCase()).toMatch(/\\powershell\.exe$/);
+    // Exact names before names that merely contain the text, and the total counts them all.
+    const cmd = await engine.findProcesses({ text: 'cmd', limit: 200 });
+    const firstOther = cmd.rows.findIndex((p) => !/\\cmd\.exe$/i.test(p.image));
+    const lastCmd = cmd.rows.map((p) => /\\cmd\.exe$/i.test(p.image)).lastIndexOf(true);
+    expect(lastCmd).toBeGreaterThanOrEqual(0);
+    if (firstOther >= 0) expect(firstOther).toBeGreaterThan(lastCmd);
+    expect((await engine.findProcesses({ text: 'cmd', limit: 1 })).total).toBe(cmd.total);
+    // A PID in decimal or hex, and a process id, come first.
+    for (const text of ['7996', '0x1f3c']) {
+      const hit = await engine.findProcesses({ text, limit: 5 });
+      expect(hit.rows[0]).toMatchObject({ pid: 7996 });
+    }
+    const ps = byName.rows[0]!;
+    expect((await engine.findProcesses({ text: ps.id, limit: 5 })).rows[0]!.id).toBe(ps.id);
+    // Command-line text finds the process that ran it.
+    const net = await engine.findProcesses({ text: 'netonly', limit: 5 });
+    expect(net.rows.some((p) => /runas\.exe$/i.test(p.image))).toBe(true);
+    expect(await engine.findProcesses({ text: '   ', limit: 5 })).toEqual({ total: 0, rows: [] });
+    expect((await engine.findProcesses({ text: 'no-such-process-anywhere', limit: 5 })).total).toBe(0);
+    await engine.shutdown();
+  });
+
   it('keeps notes, tags and bookmarks in the case across reopening', async () => {
     const dir = join(temp('chainline-notes-'), 'demo');
     const engine = new Engine();

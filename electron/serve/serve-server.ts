@@ -55,6 +55,7 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     getSessionChain: (sessionId) => engine.getSessionChain(sessionId),
     getSessionProcesses: (sessionId) => engine.getSessionProcesses(sessionId),
     getHostProcesses: (host) => engine.getHostProcesses(host),
+    findProcesses: (query) => engine.findProcesses(query),
     listFindings: (query) => engine.listFindings(query),
     getFindingsSummary: () => engine.getFindingsSummary(),
     getAllowList: () => engine.getAllowList(),

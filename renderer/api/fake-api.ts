@@ -7,6 +7,7 @@ import type {
   CaseCoverage,
   EventHistogram,
   HistogramRequest,
+  ProcessSearch,
   Note,
   NoteInput,
   AppInfo,
@@ -28,7 +29,7 @@ import { ticksToIso } from '../../shared/time.js';
 import type { FindingQuery } from '../../shared/findings.js';
 import type { NewAllowListEntry } from '../../shared/allowlist.js';
 import { createFakeFindings } from './fake-findings.js';
-import { fakeChain, fakeHostProcesses, fakeProcesses, fakeSessions } from './fake-sessions.js';
+import { fakeChain, fakeFindProcesses, fakeHostProcesses, fakeProcesses, fakeSessions } from './fake-sessions.js';
 
 const HOSTS = ['WS01.corp.local', 'WS02.corp.local', 'DC01.corp.local', 'FILESRV.corp.local'] as const;
 const CHANNELS = [
@@ -240,6 +241,10 @@ export function createFakeApi(): ChainlineApi {
     async getHostProcesses(host: string) {
       await delay(40);
       return fakeHostProcesses(host);
+    },
+    async findProcesses(query: ProcessSearch) {
+      await delay(20);
+      return fakeFindProcesses(query.text, query.limit);
     },
     // Detection: realistic findings over the fake sessions, an in-memory allow-list (fake-findings.ts).
     listFindings: (query: FindingQuery) => detection.listFindings(query),

@@ -79,3 +79,16 @@ export function fakeHostProcesses(host: string): ProcessRow[] {
   if (sessions.length === 0) throw new Error(`the fake has no host ${host}`);
   return sessions.flatMap((s) => fakeProcesses(s.id));
 }
+
+/** Processes of the fake sessions whose image, PID or command line holds the text, by session order. */
+export function fakeFindProcesses(text: string, limit: number): { total: number; rows: ProcessRow[] } {
+  const needle = text.trim().toLowerCase();
+  if (needle === '') return { total: 0, rows: [] };
+  const hits: ProcessRow[] = [];
+  for (const s of fakeSessions().sessions) {
+    for (const p of fakeProcesses(s.id)) {
+      if (p.image.toLowerCase().includes(needle) || String(p.pid) === needle || (p.commandLine ?? '').toLowerCase().includes(needle)) hits.push(p);
+    }
+  }
+  return { total: hits.length, rows: hits.slice(0, limit) };
+}

@@ -13,6 +13,7 @@ import { CaseHistogram } from './case-histogram.js';
 import { SessionView } from './session-view.js';
 import { SidePanel } from './side-panel.js';
 import { PathDialog } from './path-dialog.js';
+import { CommandPalette } from './command-palette.js';
 
 /** Whole-window drag and drop: Electron gives real paths; a browser cannot. */
 function useDropEvidence(): boolean {
@@ -293,6 +294,9 @@ export function App() {
       </div>
       <PanelBoundary name="Open evidence dialog">
         <PathDialog />
+      </PanelBoundary>
+      <PanelBoundary name="Find anything">
+        <CommandPalette />
       </PanelBoundary>
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">

@@ -8,13 +8,14 @@ import { ReportButton } from './report-button.js';
 import { RulesButton } from './rules-button.js';
 
 export function Header() {
-  const { caseName, demo, version, totalEvents, pickEvidence } = useAppStore(
+  const { caseName, demo, version, totalEvents, pickEvidence, setPaletteOpen } = useAppStore(
     useShallow((s) => ({
       caseName: s.overview?.case?.name ?? null,
       demo: s.overview?.case?.demo ?? false,
       version: s.appInfo?.version ?? null,
       totalEvents: s.overview?.totalEvents ?? null,
       pickEvidence: s.pickEvidence,
+      setPaletteOpen: s.setPaletteOpen,
     })),
   );
   return (
@@ -42,6 +43,9 @@ export function Header() {
           </span>
         )}
       </div>
+      <button type="button" className="header-button" data-testid="open-palette" title="Find anything by name (Ctrl+K)" onClick={() => setPaletteOpen(true)}>
+        Find… <kbd>Ctrl K</kbd>
+      </button>
       <NavButtons />
       <ZonePicker />
       <ThemeToggle />

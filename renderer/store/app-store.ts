@@ -9,6 +9,7 @@ import { createUiSlice } from './ui-slice.js';
 import { createViewsSlice } from './views-slice.js';
 import { createFindingsSlice } from './findings-slice.js';
 import { createHostTreeSlice } from './host-tree-slice.js';
+import { createPaletteSlice } from './palette-slice.js';
 
 /** The renderer's one store, built from slices. Components select single values or useShallow. */
 export const useAppStore = create<AppState>()((...a) => ({
@@ -20,6 +21,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createViewsSlice(...a),
   ...createFindingsSlice(...a),
   ...createHostTreeSlice(...a),
+  ...createPaletteSlice(...a),
 }));
 
 setPagerHooks({

@@ -1,6 +1,7 @@
 import type { ViewsSlice } from './views-types.js';
 import type { FindingsSlice } from './findings-slice.js';
 import type { HostTreeSlice } from './host-tree-slice.js';
+import type { PaletteSlice } from './palette-slice.js';
 import type {
   AppInfo,
   CaseOverview,
@@ -96,4 +97,4 @@ export interface SelectionSlice {
   clearSelection(): void;
 }
 
-export type AppState = UiSlice & CaseSlice & IngestSlice & QuerySlice & SelectionSlice & ViewsSlice & FindingsSlice & HostTreeSlice;
+export type AppState = UiSlice & CaseSlice & IngestSlice & QuerySlice & SelectionSlice & ViewsSlice & FindingsSlice & HostTreeSlice & PaletteSlice;

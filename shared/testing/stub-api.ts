@@ -28,6 +28,7 @@ export function stubApi(overrides: Partial<ChainlineApi> = {}): ChainlineApi {
     getSessionChain: async () => [],
     getSessionProcesses: async () => [],
     getHostProcesses: async () => [],
+    findProcesses: async () => ({ total: 0, rows: [] }),
     listFindings: async (q) => ({ total: 0, offset: q.offset, rows: [] }),
     getFindingsSummary: async () => ({
       computedAt: null, total: 0, suppressed: 0, bySeverity: { informational: 0, low: 0, medium: 0, high: 0, critical: 0 },

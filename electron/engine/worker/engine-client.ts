@@ -51,6 +51,7 @@ export class WorkerEngineClient implements EngineApi {
   getSessionChain: EngineApi['getSessionChain'] = (sessionId) => this.call('getSessionChain', sessionId);
   getSessionProcesses: EngineApi['getSessionProcesses'] = (sessionId) => this.call('getSessionProcesses', sessionId);
   getHostProcesses: EngineApi['getHostProcesses'] = (host) => this.call('getHostProcesses', host);
+  findProcesses: EngineApi['findProcesses'] = (query) => this.call('findProcesses', query);
   listFindings: EngineApi['listFindings'] = (query) => this.call('listFindings', query);
   getFindingsSummary: EngineApi['getFindingsSummary'] = () => this.call('getFindingsSummary');
   getAllowList: EngineApi['getAllowList'] = () => this.call('getAllowList');
