@@ -1,13 +1,17 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Note } from '../../shared/api.js';
+import { getApi } from '../api/api-client.js';
 import { escapeControlsMultiline, escapeControlsSingleLine } from '../lib/escape-text.js';
 import { useAppStore } from '../store/app-store.js';
 import { TimeText } from './time-text.js';
 
 function NoteItem({ note }: { note: Note }) {
-  const { openEvent, navigate, deleteNote, chainProcesses, selectedSessionId } = useAppStore(
-    useShallow((s) => ({ openEvent: s.openEvent, navigate: s.navigate, deleteNote: s.deleteNote, chainProcesses: s.chainProcesses, selectedSessionId: s.selectedSessionId })),
+  const { openEvent, navigate, deleteNote, chainProcesses, selectedSessionId, setNotice, pushError } = useAppStore(
+    useShallow((s) => ({
+      openEvent: s.openEvent, navigate: s.navigate, deleteNote: s.deleteNote, chainProcesses: s.chainProcesses, selectedSessionId: s.selectedSessionId,
+      setNotice: s.setNotice, pushError: s.pushError,
+    })),
   );
   const go = () => {
     switch (note.target.kind) {
@@ -18,9 +22,22 @@ function NoteItem({ note }: { note: Note }) {
         navigate({ kind: 'session', sessionId: note.target.id, tab: 'chain' });
         break;
       case 'process': {
-        const p = chainProcesses?.find((x) => x.id === note.target.id);
-        const sessionId = p?.sessionId ?? selectedSessionId;
-        if (sessionId) navigate({ kind: 'process', sessionId, processId: note.target.id });
+        const id = note.target.id;
+        const shown = chainProcesses?.find((x) => x.id === id);
+        if (shown?.sessionId) {
+          navigate({ kind: 'process', sessionId: shown.sessionId, processId: id });
+          break;
+        }
+        // A process of another session: the engine knows which.
+        getApi()
+          .findProcesses({ text: id, limit: 1 })
+          .then((found) => {
+            const p = found.rows.find((x) => x.id === id);
+            const sessionId = p?.sessionId ?? selectedSessionId;
+            if (sessionId) navigate({ kind: 'process', sessionId, processId: id });
+            else setNotice(`The process ${id} of this note belongs to no logon session in the case's analysis.`);
+          })
+          .catch((e: unknown) => pushError(e, 'Open note'));
         break;
       }
       default: {
