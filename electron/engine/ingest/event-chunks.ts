@@ -49,13 +49,13 @@ export class EventChunkWriter {
   /** One bit per row, set when the row has a record id. */
   private readonly recordValid = new Uint8Array(Math.ceil(this.size / 64) * 8);
 
-  /** Appends the rows with ids from `firstId`; returns the next free id. */
-  append(appender: DuckDBAppender, evidenceId: number, rows: PreparedRows, firstId: number): number {
+  /** Appends rows `from` to `to` (all by default) with ids from `firstId`; returns the next free id. */
+  append(appender: DuckDBAppender, evidenceId: number, rows: PreparedRows, firstId: number, from = 0, to = rows.count): number {
     let nextId = firstId;
     const raw = this.chunk.chunk;
     const { text, ends } = rows;
-    for (let start = 0; start < rows.count; start += this.size) {
-      const n = Math.min(this.size, rows.count - start);
+    for (let start = from; start < to; start += this.size) {
+      const n = Math.min(this.size, to - start);
       duckdb.data_chunk_reset(raw);
       duckdb.data_chunk_set_size(raw, n);
       const vector = (column: number): duckdb.Vector => duckdb.data_chunk_get_vector(raw, column);
@@ -88,8 +88,8 @@ export class EventChunkWriter {
         const v = vector(column);
         for (let i = 0; i < n; i++) {
           const k = (start + i) * STRINGS_PER_EVENT + slot;
-          const from = k === 0 ? 0 : (ends[k - 1] as number);
-          duckdb.vector_assign_string_element_len(v, i, text.subarray(from, ends[k] as number));
+          const begin = k === 0 ? 0 : (ends[k - 1] as number);
+          duckdb.vector_assign_string_element_len(v, i, text.subarray(begin, ends[k] as number));
         }
       }
       appender.appendDataChunk(this.chunk);

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildEvent } from '../../../shared/build-event.js';
 import type { NormalizedEvent } from '../../../shared/events.js';
-import { CaseStore } from './case-store.js';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { prepareRows } from '../ingest/prepared-rows.js';
+import { CASE_DB_FILE, CASE_ROW_GROUP_ROWS, CaseStore } from './case-store.js';
 
 const dirs: string[] = [];
 function tempCase(): string {
@@ -102,5 +104,45 @@ describe('CaseStore', () => {
     expect((await store.findEvidenceBySha256(evidence.sha256))?.id).toBe(id);
     expect(await store.findEvidenceBySha256('00'.repeat(32))).toBeNull();
     await store.close();
+  });
+
+  it('checkpoints an import at each full row group, so its memory and WAL stay bounded whatever its size', async () => {
+    const dir = tempCase();
+    const store = await CaseStore.open(dir);
+    const id = await store.addEvidence(evidence, 'importing');
+    // Two and a half row groups, in batches that straddle the row-group boundaries.
+    const total = CASE_ROW_GROUP_ROWS * 2 + CASE_ROW_GROUP_ROWS / 2;
+    const batch = 7001;
+    let textBytes = 0;
+    for (let start = 0; start < total; start += batch) {
+      const rows = prepareRows(Array.from({ length: Math.min(batch, total - start) }, (_, k) => event(start + k)));
+      textBytes += rows.text.length;
+      await store.appendPrepared(id, rows);
+    }
+    await store.flush();
+    // Without the checkpoints the WAL would hold every value appended; with them, only the
+    // rows since the last full row group (a fifth of them here).
+    const wal = statSync(join(dir, `${CASE_DB_FILE}.wal`)).size;
+    expect(wal).toBeLessThan(textBytes / 2);
+    await store.endAppend();
+    expect(await store.countEvents({})).toBe(total);
+    await store.close();
+
+    // Every row group but the last is full: none was cut by a checkpoint and rewritten.
+    const instance = await DuckDBInstance.create(join(dir, CASE_DB_FILE), { access_mode: 'READ_ONLY' });
+    const conn = await instance.connect();
+    const groups = (
+      await conn.runAndReadAll(
+        `SELECT row_group_id AS g, sum(count) AS n FROM pragma_storage_info('events') WHERE column_id = 0 AND segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY g`,
+      )
+    ).getRowsJS() as [bigint, bigint][];
+    expect(groups.map(([, n]) => Number(n))).toEqual([CASE_ROW_GROUP_ROWS, CASE_ROW_GROUP_ROWS, CASE_ROW_GROUP_ROWS / 2]);
+    // Ids follow the rows in order across the boundaries, each row its own event.
+    const mismatched = (await conn.runAndReadAll('SELECT count(*) AS n FROM events WHERE record_id <> id - 1')).getRowsJS()[0] as bigint[];
+    expect(Number(mismatched[0])).toBe(0);
+    const ids = (await conn.runAndReadAll('SELECT count(DISTINCT id) AS n, min(id) AS a, max(id) AS b FROM events')).getRowsJS()[0] as bigint[];
+    expect(ids.map(Number)).toEqual([total, 1, total]);
+    conn.closeSync();
+    instance.closeSync();
   });
 });

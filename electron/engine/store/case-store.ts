@@ -29,7 +29,7 @@ import type { AllowListEntry } from '../../../shared/allowlist.js';
 import { parseTimestamp, ticksToIso, type TimePrecision } from '../../../shared/time.js';
 import { hostKeyOf } from '../../../shared/host-key.js';
 import { OLDEST_OPENABLE_SCHEMA, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
-import { prepareRows, type EventMeta, type PreparedRows } from '../ingest/prepared-rows.js';
+import { prepareRows, STRINGS_PER_EVENT, type EventMeta, type PreparedRows } from '../ingest/prepared-rows.js';
 import { EventChunkWriter } from '../ingest/event-chunks.js';
 
 export const CASE_DB_FILE = 'case.duckdb';
@@ -61,6 +61,29 @@ const RECOVERED_SQL = `coalesce((meta ->> 'r') = 'true', false)`;
 
 /** How many error messages per file the overview keeps (all are in read_errors). */
 const ERROR_SAMPLES = 20;
+/** The name the case database is attached under. */
+const CASE_DB_ALIAS = 'case_db';
+/**
+ * Rows per row group of the case database (DuckDB's default is 122,880). DuckDB keeps the
+ * rows committed since the last checkpoint in memory, uncompressed, and a checkpoint
+ * recompresses the row group it ends inside; so the store checkpoints an import at each
+ * row-group boundary (appendPrepared), and the row group bounds an import's memory: 122,880
+ * collector events are ~160 MB of text, and checkpointing them peaked at 630-700 MB RSS on a
+ * 400 MB file. 30,720 (15 vectors) measured 410-480 MB at 200-800 MB, with less CPU than one
+ * checkpoint at the end (the WAL no longer holds the whole import).
+ */
+export const CASE_ROW_GROUP_ROWS = 30_720;
+/**
+ * Text appended since the last checkpoint beyond which appendPrepared checkpoints anyway:
+ * a row group of events with large values (script blocks) must not fill the memory either.
+ */
+const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+const MEMORY_LIMIT = '256MB';
+/**
+ * DuckDB's memory limit while an import appends. The blocks a checkpoint writes stay cached
+ * up to the limit, of no use to the import: at 256 MB an 800 MB file peaked ~140 MB higher.
+ */
+const IMPORT_MEMORY_LIMIT = '128MB';
 
 function num(value: unknown): number {
   if (typeof value === 'bigint') return Number(value);
@@ -91,6 +114,10 @@ export class CaseStore {
   private lock: Promise<unknown> = Promise.resolve();
   private pendingRows = 0;
   private nextEventId = 1;
+  /** Rows in the events table (where the next appended row falls in its row group). */
+  private tableRows = 0;
+  /** Text bytes appended since the last checkpoint. */
+  private uncheckpointedBytes = 0;
   private chunkWriter: EventChunkWriter | null = null;
   private caseFileWrites = 0;
 
@@ -145,25 +172,29 @@ export class CaseStore {
       };
       await writeFile(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
     }
-    const instance = await DuckDBInstance.create(join(caseDir, CASE_DB_FILE), {
+    // The case database is attached (not opened as the instance's own) for ROW_GROUP_SIZE,
+    // which only ATTACH takes: see CASE_ROW_GROUP_ROWS.
+    const instance = await DuckDBInstance.create(':memory:', {
       // Two cores here; DuckDB's own threads share them with the readers.
       threads: '2',
       // DuckDB would otherwise cache up to 80% of RAM; an import must stay within a few
       // hundred MB whatever the evidence size (it spills to the case folder if it must).
-      // (192 MB, with a 128 MB checkpoint, was tried: on a quiet machine it peaked higher on
-      // the 200 MB benchmark files, 610-670 MB against 550-585 MB, and no lower on 400 MB.)
-      memory_limit: '256MB',
+      // An import lowers it further (IMPORT_MEMORY_LIMIT).
+      memory_limit: MEMORY_LIMIT,
       temp_directory: join(caseDir, 'tmp'),
-      // The default (16 MB) checkpoints after almost every flush of an import (20,000 rows are
-      // ~30 MB of JSON text), rewriting and recompressing the open row group each time: about
-      // half of DuckDB's CPU in an import. The engine checkpoints once at the end of the run.
-      // The rows committed since the last checkpoint stay in memory, uncompressed, so RSS
-      // grows with them until a checkpoint: a 400 MB JSON-lines file peaks at 620-750 MB.
+      // The store checkpoints an import itself, at row-group boundaries (appendPrepared); this
+      // is a backstop. The default (16 MB) checkpoints after almost every flush of an import
+      // (20,000 rows are ~30 MB of JSON text), rewriting and recompressing the open row group
+      // each time: about half of DuckDB's CPU in an import.
       wal_autocheckpoint: '256MB',
     });
     const conn = await instance.connect();
+    const dbPath = join(caseDir, CASE_DB_FILE).replace(/'/g, "''");
+    await conn.run(`ATTACH '${dbPath}' AS ${CASE_DB_ALIAS} (ROW_GROUP_SIZE ${CASE_ROW_GROUP_ROWS})`);
+    await conn.run(`USE ${CASE_DB_ALIAS}`);
     await conn.run(SCHEMA_SQL);
     const appendConn = await instance.connect();
+    await appendConn.run(`USE ${CASE_DB_ALIAS}`);
     const store = new CaseStore(
       caseDir,
       { dir: caseDir, name: manifest.name, createdAt: manifest.createdAt, demo: manifest.demo },
@@ -174,6 +205,7 @@ export class CaseStore {
     await store.recoverInterrupted();
     const max = await store.scalar('SELECT coalesce(max(id), 0) AS v FROM events');
     store.nextEventId = num(max) + 1;
+    store.tableRows = num(await store.scalar('SELECT count(*) AS v FROM events'));
     return store;
   }
 
@@ -285,12 +317,38 @@ export class CaseStore {
     await this.appendPrepared(evidenceId, prepareRows(events));
   }
 
-  /** Appends rows prepared (possibly on another thread) by prepareRows. */
+  /**
+   * Appends rows prepared (possibly on another thread) by prepareRows.
+   *
+   * DuckDB keeps the rows committed since the last checkpoint in memory, uncompressed (the
+   * WAL holds them on disk), so without checkpoints an import's memory grows with the file.
+   * The store checkpoints whenever the table completes a row group, so that no row group is
+   * compressed twice (a checkpoint rewrites the row group it ends inside), and also once the
+   * text appended since the last checkpoint exceeds CHECKPOINT_BYTES (events with large
+   * values: a row group of them would not fit in memory).
+   */
   async appendPrepared(evidenceId: number, rows: PreparedRows): Promise<void> {
-    if (!this.appender) this.appender = await this.appendConn.createAppender('events');
+    if (!this.appender) {
+      await this.exec(`SET memory_limit = '${IMPORT_MEMORY_LIMIT}'`);
+      this.appender = await this.appendConn.createAppender('events');
+    }
     this.chunkWriter ??= new EventChunkWriter();
-    this.nextEventId = this.chunkWriter.append(this.appender, evidenceId, rows, this.nextEventId);
-    this.pendingRows += rows.count;
+    const ends = rows.ends;
+    for (let from = 0; from < rows.count; ) {
+      const room = CASE_ROW_GROUP_ROWS - (this.tableRows % CASE_ROW_GROUP_ROWS);
+      const to = Math.min(rows.count, from + room);
+      this.nextEventId = this.chunkWriter.append(this.appender, evidenceId, rows, this.nextEventId, from, to);
+      this.pendingRows += to - from;
+      this.tableRows += to - from;
+      this.uncheckpointedBytes += (ends[to * STRINGS_PER_EVENT - 1] as number) - (from === 0 ? 0 : (ends[from * STRINGS_PER_EVENT - 1] as number));
+      if (this.tableRows % CASE_ROW_GROUP_ROWS === 0 || this.uncheckpointedBytes >= CHECKPOINT_BYTES) {
+        await this.flush();
+        // DuckDB refuses to checkpoint while another transaction is open; the next boundary
+        // (or the end of the run) tries again, and the import goes on meanwhile.
+        await this.checkpoint().catch(() => undefined);
+      }
+      from = to;
+    }
   }
 
   /**
@@ -312,11 +370,13 @@ export class CaseStore {
       this.appender = null;
       this.pendingRows = 0;
       await this.exclusive(async () => appender.closeSync());
+      await this.exec(`SET memory_limit = '${MEMORY_LIMIT}'`);
     }
   }
 
   async checkpoint(): Promise<void> {
     await this.exec('CHECKPOINT');
+    this.uncheckpointedBytes = 0;
   }
 
   private evidenceRow(r: Record<string, unknown>): EvidenceFileInfo {
