@@ -2,6 +2,7 @@
 // reported with file and position while the rest is imported.
 
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +52,27 @@ describe('Engine', () => {
     const again = await engine.getCaseOverview();
     expect(again.totalEvents).toBe(overview.totalEvents);
     expect(again.evidence.filter((e) => e.status === 'duplicate').length).toBe(overview.evidence.length);
+    await engine.shutdown();
+  });
+
+  it('hashes evidence while reading it, and tells a same-size file from a duplicate by its hash', async () => {
+    const dir = temp('chainline-hash-');
+    const a = EVENT(4688, 1, '<Data Name="NewProcessName">C:\\a.exe</Data>');
+    const b = EVENT(4688, 2, '<Data Name="NewProcessName">C:\\b.exe</Data>');
+    expect(b.length).toBe(a.length);
+    writeFileSync(join(dir, '1-a.xml'), a);
+    writeFileSync(join(dir, '2-b.xml'), b); // same size as 1-a.xml, other content: imported
+    writeFileSync(join(dir, '3-a-again.xml'), a); // same content: a duplicate
+    const engine = new Engine();
+    await engine.openCase(join(temp('chainline-case-'), 'c'));
+    await engine.openEvidence({ paths: [dir] });
+    expect((await engine.waitForIngest()).phase).toBe('done');
+    const byName = new Map((await engine.getCaseOverview()).evidence.map((e) => [e.path.slice(dir.length + 1), e]));
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    expect(byName.get('1-a.xml')).toMatchObject({ status: 'complete', events: 1, sha256: sha(a) });
+    expect(byName.get('2-b.xml')).toMatchObject({ status: 'complete', events: 1, sha256: sha(b) });
+    expect(byName.get('3-a-again.xml')).toMatchObject({ status: 'duplicate', events: 0, sha256: sha(a) });
+    expect(byName.get('3-a-again.xml')?.errorSamples[0]).toMatch(/same SHA-256 as .*1-a\.xml/);
     await engine.shutdown();
   });
 

@@ -397,16 +397,32 @@ export class Engine implements EngineApi {
     }
     this.status.bytesTotal += facts.size;
     const bytesBefore = this.status.bytesDone;
-    this.status.phase = 'hashing';
-    const sha256 = await sha256File(path, undefined, signal).catch((error: unknown) => {
-      if (signal.aborted) return null;
-      throw error;
-    });
-    if (sha256 === null) return;
+    // Only a file of the same size as evidence already in the case can be a duplicate: any
+    // other is hashed while it is read (the hash is recorded when the read ends), so the first
+    // page of events need not wait for a whole pass over the file.
+    const mayBeDuplicate = await store.hasEvidenceOfSize(facts.size);
+    let hashing: Promise<string | null> | null = null;
+    let sha256 = '';
+    if (mayBeDuplicate) {
+      this.status.phase = 'hashing';
+      const hashed = await sha256File(path, undefined, signal).catch((error: unknown) => {
+        if (signal.aborted) return null;
+        throw error;
+      });
+      if (hashed === null) return;
+      sha256 = hashed;
+    } else {
+      hashing = sha256File(path, undefined, signal).catch((error: unknown) => {
+        if (signal.aborted) return null;
+        throw error;
+      });
+      // Awaited below; until then a failure must not count as unhandled.
+      hashing.catch(() => undefined);
+    }
     const format = facts.detected.kind === 'format' ? facts.detected.format : 'unknown';
     const evidence = { path, format, size: facts.size, mtime: facts.mtime, sha256 } as const;
 
-    const duplicate = await store.findEvidenceBySha256(sha256);
+    const duplicate = sha256 === '' ? null : await store.findEvidenceBySha256(sha256);
     if (duplicate) {
       const id = await store.addEvidence(evidence, 'duplicate');
       await store.setEvidenceStatus(id, 'duplicate', {
@@ -421,6 +437,8 @@ export class Engine implements EngineApi {
     if (facts.detected.kind !== 'format') {
       const message = facts.detected.kind === 'empty' ? 'empty file' : facts.detected.reason;
       const id = await store.addEvidence(evidence, 'failed');
+      const hashed = hashing ? await hashing : null;
+      if (hashed) await store.setEvidenceSha256(id, hashed);
       const error: ReadError = { file: path, offset: 0, message };
       await store.addReadErrors(id, [error]);
       await store.setEvidenceStatus(id, 'failed', { events: 0, errors: 1, recovered: 0, errorSamples: [formatReadError(error)] });
@@ -471,6 +489,18 @@ export class Engine implements EngineApi {
       pendingErrors.push(readError);
       samples.push(formatReadError(readError));
       this.status.errors++;
+    }
+    if (hashing) {
+      // Recorded before the file is marked complete, so the next file's duplicate check sees it.
+      const hashed = await hashing.catch((error: unknown) => {
+        errors++;
+        const hashError: ReadError = { file: path, message: `SHA-256 not taken: ${error instanceof Error ? error.message : String(error)}` };
+        pendingErrors.push(hashError);
+        samples.push(formatReadError(hashError));
+        this.status.errors++;
+        return null;
+      });
+      if (hashed !== null) await store.setEvidenceSha256(id, hashed);
     }
     await store.flush();
     await store.endAppend();

@@ -35,8 +35,10 @@ function splitPath(path: string): { dir: string; base: string } {
   return i < 0 ? { dir: '', base: path } : { dir: path.slice(0, i + 1), base: path.slice(i + 1) };
 }
 
-function Hash({ value }: { value: string }) {
+function Hash({ value, importing }: { value: string; importing: boolean }) {
   const [full, setFull] = useState(false);
+  // A file is hashed while it is read: its SHA-256 is recorded when the read ends.
+  if (value === '') return <span className="hash mono muted">{importing ? 'sha256 when read' : 'sha256 not taken'}</span>;
   return (
     <button
       type="button"
@@ -60,7 +62,7 @@ function EvidenceItem({ file }: { file: EvidenceFileInfo }) {
         <span className={`badge badge-${statusTone(file.status)}`}>{file.status}</span>
         <span className="muted">{file.format}</span>
         <span>{formatBytes(file.size)}</span>
-        <Hash value={file.sha256} />
+        <Hash value={file.sha256} importing={file.status === 'importing'} />
       </div>
       <div className="evidence-meta">
         <span>

@@ -258,6 +258,16 @@ export class CaseStore {
     return rows[0] ? this.evidenceRow(rows[0]) : null;
   }
 
+  /** True when evidence of this many bytes was imported or is importing (a file of another size cannot be a duplicate). */
+  async hasEvidenceOfSize(size: number): Promise<boolean> {
+    return num(await this.scalar(`SELECT count(*) AS v FROM evidence WHERE size = ? AND status IN ('complete', 'importing')`, [size])) > 0;
+  }
+
+  /** Records the SHA-256 of evidence hashed while it was imported. */
+  async setEvidenceSha256(id: number, sha256: string): Promise<void> {
+    await this.exec('UPDATE evidence SET sha256 = ? WHERE id = ?', [sha256, id]);
+  }
+
   async addEvidence(evidence: NewEvidence, status: EvidenceStatus): Promise<number> {
     const id = num(await this.scalar('SELECT coalesce(max(id), 0) + 1 AS v FROM evidence'));
     await this.exec(
