@@ -1469,9 +1469,19 @@ export function createMatcher(pack: Pick<RulePack, 'rules'>): Matcher {
     }
     return b;
   };
+  // Per channel as the event spells it, per event id: the bucket, without lower-casing the
+  // channel and building a key for every event.
+  const byRaw = new Map<string, Map<number, Bucket | null>>();
+  const lookup = (channelRaw: string, eventId: number): Bucket | null => {
+    let ids = byRaw.get(channelRaw);
+    if (ids === undefined) byRaw.set(channelRaw, (ids = new Map()));
+    let b = ids.get(eventId);
+    if (b === undefined) ids.set(eventId, (b = bucketFor(channelRaw, eventId)));
+    return b;
+  };
   return {
     match(event) {
-      const b = bucketFor(event.system.channel, event.system.eventId);
+      const b = lookup(event.system.channel, event.system.eventId);
       if (!b) return NONE;
       const out = b.match(event);
       return out.length === 0 ? NONE : out;
