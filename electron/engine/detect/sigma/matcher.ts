@@ -27,6 +27,7 @@ import { fieldAccessor, resolveLogsource, type FieldGetter } from './logsource.j
 import type { FieldItem, ValueTest } from './modifiers.js';
 import type { Rule, RulePack } from './types.js';
 import { regexLiterals } from './regex-literals.js';
+import { AhoCorasick, ANYWHERE, AT_END, AT_START } from './aho-corasick.js';
 import { stringTestFn, type StringTest } from './wildcard.js';
 
 /**
@@ -329,11 +330,6 @@ function fuseStringTests(tests: readonly StringTest[]): (s: string) => boolean {
   if (fns.length === 0) return eq.size === 1 ? ((n) => (s: string) => s === n)([...eq][0] as string) : (s) => eq.has(s);
   return (s) => eq.has(s) || fns.some((f) => f(s));
 }
-
-/** Where a needle of a GramIndex must occur: anywhere, at the start, or at the end. */
-const ANYWHERE = 0;
-const AT_START = 1;
-const AT_END = 2;
 
 /** Many contains/startswith/endswith needles (windash and base64offset fan-outs, long lists) on one string. */
 function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
@@ -1020,7 +1016,32 @@ interface SlotFilter {
   readonly slot: number;
   readonly eq: Map<string, number[]> | undefined;
   readonly base: Map<string, number[]> | undefined;
+  /** Substring atoms: a gram index, or an Aho–Corasick automaton for the ASCII needles with a
+   *  gram index of the others (run only on strings that have a non-ASCII character). */
   readonly gram: GramIndex | undefined;
+  readonly ac: AhoCorasick | undefined;
+  readonly wide: GramIndex | undefined;
+}
+
+/**
+ * The substring index of one field: a strided gram index when every needle is long (hashes: it
+ * looks at every step-th position only), else an Aho–Corasick automaton of the ASCII needles
+ * (one table load per character, no verification) with the rest in a gram index, else (a
+ * table too large) one gram index.
+ */
+function substringIndex(needles: readonly { needle: string; item: number }[]): Pick<SlotFilter, 'gram' | 'ac' | 'wide'> {
+  const gramOf = (list: readonly { needle: string; item: number }[]): GramIndex => {
+    const g = new GramIndex();
+    for (const n of list) g.add(n.needle, n.item);
+    g.finish();
+    return g;
+  };
+  if (needles.every((n) => n.needle.length >= STRIDE_MIN_NEEDLE)) return { gram: gramOf(needles), ac: undefined, wide: undefined };
+  const ascii = needles.filter((n) => ASCII.test(n.needle));
+  const ac = AhoCorasick.build(ascii.map((n) => ({ needle: n.needle, item: n.item, anchor: ANYWHERE })));
+  if (!ac) return { gram: gramOf(needles), ac: undefined, wide: undefined };
+  const rest = needles.filter((n) => !ASCII.test(n.needle));
+  return { gram: undefined, ac, wide: rest.length > 0 ? gramOf(rest) : undefined };
 }
 
 const NO_CODES: readonly number[] = Object.freeze([]);
@@ -1055,7 +1076,7 @@ class Bucket {
   private readonly always: number[] = [];
   private readonly eq = new Map<number, Map<string, number[]>>();
   private readonly base = new Map<number, Map<string, number[]>>();
-  private readonly gram = new Map<number, GramIndex>();
+  private readonly subs = new Map<number, { needle: string; item: number }[]>();
   private readonly filters: readonly SlotFilter[];
   /** Per slot: the EventData name its getter reads as is, if so. */
   private readonly dataName: (string | null)[] = [];
@@ -1143,23 +1164,25 @@ class Bucket {
             if (!m) target.set(a.slot, (m = new Map()));
             push(m, a.v, code);
           } else {
-            let index = this.gram.get(a.slot);
-            if (!index) this.gram.set(a.slot, (index = new GramIndex()));
-            index.add(a.v, code);
+            let list = this.subs.get(a.slot);
+            if (!list) this.subs.set(a.slot, (list = []));
+            list.push({ needle: a.v, item: code });
           }
         }
       });
     });
-    for (const index of this.gram.values()) index.finish();
     // Arrays, not Map iteration, on the per-event path.
-    // Arrays, not Map iteration, on the per-event path.
-    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.gram.keys()])].map((slot, index) => ({
-      index,
-      slot,
-      eq: this.eq.get(slot),
-      base: this.base.get(slot),
-      gram: this.gram.get(slot),
-    }));
+    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.subs.keys()])].map((slot, index) => {
+      const subs = this.subs.get(slot);
+      return {
+        index,
+        slot,
+        eq: this.eq.get(slot),
+        base: this.base.get(slot),
+        ...(subs ? substringIndex(subs) : { gram: undefined, ac: undefined, wide: undefined }),
+      };
+    });
+    this.subs.clear();
     this.filterStamp = new Uint32Array(this.filters.length);
     for (const f of this.filters) {
       const name = this.dataName[f.slot];
@@ -1204,7 +1227,15 @@ class Bucket {
       const list = f.base.get(s.slice(s.lastIndexOf('\\') + 1));
       if (list) for (let i = 0; i < list.length; i++) out.push(list[i] as number);
     }
-    if (f.gram && s.length > 0) {
+    if (s.length === 0) return;
+    if (f.ac) {
+      // Linear in the string, so scanned whatever its length.
+      f.ac.scan(s, out);
+      if (f.wide && f.ac.sawNonAscii) {
+        if (s.length > GRAM_SCAN_LIMIT) for (const code of f.wide.all) out.push(code);
+        else f.wide.scan(s, out);
+      }
+    } else if (f.gram) {
       if (s.length > GRAM_SCAN_LIMIT) for (const code of f.gram.all) out.push(code);
       else f.gram.scan(s, out);
     }
