@@ -47,67 +47,76 @@ export class AhoCorasick {
         if (cls[c] === 0) cls[c] = classes++;
       }
     }
-    // The trie: children per state as a map from class to state.
-    const children: Map<number, number>[] = [new Map()];
-    const ends: number[][] = [[]];
+    // The trie, in arrays (state 0 is the root and nobody's child, so 0 also means "none"):
+    // first child, next sibling, class of the edge into the state; needles ending at a state as
+    // a list through endNext (-1 ends it).
+    const first: number[] = [0];
+    const sibling: number[] = [0];
+    const label: number[] = [0];
+    const endHead: number[] = [-1];
+    const endNext: number[] = new Array<number>(needles.length).fill(-1);
     for (let n = 0; n < needles.length; n++) {
       const needle = (needles[n] as { needle: string }).needle;
       let s = 0;
       for (let i = 0; i < needle.length; i++) {
         const c = cls[needle.charCodeAt(i)] as number;
-        const kids = children[s] as Map<number, number>;
-        let next = kids.get(c);
-        if (next === undefined) {
-          next = children.length;
-          if (next > MAX_STATES) return null;
-          kids.set(c, next);
-          children.push(new Map());
-          ends.push([]);
+        let t = first[s] as number;
+        while (t !== 0 && label[t] !== c) t = sibling[t] as number;
+        if (t === 0) {
+          t = first.length;
+          if (t > MAX_STATES) return null;
+          first.push(0);
+          label.push(c);
+          endHead.push(-1);
+          sibling.push(first[s] as number);
+          first[s] = t;
         }
-        s = next;
+        s = t;
       }
-      (ends[s] as number[]).push(n);
+      endNext[n] = endHead[s] as number;
+      endHead[s] = n;
     }
-    return new AhoCorasick(cls, classes, children, ends, needles);
+    return new AhoCorasick(cls, classes, first, sibling, label, endHead, endNext, needles);
   }
 
   private constructor(
     cls: Uint8Array,
     classes: number,
-    children: readonly Map<number, number>[],
-    ends: readonly (readonly number[])[],
+    first: readonly number[],
+    sibling: readonly number[],
+    label: readonly number[],
+    endHead: readonly number[],
+    endNext: readonly number[],
     needles: readonly { readonly needle: string; readonly item: number; readonly anchor: number }[],
   ) {
     this.cls = cls;
     this.classes = classes;
-    const states = children.length;
+    const states = first.length;
     const delta = new Uint16Array(states * classes);
     const fail = new Uint16Array(states);
     const dict = new Uint16Array(states);
     const term = new Uint8Array(states);
     // Breadth first, so that a state's fail state (shallower) is complete before it.
     const queue: number[] = [];
-    for (const [c, t] of children[0] as Map<number, number>) {
-      delta[c] = t;
+    for (let t = first[0] as number; t !== 0; t = sibling[t] as number) {
+      delta[label[t] as number] = t;
       queue.push(t);
     }
     for (let q = 0; q < queue.length; q++) {
       const s = queue[q] as number;
       const f = fail[s] as number;
       // The nearest suffix state ending a needle: the fail state if it ends one, else its own.
-      dict[s] = (ends[f] as number[]).length > 0 ? f : (dict[f] as number);
-      term[s] = (ends[s] as number[]).length > 0 || dict[s] !== 0 ? 1 : 0;
+      dict[s] = endHead[f] !== -1 ? f : (dict[f] as number);
+      term[s] = endHead[s] !== -1 || dict[s] !== 0 ? 1 : 0;
       const row = s * classes;
       const frow = f * classes;
-      const kids = children[s] as Map<number, number>;
-      for (let c = 0; c < classes; c++) {
-        const t = kids.get(c);
-        if (t === undefined) delta[row + c] = delta[frow + c] as number;
-        else {
-          delta[row + c] = t;
-          fail[t] = delta[frow + c] as number;
-          queue.push(t);
-        }
+      // Where s has no child, it goes where its fail state goes, else to the child.
+      for (let c = 0; c < classes; c++) delta[row + c] = delta[frow + c] as number;
+      for (let t = first[s] as number; t !== 0; t = sibling[t] as number) {
+        const c = label[t] as number;
+        delta[row + c] = t;
+        fail[t] = delta[frow + c] as number;
+        queue.push(t);
       }
     }
     // Class 0 (a character in no needle) always leads back to the root: the table says so already.
@@ -115,14 +124,18 @@ export class AhoCorasick {
     this.term = term;
     this.dict = dict;
     const outStart = new Int32Array(states + 1);
-    for (let s = 0; s < states; s++) outStart[s + 1] = (outStart[s] as number) + (ends[s] as number[]).length;
+    for (let st = 0; st < states; st++) {
+      let count = 0;
+      for (let n = endHead[st] as number; n !== -1; n = endNext[n] as number) count++;
+      outStart[st + 1] = (outStart[st] as number) + count;
+    }
     const total = outStart[states] as number;
     this.outItem = new Int32Array(total);
     this.outLen = new Int32Array(total);
     this.outAnchor = new Uint8Array(total);
-    for (let s = 0; s < states; s++) {
-      let at = outStart[s] as number;
-      for (const n of ends[s] as number[]) {
+    for (let st = 0; st < states; st++) {
+      let at = outStart[st] as number;
+      for (let n = endHead[st] as number; n !== -1; n = endNext[n] as number) {
         const x = needles[n] as { needle: string; item: number; anchor: number };
         this.outItem[at] = x.item;
         this.outLen[at] = x.needle.length;

@@ -326,9 +326,14 @@ function fuseStringTests(tests: readonly StringTest[]): (s: string) => boolean {
   }
   if (subs.length < 12) for (const t of subs) fns.push(stringTestFn(t));
   else fns.push(gramIndexed(subs));
-  if (eq.size === 0) return fns.length === 1 ? (fns[0] as (s: string) => boolean) : (s) => fns.some((f) => f(s));
+  // A loop, not fns.some(f => f(s)): no closure made per call.
+  const any = (s: string): boolean => {
+    for (let i = 0; i < fns.length; i++) if ((fns[i] as (s: string) => boolean)(s)) return true;
+    return false;
+  };
+  if (eq.size === 0) return fns.length === 1 ? (fns[0] as (s: string) => boolean) : any;
   if (fns.length === 0) return eq.size === 1 ? ((n) => (s: string) => s === n)([...eq][0] as string) : (s) => eq.has(s);
-  return (s) => eq.has(s) || fns.some((f) => f(s));
+  return (s) => eq.has(s) || any(s);
 }
 
 /** Many contains/startswith/endswith needles (windash and base64offset fan-outs, long lists) on one string. */
@@ -354,18 +359,28 @@ const MAX_STRIDE = 16;
 /** Longest gram used as a key: four characters tell `.exe` from `exe` and `\sys` from `sys`. */
 const MAX_GRAM = 4;
 
-/** A needle before GramIndex.finish, and one placed in its table (slot h, keyed by gram g of
- *  length k found at offset `off` of the needle). */
+/** A needle before GramIndex.finish. */
 interface Pending {
   readonly needle: string;
   readonly item: number;
   readonly anchor: number;
 }
-interface Placed extends Pending {
-  readonly h: number;
-  readonly g: number;
-  readonly k: number;
-  readonly off: number;
+
+/** Needles placed in a GramIndex table, column by column: needle `of` (an index into the
+ *  pending list) in slot h, keyed by its gram g of length k found at offset `off`. */
+class Placed {
+  readonly of: number[] = [];
+  readonly h: number[] = [];
+  readonly g: number[] = [];
+  readonly k: number[] = [];
+  readonly off: number[] = [];
+  add(of: number, h: number, g: number, k: number, off: number): void {
+    this.of.push(of);
+    this.h.push(h);
+    this.g.push(g);
+    this.k.push(k);
+    this.off.push(off);
+  }
 }
 
 /** Needles too short for a gram key, with every item filed under each (found with indexOf). */
@@ -464,7 +479,7 @@ class GramIndex {
       const k = Math.min(MAX_GRAM, needle.length);
       for (const g of (keyed[n] as Map<number, number>).keys()) freq.set(fkey(g, k), (freq.get(fkey(g, k)) ?? 0) + 1);
     });
-    const placed: Placed[] = [];
+    const placed = new Placed();
     long.forEach((p, n) => {
       const k = Math.min(MAX_GRAM, p.needle.length);
       let best = 0;
@@ -479,9 +494,9 @@ class GramIndex {
         }
       }
       this.lengths |= 1 << k;
-      placed.push({ ...p, h: slotOf(best, k, this.shift), g: best, k, off });
+      placed.add(n, slotOf(best, k, this.shift), best, k, off);
     });
-    this.place(placed);
+    this.place(long, placed);
   }
 
   /** A table of at least `min` slots (a power of two, at least 64, at most 2^20). */
@@ -494,12 +509,15 @@ class GramIndex {
   }
 
   /** Lays the entries out slot by slot, in the order given within a slot. */
-  private place(placed: readonly Placed[]): void {
+  private place(needles: readonly Pending[], placed: Placed): void {
     const start = this.start;
     const slots = start.length - 1;
-    for (const p of placed) start[p.h + 1] = (start[p.h + 1] as number) + 1;
+    const n = placed.h.length;
+    for (let i = 0; i < n; i++) {
+      const h = placed.h[i] as number;
+      start[h + 1] = (start[h + 1] as number) + 1;
+    }
     for (let h = 0; h < slots; h++) start[h + 1] = (start[h + 1] as number) + (start[h] as number);
-    const n = placed.length;
     this.eGram = new Int32Array(n);
     this.eLen = new Uint8Array(n);
     this.eOff = new Int32Array(n);
@@ -507,17 +525,20 @@ class GramIndex {
     this.eAnchor = new Uint8Array(n);
     this.eNeedle = new Array<string>(n).fill('');
     const fill = start.slice(0, slots);
-    for (const p of placed) {
-      const at = (fill[p.h] as number)++;
-      this.eGram[at] = p.g;
-      this.eLen[at] = p.k;
-      this.eOff[at] = p.off;
+    for (let i = 0; i < n; i++) {
+      const h = placed.h[i] as number;
+      const p = needles[placed.of[i] as number] as Pending;
+      const at = (fill[h] as number)++;
+      this.eGram[at] = placed.g[i] as number;
+      this.eLen[at] = placed.k[i] as number;
+      this.eOff[at] = placed.off[i] as number;
       this.eItem[at] = p.item;
       this.eAnchor[at] = p.anchor;
       this.eNeedle[at] = p.needle;
-      this.occupied[p.h >>> 5] = (this.occupied[p.h >>> 5] as number) | (1 << (p.h & 31));
+      this.occupied[h >>> 5] = (this.occupied[h >>> 5] as number) | (1 << (h & 31));
     }
   }
+
 
   /**
    * Every needle at least `step + 3` long (hashes, long paths): filed under its 4-grams at
@@ -536,8 +557,8 @@ class GramIndex {
       return gs;
     });
     this.size(long.length * step * 2);
-    const placed: Placed[] = [];
-    long.forEach((p, n) => {
+    const placed = new Placed();
+    long.forEach((_p, n) => {
       const gs = gramsOf[n] as number[];
       const cost = gs.map((g) => freq.get(g) ?? 0);
       // Sliding sum of `step` costs; windows j = 0 … gs.length - step.
@@ -554,10 +575,10 @@ class GramIndex {
       }
       for (let off = best; off < best + step; off++) {
         const g = gs[off] as number;
-        placed.push({ ...p, h: slotOf(g, MAX_GRAM, this.shift), g, k: MAX_GRAM, off });
+        placed.add(n, slotOf(g, MAX_GRAM, this.shift), g, MAX_GRAM, off);
       }
     });
-    this.place(placed);
+    this.place(long, placed);
   }
 
   /**
