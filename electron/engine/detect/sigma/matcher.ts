@@ -6,8 +6,10 @@
 // condition we derive up to three groups of "atoms", each group having an atom that holds
 // whenever the rule matches (a field equal to a value, a path ending in a file name, a field
 // containing a needle). Per event the equality atoms are looked up in hash maps and each
-// field's substring atoms are found in one pass over the lower-cased field (GramIndex: needles
-// filed under a rare 3- or 4-character gram, every gram hit verified in place); only the rules
+// field's substring atoms are found in one pass over the lower-cased field (an Aho–Corasick
+// automaton of its ASCII needles, aho-corasick.ts, one table load per character; a GramIndex —
+// needles filed under a rare 3- or 4-character gram, every gram hit verified in place — for
+// non-ASCII needles, for hashes, and when the automaton would be too big); only the rules
 // all of whose groups were hit (plus the few whose condition yields no atoms, e.g. pure
 // negations) are evaluated. Groups are chosen by estimated selectivity (atomCost), so a rule
 // with `Image|endswith: '.exe'` and a rare `contains` is guarded by the rare one.
