@@ -71,9 +71,20 @@ export function parseCidr(text: string): Cidr {
   return { v6: ip.v6, network: ip.n & mask, mask, text };
 }
 
+/** The last address parsed by cidrContains: a rule's list of networks is tested against one
+ *  address after another (parseIp is pure, so the answer for the same string is the same). */
+let lastAddress: string | undefined;
+let lastIp: { v6: boolean; n: bigint } | null = null;
+
 /** Whether an address string lies in the network. IPv4-mapped IPv6 addresses match IPv4 networks. */
 export function cidrContains(c: Cidr, address: string): boolean {
-  const ip = parseIp(address);
+  let ip: { v6: boolean; n: bigint } | null;
+  if (address === lastAddress) ip = lastIp;
+  else {
+    ip = parseIp(address);
+    lastAddress = address;
+    lastIp = ip;
+  }
   if (!ip) return false;
   if (ip.v6 === c.v6) return (ip.n & c.mask) === c.network;
   if (!c.v6 && ip.v6 && ip.n >> 32n === 0xffffn) return ((ip.n & 0xffffffffn) & c.mask) === c.network;

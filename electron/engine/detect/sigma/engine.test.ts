@@ -64,6 +64,17 @@ describe('values and wildcards', () => {
     expect(field('CommandLine', '*net*user*', { CommandLine: 'user net' })).toBe(false);
     expect(field('CommandLine', 'a?c', { CommandLine: 'abc' })).toBe(true);
     expect(field('CommandLine', 'a?c', { CommandLine: 'abbc' })).toBe(false);
+    // `?` with stars around it (the star at either end is left out of the regular expression).
+    expect(field('CommandLine|contains', '>?%TEMP%\\', { CommandLine: 'cmd /c dir >"%temp%\\x.txt' })).toBe(true);
+    expect(field('CommandLine|contains', '>?%TEMP%\\', { CommandLine: 'cmd /c dir > x %temp%\\' })).toBe(false);
+    expect(field('CommandLine|contains', 'a?c', { CommandLine: 'line one\nxabc\nline three' })).toBe(true);
+    expect(field('CommandLine|startswith', 'a?c', { CommandLine: 'abcdef' })).toBe(true);
+    expect(field('CommandLine|startswith', 'a?c', { CommandLine: 'xabc' })).toBe(false);
+    expect(field('CommandLine|endswith', 'a?c', { CommandLine: 'xxabc' })).toBe(true);
+    expect(field('CommandLine|endswith', 'a?c', { CommandLine: 'abcx' })).toBe(false);
+    expect(field('CommandLine', '*a**?c*', { CommandLine: 'zaxcz' })).toBe(true);
+    expect(field('CommandLine', 'a*?c', { CommandLine: 'ac' })).toBe(false);
+    expect(field('CommandLine', 'a*?c', { CommandLine: 'a\nc\nc' })).toBe(true);
     expect(field('CommandLine', 'a\\*c', { CommandLine: 'a*c' })).toBe(true);
     expect(field('CommandLine', 'a\\*c', { CommandLine: 'abc' })).toBe(false);
     expect(field('CommandLine', 'what\\?', { CommandLine: 'what?' })).toBe(true);

@@ -6,8 +6,10 @@
 // condition we derive up to three groups of "atoms", each group having an atom that holds
 // whenever the rule matches (a field equal to a value, a path ending in a file name, a field
 // containing a needle). Per event the equality atoms are looked up in hash maps and each
-// field's substring atoms are found in one pass over the lower-cased field (GramIndex: needles
-// filed under a rare 3- or 4-character gram, every gram hit verified in place); only the rules
+// field's substring atoms are found in one pass over the lower-cased field (an Aho–Corasick
+// automaton of its ASCII needles, aho-corasick.ts, one table load per character; a GramIndex —
+// needles filed under a rare 3- or 4-character gram, every gram hit verified in place — for
+// non-ASCII needles, for hashes, and when the automaton would be too big); only the rules
 // all of whose groups were hit (plus the few whose condition yields no atoms, e.g. pure
 // negations) are evaluated. Groups are chosen by estimated selectivity (atomCost), so a rule
 // with `Image|endswith: '.exe'` and a rare `contains` is guarded by the rare one.
@@ -27,6 +29,7 @@ import { fieldAccessor, resolveLogsource, type FieldGetter } from './logsource.j
 import type { FieldItem, ValueTest } from './modifiers.js';
 import type { Rule, RulePack } from './types.js';
 import { regexLiterals } from './regex-literals.js';
+import { AhoCorasick, ANYWHERE, AT_END, AT_START } from './aho-corasick.js';
 import { stringTestFn, type StringTest } from './wildcard.js';
 
 /**
@@ -325,35 +328,29 @@ function fuseStringTests(tests: readonly StringTest[]): (s: string) => boolean {
   }
   if (subs.length < 12) for (const t of subs) fns.push(stringTestFn(t));
   else fns.push(gramIndexed(subs));
-  if (eq.size === 0) return fns.length === 1 ? (fns[0] as (s: string) => boolean) : (s) => fns.some((f) => f(s));
+  // A loop, not fns.some(f => f(s)): no closure made per call.
+  const any = (s: string): boolean => {
+    for (let i = 0; i < fns.length; i++) if ((fns[i] as (s: string) => boolean)(s)) return true;
+    return false;
+  };
+  if (eq.size === 0) return fns.length === 1 ? (fns[0] as (s: string) => boolean) : any;
   if (fns.length === 0) return eq.size === 1 ? ((n) => (s: string) => s === n)([...eq][0] as string) : (s) => eq.has(s);
-  return (s) => eq.has(s) || fns.some((f) => f(s));
+  return (s) => eq.has(s) || any(s);
 }
 
 /** Many contains/startswith/endswith needles (windash and base64offset fan-outs, long lists) on one string. */
 function gramIndexed(tests: readonly StringTest[]): (s: string) => boolean {
-  const index = new GramIndex<StringTest>();
-  for (const t of tests) index.add((t as { needle: string }).needle, t);
+  const index = new GramIndex();
+  for (const t of tests) index.add((t as { needle: string }).needle, 0, t.op === 'sw' ? AT_START : t.op === 'ew' ? AT_END : ANYWHERE);
   index.finish();
   const fns = tests.map(stringTestFn);
-  let len = 0;
-  // Hits are verified occurrences (needle at `start`), so only the anchoring is left to check.
-  const visit = (t: StringTest, start: number): boolean =>
-    t.op === 'ct' || (t.op === 'sw' ? start === 0 : t.op === 'ew' ? start + t.needle.length === len : false);
   return (s) => {
-    if (s.length > GRAM_SCAN_LIMIT) return fns.some((f) => f(s));
-    len = s.length;
-    return index.scan(s, visit);
+    if (s.length > GRAM_SCAN_LIMIT) {
+      for (let i = 0; i < fns.length; i++) if ((fns[i] as (s: string) => boolean)(s)) return true;
+      return false;
+    }
+    return index.scan(s, null);
   };
-}
-
-/** One needle in a GramIndex, with the offset in the needle of the gram it is filed under. */
-interface GramEntry<T> {
-  readonly k: number;
-  readonly g: number;
-  readonly needle: string;
-  readonly off: number;
-  readonly item: T;
 }
 
 /** Strided scanning (GramIndex.finishStrided) when every keyed needle is at least this long; the
@@ -364,19 +361,62 @@ const MAX_STRIDE = 16;
 /** Longest gram used as a key: four characters tell `.exe` from `exe` and `\sys` from `sys`. */
 const MAX_GRAM = 4;
 
+/** A needle before GramIndex.finish. */
+interface Pending {
+  readonly needle: string;
+  readonly item: number;
+  readonly anchor: number;
+}
+
+/** Needles placed in a GramIndex table, column by column: needle `of` (an index into the
+ *  pending list) in slot h, keyed by its gram g of length k found at offset `off`. */
+class Placed {
+  readonly of: number[] = [];
+  readonly h: number[] = [];
+  readonly g: number[] = [];
+  readonly k: number[] = [];
+  readonly off: number[] = [];
+  add(of: number, h: number, g: number, k: number, off: number): void {
+    this.of.push(of);
+    this.h.push(h);
+    this.g.push(g);
+    this.k.push(k);
+    this.off.push(off);
+  }
+}
+
+/** Needles too short for a gram key, with every item filed under each (found with indexOf). */
+interface ShortNeedle {
+  readonly needle: string;
+  readonly items: Int32Array;
+  readonly anchors: Uint8Array;
+}
+
 /**
  * Needles indexed by one of their substrings of three or four characters: the one the fewest
  * needles share (shorter needles are few and simply searched for). One pass over a string's 3-
- * and 4-grams then finds every needle that occurs in it: a gram hit is verified in place (`startsWith` at the needle's would-be start), never by
- * searching the whole string again. Grams are hashed straight into an open table (one array
- * load per gram, no Map); characters are folded to 10 bits with ASCII kept apart from the
- * rest, and every collision only costs a failed comparison.
+ * and 4-grams then finds every needle that occurs in it: a gram hit is verified in place
+ * (`startsWith` at the needle's would-be start), never by searching the whole string again.
+ * Grams are hashed straight into an open table; characters are folded to 10 bits with ASCII
+ * kept apart from the rest, and every collision only costs a failed comparison.
+ *
+ * Items are numbers and hits are pushed into an array (or answered at the first one), and the
+ * table is a few typed arrays with each slot's entries side by side: the scan runs per
+ * character of every command line and script block, and the same code then serves every index
+ * (one shape, no visitor closure), which V8 compiles far better than a generic one.
  */
-class GramIndex<T> {
-  private readonly pending: { needle: string; item: T }[] = [];
-  private table: (GramEntry<T>[] | undefined)[] = [];
+class GramIndex {
+  private readonly pending: Pending[] = [];
+  /** Slot h's entries are start[h] … start[h+1]-1 of the entry arrays below. */
+  private start = new Int32Array(2);
+  private eGram = new Int32Array(0);
+  private eLen = new Uint8Array(0);
+  private eOff = new Int32Array(0);
+  private eItem = new Int32Array(0);
+  private eAnchor = new Uint8Array(0);
+  private eNeedle: string[] = [];
   /** Bit per table slot, set when the slot holds needles: most grams of a string key an empty
-   *  slot, and this 1/64 the size of the table answers that from the nearest cache. */
+   *  slot, and this 1/32 the size of the table answers that from the nearest cache. */
   private occupied = new Int32Array(2);
   /** > 0: every keyed needle is long, and only every stride-th position is looked up. */
   private stride = 0;
@@ -385,18 +425,18 @@ class GramIndex<T> {
   private lengths = 0;
   /** Needles too short for a 3- or 4-gram key (few distinct ones), found with indexOf: ASCII
    *  ones on every string, the others only on strings that have a non-ASCII character. */
-  private short: { readonly needle: string; readonly entries: GramEntry<T>[] }[] = [];
-  private shortWide: { readonly needle: string; readonly entries: GramEntry<T>[] }[] = [];
-  readonly all: T[] = [];
+  private short: ShortNeedle[] = [];
+  private shortWide: ShortNeedle[] = [];
+  readonly all: number[] = [];
 
-  add(needle: string, item: T): void {
+  add(needle: string, item: number, anchor: number = ANYWHERE): void {
     if (needle.length === 0) throw new Error('empty needle');
-    this.pending.push({ needle, item });
+    this.pending.push({ needle, item, anchor });
     this.all.push(item);
   }
 
   finish(): void {
-    const shortNeedles = new Map<string, GramEntry<T>[]>();
+    const shortNeedles = new Map<string, Pending[]>();
     const threes = new Set<string>();
     for (const p of this.pending) if (p.needle.length === 3) threes.add(p.needle);
     // 3-character needles go to the table only when there are many of them (a lookup per
@@ -407,17 +447,24 @@ class GramIndex<T> {
     const long = this.pending.filter((p) => {
       if (p.needle.length > shortLen) return true;
       const list = shortNeedles.get(p.needle);
-      const entry: GramEntry<T> = { k: 0, g: 0, needle: p.needle, off: 0, item: p.item };
-      if (list) list.push(entry);
-      else shortNeedles.set(p.needle, [entry]);
+      if (list) list.push(p);
+      else shortNeedles.set(p.needle, [p]);
       return false;
     });
-    for (const [needle, entries] of shortNeedles) (ASCII.test(needle) ? this.short : this.shortWide).push({ needle, entries });
-    let size = 64;
-    while (size < long.length * 4 && size < 1 << 20) size *= 2;
-    this.table = new Array<GramEntry<T>[] | undefined>(size).fill(undefined);
-    this.occupied = new Int32Array(size >>> 5);
-    this.shift = 32 - Math.log2(size);
+    for (const [needle, list] of shortNeedles)
+      (ASCII.test(needle) ? this.short : this.shortWide).push({
+        needle,
+        items: Int32Array.from(list, (p) => p.item),
+        anchors: Uint8Array.from(list, (p) => p.anchor),
+      });
+    this.pending.length = 0;
+    let minLen = Infinity;
+    for (const p of long) minLen = Math.min(minLen, p.needle.length);
+    if (long.length > 0 && minLen >= STRIDE_MIN_NEEDLE) {
+      this.finishStrided(long, Math.min(minLen - MAX_GRAM + 1, MAX_STRIDE));
+      return;
+    }
+    this.size(long.length * 4);
     const keysOf = (n: string): Map<number, number> => {
       const k = Math.min(MAX_GRAM, n.length);
       const keys = new Map<number, number>();
@@ -427,12 +474,6 @@ class GramIndex<T> {
       }
       return keys;
     };
-    let minLen = Infinity;
-    for (const p of long) minLen = Math.min(minLen, p.needle.length);
-    if (long.length > 0 && minLen >= STRIDE_MIN_NEEDLE) {
-      this.finishStrided(long, Math.min(minLen - MAX_GRAM + 1, MAX_STRIDE));
-      return;
-    }
     const keyed = long.map((p) => keysOf(p.needle));
     const freq = new Map<number, number>();
     const fkey = (g: number, k: number): number => (g >>> 0) * 8 + k;
@@ -440,8 +481,9 @@ class GramIndex<T> {
       const k = Math.min(MAX_GRAM, needle.length);
       for (const g of (keyed[n] as Map<number, number>).keys()) freq.set(fkey(g, k), (freq.get(fkey(g, k)) ?? 0) + 1);
     });
-    long.forEach(({ needle, item }, n) => {
-      const k = Math.min(MAX_GRAM, needle.length);
+    const placed = new Placed();
+    long.forEach((p, n) => {
+      const k = Math.min(MAX_GRAM, p.needle.length);
       let best = 0;
       let off = 0;
       let bestF = Infinity;
@@ -454,15 +496,51 @@ class GramIndex<T> {
         }
       }
       this.lengths |= 1 << k;
-      const h = slotOf(best, k, this.shift);
-      const entry: GramEntry<T> = { k, g: best, needle, off, item };
-      this.occupied[h >>> 5] = (this.occupied[h >>> 5] as number) | (1 << (h & 31));
-      const list = this.table[h];
-      if (list) list.push(entry);
-      else this.table[h] = [entry];
+      placed.add(n, slotOf(best, k, this.shift), best, k, off);
     });
-    this.pending.length = 0;
+    this.place(long, placed);
   }
+
+  /** A table of at least `min` slots (a power of two, at least 64, at most 2^20). */
+  private size(min: number): void {
+    let size = 64;
+    while (size < min && size < 1 << 20) size *= 2;
+    this.occupied = new Int32Array(size >>> 5);
+    this.shift = 32 - Math.log2(size);
+    this.start = new Int32Array(size + 1);
+  }
+
+  /** Lays the entries out slot by slot, in the order given within a slot. */
+  private place(needles: readonly Pending[], placed: Placed): void {
+    const start = this.start;
+    const slots = start.length - 1;
+    const n = placed.h.length;
+    for (let i = 0; i < n; i++) {
+      const h = placed.h[i] as number;
+      start[h + 1] = (start[h + 1] as number) + 1;
+    }
+    for (let h = 0; h < slots; h++) start[h + 1] = (start[h + 1] as number) + (start[h] as number);
+    this.eGram = new Int32Array(n);
+    this.eLen = new Uint8Array(n);
+    this.eOff = new Int32Array(n);
+    this.eItem = new Int32Array(n);
+    this.eAnchor = new Uint8Array(n);
+    this.eNeedle = new Array<string>(n).fill('');
+    const fill = start.slice(0, slots);
+    for (let i = 0; i < n; i++) {
+      const h = placed.h[i] as number;
+      const p = needles[placed.of[i] as number] as Pending;
+      const at = (fill[h] as number)++;
+      this.eGram[at] = placed.g[i] as number;
+      this.eLen[at] = placed.k[i] as number;
+      this.eOff[at] = placed.off[i] as number;
+      this.eItem[at] = p.item;
+      this.eAnchor[at] = p.anchor;
+      this.eNeedle[at] = p.needle;
+      this.occupied[h >>> 5] = (this.occupied[h >>> 5] as number) | (1 << (h & 31));
+    }
+  }
+
 
   /**
    * Every needle at least `step + 3` long (hashes, long paths): filed under its 4-grams at
@@ -471,7 +549,7 @@ class GramIndex<T> {
    * a+j … a+j+step-1, and the 4-gram there is the needle's at offset p-a. Per needle, j is the
    * window whose grams the fewest needles share (not the `sha256=` every SHA-256 needle starts with).
    */
-  private finishStrided(long: readonly { needle: string; item: T }[], step: number): void {
+  private finishStrided(long: readonly Pending[], step: number): void {
     this.stride = step;
     const freq = new Map<number, number>();
     const gramsOf = long.map(({ needle }) => {
@@ -480,12 +558,9 @@ class GramIndex<T> {
       for (const g of new Set(gs)) freq.set(g, (freq.get(g) ?? 0) + 1);
       return gs;
     });
-    let size = 64;
-    while (size < long.length * step * 2 && size < 1 << 20) size *= 2;
-    this.table = new Array<GramEntry<T>[] | undefined>(size).fill(undefined);
-    this.occupied = new Int32Array(size >>> 5);
-    this.shift = 32 - Math.log2(size);
-    long.forEach(({ needle, item }, n) => {
+    this.size(long.length * step * 2);
+    const placed = new Placed();
+    long.forEach((_p, n) => {
       const gs = gramsOf[n] as number[];
       const cost = gs.map((g) => freq.get(g) ?? 0);
       // Sliding sum of `step` costs; windows j = 0 … gs.length - step.
@@ -502,38 +577,52 @@ class GramIndex<T> {
       }
       for (let off = best; off < best + step; off++) {
         const g = gs[off] as number;
-        const h = slotOf(g, MAX_GRAM, this.shift);
-        const entry: GramEntry<T> = { k: MAX_GRAM, g, needle, off, item };
-        this.occupied[h >>> 5] = (this.occupied[h >>> 5] as number) | (1 << (h & 31));
-        const list = this.table[h];
-        if (list) list.push(entry);
-        else this.table[h] = [entry];
+        placed.add(n, slotOf(g, MAX_GRAM, this.shift), g, MAX_GRAM, off);
       }
     });
-    this.pending.length = 0;
+    this.place(long, placed);
+  }
+
+  /**
+   * The needles keyed by slot h's gram `g` of length `k` that occur in `s` with that gram at
+   * `gramStart` (and their anchoring holds): pushed to `out`, or true at the first when `out` is null.
+   */
+  private slotHits(h: number, k: number, g: number, s: string, gramStart: number, out: number[] | null): boolean {
+    const end = this.start[h + 1] as number;
+    for (let j = this.start[h] as number; j < end; j++) {
+      if (this.eGram[j] !== g || this.eLen[j] !== k) continue;
+      const at = gramStart - (this.eOff[j] as number);
+      if (at < 0) continue;
+      const needle = this.eNeedle[j] as string;
+      if (!s.startsWith(needle, at)) continue;
+      const anchor = this.eAnchor[j] as number;
+      if (anchor !== ANYWHERE && (anchor === AT_START ? at !== 0 : at + needle.length !== s.length)) continue;
+      if (out === null) return true;
+      out.push(this.eItem[j] as number);
+    }
+    return false;
   }
 
   /** Strided scan (see finishStrided); short needles as in scan. */
-  private scanStrided(s: string, visit: (item: T, start: number) => boolean): boolean {
-    const table = this.table;
+  private scanStrided(s: string, out: number[] | null): boolean {
     const occupied = this.occupied;
     const shift = this.shift;
     const step = this.stride;
     for (let p = 0; p + MAX_GRAM <= s.length; p += step) {
       const g = gramAt(s, p, MAX_GRAM);
       const h = slotOf(g, MAX_GRAM, shift);
-      if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && hits(table[h] as GramEntry<T>[], MAX_GRAM, g, s, p, visit)) return true;
+      if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && this.slotHits(h, MAX_GRAM, g, s, p, out)) return true;
     }
-    if (shortHits(this.short, s, visit)) return true;
-    return this.shortWide.length > 0 && NON_ASCII.test(s) && shortHits(this.shortWide, s, visit);
+    if (shortHits(this.short, s, out)) return true;
+    return this.shortWide.length > 0 && NON_ASCII.test(s) && shortHits(this.shortWide, s, out);
   }
 
   /**
-   * Calls `visit(item, start)` for each needle occurrence in `s` until it returns true. The caller keeps `s` within GRAM_SCAN_LIMIT.
+   * Pushes the item of every needle occurrence in `s` (whose anchoring holds) to `out`; with
+   * `out` null, true at the first one. The caller keeps `s` within GRAM_SCAN_LIMIT.
    */
-  scan(s: string, visit: (item: T, start: number) => boolean): boolean {
-    if (this.stride > 0) return this.scanStrided(s, visit);
-    const table = this.table;
+  scan(s: string, out: number[] | null): boolean {
+    if (this.stride > 0) return this.scanStrided(s, out);
     const occupied = this.occupied;
     const shift = this.shift;
     const has3 = (this.lengths & 8) !== 0;
@@ -551,12 +640,12 @@ class GramIndex<T> {
           const g3 = (p2 << 20) | (p1 << 10) | c;
           if (has3) {
             const h = slotOf(g3, 3, shift);
-            if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && hits(table[h] as GramEntry<T>[], 3, g3, s, i - 2, visit)) return true;
+            if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && this.slotHits(h, 3, g3, s, i - 2, out)) return true;
           }
           if (has4 && i >= 3) {
             const g = gram4(p3, g3);
             const h = slotOf(g, 4, shift);
-            if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && hits(table[h] as GramEntry<T>[], 4, g, s, i - 3, visit)) return true;
+            if (((occupied[h >>> 5] as number) & (1 << (h & 31))) !== 0 && this.slotHits(h, 4, g, s, i - 3, out)) return true;
           }
         }
         p3 = p2;
@@ -564,19 +653,24 @@ class GramIndex<T> {
         p1 = c;
       }
     } else if (this.shortWide.length > 0) wide = NON_ASCII.test(s) ? 0x80 : 0;
-    if (shortHits(this.short, s, visit)) return true;
+    if (shortHits(this.short, s, out)) return true;
     // A lower-cased string without non-ASCII characters cannot hold a needle whose lower case has one.
-    return wide >= 0x80 && shortHits(this.shortWide, s, visit);
+    return wide >= 0x80 && shortHits(this.shortWide, s, out);
   }
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
-function shortHits<T>(list: readonly { readonly needle: string; readonly entries: GramEntry<T>[] }[], s: string, visit: (item: T, start: number) => boolean): boolean {
+function shortHits(list: readonly ShortNeedle[], s: string, out: number[] | null): boolean {
   for (let n = 0; n < list.length; n++) {
-    const { needle, entries } = list[n] as { readonly needle: string; readonly entries: GramEntry<T>[] };
+    const { needle, items, anchors } = list[n] as ShortNeedle;
     for (let at = s.indexOf(needle); at !== -1; at = s.indexOf(needle, at + 1))
-      for (let j = 0; j < entries.length; j++) if (visit((entries[j] as GramEntry<T>).item, at)) return true;
+      for (let j = 0; j < items.length; j++) {
+        const anchor = anchors[j] as number;
+        if (anchor !== ANYWHERE && (anchor === AT_START ? at !== 0 : at + needle.length !== s.length)) continue;
+        if (out === null) return true;
+        out.push(items[j] as number);
+      }
   }
   return false;
 }
@@ -587,17 +681,6 @@ function slotOf(g: number, k: number, shift: number): number {
 
 function gram4(a: number, g3: number): number {
   return Math.imul(a, 0x01000193) ^ g3;
-}
-
-function hits<T>(list: readonly GramEntry<T>[], k: number, g: number, s: string, gramStart: number, visit: (item: T, start: number) => boolean): boolean {
-  for (let j = 0; j < list.length; j++) {
-    const e = list[j] as GramEntry<T>;
-    if (e.g !== g || e.k !== k) continue;
-    const start = gramStart - e.off;
-    if (start < 0 || !s.startsWith(e.needle, start)) continue;
-    if (visit(e.item, start)) return true;
-  }
-  return false;
 }
 
 /** 10-bit key of a UTF-16 unit: ASCII as is, the rest hashed onto 0x80..0x3ff (so a Cyrillic
@@ -956,7 +1039,32 @@ interface SlotFilter {
   readonly slot: number;
   readonly eq: Map<string, number[]> | undefined;
   readonly base: Map<string, number[]> | undefined;
-  readonly gram: GramIndex<number> | undefined;
+  /** Substring atoms: a gram index, or an Aho–Corasick automaton for the ASCII needles with a
+   *  gram index of the others (run only on strings that have a non-ASCII character). */
+  readonly gram: GramIndex | undefined;
+  readonly ac: AhoCorasick | undefined;
+  readonly wide: GramIndex | undefined;
+}
+
+/**
+ * The substring index of one field: a strided gram index when every needle is long (hashes: it
+ * looks at every step-th position only), else an Aho–Corasick automaton of the ASCII needles
+ * (one table load per character, no verification) with the rest in a gram index, else (a
+ * table too large) one gram index.
+ */
+function substringIndex(needles: readonly { needle: string; item: number }[]): Pick<SlotFilter, 'gram' | 'ac' | 'wide'> {
+  const gramOf = (list: readonly { needle: string; item: number }[]): GramIndex => {
+    const g = new GramIndex();
+    for (const n of list) g.add(n.needle, n.item);
+    g.finish();
+    return g;
+  };
+  if (needles.every((n) => n.needle.length >= STRIDE_MIN_NEEDLE)) return { gram: gramOf(needles), ac: undefined, wide: undefined };
+  const ascii = needles.filter((n) => ASCII.test(n.needle));
+  const ac = AhoCorasick.build(ascii.map((n) => ({ needle: n.needle, item: n.item, anchor: ANYWHERE })));
+  if (!ac) return { gram: gramOf(needles), ac: undefined, wide: undefined };
+  const rest = needles.filter((n) => !ASCII.test(n.needle));
+  return { gram: undefined, ac, wide: rest.length > 0 ? gramOf(rest) : undefined };
 }
 
 const NO_CODES: readonly number[] = Object.freeze([]);
@@ -991,7 +1099,7 @@ class Bucket {
   private readonly always: number[] = [];
   private readonly eq = new Map<number, Map<string, number[]>>();
   private readonly base = new Map<number, Map<string, number[]>>();
-  private readonly gram = new Map<number, GramIndex<number>>();
+  private readonly subs = new Map<number, { needle: string; item: number }[]>();
   private readonly filters: readonly SlotFilter[];
   /** Per slot: the EventData name its getter reads as is, if so. */
   private readonly dataName: (string | null)[] = [];
@@ -1079,23 +1187,25 @@ class Bucket {
             if (!m) target.set(a.slot, (m = new Map()));
             push(m, a.v, code);
           } else {
-            let index = this.gram.get(a.slot);
-            if (!index) this.gram.set(a.slot, (index = new GramIndex<number>()));
-            index.add(a.v, code);
+            let list = this.subs.get(a.slot);
+            if (!list) this.subs.set(a.slot, (list = []));
+            list.push({ needle: a.v, item: code });
           }
         }
       });
     });
-    for (const index of this.gram.values()) index.finish();
     // Arrays, not Map iteration, on the per-event path.
-    // Arrays, not Map iteration, on the per-event path.
-    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.gram.keys()])].map((slot, index) => ({
-      index,
-      slot,
-      eq: this.eq.get(slot),
-      base: this.base.get(slot),
-      gram: this.gram.get(slot),
-    }));
+    this.filters = [...new Set([...this.eq.keys(), ...this.base.keys(), ...this.subs.keys()])].map((slot, index) => {
+      const subs = this.subs.get(slot);
+      return {
+        index,
+        slot,
+        eq: this.eq.get(slot),
+        base: this.base.get(slot),
+        ...(subs ? substringIndex(subs) : { gram: undefined, ac: undefined, wide: undefined }),
+      };
+    });
+    this.subs.clear();
     this.filterStamp = new Uint32Array(this.filters.length);
     for (const f of this.filters) {
       const name = this.dataName[f.slot];
@@ -1115,8 +1225,8 @@ class Bucket {
     );
   }
 
-  /** Records a hit (rule index * 4 + group bit); GramIndex visitor, never stops the scan. */
-  private readonly visit = (code: number, _start?: number): boolean => {
+  /** Records a hit (rule index * 4 + group bit). */
+  private visit(code: number): void {
     const idx = code >>> 2;
     const bit = 1 << (code & 3);
     if (this.mark[idx] !== this.epoch) {
@@ -1124,29 +1234,33 @@ class Bucket {
       this.hit[idx] = bit;
       this.cand.push(idx);
     } else this.hit[idx] = (this.hit[idx] as number) | bit;
-    return false;
-  };
+  }
 
+  /** Hit codes of the field being filtered (reused: one field at a time). */
   private readonly collected: number[] = [];
-  private readonly collect = (code: number): boolean => {
-    this.collected.push(code);
-    return false;
-  };
 
-  /** Every prefilter hit code of one field's value (a function of the value alone). */
-  private runFilter(f: SlotFilter, visit: (code: number) => boolean): void {
+  /** Every prefilter hit code of one field's value (a function of the value alone), to `out`. */
+  private runFilter(f: SlotFilter, out: number[]): void {
     const s = this.ctx.low(f.slot) as string;
     if (f.eq) {
       const list = f.eq.get(s);
-      if (list) for (let i = 0; i < list.length; i++) visit(list[i] as number);
+      if (list) for (let i = 0; i < list.length; i++) out.push(list[i] as number);
     }
     if (f.base) {
       const list = f.base.get(s.slice(s.lastIndexOf('\\') + 1));
-      if (list) for (let i = 0; i < list.length; i++) visit(list[i] as number);
+      if (list) for (let i = 0; i < list.length; i++) out.push(list[i] as number);
     }
-    if (f.gram && s.length > 0) {
-      if (s.length > GRAM_SCAN_LIMIT) for (const code of f.gram.all) visit(code);
-      else f.gram.scan(s, visit);
+    if (s.length === 0) return;
+    if (f.ac) {
+      // Linear in the string, so scanned whatever its length.
+      f.ac.scan(s, out);
+      if (f.wide && f.ac.sawNonAscii) {
+        if (s.length > GRAM_SCAN_LIMIT) for (const code of f.wide.all) out.push(code);
+        else f.wide.scan(s, out);
+      }
+    } else if (f.gram) {
+      if (s.length > GRAM_SCAN_LIMIT) for (const code of f.gram.all) out.push(code);
+      else f.gram.scan(s, out);
     }
   }
 
@@ -1160,15 +1274,17 @@ class Bucket {
     const raw = value !== undefined ? ctx.setRaw(f.slot, value) : ctx.raw(f.slot);
     if (raw === undefined) return;
     const e = ctx.entry(f.slot);
+    const got = this.collected;
     if (e === null) {
-      this.runFilter(f, this.visit);
+      got.length = 0;
+      this.runFilter(f, got);
+      this.add(got);
       return;
     }
     let codes = e.codes;
     if (codes === undefined) {
-      const got = this.collected;
       got.length = 0;
-      this.runFilter(f, this.collect);
+      this.runFilter(f, got);
       codes = e.codes = got.length === 0 ? NO_CODES : [...new Set(got)];
     }
     this.add(codes);
@@ -1407,9 +1523,19 @@ export function createMatcher(pack: Pick<RulePack, 'rules'>): Matcher {
     }
     return b;
   };
+  // Per channel as the event spells it, per event id: the bucket, without lower-casing the
+  // channel and building a key for every event.
+  const byRaw = new Map<string, Map<number, Bucket | null>>();
+  const lookup = (channelRaw: string, eventId: number): Bucket | null => {
+    let ids = byRaw.get(channelRaw);
+    if (ids === undefined) byRaw.set(channelRaw, (ids = new Map()));
+    let b = ids.get(eventId);
+    if (b === undefined) ids.set(eventId, (b = bucketFor(channelRaw, eventId)));
+    return b;
+  };
   return {
     match(event) {
-      const b = bucketFor(event.system.channel, event.system.eventId);
+      const b = lookup(event.system.channel, event.system.eventId);
       if (!b) return NONE;
       const out = b.match(event);
       return out.length === 0 ? NONE : out;

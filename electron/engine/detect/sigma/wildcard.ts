@@ -88,8 +88,14 @@ export function compilePattern(p: Pattern, cased: boolean): StringTest {
   const norm = (s: string): string => (cased ? s : s.toLowerCase());
   const parts = p.parts;
   if (parts.some((x) => x.t === '?')) {
-    // `?` needs a regular expression; `s` flag so `?`/`*` cross newlines like the other tests.
-    const src = '^' + parts.map((x) => (x.t === 'lit' ? escapeRegExp(x.s) : x.t === '*' ? '[\\s\\S]*' : '[\\s\\S]')).join('') + '$';
+    // `?` needs a regular expression; `[\s\S]` so `?`/`*` cross newlines like the other tests.
+    // A leading or trailing `*` is left out with its anchor (`^[\s\S]*x` tests as `x` does):
+    // same answer, without the regex engine retrying the star from every position.
+    const body = parts.filter((x, i) => !(x.t === '*' && parts[i - 1]?.t === '*'));
+    const lead = body[0]?.t === '*';
+    const trail = body[body.length - 1]?.t === '*';
+    const inner = body.slice(lead ? 1 : 0, trail ? body.length - 1 : body.length);
+    const src = (lead ? '' : '^') + inner.map((x) => (x.t === 'lit' ? escapeRegExp(x.s) : x.t === '*' ? '[\\s\\S]*' : '[\\s\\S]')).join('') + (trail ? '' : '$');
     return { op: 're', re: new RegExp(src, cased ? '' : 'i'), source: src, cased: true };
   }
   // Only literals and stars from here on; collapse runs of stars.
