@@ -555,10 +555,15 @@ export class Engine implements EngineApi {
         const stored = await store.loadAnalysis(DETECTION_ANALYSIS);
         const state = stored ? (stored.value as DetectionState) : null;
         if (this.running) return state;
+        const version = this.dataVersion;
         const events = await store.countEvents({});
         if (state && state.caseEvents === events && (state.rulesKey ?? null) === (this.rules?.key ?? null)) return state;
         const analysis = await this.getAnalysis();
-        return runCaseDetection(store, analysis.result, this.rules);
+        // An import that started or ended while the correlation was computed: these findings
+        // are placed on the older sessions and processes. They are kept (better than none) but
+        // stored as covering no count, so the next ask detects again over the whole case.
+        const current = this.dataVersion === version && !this.running;
+        return runCaseDetection(store, analysis.result, this.rules, undefined, current ? events : -1);
       })();
       this.detection = computing;
       this.detectionRuns = computing.catch(() => undefined);
