@@ -41,9 +41,6 @@ export const FIRST_SCREEN_WAIT_MS = 3000;
  */
 export function startApp(): Promise<void> {
   const s = useAppStore.getState();
-  // Neither touches the case's database.
-  void s.loadAppInfo();
-  s.pollIngest();
   const sessions = s.loadSessions();
   s.applyQuery();
   const firstPage = new Promise<void>((resolve) => {
@@ -61,6 +58,10 @@ export function startApp(): Promise<void> {
   return Promise.race([Promise.all([sessions, firstPage]), late]).then(() => {
     clearTimeout(timer);
     const st = useAppStore.getState();
+    // App info and the import status wait too: the browser has six connections to serve, and
+    // the code chunks and the two first-screen answers take them all.
+    void st.loadAppInfo();
+    st.pollIngest();
     void st.refreshOverview();
     void st.loadHistogram();
     void st.loadNotes();
