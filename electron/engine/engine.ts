@@ -108,6 +108,7 @@ export class Engine implements EngineApi {
   private readonly histogramKept = new KeptAnswers<EventHistogram>(50);
   private readonly overviewKept = new KeptAnswers<CaseOverview>(1);
   private readonly countKept = new KeptAnswers<number>(100);
+  private readonly storedSessionsKept = new KeptAnswers<SessionList>(1);
   /** Correlation over the case; recomputed after each import, computed lazily after opening. */
   private analysis: Promise<CaseAnalysis> | null = null;
   /** `analysis` once it has settled (null while loading or computing). */
@@ -557,7 +558,13 @@ export class Engine implements EngineApi {
     if (!this.analysisReady) {
       // A reopened case lists its sessions from the kept list, without loading the whole
       // result (seconds on a 1M-event case) before the first view can show.
-      const stored = await CaseAnalysis.storedSessions(this.store);
+      // Kept until the events change: every window opened on the case asks for it first.
+      const store = this.store;
+      const stored = await this.storedSessionsKept.answer('', [store, this.dataVersion], async () => {
+        const list = await CaseAnalysis.storedSessions(store);
+        if (list === null) throw new Error('no kept session list'); // not kept: asked again next time
+        return list;
+      }).catch(() => null);
       if (stored) return stored;
     }
     const analysis = await this.getAnalysis();
@@ -597,10 +604,15 @@ export class Engine implements EngineApi {
         const stored = await store.loadAnalysis(DETECTION_ANALYSIS);
         const state = stored ? (stored.value as DetectionState) : null;
         if (this.running) return state;
+        const version = this.dataVersion;
         const events = await store.countEvents({});
         if (state && state.caseEvents === events && (state.rulesKey ?? null) === (this.rules?.key ?? null)) return state;
         const analysis = await this.getAnalysis();
-        return runCaseDetection(store, analysis.result, this.rules);
+        // An import that started or ended while the correlation was computed: these findings
+        // are placed on the older sessions and processes. They are kept (better than none) but
+        // stored as covering no count, so the next ask detects again over the whole case.
+        const current = this.dataVersion === version && !this.running;
+        return runCaseDetection(store, analysis.result, this.rules, undefined, current ? events : -1);
       })();
       this.detection = computing;
       this.detectionRuns = computing.catch(() => undefined);

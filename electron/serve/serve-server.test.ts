@@ -11,6 +11,7 @@ const calls: string[] = [];
 const fakeApi: ChainlineApi = stubApi({
   getSessionChain: async (id) => {
     calls.push('getSessionChain:' + id);
+    if (id === 'wide') return [{ time: 't', kind: 'network', sessionId: 'é', eventIds: [1], reason: '10.1.0.12 → host:445 … 😀 \u2028 "q" \\', processId: null }];
     return [];
   },
   openEvidence: async (r) => {
@@ -130,6 +131,13 @@ describe('chainline serve', () => {
     });
     expect(notJson.status).toBe(400);
     expect((await api('getCaseOverview', [])).status).toBe(200);
+  });
+
+  it('answers in ASCII JSON (characters past it escaped) that parses to the same value', async () => {
+    const reply = await api('getSessionChain', ['wide']);
+    expect(reply.status).toBe(200);
+    expect(/^[\x00-\x7f]*$/.test(reply.body)).toBe(true);
+    expect(JSON.parse(reply.body)).toEqual({ result: await fakeApi.getSessionChain('wide') });
   });
 
   it('does not serve files outside the renderer folder', async () => {

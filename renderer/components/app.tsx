@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store.js';
 import { PanelBoundary } from './error-boundary.js';
@@ -10,10 +10,13 @@ import { Header } from './header.js';
 import { IngestProgress } from './ingest-progress.js';
 import { readSize, writeSize } from '../lib/pane-sizes.js';
 import { CaseHistogram } from './case-histogram.js';
-import { SessionView } from './session-view.js';
 import { SidePanel } from './side-panel.js';
 import { PathDialog } from './path-dialog.js';
 import { CommandPalette } from './command-palette.js';
+import { SessionViewEmpty } from './session-empty.js';
+
+// A session's views (chain, tree, timeline) load when a session is first opened.
+const SessionView = lazy(() => import('./session-view.js').then((m) => ({ default: m.SessionView })));
 
 /** Whole-window drag and drop: Electron gives real paths; a browser cannot. */
 function useDropEvidence(): boolean {
@@ -232,7 +235,13 @@ function WorkArea() {
     <div className="work" ref={split.containerRef}>
       <div className={'session-pane' + (hasSession ? '' : ' session-pane-empty')} style={hasSession ? { flexBasis: `${split.fraction * 100}%` } : undefined}>
         <PanelBoundary name="Session">
-          <SessionView />
+          {hasSession ? (
+            <Suspense fallback={<p className="muted pad">Loading…</p>}>
+              <SessionView />
+            </Suspense>
+          ) : (
+            <SessionViewEmpty />
+          )}
         </PanelBoundary>
       </div>
       {hasSession && (

@@ -1,10 +1,11 @@
 import { functionalUpdate, useTable, type CellData, type Header, type SortingState } from '@tanstack/react-table';
-import { elementScroll, observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import type { EventRow } from '../../shared/api.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store.js';
 import { eventPager } from '../store/pager.js';
+import { rowWindow } from '../lib/row-window.js';
 import { eventColumns, gridTemplate, tableFeaturesSet, type WindowRow } from './event-columns.js';
 
 export const ROW_HEIGHT = 24;
@@ -87,7 +88,7 @@ export function EventTable() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
 
-  // Scroll scaling (see MAX_SCROLL_PX): virtual px per real px, read live by the virtualizer.
+  // Scroll scaling (see MAX_SCROLL_PX): virtual px per real px, read live on scroll.
   const virtualHeight = count * ROW_HEIGHT;
   const realHeight = Math.min(virtualHeight, MAX_SCROLL_PX);
   const ratioRef = useRef(1);
@@ -95,21 +96,32 @@ export function EventTable() {
   ratioRef.current =
     virtualHeight > realHeight && realHeight > viewport ? (virtualHeight - viewport) / (realHeight - viewport) : 1;
 
-  const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    // A few rows past each edge: a fast scroll replaces the whole window every frame, and every
-    // overscanned row is DOM to build and lay out for nothing.
-    overscan: 4,
-    observeElementOffset: (instance, cb) =>
-      observeElementOffset(instance, (offset, isScrolling) => cb(offset * ratioRef.current, isScrolling)),
-    scrollToFn: (offset, options, instance) => elementScroll(offset / ratioRef.current, options, instance),
-  });
-
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
+  // The window of rows: all rows are ROW_HEIGHT high, so it is arithmetic (see row-window.ts).
+  // The scroll position is read synchronously on scroll so the rows move in the frame that
+  // scrolled; the window works in virtual px (scaled, see MAX_SCROLL_PX).
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewportHeight, setViewportHeight] = useState(0);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const read = () => setScrollTop(el.scrollTop);
+    const onScroll = () => flushSync(read);
+    setViewportHeight(el.clientHeight);
+    read();
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => setViewportHeight(el.clientHeight));
+    observer?.observe(el);
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      observer?.disconnect();
+    };
+  }, []);
+  // A few rows past each edge: a fast scroll replaces the whole window every frame, and every
+  // overscanned row is DOM to build and lay out for nothing.
+  const scrollOffset = scrollTop * ratioRef.current;
+  const { first, last } = rowWindow(count, ROW_HEIGHT, scrollOffset, viewportHeight, 4);
+  const items: { index: number; start: number }[] = [];
+  for (let i = first; i <= last; i++) items.push({ index: i, start: i * ROW_HEIGHT });
 
   // New query: back to the top.
   useEffect(() => {
@@ -230,7 +242,7 @@ export function EventTable() {
   };
 
   // Rows are placed relative to the viewport so the scaled (capped) spacer still works.
-  const virtualOffset = virtualizer.scrollOffset ?? 0;
+  const virtualOffset = scrollOffset;
   const realOffset = virtualOffset / ratioRef.current;
   const activeRowId = s.selectedIndex !== null ? `event-row-${s.selectedIndex}` : undefined;
 
@@ -304,7 +316,7 @@ export function EventTable() {
               s.selectedIndex === item.index && (s.selectedId === null || ev === undefined || ev.id === s.selectedId);
             return (
               <RowView
-                key={item.key}
+                key={item.index}
                 index={item.index}
                 ev={ev}
                 selected={selected}

@@ -5,6 +5,7 @@ import { useAppStore } from '../store/app-store.js';
 import type { ViewTab } from '../store/views-types.js';
 import { ChainView } from './chain-view.js';
 import { PanelBoundary } from './error-boundary.js';
+import { SessionViewEmpty } from './session-empty.js';
 import { NoteButton } from './note-editor.js';
 import { PivotValue } from './pivot.js';
 import { ProcessTreeView } from './process-tree-view.js';
@@ -45,13 +46,7 @@ export function SessionView() {
     })),
   );
   if (sessionId === null) {
-    return (
-      <section className="session-view session-view-empty" data-testid="session-view-empty">
-        <p>
-          Pick a session on the left — the most suspicious are at the top — to see its chain of evidence, its process tree and its timeline.
-        </p>
-      </section>
-    );
+    return <SessionViewEmpty />;
   }
   const who = session ? (session.domain ? session.domain + '\\' : '') + session.user : sessionId;
   return (

@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionRow } from '../../shared/api.js';
 import { escapeControlsSingleLine } from '../lib/escape-text.js';
@@ -73,9 +73,15 @@ function SessionCard({ ranked, counts, selected, onPick }: { ranked: RankedSessi
 
 /** Rendered at first; the rest on request (a case can have tens of thousands of sessions). */
 const FIRST_SESSIONS = 300;
+/**
+ * Of those, the ones in the first frame (more than a screenful): the others follow in the next
+ * frame, so the first screen of a large case does not wait for hundreds of cards below the fold.
+ */
+const FIRST_FRAME_SESSIONS = 40;
 
 export function SessionsList() {
   const [showAll, setShowAll] = useState(false);
+  const [firstFrame, setFirstFrame] = useState(true);
   const s = useAppStore(
     useShallow((st) => ({
       sessions: st.sessions,
@@ -104,6 +110,12 @@ export function SessionsList() {
     () => (s.sessions ? rankSessions(s.sessions.sessions, { sort: s.sort, search: s.search, logonTypes: s.types, adminOnly: s.adminOnly }, counts) : []),
     [s.sessions, s.sort, s.search, s.types, s.adminOnly, counts],
   );
+  const more = firstFrame && ranked.length > FIRST_FRAME_SESSIONS;
+  useEffect(() => {
+    if (!more) return;
+    const frame = requestAnimationFrame(() => setTimeout(() => setFirstFrame(false), 0));
+    return () => cancelAnimationFrame(frame);
+  }, [more]);
   const pick = (sessionId: string) => actions.navigate({ kind: 'session', sessionId, tab: 'chain' });
   const all = s.sessions?.sessions.length ?? 0;
   return (
@@ -159,7 +171,7 @@ export function SessionsList() {
         </div>
       ) : (
         <ul className="session-list">
-          {(showAll ? ranked : ranked.slice(0, FIRST_SESSIONS)).map((r) => (
+          {(showAll ? ranked : ranked.slice(0, firstFrame ? FIRST_FRAME_SESSIONS : FIRST_SESSIONS)).map((r) => (
             <SessionCard key={r.session.id} ranked={r} counts={counts.get(r.session.id)} selected={r.session.id === s.selected} onPick={pick} />
           ))}
           {!showAll && ranked.length > FIRST_SESSIONS && (

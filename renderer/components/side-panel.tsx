@@ -1,13 +1,16 @@
+import { lazy, Suspense } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store.js';
 import type { SideTab } from '../store/views-types.js';
-import { CoveragePanel } from './coverage-panel.js';
-import { FindingsPanel } from './findings-panel.js';
 import { PanelBoundary } from './error-boundary.js';
-import { NotesPanel } from './notes-panel.js';
-import { Overview } from './overview.js';
 import { SessionsList } from './sessions-list.js';
 import { TabStrip, type TabDef } from './tab-strip.js';
+
+// The tabs behind the first one load when opened: the first screen parses only what it shows.
+const CoveragePanel = lazy(() => import('./coverage-panel.js').then((m) => ({ default: m.CoveragePanel })));
+const FindingsPanel = lazy(() => import('./findings-panel.js').then((m) => ({ default: m.FindingsPanel })));
+const NotesPanel = lazy(() => import('./notes-panel.js').then((m) => ({ default: m.NotesPanel })));
+const Overview = lazy(() => import('./overview.js').then((m) => ({ default: m.Overview })));
 
 const TABS: readonly TabDef<SideTab>[] = [
   { id: 'sessions', label: 'Sessions' },
@@ -36,10 +39,12 @@ export function SidePanel() {
       <div className="side-body" role="tabpanel" id="side-tabpanel" aria-labelledby={`side-tab-${tab}`}>
         <PanelBoundary name={TABS.find((t) => t.id === tab)?.label ?? tab}>
           {tab === 'sessions' && <SessionsList />}
-          {tab === 'overview' && <Overview />}
-          {tab === 'coverage' && <CoveragePanel />}
-          {tab === 'notes' && <NotesPanel />}
-          {tab === 'findings' && <FindingsPanel />}
+          <Suspense fallback={<p className="muted pad">Loading…</p>}>
+            {tab === 'overview' && <Overview />}
+            {tab === 'coverage' && <CoveragePanel />}
+            {tab === 'notes' && <NotesPanel />}
+            {tab === 'findings' && <FindingsPanel />}
+          </Suspense>
         </PanelBoundary>
       </div>
     </aside>

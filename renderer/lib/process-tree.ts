@@ -20,24 +20,40 @@ const byStart = (a: ProcessRow, b: ProcessRow): number => {
 
 export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree {
   const byId = new Map(processes.map((p) => [p.id, p]));
+  // Evidence can describe a loop (PID reuse): a process whose chain of parents never ends (it
+  // runs into a loop, its own or one above it) loses its parent edge. Each chain is walked once
+  // and its verdict remembered, so a deep tree costs one pass, not one walk per process.
+  const next = (id: string): string | null => {
+    const up = byId.get(id)?.parentId;
+    return up !== undefined && up !== null && byId.has(up) ? up : null;
+  };
+  const endless = new Map<string, boolean>();
+  for (const p of processes) {
+    if (endless.has(p.id)) continue;
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let cur: string | null = p.id;
+    let verdict = false;
+    while (cur !== null) {
+      const known = endless.get(cur);
+      if (known !== undefined) {
+        verdict = known;
+        break;
+      }
+      if (onPath.has(cur)) {
+        verdict = true;
+        break;
+      }
+      onPath.add(cur);
+      path.push(cur);
+      cur = next(cur);
+    }
+    for (const id of path) endless.set(id, verdict);
+  }
   const parentOf = new Map<string, string | null>();
   for (const p of processes) {
-    let parent = p.parentId !== null && byId.has(p.parentId) && p.parentId !== p.id ? p.parentId : null;
-    // Evidence can describe a loop (PID reuse): walk up and cut the edge that closes it.
-    if (parent !== null) {
-      const seen = new Set([p.id]);
-      let cur: string | null = parent;
-      while (cur !== null) {
-        if (seen.has(cur)) {
-          parent = null;
-          break;
-        }
-        seen.add(cur);
-        const up: string | null | undefined = byId.get(cur)?.parentId;
-        cur = up !== undefined && up !== null && byId.has(up) ? up : null;
-      }
-    }
-    parentOf.set(p.id, parent);
+    const parent = p.parentId !== null && byId.has(p.parentId) && p.parentId !== p.id ? p.parentId : null;
+    parentOf.set(p.id, parent !== null && endless.get(p.id) === true ? null : parent);
   }
   const kids = new Map<string, ProcessRow[]>();
   const roots: ProcessRow[] = [];

@@ -31,6 +31,26 @@ export function zoneOffsetAt(zone: DisplayZone, epochMs: number, local: LocalOff
   }
 }
 
+/** The engine's own form of a time (`2024-03-12T10:24:52.0750036Z`), with its parts. */
+const CANONICAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{7}Z$/;
+
+/**
+ * A canonical UTC time shown in UTC is its own text rearranged: no parsing into ticks and back
+ * (BigInt arithmetic, for every time cell of every row scrolled past). Only where the slow path
+ * could not change the date (a day past 28 or a leap second would roll over; a year before 1000
+ * is read as 19xx by Date.UTC): those take the slow path.
+ */
+function fastUtc(iso: string, precision: TimePrecision): string | null {
+  const m = CANONICAL.exec(iso);
+  if (!m) return null;
+  const [, y, mo, d, h, mi, sec] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  if (Number(y) < 1000 || month < 1 || month > 12 || day < 1 || day > 28 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  const digits = precision === 's' ? 0 : precision === 'ms' ? 3 : precision === 'us' ? 6 : 7;
+  return iso.slice(0, 10) + ' ' + iso.slice(11, 19) + (digits === 0 ? '' : '.' + iso.slice(20, 20 + digits)) + ' Z';
+}
+
 /** `2024-03-12 10:24:52.0750036 +01:00` in the display zone, keeping the source's precision. */
 export function formatInZone(
   iso: string,
@@ -38,6 +58,15 @@ export function formatInZone(
   precision: TimePrecision = '100ns',
   local: LocalOffset = browserLocalOffset,
 ): string {
+  if (zone.kind === 'utc') {
+    const fast = fastUtc(iso, precision);
+    if (fast !== null) return fast;
+  }
+  return formatSlowly(iso, zone, precision, local);
+}
+
+/** formatInZone through ticks: any zone, any form parseTimestamp reads. */
+export function formatSlowly(iso: string, zone: DisplayZone, precision: TimePrecision = '100ns', local: LocalOffset = browserLocalOffset): string {
   const parsed = parseTimestamp(iso);
   if (!parsed) return iso;
   return formatIsoForDisplay(iso, zoneOffsetAt(zone, ticksToEpochMs(parsed.ticks), local), precision);

@@ -34,14 +34,41 @@ setPagerHooks({
   },
 });
 
-/** Loads what the first screen needs. */
-export function startApp(): void {
+/** The rest is asked for at the latest this long after start-up, first screen or not (ms). */
+export const FIRST_SCREEN_WAIT_MS = 3000;
+
+/**
+ * Loads what the first screen needs, then the rest. The engine answers one database query at
+ * a time, in the order asked: the sessions and the table's first page go first, and the scans
+ * of the whole case (overview counts, the density histogram, the findings summary) once both
+ * have arrived, so they never queue in front of what the investigator looks at first.
+ */
+export function startApp(): Promise<void> {
   const s = useAppStore.getState();
-  void s.loadAppInfo();
-  void s.refreshOverview();
+  const sessions = s.loadSessions();
   s.applyQuery();
-  s.pollIngest();
-  void s.loadSessions();
-  void s.loadNotes();
-  void s.loadFindingsSummary();
+  const firstPage = new Promise<void>((resolve) => {
+    if (useAppStore.getState().total !== null) return resolve();
+    const stop = useAppStore.subscribe((st) => {
+      if (st.total === null) return;
+      stop();
+      resolve();
+    });
+  });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, FIRST_SCREEN_WAIT_MS);
+  });
+  return Promise.race([Promise.all([sessions, firstPage]), late]).then(() => {
+    clearTimeout(timer);
+    const st = useAppStore.getState();
+    // App info and the import status wait too: the browser has six connections to serve, and
+    // the code chunks and the two first-screen answers take them all.
+    void st.loadAppInfo();
+    st.pollIngest();
+    void st.refreshOverview();
+    void st.loadHistogram();
+    void st.loadNotes();
+    void st.loadFindingsSummary();
+  });
 }

@@ -53,6 +53,25 @@ describe('findings slice', () => {
     expect(useAppStore.getState().allowList).toEqual([]);
   });
 
+  it("asks for a chain's session findings only where the summary has some, with the same result", async () => {
+    useAppStore.setState({ findingsSummary: null });
+    const s = useAppStore.getState();
+    const summary = await detection.getFindingsSummary();
+    const withFindings = summary.bySession.slice(0, 3).map((b) => b.sessionId);
+    const ids = [...withFindings, 'no-such-session-1', 'no-such-session-2'];
+    calls.length = 0;
+    await s.loadSessionFindings(ids);
+    const all = useAppStore.getState().sessionFindings!;
+    const askedAll = calls.filter((c) => c === 'listFindings').length;
+    expect(all.length).toBeGreaterThan(0);
+    await s.loadFindingsSummary();
+    expect(useAppStore.getState().findingsSummary!.suppressed).toBe(0);
+    calls.length = 0;
+    await s.loadSessionFindings(ids);
+    expect(calls.filter((c) => c === 'listFindings').length).toBeLessThan(askedAll);
+    expect(useAppStore.getState().sessionFindings).toEqual(all);
+  });
+
   it('rejects an invalid entry with an error banner and changes nothing', async () => {
     const s = useAppStore.getState();
     const errors = useAppStore.getState().errors.length;

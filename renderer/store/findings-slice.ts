@@ -155,8 +155,14 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
       set({ sessionFindings: [] });
       return;
     }
+    // A busy chain touches hundreds of sessions, most without findings: when the summary is
+    // current and nothing is suppressed, it names every session that has any (one request
+    // each instead of one per session of the chain, all queued on the engine).
+    const summary = get().findingsSummary;
+    const withFindings = summary !== null && summary.computedAt !== null && summary.suppressed === 0 ? new Set(summary.bySession.map((b) => b.sessionId)) : null;
+    const asked = withFindings === null ? sessionIds : sessionIds.filter((id) => withFindings.has(id));
     try {
-      const lists = await Promise.all(sessionIds.map((sessionId) => loadAllFindings({ sessionId })));
+      const lists = await Promise.all(asked.map((sessionId) => loadAllFindings({ sessionId })));
       if (request === sessionRequest) set({ sessionFindings: lists.flatMap((l) => l.rows) });
     } catch (e) {
       if (request === sessionRequest) set({ sessionFindings: [] });
@@ -222,8 +228,9 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
     const sessionIds = s.sessionFindingsKey === '' ? [] : s.sessionFindingsKey.split('|');
     // Lists nobody has opened yet stay unloaded (baseline candidates cost a pass over the case).
     const viewOpen = edited || s.sideTab === 'findings';
+    // The summary first: the session findings are asked for by it.
+    await s.loadFindingsSummary();
     await Promise.all([
-      s.loadFindingsSummary(),
       viewOpen || s.activeFindings !== null ? s.loadFindings() : Promise.resolve(),
       viewOpen || s.allowList !== null ? s.loadAllowList() : Promise.resolve(),
       s.baselines !== null ? s.loadBaselines() : Promise.resolve(),

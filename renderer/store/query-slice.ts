@@ -33,7 +33,6 @@ export const createQuerySlice: StateCreator<AppState, [], [], QuerySlice> = (set
   // The query last sent, so typing that does not change it (a trailing space, "4624," …)
   // does not throw the loaded pages away.
   let appliedKey: string | null = null;
-  let histogramLoaded = false;
   const run = (force = false): void => {
     const s = get();
     const filter = buildFilter(s);
@@ -43,11 +42,6 @@ export const createQuerySlice: StateCreator<AppState, [], [], QuerySlice> = (set
     appliedKey = key;
     set((st) => ({ queryId: st.queryId + 1, total: null }));
     get().clearSelection();
-    // The case's density bars are loaded with the first query (and again after each import).
-    if (force && !histogramLoaded) {
-      histogramLoaded = true;
-      if (typeof get().loadHistogram === 'function') void get().loadHistogram();
-    }
     eventPager.reset((offset, limit) =>
       getApi().queryEvents({ filter, sort, offset, limit: Math.min(limit, PAGE_SIZE) }),
     );

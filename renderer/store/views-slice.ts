@@ -116,7 +116,11 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
       );
       const chain = await api.getSessionChain(sessionId);
       const ids = chainSessions(chain, sessionId);
-      const lists = await Promise.all(ids.map((id) => (id === sessionId ? own : api.getSessionProcesses(id))));
+      // A session the list counts no process in has none to add (the same count): a busy chain
+      // leads to hundreds of sessions, each a request queued on the engine.
+      const counted = new Map((get().sessions?.sessions ?? []).map((x) => [x.id, x.processes]));
+      const none: Promise<readonly ProcessRow[]> = Promise.resolve([]);
+      const lists = await Promise.all(ids.map((id) => (id === sessionId ? own : counted.get(id) === 0 ? none : api.getSessionProcesses(id))));
       const byId = new Map<string, ProcessRow>();
       for (const list of lists) for (const p of list) byId.set(p.id, p);
       if (request !== sessionRequest) return;

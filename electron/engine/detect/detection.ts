@@ -138,8 +138,15 @@ export async function runCaseDetection(
   result: CorrelationResult,
   rules: RuleEngine | null,
   signal?: AbortSignal,
+  /**
+   * The number of events `result` was correlated from, when the caller knows it (the engine):
+   * counted here instead, an import finishing while the correlation was computed would be
+   * counted as covered, and the findings of its events kept as current though their sessions
+   * and processes were never placed.
+   */
+  coveredEvents?: number,
 ): Promise<DetectionState> {
-  const caseEvents = await store.countEvents({});
+  const caseEvents = coveredEvents ?? (await store.countEvents({}));
   const entries = await store.allowList();
   const run = new DetectionRun(result, rules);
   const write = async (found: DetectedFinding[]): Promise<void> => {
