@@ -314,7 +314,7 @@ export function ProcessTreeView() {
       return (
         <div className="pad">
           {scopeSwitch}
-          <p className="error-text" role="alert">The processes of {escapeControlsSingleLine(host ?? '')} could not be loaded: {escapeControlsSingleLine(shownHostTree.error)}</p>
+          <p className="warn" role="alert">The processes of {escapeControlsSingleLine(host ?? '')} could not be loaded: {escapeControlsSingleLine(shownHostTree.error)}</p>
         </div>
       );
     }
