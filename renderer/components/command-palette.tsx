@@ -333,7 +333,7 @@ function PaletteDialog() {
             <div key={g.kind} role="group" aria-labelledby={`${id}-group-${g.kind}`} className="palette-group">
               <div className="palette-group-label small muted" id={`${id}-group-${g.kind}`}>
                 {GROUP_LABEL[g.kind]}
-                {g.kind === 'process' && found !== null && found.total > g.items.length && ` (${PER_GROUP} of ${found.total})`}
+                {g.kind === 'process' && found !== null && found.total > g.items.length && ` (${g.items.length} of ${found.total})`}
               </div>
               {g.items.map((item, k) => {
                 const i = g.start + k;
