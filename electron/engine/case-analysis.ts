@@ -18,6 +18,7 @@ import {
   type ChainIndex,
   type CorrelationInput,
   type CorrelationResult,
+  type ProcessNode,
 } from './correlate/index.js';
 import { CORRELATION_CODEC_VERSION, decodeLists, decodeResult, encodeLists, encodeResult, toAsciiJson } from './correlate/result-codec.js';
 import type { CaseStore, EventStamp } from './store/case-store.js';
@@ -273,10 +274,7 @@ export class CaseAnalysis {
     if (!this.index.sessions.has(sessionId)) throw new Error(`no session ${sessionId} in this case`);
     let rows = this.processRows.get(sessionId);
     if (!rows) {
-      // The document's rows of this session alone: buildAnalysisDocument maps each process on
-      // its own, so the rows are the same as in the whole document.
-      const nodes = this.index.processesBySession.get(sessionId) ?? [];
-      rows = buildAnalysisDocument({ hosts: [], sessions: [], processes: nodes, scripts: [], services: [], lateral: [] }).processes.slice();
+      rows = processRowsOf(this.index.processesBySession.get(sessionId) ?? []);
       this.processRows.set(sessionId, rows);
     }
     return rows;
@@ -292,8 +290,7 @@ export class CaseAnalysis {
     if (!this.result.hosts.some((h) => h.key === key)) throw new Error(`no host ${host} in this case`);
     let rows = this.hostRows.get(key);
     if (!rows) {
-      const nodes = this.result.processes.filter((p) => p.hostKey === key);
-      rows = buildAnalysisDocument({ hosts: [], sessions: [], processes: nodes, scripts: [], services: [], lateral: [] }).processes.slice();
+      rows = processRowsOf(this.result.processes.filter((p) => p.hostKey === key));
       this.hostRows.set(key, rows);
     }
     return rows;
@@ -303,7 +300,14 @@ export class CaseAnalysis {
   findProcesses(text: string, limit: number): ProcessSearchResult {
     this.finder ??= new ProcessFinder(this.result.processes);
     const { total, nodes } = this.finder.find(text, limit);
-    const rows = buildAnalysisDocument({ hosts: [], sessions: [], processes: nodes, scripts: [], services: [], lateral: [] }).processes;
-    return { total, rows };
+    return { total, rows: processRowsOf(nodes) };
   }
+}
+
+/**
+ * The document's rows of some processes alone: buildAnalysisDocument maps each process on its
+ * own, so the rows are the same as in the whole case's document.
+ */
+function processRowsOf(nodes: readonly ProcessNode[]): ProcessRow[] {
+  return buildAnalysisDocument({ hosts: [], sessions: [], processes: nodes, scripts: [], services: [], lateral: [] }).processes.slice();
 }
