@@ -401,24 +401,21 @@ export class Engine implements EngineApi {
     // Only a file of the same size as evidence already in the case can be a duplicate: any
     // other is hashed while it is read (the hash is recorded when the read ends), so the first
     // page of events need not wait for a whole pass over the file.
-    const mayBeDuplicate = await store.hasEvidenceOfSize(facts.size);
+    const hash = sha256File(path, undefined, signal).catch((error: unknown) => {
+      if (signal.aborted) return null;
+      throw error;
+    });
+    // Awaited below; until then a failure must not count as unhandled.
+    hash.catch(() => undefined);
     let hashing: Promise<string | null> | null = null;
     let sha256 = '';
-    if (mayBeDuplicate) {
+    if (await store.hasEvidenceOfSize(facts.size)) {
       this.status.phase = 'hashing';
-      const hashed = await sha256File(path, undefined, signal).catch((error: unknown) => {
-        if (signal.aborted) return null;
-        throw error;
-      });
+      const hashed = await hash;
       if (hashed === null) return;
       sha256 = hashed;
     } else {
-      hashing = sha256File(path, undefined, signal).catch((error: unknown) => {
-        if (signal.aborted) return null;
-        throw error;
-      });
-      // Awaited below; until then a failure must not count as unhandled.
-      hashing.catch(() => undefined);
+      hashing = hash;
     }
     const format = facts.detected.kind === 'format' ? facts.detected.format : 'unknown';
     const evidence = { path, format, size: facts.size, mtime: facts.mtime, sha256 } as const;
