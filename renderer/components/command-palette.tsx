@@ -3,9 +3,10 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ProcessRow } from '../../shared/api.js';
 import { getApi } from '../api/api-client.js';
 import { clipText, escapeControlsSingleLine } from '../lib/escape-text.js';
-import { paletteItems, PER_GROUP, type PaletteCommand, type PaletteItem } from '../lib/palette-search.js';
+import { paletteItems, PER_GROUP, type PaletteCommand, type PaletteItem, type ShowCommand } from '../lib/palette-search.js';
 import { baseName, formatPid } from '../lib/process-tree.js';
 import { useAppStore } from '../store/app-store.js';
+import type { SideTab } from '../store/views-types.js';
 import { TimeText } from './time-text.js';
 
 const GROUP_LABEL: Record<PaletteItem['kind'], string> = {
@@ -21,6 +22,11 @@ const GROUP_LABEL: Record<PaletteItem['kind'], string> = {
 /** Evidence text shown on one line, clipped: a name can be a megabyte of anything. */
 const line = (text: string, max = 160): string => escapeControlsSingleLine(clipText(text, max).text);
 
+/** The side tab a show command opens. */
+function tabOf(command: ShowCommand): SideTab {
+  return command.slice('show-'.length) as SideTab;
+}
+
 function runCommand(command: PaletteCommand): void {
   const s = useAppStore.getState();
   switch (command) {
@@ -28,19 +34,11 @@ function runCommand(command: PaletteCommand): void {
       void s.pickEvidence();
       return;
     case 'show-sessions':
-      s.setSideTab('sessions');
-      return;
     case 'show-findings':
-      s.setSideTab('findings');
-      return;
     case 'show-overview':
-      s.setSideTab('overview');
-      return;
     case 'show-coverage':
-      s.setSideTab('coverage');
-      return;
     case 'show-notes':
-      s.setSideTab('notes');
+      s.setSideTab(tabOf(command));
       return;
     case 'toggle-theme':
       s.setTheme(s.theme === 'dark' ? 'light' : 'dark');

@@ -4,14 +4,14 @@
 
 import type { CountRow, Note, ProcessRow, SessionRow } from '../../shared/api.js';
 import type { RuleCount } from '../../shared/findings.js';
+import type { SideTab } from '../store/views-types.js';
+
+/** `show-…` opens that side tab. */
+export type ShowCommand = `show-${SideTab}`;
 
 export type PaletteCommand =
   | 'open-evidence'
-  | 'show-sessions'
-  | 'show-findings'
-  | 'show-overview'
-  | 'show-coverage'
-  | 'show-notes'
+  | ShowCommand
   | 'toggle-theme'
   | 'times-utc'
   | 'times-local'
