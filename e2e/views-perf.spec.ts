@@ -8,42 +8,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { startFrames, stopFrames } from '../scripts/frame-recorder.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const ARTIFACTS = join(ROOT, 'e2e-artifacts');
 
 test.skip(!process.env['CHAINLINE_PERF'], 'benchmark: run with CHAINLINE_PERF=1');
-
-/** Starts recording frame durations (rAF deltas) in the page. */
-async function startFrames(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __last: number; __on: boolean };
-    w.__frames = [];
-    w.__on = true;
-    w.__last = performance.now();
-    const tick = (t: number) => {
-      w.__frames.push(t - w.__last);
-      w.__last = t;
-      if (w.__on) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
-}
-
-async function stopFrames(page: Page): Promise<{ frames: number; max: number; p95: number; over50: number }> {
-  return page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __on: boolean };
-    w.__on = false;
-    const f = w.__frames.slice(1).sort((a, b) => a - b);
-    return {
-      frames: f.length,
-      max: Math.round(f[f.length - 1] ?? 0),
-      p95: Math.round(f[Math.floor(f.length * 0.95)] ?? 0),
-      over50: f.filter((x) => x > 50).length,
-    };
-  });
-}
 
 test('a million events and a 20,000-process tree stay responsive', async ({ page }) => {
   test.setTimeout(300_000);

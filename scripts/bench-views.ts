@@ -23,8 +23,9 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { seededRandom } from '../electron/engine/testing/seeded-random.js';
-import { startEngine } from '../electron/engine/worker/engine-client.js';
 import { spawnServe, type ServeProcess } from '../electron/serve/testing/serve-process.js';
+import { importBenchCase } from './bench-case.js';
+import { startFrames, stopFrames, type FrameStats } from './frame-recorder.js';
 import { writeLinesAtomically } from './write-lines.js';
 
 const args = process.argv.slice(2);
@@ -218,26 +219,6 @@ async function writeEvidence(): Promise<void> {
   console.log(`evidence: ${written} events, ${(statSync(EVIDENCE).size / 2 ** 20).toFixed(0)} MiB in ${seconds(t0).toFixed(1)} s`);
 }
 
-async function buildCase(): Promise<void> {
-  const t0 = performance.now();
-  rmSync(CASE_DIR, { recursive: true, force: true });
-  const engine = startEngine();
-  try {
-    await engine.openCase(CASE_DIR, { name: `views bench ${EVENTS}` });
-    await engine.setRuleFolders({ dirs: [], builtin: true });
-    await engine.openEvidence({ paths: [EVIDENCE] });
-    const status = await engine.waitForIngest();
-    if (status.phase !== 'done') throw new Error(`import ${status.phase}: ${status.message}`);
-    console.log(`case: ${status.events} events imported in ${seconds(t0).toFixed(1)} s (${status.errors} errors)`);
-    // Compute (and let the engine keep, where it stores it) the analysis once.
-    const t1 = performance.now();
-    const sessions = await engine.listSessions();
-    console.log(`analysis: ${sessions.sessions.length} sessions in ${seconds(t1).toFixed(1)} s`);
-  } finally {
-    await engine.shutdown();
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Serve and measure
 
@@ -258,57 +239,13 @@ async function callApi(s: Served, method: string, callArgs: unknown[] = []): Pro
   return body.result;
 }
 
-interface FrameStats {
-  readonly frames: number;
-  readonly max: number;
-  readonly p95: number;
-  readonly over50: number;
-  /** Long tasks (> 50 ms) the page reported during the interval, and the longest. */
-  readonly longTasks: number;
-  readonly longestTask: number;
+interface PhaseFigures extends FrameStats {
   /** Deltas over the phase, ms: renderer process CPU, main-thread tasks, script, layout, style. */
   readonly cpuMs?: number;
   readonly taskMs?: number;
   readonly scriptMs?: number;
   readonly layoutMs?: number;
   readonly styleMs?: number;
-}
-
-// In-page code runs in Chromium; it is written as strings because the node build has no DOM types.
-const START_FRAMES = `(() => {
-  const w = window;
-  w.__frames = [];
-  w.__long = [];
-  w.__on = true;
-  if (w.__obs) w.__obs.disconnect();
-  w.__obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__long.push(e.duration); });
-  w.__obs.observe({ type: 'longtask' });
-  w.__last = performance.now();
-  const tick = (t) => { w.__frames.push(t - w.__last); w.__last = t; if (w.__on) requestAnimationFrame(tick); };
-  requestAnimationFrame(tick);
-})()`;
-const STOP_FRAMES = `(() => {
-  const w = window;
-  w.__on = false;
-  if (w.__obs) w.__obs.disconnect();
-  const f = w.__frames.slice(1).sort((a, b) => a - b);
-  return {
-    frames: f.length,
-    max: Math.round(f[f.length - 1] ?? 0),
-    p95: Math.round(f[Math.floor(f.length * 0.95)] ?? 0),
-    over50: f.filter((x) => x > 50).length,
-    longTasks: w.__long.length,
-    longestTask: Math.round(Math.max(0, ...w.__long)),
-  };
-})()`;
-
-/** Records frame durations (rAF deltas) and long tasks in the page until stopFrames. */
-async function startFrames(page: Page): Promise<void> {
-  await page.evaluate(START_FRAMES);
-}
-
-async function stopFrames(page: Page): Promise<FrameStats> {
-  return (await page.evaluate(STOP_FRAMES)) as FrameStats;
 }
 
 /** Scrolls `selector` from top to bottom in `steps` steps, one per frame. */
@@ -448,7 +385,7 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
     const phaseBegin = async (): Promise<void> => {
       phaseStart = await metrics();
     };
-    const phaseEnd = async (frames: FrameStats): Promise<FrameStats> => {
+    const phaseEnd = async (frames: FrameStats): Promise<PhaseFigures> => {
       const now = await metrics();
       const d = (k: string): number => Math.round(((now[k] ?? 0) - (phaseStart[k] ?? 0)) * 1000);
       return { ...frames, cpuMs: d('ProcessTime'), taskMs: d('TaskDuration'), scriptMs: d('ScriptDuration'), layoutMs: d('LayoutDuration'), styleMs: d('RecalcStyleDuration') };
@@ -611,7 +548,7 @@ function findChromiumPid(): number | undefined {
 }
 
 function verdict(f: Figures): string {
-  const frames = (k: string): FrameStats | undefined => f[k] as FrameStats | undefined;
+  const frames = (k: string): PhaseFigures | undefined => f[k] as PhaseFigures | undefined;
   const ok = (b: boolean): string => (b ? 'met' : 'NOT met');
   const lines = [
     `${f['mode']}${f['variant'] ? ' ' + String(f['variant']) : ''} run ${f['run']} (load ${f['loadavgBefore']} → ${f['loadavgAfter']})` +
@@ -643,7 +580,7 @@ async function main(): Promise<void> {
   mkdirSync(DIR, { recursive: true });
   if (args.includes('--rebuild')) rmSync(CASE_DIR, { recursive: true, force: true });
   if (!existsSync(EVIDENCE)) await writeEvidence();
-  if (!existsSync(join(CASE_DIR, 'case.json'))) await buildCase();
+  if (!existsSync(join(CASE_DIR, 'case.json'))) await importBenchCase(CASE_DIR, EVIDENCE, { name: `views bench ${EVENTS}`, builtinRules: true, analyze: true });
   if (!existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) throw new Error('no production renderer: run `npx vite build` first');
   const variants = opt('variants', '').split(',').filter((v) => v !== '');
   const all: Figures[] = [];
