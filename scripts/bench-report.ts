@@ -13,11 +13,11 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { CorrelationInput } from '../electron/engine/correlate/input.js';
 import { CaseAnalysis } from '../electron/engine/case-analysis.js';
-import { startEngine } from '../electron/engine/worker/engine-client.js';
 import { exportEvents } from '../electron/engine/export/export-events.js';
 import { buildReportModel } from '../electron/engine/report/build-report.js';
 import { renderReportHtml } from '../electron/engine/report/render-html.js';
 import { CaseStore } from '../electron/engine/store/case-store.js';
+import { importBenchCase } from './bench-case.js';
 import { generate, recordFieldsOf } from './bench-correlate.js';
 import { writeLinesAtomically } from './write-lines.js';
 
@@ -79,27 +79,12 @@ async function writeEvidence(): Promise<void> {
   console.log(`evidence: ${written} events, ${(statSync(EVIDENCE).size / 2 ** 20).toFixed(0)} MiB in ${seconds(t0).toFixed(1)} s`);
 }
 
-async function buildCase(): Promise<void> {
-  const t0 = performance.now();
-  rmSync(CASE_DIR, { recursive: true, force: true });
-  const engine = startEngine();
-  try {
-    await engine.openCase(CASE_DIR, { name: `bench ${EVENTS}` });
-    await engine.openEvidence({ paths: [EVIDENCE] });
-    const status = await engine.waitForIngest();
-    if (status.phase !== 'done') throw new Error(`import ${status.phase}: ${status.message}`);
-    console.log(`case: ${status.events} events imported in ${seconds(t0).toFixed(1)} s (${status.errors} errors)`);
-  } finally {
-    await engine.shutdown();
-  }
-}
-
 async function main(): Promise<void> {
   console.log(`load average at start: ${load()}`);
   mkdirSync(DIR, { recursive: true });
   if (args.includes('--rebuild')) rmSync(CASE_DIR, { recursive: true, force: true });
   if (!existsSync(EVIDENCE)) await writeEvidence();
-  if (!existsSync(join(CASE_DIR, 'case.json'))) await buildCase();
+  if (!existsSync(join(CASE_DIR, 'case.json'))) await importBenchCase(CASE_DIR, EVIDENCE, { name: `bench ${EVENTS}` });
 
   const store = await CaseStore.open(CASE_DIR);
   try {
