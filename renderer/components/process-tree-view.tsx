@@ -18,7 +18,6 @@ import {
 import { treeKey } from '../lib/tree-keys.js';
 import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
-import type { AppState } from '../store/types.js';
 import type { Finding } from '../../shared/findings.js';
 import { findingsByProcess } from '../lib/findings-view.js';
 import { FindingList, FindingsBadge } from './finding-badges.js';
@@ -201,15 +200,8 @@ const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, 
   );
 });
 
-/** The selected session's host, which the host scope shows. */
-function sessionHost(s: AppState): string | null {
-  const id = s.selectedSessionId;
-  if (id === null) return null;
-  return s.sessions?.sessions.find((x) => x.id === id)?.host ?? s.chainProcesses?.find((p) => p.sessionId === id)?.host ?? null;
-}
-
 export function ProcessTreeView() {
-  const { chainProcesses, selectedProcessId, selectProcess, sessionId, scope, setScope, host, hostTree, loadHostTree } = useAppStore(
+  const { chainProcesses, selectedProcessId, selectProcess, sessionId, scope, setScope, hostTree, loadHostTree } = useAppStore(
     useShallow((s) => ({
       chainProcesses: s.chainProcesses,
       selectedProcessId: s.selectedProcessId,
@@ -217,12 +209,17 @@ export function ProcessTreeView() {
       sessionId: s.selectedSessionId,
       scope: s.treeScope,
       setScope: s.setTreeScope,
-      host: sessionHost(s),
       hostTree: s.hostTree,
       loadHostTree: s.loadHostTree,
     })),
   );
   const sessions = useAppStore((s) => s.sessions);
+  // The selected session's host, which the host scope shows: looked up when the session or the
+  // list changes, not on every store update (the table's paging updates the store as it scrolls).
+  const host = useMemo(
+    () => sessions?.sessions.find((x) => x.id === sessionId)?.host ?? chainProcesses?.find((p) => p.sessionId === sessionId)?.host ?? null,
+    [sessions, sessionId, chainProcesses],
+  );
   const hostScope = scope === 'host' && host !== null;
   useEffect(() => {
     if (hostScope) void loadHostTree(host);
