@@ -72,9 +72,13 @@ function pad(n: number | bigint, width: number): string {
 // events in time order, many to a second, and the Date and seven paddings cost more than the rest.
 let isoSecond = NaN;
 let isoPrefix = '';
+/** The first tick of that second: a time within it needs a subtraction, not two bigint divisions. */
+let isoStart = -1n;
 
 /** ISO 8601 UTC with exactly seven fractional digits: `2020-09-20T21:08:27.0000000Z`. */
 export function ticksToIso(ticks: bigint): string {
+  const within = ticks - isoStart;
+  if (within >= 0n && within < TICKS_PER_SECOND && isoStart >= 0n) return `${isoPrefix}${fraction7(Number(within))}Z`;
   let seconds = ticks / TICKS_PER_SECOND;
   let fraction = ticks % TICKS_PER_SECOND;
   if (fraction < 0n) {
@@ -89,8 +93,14 @@ export function ticksToIso(ticks: bigint): string {
       `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +
       `T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}.`;
     isoSecond = s;
+    isoStart = s >= 0 ? ticks - fraction : -1n;
   }
-  return `${isoPrefix}${pad(Number(fraction), 7)}Z`;
+  return `${isoPrefix}${fraction7(Number(fraction))}Z`;
+}
+
+/** 0 ≤ n < 10^7 as seven digits. */
+function fraction7(n: number): string {
+  return n >= 1_000_000 ? String(n) : String(n + 10_000_000).slice(1);
 }
 
 /** FILETIME (100 ns since 1601) to Chainline ticks. */

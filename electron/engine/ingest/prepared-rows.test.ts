@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildEvent } from '../../../shared/build-event.js';
 import type { NormalizedEvent } from '../../../shared/events.js';
-import { prepareRows, RowsBuilder, stringsOf, TextBufferPool, textBufferOf, type PreparedRows } from './prepared-rows.js';
+import { summarize } from '../../../shared/event-views.js';
+import { metaJson, metaOf, prepareRows, RowsBuilder, stringsOf, TextBufferPool, textBufferOf, type PreparedRows } from './prepared-rows.js';
 
 const ODD = ['é', '日本語', '😀', '\ud800x', 'a\u0000b', '<script>"\'</script>', '', 'x'.repeat(5000)];
 
@@ -66,5 +67,34 @@ describe('prepared rows', () => {
     pool.give(new ArrayBuffer(4096));
     prepareRows([], pool);
     expect(pool.take()?.byteLength).toBe(4096);
+  });
+
+  it('hold each value as its own UTF-8 text, ASCII rows and others alike', () => {
+    const rows = prepareRows(events);
+    const expected = events.flatMap((e) => [
+      e.system.computer,
+      e.system.channel,
+      e.system.provider,
+      summarize(e),
+      JSON.stringify(e.system),
+      JSON.stringify(e.data),
+      JSON.stringify(metaOf(e)),
+    ]);
+    // (A lone surrogate has no UTF-8: it is stored as U+FFFD, as Buffer.from writes it.)
+    expect(stringsOf(rows)).toEqual(expected.map((v) => Buffer.from(v, 'utf8').toString('utf8')));
+  });
+
+  it('write the meta column as JSON.stringify(metaOf(event)) does', () => {
+    const base = events[1] as NormalizedEvent;
+    const variants: NormalizedEvent[] = [
+      ...events.slice(0, 30),
+      { ...base, source: { file: 'x.evtx', format: 'evtx', offset: 4096 * 1000, length: 512, chunk: 17 } },
+      { ...base, suspect: 'chunk 3: "header" checksum \ mismatch\u0000 é\ud800' },
+      { ...base, recovered: true, suspect: '' },
+      { ...base, source: { file: 'x', format: 'xml', offset: Number.NaN, length: 1 } },
+      { ...base, source: { file: 'x', format: 'json', offset: 1, length: 2, line: Number.POSITIVE_INFINITY } },
+      { ...base, source: { file: 'x', format: 'json', offset: -0, length: 0, line: 0, chunk: 0 } },
+    ];
+    for (const e of variants) expect(metaJson(e)).toBe(JSON.stringify(metaOf(e)));
   });
 });

@@ -77,6 +77,44 @@ class Utf8Writer {
     this.used += this.buf.write(s, this.used, 'utf8');
     return this.used;
   }
+  /**
+   * Appends the seven string values of a row with one write when they are all ASCII (then
+   * each value's byte length is its length, and its end follows from it); otherwise value by
+   * value. A write is a call into C++ whose fixed cost, seven times per event, measured as
+   * much as the encoding itself.
+   */
+  writeRow(ends: Float64Array, k: number, a: string, b: string, c: string, d: string, e: string, f: string, g: string): void {
+    const start = this.used;
+    const row = a + b + c + d + e + f + g;
+    const need = start + row.length * 3;
+    if (need > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, start);
+      this.buf = grown;
+    }
+    const written = this.buf.write(row, start, 'utf8');
+    if (written === row.length) {
+      let end = start + a.length;
+      ends[k] = end;
+      ends[k + 1] = end += b.length;
+      ends[k + 2] = end += c.length;
+      ends[k + 3] = end += d.length;
+      ends[k + 4] = end += e.length;
+      ends[k + 5] = end += f.length;
+      ends[k + 6] = end + g.length;
+      this.used = start + written;
+      return;
+    }
+    // Not all ASCII (a UTF-8 byte count differs from the length somewhere): rewritten value by value.
+    this.used = start;
+    ends[k] = this.write(a);
+    ends[k + 1] = this.write(b);
+    ends[k + 2] = this.write(c);
+    ends[k + 3] = this.write(d);
+    ends[k + 4] = this.write(e);
+    ends[k + 5] = this.write(f);
+    ends[k + 6] = this.write(g);
+  }
   done(): Uint8Array {
     return new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used);
   }
@@ -109,6 +147,30 @@ export function metaOf(e: NormalizedEvent): EventMeta {
   if (e.recovered) meta.r = true;
   if (e.suspect !== undefined) meta.s = e.suspect;
   return meta;
+}
+
+/**
+ * JSON.stringify(metaOf(e)), written out directly (once per event; the object and the generic
+ * serializer cost more than the text). Its values are finite numbers, which print as
+ * String(n) does, and names from closed sets (TimePrecision, TimeSource, EvidenceFormat)
+ * that need no escaping; the suspect note goes through JSON.stringify. Anything else falls
+ * back to the generic path.
+ */
+export function metaJson(e: NormalizedEvent): string {
+  const src = e.source;
+  if (!Number.isFinite(src.offset) || !Number.isFinite(src.length)) return JSON.stringify(metaOf(e));
+  let json = `{"p":"${e.timePrecision}","t":"${e.timeSource}","f":"${src.format}","o":${src.offset},"l":${src.length}`;
+  if (src.line !== undefined) {
+    if (!Number.isFinite(src.line)) return JSON.stringify(metaOf(e));
+    json += `,"n":${src.line}`;
+  }
+  if (src.chunk !== undefined) {
+    if (!Number.isFinite(src.chunk)) return JSON.stringify(metaOf(e));
+    json += `,"c":${src.chunk}`;
+  }
+  if (e.recovered) json += ',"r":true';
+  if (e.suspect !== undefined) json += `,"s":${JSON.stringify(e.suspect)}`;
+  return json + '}';
 }
 
 /**
@@ -186,13 +248,8 @@ export class RowsBuilder {
     this.eventIds[i] = s.eventId;
     this.recordIds[i] = s.recordId ?? Number.NaN;
     const k = i * STRINGS_PER_EVENT;
-    ends[k + StringSlot.Host] = text.write(s.computer);
-    ends[k + StringSlot.Channel] = text.write(s.channel);
-    ends[k + StringSlot.Provider] = text.write(s.provider);
-    ends[k + StringSlot.Summary] = text.write(summarize(e));
-    ends[k + StringSlot.System] = text.write(JSON.stringify(s));
-    ends[k + StringSlot.Data] = text.write(JSON.stringify(e.data));
-    ends[k + StringSlot.Meta] = text.write(JSON.stringify(metaOf(e)));
+    // (In StringSlot order.)
+    text.writeRow(ends, k, s.computer, s.channel, s.provider, summarize(e), JSON.stringify(s), JSON.stringify(e.data), metaJson(e));
     if (e.recovered) this.recovered++;
   }
 
