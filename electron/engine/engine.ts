@@ -31,7 +31,7 @@ import type {
   RuleFoldersRequest,
 } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
-import { collectEvidence, fileFacts, sha256File } from './ingest/collect.js';
+import { collectEvidence, fileFacts, sha256FileOffThread } from './ingest/collect.js';
 import { CaseAnalysis } from './case-analysis.js';
 import { KeptAnswers } from './kept-answers.js';
 import { readBatches } from './ingest/read-batches.js';
@@ -401,7 +401,7 @@ export class Engine implements EngineApi {
     // Only a file of the same size as evidence already in the case can be a duplicate: any
     // other is hashed while it is read (the hash is recorded when the read ends), so the first
     // page of events need not wait for a whole pass over the file.
-    const hash = sha256File(path, undefined, signal).catch((error: unknown) => {
+    const hash = sha256FileOffThread(path, facts.size, signal).catch((error: unknown) => {
       if (signal.aborted) return null;
       throw error;
     });

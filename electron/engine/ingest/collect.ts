@@ -1,8 +1,6 @@
 // Turning what the user named (files and folders) into the list of evidence files, and the
 // facts recorded about each before a byte of it is parsed: size, mtime, SHA-256, format.
 
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { detectFormat, EVIDENCE_EXTENSIONS, type DetectResult } from '../readers/detect.js';
@@ -112,23 +110,4 @@ export async function fileFacts(path: string): Promise<FileFacts> {
   }
 }
 
-/** SHA-256 of a file, streamed (read-only), with progress. */
-export async function sha256File(
-  path: string,
-  onProgress?: (bytes: number) => void,
-  signal?: AbortSignal,
-): Promise<string> {
-  const hash = createHash('sha256');
-  let done = 0;
-  const stream = createReadStream(path, { flags: 'r', highWaterMark: 1 << 20 });
-  for await (const chunk of stream) {
-    if (signal?.aborted) {
-      stream.destroy();
-      throw new Error('cancelled');
-    }
-    hash.update(chunk as Buffer);
-    done += (chunk as Buffer).length;
-    onProgress?.(done);
-  }
-  return hash.digest('hex');
-}
+export { sha256File, sha256FileOffThread } from './file-hash.js';

@@ -40,8 +40,13 @@ export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 export const SEGMENT_BYTES = 8 * 1024 * 1024;
 /** Rows a builder starts with: a 1 MB chunk of collector JSON lines holds about 700 events (it grows when needed). */
 const ROWS_PER_CHUNK_GUESS = 1024;
-/** Unacknowledged batches per thread: one reading alone stays close behind the appender. */
-const WINDOW_SINGLE = 2;
+/**
+ * Unacknowledged batches of a thread reading alone. The engine thread stops for the length of
+ * a DuckDB commit (flushSync, a few hundred milliseconds at a row-group boundary): with 2 the
+ * reading thread sat waiting through each of them (about half its time in an import of
+ * 256 MB of EVTX), with 8 it reads on (~1,000 events, ~1.5 MB of text, a batch).
+ */
+const WINDOW_SINGLE = 8;
 /** Per thread when two read segments in turn: a whole segment (~1 MB of input per batch) ahead. */
 const WINDOW_SEGMENTED = 12;
 
