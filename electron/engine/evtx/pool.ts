@@ -44,9 +44,6 @@ class PoolWorker {
       for (const w of this.waiting.splice(0)) w.reject(e);
     });
   }
-  get load(): number {
-    return this.waiting.length;
-  }
   run(job: ChunkJob): Promise<Reply> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject });
@@ -88,7 +85,10 @@ export async function* readEvtxPooled(path: string, options: PoolOptions = {}): 
           inFlight.push({ promise: Promise.resolve({ ok: true, items: [], carved: [] }), index: slot.index, length: slot.length });
           continue;
         }
-        const worker = workers.reduce((a, b) => (b.load < a.load ? b : a));
+        // Chunk i always goes to worker i mod n, not to the least busy one: a carved record may
+        // borrow a template by id from an earlier chunk its worker parsed, so which chunks a
+        // worker sees must not depend on timing, or two runs give different results.
+        const worker = workers[slot.index % workers.length]!;
         const job: ChunkJob = { file: path, buf: data, index: slot.index, fileOffset: slot.offset };
         inFlight.push({ promise: worker.run(job), index: slot.index, length: slot.length });
       }
