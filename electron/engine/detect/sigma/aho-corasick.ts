@@ -92,31 +92,36 @@ export class AhoCorasick {
     this.cls = cls;
     this.classes = classes;
     const states = first.length;
+    // States are numbered breadth first (the root 0, then its children, …), not in the order the
+    // trie was built: a scan spends most of its time in shallow states, whose rows then sit
+    // together at the start of the table (in cache) instead of spread over megabytes of it.
+    const order = [0];
+    for (let q = 0; q < order.length; q++) for (let t = first[order[q] as number] as number; t !== 0; t = sibling[t] as number) order.push(t);
+    const num = new Int32Array(states);
+    for (let i = 0; i < states; i++) num[order[i] as number] = i;
+    // Below, states are the new numbers; first/sibling/label/endHead are read through order[].
     const delta = new Uint16Array(states * classes);
     const fail = new Uint16Array(states);
     const dict = new Uint16Array(states);
     const term = new Uint8Array(states);
-    // Breadth first, so that a state's fail state (shallower) is complete before it.
-    const queue: number[] = [];
-    for (let t = first[0] as number; t !== 0; t = sibling[t] as number) {
-      delta[label[t] as number] = t;
-      queue.push(t);
-    }
-    for (let q = 0; q < queue.length; q++) {
-      const s = queue[q] as number;
+    const ends = (s: number): boolean => endHead[order[s] as number] !== -1;
+    // Breadth first, so that a state's fail state (shallower) is complete before it: the new
+    // numbers are that order, so it is a loop over them.
+    for (let t = first[0] as number; t !== 0; t = sibling[t] as number) delta[label[t] as number] = num[t] as number;
+    for (let s = 1; s < states; s++) {
       const f = fail[s] as number;
       // The nearest suffix state ending a needle: the fail state if it ends one, else its own.
-      dict[s] = endHead[f] !== -1 ? f : (dict[f] as number);
-      term[s] = endHead[s] !== -1 || dict[s] !== 0 ? 1 : 0;
+      dict[s] = ends(f) ? f : (dict[f] as number);
+      term[s] = ends(s) || dict[s] !== 0 ? 1 : 0;
       const row = s * classes;
       const frow = f * classes;
       // Where s has no child, it goes where its fail state goes, else to the child.
       for (let c = 0; c < classes; c++) delta[row + c] = delta[frow + c] as number;
-      for (let t = first[s] as number; t !== 0; t = sibling[t] as number) {
+      for (let t = first[order[s] as number] as number; t !== 0; t = sibling[t] as number) {
         const c = label[t] as number;
-        delta[row + c] = t;
-        fail[t] = delta[frow + c] as number;
-        queue.push(t);
+        const child = num[t] as number;
+        delta[row + c] = child;
+        fail[child] = delta[frow + c] as number;
       }
     }
     // Class 0 (a character in no needle) always leads back to the root: the table says so already.
@@ -126,7 +131,7 @@ export class AhoCorasick {
     const outStart = new Int32Array(states + 1);
     for (let st = 0; st < states; st++) {
       let count = 0;
-      for (let n = endHead[st] as number; n !== -1; n = endNext[n] as number) count++;
+      for (let n = endHead[order[st] as number] as number; n !== -1; n = endNext[n] as number) count++;
       outStart[st + 1] = (outStart[st] as number) + count;
     }
     const total = outStart[states] as number;
@@ -135,7 +140,7 @@ export class AhoCorasick {
     this.outAnchor = new Uint8Array(total);
     for (let st = 0; st < states; st++) {
       let at = outStart[st] as number;
-      for (let n = endHead[st] as number; n !== -1; n = endNext[n] as number) {
+      for (let n = endHead[order[st] as number] as number; n !== -1; n = endNext[n] as number) {
         const x = needles[n] as { needle: string; item: number; anchor: number };
         this.outItem[at] = x.item;
         this.outLen[at] = x.needle.length;

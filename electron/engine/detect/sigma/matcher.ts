@@ -212,14 +212,24 @@ class EvalContext {
    * other classic logs): the event's spaced names, keyed without spaces, built once per event.
    */
   private spaced(name: string): string | undefined {
+    return this.spacedNames()?.get(name);
+  }
+
+  /** The event's spaced names (keyed without spaces), null when it has none; once per event.
+   *  Object.keys, not for…in: event data with many fields is a dictionary-mode object, whose
+   *  for…in re-checks every key. */
+  spacedNames(): ReadonlyMap<string, string> | null {
     if (this.spacedStamp !== this.gen) {
       this.spacedStamp = this.gen;
       this.spacedMap = null;
-      for (const key in this.event.data) {
-        if (key.includes(' ')) (this.spacedMap ??= new Map()).set(key.replace(/ /g, ''), this.event.data[key] as string);
+      const data = this.event.data;
+      const keys = Object.keys(data);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        if (key.includes(' ')) (this.spacedMap ??= new Map()).set(key.replace(/ /g, ''), data[key] as string);
       }
     }
-    return this.spacedMap?.get(name);
+    return this.spacedMap;
   }
 
   /** Every EventData value, for keyword searches. */
@@ -933,8 +943,9 @@ type Groups = Atom[][];
 /** At most this many groups per rule (a bit each in the hit mask). */
 const MAX_GROUPS = 3;
 
+/** Whether an atom is worth a group of its own beyond the first (see the Bucket constructor). */
 function sharpAtom(a: Atom): boolean {
-  return a.k === 'base' || (a.k === 'eq' && !a.weak) || (a.k === 'sub' && subCost(a.v) <= 6);
+  return a.k === 'base' || (a.k === 'eq' && !a.weak) || (a.k === 'sub' && a.v.length >= 3);
 }
 
 function cheapest(groups: Groups): Groups {
@@ -1103,11 +1114,20 @@ class Bucket {
   private readonly filters: readonly SlotFilter[];
   /** Per slot: the EventData name its getter reads as is, if so. */
   private readonly dataName: (string | null)[] = [];
-  /** Filters found while walking the event's data: by EventData name, by name without spaces
+  /** Filters read straight from the event's data: by EventData name, by name without spaces
    *  (slots that fall back to a spaced name), and the rest (mapped and System fields). */
   private readonly byData = new Map<string, SlotFilter>();
   private readonly bySpaced = new Map<string, SlotFilter>();
   private readonly otherFilters: SlotFilter[] = [];
+  /** byData as arrays for the per-event loop: name, filter, and 1 when the slot falls back to a
+   *  spaced name in the event (see EvalContext.raw). */
+  private dataNames: string[] = [];
+  private dataFilters: SlotFilter[] = [];
+  private dataFallback = new Uint8Array(0);
+  /** How many of dataFilters fall back to a spaced name. */
+  private fallbackCount = 0;
+  /** Walk the next event's keys rather than look the names up (see lookUpData). */
+  private walk = false;
   private readonly filterStamp: Uint32Array;
   private readonly mark: Uint32Array;
   /** Group bits seen this event, per rule (valid where mark === epoch). */
@@ -1173,8 +1193,10 @@ class Bucket {
         return;
       }
       // The first (cheapest) group is enough to be correct; further groups only sharpen, and a
-      // group with 1- or 2-character substrings hardly does while costing every event a lookup
-      // per character of the field.
+      // group with 1- or 2-character substrings hardly does while costing hits on most values.
+      // Longer ones are kept even when common in paths (`.pass`, `.kdb`, `\windows\`): in
+      // a script block or command line they still tell most events apart, and a rule that gets
+      // through to evaluation costs far more than a few hits more.
       const groups = all.filter((g, i) => i === 0 || g.every(sharpAtom));
       this.fullMask[idx] = (1 << groups.length) - 1;
       groups.forEach((atoms, gi) => {
@@ -1216,6 +1238,10 @@ class Bucket {
         if (plain) this.bySpaced.set(plain, f);
       }
     }
+    this.dataNames = [...this.byData.keys()];
+    this.dataFilters = [...this.byData.values()];
+    this.dataFallback = Uint8Array.from(this.dataFilters, (f) => (this.plain[f.slot] ? 1 : 0));
+    this.fallbackCount = this.dataFallback.reduce((a, b) => a + b, 0);
     this.mark = new Uint32Array(rules.length);
     this.hit = new Uint8Array(rules.length);
     this.ctx = new EvalContext(
@@ -1290,6 +1316,59 @@ class Bucket {
     this.add(codes);
   }
 
+  /**
+   * The indexed EventData fields, each looked up by name (a bucket indexes a dozen or so): when
+   * the event has them all, cheaper than enumerating its keys, since event data with many
+   * fields is a dictionary-mode object. A field the event lacks may still be there under a
+   * spaced name (`Command Line`), which takes enumerating the keys (EvalContext.spacedNames,
+   * as its getter would); then the next event of the bucket is walked instead (walkData), its
+   * kind likely lacking the same fields. A value that is not a string (an inherited
+   * `constructor`, say) is no EventData value, as for the walk, which sees own keys only.
+   */
+  private lookUpData(data: Readonly<Record<string, string>>): void {
+    const names = this.dataNames;
+    let missing = false;
+    for (let i = 0; i < names.length; i++) {
+      const v = data[names[i] as string];
+      if (typeof v === 'string') this.filterSlot(this.dataFilters[i] as SlotFilter, v);
+      else if (this.dataFallback[i] === 1) missing = true;
+    }
+    if (!missing) return;
+    this.walk = true;
+    const spaced = this.ctx.spacedNames();
+    if (spaced !== null)
+      for (const key of spaced.keys()) {
+        const g = this.bySpaced.get(key);
+        if (g !== undefined) this.filterSlot(g, undefined);
+      }
+  }
+
+  /** Only the fields the event has: one walk over its keys (Object.keys, not for…in, which on a
+   *  dictionary-mode object re-checks every key). Back to lookUpData once an event has every
+   *  field that could fall back to a spaced name. */
+  private walkData(data: Readonly<Record<string, string>>): void {
+    const keys = Object.keys(data);
+    const byData = this.byData;
+    const spacedNames = this.bySpaced.size > 0;
+    let found = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      const f = byData.get(key);
+      if (f !== undefined) {
+        const v = data[key];
+        if (typeof v === 'string') {
+          this.filterSlot(f, v);
+          if (this.plain[f.slot]) found++;
+        }
+      }
+      if (spacedNames && key.includes(' ')) {
+        const g = this.bySpaced.get(key.replace(/ /g, ''));
+        if (g !== undefined) this.filterSlot(g, undefined);
+      }
+    }
+    if (found === this.fallbackCount) this.walk = false;
+  }
+
   private add(list: readonly number[]): void {
     for (let i = 0; i < list.length; i++) this.visit(list[i] as number);
   }
@@ -1300,18 +1379,8 @@ class Bucket {
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.cand.length = 0;
     for (const idx of this.always) this.visit(idx * 4);
-    // Only the fields the event has: one walk over its data instead of a lookup per indexed field
-    // (most of which a given event lacks). A field is read exactly as its getter would read it.
-    const data = event.data;
-    const byData = this.byData;
-    for (const key in data) {
-      const f = byData.get(key);
-      if (f !== undefined) this.filterSlot(f, data[key]);
-      if (this.bySpaced.size > 0 && key.includes(' ')) {
-        const g = this.bySpaced.get(key.replace(/ /g, ''));
-        if (g !== undefined) this.filterSlot(g, undefined);
-      }
-    }
+    if (this.walk) this.walkData(event.data);
+    else this.lookUpData(event.data);
     const others = this.otherFilters;
     for (let i = 0; i < others.length; i++) this.filterSlot(others[i] as SlotFilter, undefined);
     // Keep, in place, the rules all of whose groups were hit (rules without groups have mask 0).
