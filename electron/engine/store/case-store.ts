@@ -71,6 +71,12 @@ const CASE_DB_ALIAS = 'case_db';
  * collector events are ~160 MB of text, and checkpointing them peaked at 630-700 MB RSS on a
  * 400 MB file. 30,720 (15 vectors) measured 410-480 MB at 200-800 MB, with less CPU than one
  * checkpoint at the end (the WAL no longer holds the whole import).
+ *
+ * A commit of a whole row group does better still: DuckDB writes a transaction's full row
+ * groups to the database file compressed as they fill ("optimistic writes") and the commit
+ * only links them in, so those rows go neither through the WAL nor through a checkpoint. The
+ * store therefore commits at each row-group boundary and checkpoints only after commits of
+ * less than a row group (flushes for visibility), whose rows DuckDB holds uncompressed.
  */
 export const CASE_ROW_GROUP_ROWS = 30_720;
 /**
@@ -116,8 +122,17 @@ export class CaseStore {
   private nextEventId = 1;
   /** Rows in the events table (where the next appended row falls in its row group). */
   private tableRows = 0;
-  /** Text bytes appended since the last checkpoint. */
+  /**
+   * Text bytes in memory: appended since the last commit, or committed in transactions of
+   * less than a row group since the last checkpoint.
+   */
   private uncheckpointedBytes = 0;
+  /** Rows appended since the last commit (the appender's open transaction). */
+  private transactionRows = 0;
+  /** Text bytes appended since the last commit. */
+  private transactionBytes = 0;
+  /** Rows committed in transactions of less than a row group since the last checkpoint. */
+  private uncheckpointedRows = 0;
   private chunkWriter: EventChunkWriter | null = null;
   private caseFileWrites = 0;
 
@@ -328,37 +343,46 @@ export class CaseStore {
   }
 
   /**
-   * Appends rows prepared (possibly on another thread) by prepareRows.
+   * Appends rows prepared (possibly on another thread) by prepareRows; true when it committed
+   * them (they are visible to queries).
    *
    * DuckDB keeps the rows committed since the last checkpoint in memory, uncompressed (the
-   * WAL holds them on disk), so without checkpoints an import's memory grows with the file.
-   * The store checkpoints whenever the table completes a row group, so that no row group is
-   * compressed twice (a checkpoint rewrites the row group it ends inside), and also once the
-   * text appended since the last checkpoint exceeds CHECKPOINT_BYTES (events with large
-   * values: a row group of them would not fit in memory).
+   * WAL holds them on disk), unless a transaction committed a whole row group, which DuckDB
+   * has then written to the database file already (CASE_ROW_GROUP_ROWS). So the store commits
+   * whenever the table completes a row group, and checkpoints there only when part of that
+   * row group came in smaller commits (flush); it also commits and checkpoints once the text
+   * held in memory exceeds CHECKPOINT_BYTES (events with large values: a row group of them
+   * would not fit in memory).
    */
-  async appendPrepared(evidenceId: number, rows: PreparedRows): Promise<void> {
+  async appendPrepared(evidenceId: number, rows: PreparedRows): Promise<boolean> {
     if (!this.appender) {
       await this.exec(`SET memory_limit = '${IMPORT_MEMORY_LIMIT}'`);
       this.appender = await this.appendConn.createAppender('events');
     }
     this.chunkWriter ??= new EventChunkWriter();
     const ends = rows.ends;
+    let committed = false;
     for (let from = 0; from < rows.count; ) {
       const room = CASE_ROW_GROUP_ROWS - (this.tableRows % CASE_ROW_GROUP_ROWS);
       const to = Math.min(rows.count, from + room);
       this.nextEventId = this.chunkWriter.append(this.appender, evidenceId, rows, this.nextEventId, from, to);
+      const bytes = (ends[to * STRINGS_PER_EVENT - 1] as number) - (from === 0 ? 0 : (ends[from * STRINGS_PER_EVENT - 1] as number));
       this.pendingRows += to - from;
       this.tableRows += to - from;
-      this.uncheckpointedBytes += (ends[to * STRINGS_PER_EVENT - 1] as number) - (from === 0 ? 0 : (ends[from * STRINGS_PER_EVENT - 1] as number));
-      if (this.tableRows % CASE_ROW_GROUP_ROWS === 0 || this.uncheckpointedBytes >= CHECKPOINT_BYTES) {
+      this.transactionRows += to - from;
+      this.transactionBytes += bytes;
+      this.uncheckpointedBytes += bytes;
+      const boundary = this.tableRows % CASE_ROW_GROUP_ROWS === 0;
+      if (boundary || this.uncheckpointedBytes >= CHECKPOINT_BYTES) {
         await this.flush();
+        committed = true;
         // DuckDB refuses to checkpoint while another transaction is open; the next boundary
         // (or the end of the run) tries again, and the import goes on meanwhile.
-        await this.checkpoint().catch(() => undefined);
+        if (!boundary || this.uncheckpointedRows > 0) await this.checkpoint().catch(() => undefined);
       }
       from = to;
     }
+    return committed;
   }
 
   /**
@@ -371,7 +395,16 @@ export class CaseStore {
     if (appender && this.pendingRows > 0) {
       await this.exclusive(async () => appender.flushSync());
       this.pendingRows = 0;
+      this.committed();
     }
+  }
+
+  /** Book-keeping of a commit: rows of a whole row group are on disk, others wait for a checkpoint. */
+  private committed(): void {
+    if (this.transactionRows >= CASE_ROW_GROUP_ROWS) this.uncheckpointedBytes -= this.transactionBytes;
+    else this.uncheckpointedRows += this.transactionRows;
+    this.transactionRows = 0;
+    this.transactionBytes = 0;
   }
 
   async endAppend(): Promise<void> {
@@ -380,13 +413,16 @@ export class CaseStore {
       this.appender = null;
       this.pendingRows = 0;
       await this.exclusive(async () => appender.closeSync());
+      this.committed();
       await this.exec(`SET memory_limit = '${MEMORY_LIMIT}'`);
     }
   }
 
   async checkpoint(): Promise<void> {
     await this.exec('CHECKPOINT');
-    this.uncheckpointedBytes = 0;
+    // Rows still in the open transaction stay in memory.
+    this.uncheckpointedBytes = this.transactionBytes;
+    this.uncheckpointedRows = 0;
   }
 
   private evidenceRow(r: Record<string, unknown>): EvidenceFileInfo {

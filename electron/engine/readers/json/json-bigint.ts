@@ -17,6 +17,15 @@ function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
 }
 
+/** The index of the first character at or after `i` that is not JSON whitespace (or text.length). */
+function skipBlanks(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i;
+    i++;
+  }
+}
+
 /** Index just past the closing quote of the string whose opening quote is at `open`, or text.length. */
 function skipString(text: string, open: number): number {
   let from = open + 1;
@@ -124,18 +133,20 @@ export class LongIntegerSource {
   }
 
   private byKey(key: string): string | null {
+    const text = this.text;
     const needle = JSON.stringify(key);
     let from = 0;
     for (;;) {
-      const at = this.text.indexOf(needle, from);
+      const at = text.indexOf(needle, from);
       if (at < 0) return null;
-      let i = at + needle.length;
-      while (i < this.text.length && /\s/.test(this.text[i]!)) i++;
-      if (this.text[i] === ':') {
-        i++;
-        while (i < this.text.length && /\s/.test(this.text[i]!)) i++;
-        const m = /^-?\d{16,}/.exec(this.text.slice(i, i + 32));
-        if (m) return m[0];
+      let i = skipBlanks(text, at + needle.length);
+      if (text.charCodeAt(i) === 0x3a /* : */) {
+        i = skipBlanks(text, i + 1);
+        // An optional minus, then 16 digits or more.
+        let d = text.charCodeAt(i) === MINUS ? i + 1 : i;
+        const first = d;
+        while (d < text.length && isDigit(text.charCodeAt(d))) d++;
+        if (d - first >= 16) return text.slice(i, d);
       }
       from = at + 1;
     }

@@ -134,14 +134,24 @@ export function keywordsHex(v: unknown, key?: string): string | undefined {
     v = numberText(v, key);
   }
   if (typeof v !== 'string') return undefined;
+  // A log has a handful of Keywords values, repeated on every event.
+  const known = keywordsSeen.get(v);
+  if (known !== undefined) return known;
   const text = v.trim();
+  let hex: string | undefined;
   if (/^-?\d+$/.test(text)) {
     let n = BigInt(text);
     if (n < 0n) n += 1n << 64n;
-    return '0x' + n.toString(16);
+    hex = '0x' + n.toString(16);
+  } else hex = text === '' ? undefined : normalizeHex(text);
+  if (hex !== undefined && v.length <= 64) {
+    if (keywordsSeen.size >= 256) keywordsSeen.clear();
+    keywordsSeen.set(v, hex);
   }
-  return text === '' ? undefined : normalizeHex(text);
+  return hex;
 }
+
+const keywordsSeen = new Map<string, string>();
 
 // ---------------------------------------------------------------------------------------------
 // Channel names

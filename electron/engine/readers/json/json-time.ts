@@ -161,23 +161,9 @@ export function resolveTime(shape: JsonShape, times: EventTimes, ctx: TimeContex
     problems.push(`UtcTime "${times.utcTime.slice(0, 64)}" is not a time`);
   }
   if (times.eventTime !== undefined) {
-    const text = times.eventTime.trim();
-    let offset: number | undefined;
-    let source: TimeSource;
-    if (HAS_ZONE.test(text)) {
-      offset = 0;
-      source = 'EventTime';
-    } else if (ctx.userOffsetMinutes !== undefined) {
-      offset = ctx.userOffsetMinutes;
-      source = 'EventTime';
-    } else {
-      const key = (times.offsetKey ?? '').toLowerCase();
-      offset = ctx.offsets?.byKey.get(key) ?? ctx.offsets?.consensus;
-      source = offset === undefined ? 'EventTime (local, offset unknown: taken as UTC)' : 'EventTime (local, offset inferred)';
-    }
-    const t = parseTimestamp(text, offset ?? 0);
-    if (t) return { ...t, source };
-    problems.push(`EventTime "${text.slice(0, 64)}" is not a time`);
+    const resolved = resolveEventTime(times.eventTime, times.offsetKey, ctx);
+    if (typeof resolved !== 'string') return resolved;
+    problems.push(resolved);
   }
   if (times.beatTimestamp !== undefined) {
     const t = parseTimestamp(times.beatTimestamp, 0);
@@ -190,4 +176,36 @@ export function resolveTime(shape: JsonShape, times: EventTimes, ctx: TimeContex
     problems.push(`@timestamp "${times.collectorTimestamp.slice(0, 64)}" is not a time`);
   }
   return problems.length ? problems.join('; ') : 'the record has no time (no TimeCreated, UtcTime, EventTime or @timestamp)';
+}
+
+// The last EventTime resolved, and its inputs: collector records come many to a second (and to
+// a collector), so most records resolve the same text with the same key as the one before.
+let lastEventTime: string | undefined;
+let lastOffsetKey: string | undefined;
+let lastContext: TimeContext | undefined;
+let lastResolved: ResolvedTime | string = '';
+
+/** NXLog's EventTime as UTC (see the header), or the reason it is not a time. */
+function resolveEventTime(eventTime: string, offsetKey: string | undefined, ctx: TimeContext): ResolvedTime | string {
+  if (eventTime === lastEventTime && offsetKey === lastOffsetKey && ctx === lastContext) return lastResolved;
+  const text = eventTime.trim();
+  let offset: number | undefined;
+  let source: TimeSource;
+  if (HAS_ZONE.test(text)) {
+    offset = 0;
+    source = 'EventTime';
+  } else if (ctx.userOffsetMinutes !== undefined) {
+    offset = ctx.userOffsetMinutes;
+    source = 'EventTime';
+  } else {
+    const key = (offsetKey ?? '').toLowerCase();
+    offset = ctx.offsets?.byKey.get(key) ?? ctx.offsets?.consensus;
+    source = offset === undefined ? 'EventTime (local, offset unknown: taken as UTC)' : 'EventTime (local, offset inferred)';
+  }
+  const t = parseTimestamp(text, offset ?? 0);
+  lastResolved = t ? { ticks: t.ticks, precision: t.precision, source } : `EventTime "${text.slice(0, 64)}" is not a time`;
+  lastEventTime = eventTime;
+  lastOffsetKey = offsetKey;
+  lastContext = ctx;
+  return lastResolved;
 }
