@@ -98,6 +98,8 @@ function electronApi(e: EngineApi): ChainlineApi {
     saveNote: (input) => e.saveNote(input),
     deleteNote: (noteId) => e.deleteNote(noteId),
     getCoverage: () => e.getCoverage(),
+    getProcessPage: (request) => e.getProcessPage(request),
+    getSessionChainPage: (request) => e.getSessionChainPage(request),
   };
 }
 

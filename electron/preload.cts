@@ -49,6 +49,8 @@ const api: ChainlineApi = {
   saveNote: method('saveNote'),
   deleteNote: method('deleteNote'),
   getCoverage: method('getCoverage'),
+  getProcessPage: method('getProcessPage'),
+  getSessionChainPage: method('getSessionChainPage'),
 };
 
 contextBridge.exposeInMainWorld('chainline', api);

@@ -70,6 +70,36 @@ describe('views API through the engine', () => {
     // However the host is spelled.
     expect((await engine.getHostProcesses(key.toUpperCase())).map((p) => p.id)).toEqual(hostRows.map((p) => p.id));
     await expect(engine.getHostProcesses('no-such-host')).rejects.toThrow(/no host no-such-host/);
+    // In pages: the same rows in the same order, whatever the page size.
+    for (const [scope, id, whole] of [['session', busy.id, own], ['host', busy.host, hostRows]] as const) {
+      for (const limit of [1, 2, 5000]) {
+        const rows = [];
+        for (let offset = 0; ; offset += limit) {
+          const page = await engine.getProcessPage({ scope, id, offset, limit });
+          expect(page.total).toBe(whole.length);
+          expect(page.offset).toBe(offset);
+          rows.push(...page.rows);
+          if (page.rows.length < limit) break;
+        }
+        expect(rows).toEqual(whole);
+      }
+    }
+    await expect(engine.getProcessPage({ scope: 'session', id: 'no-such-session', offset: 0, limit: 5 })).rejects.toThrow(/no session/);
+    // The chain in pages: the same steps, whichever session was asked for last.
+    const chain = await engine.getSessionChain(busy.id);
+    for (const limit of [1, 3, 5000]) {
+      const steps = [];
+      for (let offset = 0; ; offset += limit) {
+        const page = await engine.getSessionChainPage({ sessionId: busy.id, offset, limit });
+        expect(page.total).toBe(chain.length);
+        steps.push(...page.steps);
+        if (page.steps.length < limit) break;
+        // Another session's page in between does not mix the two.
+        if (offset === 0) await engine.getSessionChainPage({ sessionId: sessions.find((x) => x.id !== busy.id)!.id, offset: 0, limit: 1 });
+      }
+      expect(steps).toEqual(chain);
+    }
+    await expect(engine.getSessionChainPage({ sessionId: 'no-such-session', offset: 0, limit: 5 })).rejects.toThrow(/no session/);
 
     const all = await engine.listFindings({ offset: 0, limit: 1000 });
     const mine = await engine.listFindings({ host: key.toUpperCase(), offset: 0, limit: 1000 });

@@ -75,6 +75,8 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     saveNote: (input) => engine.saveNote(input),
     deleteNote: (noteId) => engine.deleteNote(noteId),
     getCoverage: () => engine.getCoverage(),
+    getProcessPage: (request) => engine.getProcessPage(request),
+    getSessionChainPage: (request) => engine.getSessionChainPage(request),
   };
 }
 

@@ -8,6 +8,10 @@ import type {
   EventHistogram,
   HistogramRequest,
   ProcessSearch,
+  ProcessPage,
+  ProcessPageRequest,
+  ChainPage,
+  ChainPageRequest,
   Note,
   NoteInput,
   AppInfo,
@@ -410,6 +414,18 @@ export function createFakeApi(): ChainlineApi {
         gaps: [],
         gapsTruncated: false,
       };
+    },
+    async getSessionChainPage(request: ChainPageRequest): Promise<ChainPage> {
+      if (!/^f\d+$/.test(request.sessionId)) throw new Error(`the fake has no session ${request.sessionId}`);
+      await delay(10);
+      const steps = fakeChain(request.sessionId);
+      return { total: steps.length, offset: request.offset, steps: steps.slice(request.offset, request.offset + request.limit) };
+    },
+    async getProcessPage(request: ProcessPageRequest): Promise<ProcessPage> {
+      await delay(10);
+      if (request.scope === 'session' && !/^f\d+$/.test(request.id)) throw new Error(`the fake has no session ${request.id}`);
+      const all = request.scope === 'session' ? fakeProcesses(request.id) : fakeHostProcesses(request.id);
+      return { total: all.length, offset: request.offset, rows: all.slice(request.offset, request.offset + request.limit) };
     },
   };
 }

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { ProcessPageRequest, ProcessRow } from '../../shared/api.js';
+import { loadChain, loadProcesses } from './process-pages.js';
+
+const proc = (i: number): ProcessRow => ({
+  id: `p${i}`, host: 'WS01', pid: i, guid: null, image: 'C:\\x.exe', commandLine: null, decodedCommand: null, start: null, end: null, user: '',
+  logonId: null, sessionId: 's1', integrity: null, elevation: null, parentId: null, parentBasis: '', candidates: [],
+});
+
+/** A fake engine over `lists` (the answers of successive analyses); pages answer out of order. */
+function fakeApi(all: () => readonly ProcessRow[]) {
+  const asked: ProcessPageRequest[] = [];
+  let whole = 0;
+  let turn = 0;
+  return {
+    asked,
+    whole: () => whole,
+    api: {
+      async getProcessPage(r: ProcessPageRequest) {
+        asked.push(r);
+        const rows = all();
+        // Later requests sometimes answer first.
+        await new Promise((done) => setTimeout(done, (turn++ % 3) * 2));
+        return { total: rows.length, offset: r.offset, rows: rows.slice(r.offset, r.offset + r.limit) };
+      },
+      async getSessionProcesses() {
+        whole++;
+        return all();
+      },
+      async getHostProcesses() {
+        whole++;
+        return all();
+      },
+    },
+  };
+}
+
+describe('loadProcesses', () => {
+  it('joins the pages in order, the same rows as the whole list', async () => {
+    for (const n of [0, 1, 999, 1000, 1001, 4500]) {
+      const list = Array.from({ length: n }, (_, i) => proc(i));
+      const f = fakeApi(() => list);
+      const rows = await loadProcesses(f.api, 'session', 's1', 1000);
+      expect(rows, `n ${n}`).toEqual(list);
+      expect(f.asked).toHaveLength(Math.max(1, Math.ceil(n / 1000)));
+      expect(f.whole()).toBe(0);
+    }
+  });
+
+  it('asks for the host scope by host', async () => {
+    const list = Array.from({ length: 30 }, (_, i) => proc(i));
+    const f = fakeApi(() => list);
+    expect(await loadProcesses(f.api, 'host', 'WS01', 7)).toEqual(list);
+    expect(f.asked.every((r) => r.scope === 'host' && r.id === 'WS01')).toBe(true);
+  });
+
+  it('asks for the whole list again when it changed between pages', async () => {
+    let list = Array.from({ length: 25 }, (_, i) => proc(i));
+    const f = fakeApi(() => {
+      const now = list;
+      if (f.asked.length === 2) list = Array.from({ length: 26 }, (_, i) => proc(100 + i));
+      return now;
+    });
+    const rows = await loadProcesses(f.api, 'session', 's1', 10);
+    expect(f.whole()).toBe(1);
+    expect(rows).toEqual(list);
+  });
+});
+
+describe('loadChain', () => {
+  it('joins the pages of a chain in order; a chain that changed is asked for whole', async () => {
+    const step = (i: number) => ({ time: `t${i}`, kind: 'process', sessionId: 's1', eventIds: [i], reason: 'r', processId: null });
+    let chain = Array.from({ length: 45 }, (_, i) => step(i));
+    let pages = 0;
+    let whole = 0;
+    const api = {
+      async getSessionChainPage(r: { offset: number; limit: number }) {
+        pages++;
+        return { total: chain.length, offset: r.offset, steps: chain.slice(r.offset, r.offset + r.limit) };
+      },
+      async getSessionChain() {
+        whole++;
+        return chain;
+      },
+    };
+    expect(await loadChain(api, 's1', 10)).toEqual(chain);
+    expect([pages, whole]).toEqual([5, 0]);
+    const before = chain;
+    const grown = Array.from({ length: 50 }, (_, i) => step(i));
+    const changing = {
+      ...api,
+      async getSessionChainPage(r: { offset: number; limit: number }) {
+        if (r.offset > 0) chain = grown;
+        return api.getSessionChainPage(r);
+      },
+    };
+    expect(await loadChain(changing, 's1', 10)).toEqual(grown);
+    expect(whole).toBe(1);
+    expect(before).toHaveLength(45);
+  });
+});

@@ -1,0 +1,86 @@
+// The processes of a session or host, and a session's chain, loaded in pages. A busy session has
+// tens of thousands of processes (8.7 MB of JSON for 20,000) and a chain of tens of MB: one answer
+// that size is parsed in one task of hundreds of milliseconds, and the page freezes. Pages of
+// about half a megabyte are parsed one per task, and the page keeps drawing in between.
+
+import type { ChainStep, ChainlineApi, ProcessPageRequest, ProcessRow } from '../../shared/api.js';
+
+/** Rows per request: about 0.45 MB of JSON, parsed in a few ms. */
+export const PROCESS_PAGE_SIZE = 1000;
+/** Chain steps per request: about 0.5 MB of JSON. */
+export const CHAIN_PAGE_SIZE = 2000;
+/** Requests in flight at once: the next page is on its way while one is parsed. */
+const IN_FLIGHT = 2;
+
+interface Page<T> {
+  readonly total: number;
+  readonly offset: number;
+  readonly items: readonly T[];
+}
+
+/**
+ * Every item of a paged list, in order. A list that changed between pages (a new analysis after
+ * an import) is asked for again whole (`whole`), so the items never mix two analyses.
+ */
+async function loadInPages<T>(
+  page: (offset: number, limit: number) => Promise<Page<T>>,
+  whole: () => Promise<readonly T[]>,
+  pageSize: number,
+): Promise<readonly T[]> {
+  const first = await page(0, pageSize);
+  if (first.items.length >= first.total) return first.items;
+  const offsets: number[] = [];
+  for (let o = first.items.length; o < first.total; o += pageSize) offsets.push(o);
+  const pages: Page<T>[] = [first];
+  let next = 0;
+  const fetchSome = async (): Promise<void> => {
+    while (next < offsets.length) {
+      const offset = offsets[next++] as number;
+      pages.push(await page(offset, pageSize));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, offsets.length) }, fetchSome));
+  pages.sort((a, b) => a.offset - b.offset);
+  const items: T[] = [];
+  let consistent = true;
+  for (const p of pages) {
+    if (p.total !== first.total || p.offset !== items.length) consistent = false;
+    for (const item of p.items) items.push(item);
+  }
+  return consistent && items.length === first.total ? items : whole();
+}
+
+type ProcessApi = Pick<ChainlineApi, 'getProcessPage' | 'getSessionProcesses' | 'getHostProcesses'>;
+
+/** Every process of a session or host, in the order getSessionProcesses / getHostProcesses give them. */
+export function loadProcesses(
+  api: ProcessApi,
+  scope: ProcessPageRequest['scope'],
+  id: string,
+  pageSize = PROCESS_PAGE_SIZE,
+): Promise<readonly ProcessRow[]> {
+  return loadInPages(
+    async (offset, limit) => {
+      const p = await api.getProcessPage({ scope, id, offset, limit });
+      return { total: p.total, offset: p.offset, items: p.rows };
+    },
+    () => (scope === 'session' ? api.getSessionProcesses(id) : api.getHostProcesses(id)),
+    pageSize,
+  );
+}
+
+/** A session's chain, as getSessionChain gives it. */
+export function loadChain(
+  api: Pick<ChainlineApi, 'getSessionChainPage' | 'getSessionChain'>,
+  sessionId: string,
+  pageSize = CHAIN_PAGE_SIZE,
+): Promise<readonly ChainStep[]> {
+  return loadInPages(
+    async (offset, limit) => {
+      const p = await api.getSessionChainPage({ sessionId, offset, limit });
+      return { total: p.total, offset: p.offset, items: p.steps };
+    },
+    () => api.getSessionChain(sessionId),
+    pageSize,
+  );
+}
