@@ -461,15 +461,30 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
     const bigRow = page.getByTestId('session-row').first();
     figures['bigSession'] = await bigRow.getAttribute('data-session-id');
     // The chain of a busy session is engine work (hundreds of thousands of steps): timed apart.
+    // Whole (getSessionChain) or in pages (getSessionChainPage): done once every step is in.
     const chainAt = Date.now();
-    const chainDone = page
-      .waitForResponse((r) => r.url().includes('/api/getSessionChain'), { timeout: 600_000 })
-      .then(async (r) => {
+    const chainDone = new Promise<void>((resolve, reject) => {
+      let bytes = 0;
+      let steps = 0;
+      const timer = setTimeout(() => reject(new Error('the session chain did not arrive in 600 s')), 600_000);
+      const onResponse = async (r: { url(): string; finished(): Promise<unknown>; allHeaders(): Promise<Record<string, string>>; json(): Promise<unknown> }): Promise<void> => {
+        const url = r.url();
+        if (!url.includes('/api/getSessionChain')) return;
         await r.finished();
+        bytes += Number((await r.allHeaders())['content-length'] ?? NaN);
+        if (url.includes('/api/getSessionChainPage')) {
+          const got = ((await r.json()) as { result: { total: number; steps: unknown[] } }).result;
+          steps += got.steps.length;
+          if (steps < got.total) return;
+        }
+        page.off('response', onResponse);
+        clearTimeout(timer);
         figures['chainResponseMs'] = Date.now() - chainAt;
-        const length = Number((await r.allHeaders())['content-length'] ?? NaN);
-        figures['chainMB'] = Number.isFinite(length) ? Number((length / 2 ** 20).toFixed(1)) : '?';
-      });
+        figures['chainMB'] = Number.isFinite(bytes) ? Number((bytes / 2 ** 20).toFixed(1)) : '?';
+        resolve();
+      };
+      page.on('response', onResponse);
+    });
     await bigRow.click();
     await page.getByTestId('view-tab-tree').waitFor({ state: 'visible', timeout: 120_000 });
     await profileStart('tree-open');

@@ -41,13 +41,29 @@ async function loadInPages<T>(
   };
   await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, offsets.length) }, fetchSome));
   pages.sort((a, b) => a.offset - b.offset);
-  const items: T[] = [];
+  let at = 0;
   let consistent = true;
   for (const p of pages) {
-    if (p.total !== first.total || p.offset !== items.length) consistent = false;
-    for (const item of p.items) items.push(item);
+    if (p.total !== first.total || p.offset !== at) consistent = false;
+    at += p.items.length;
   }
-  return consistent && items.length === first.total ? items : whole();
+  if (!consistent || at !== first.total) return whole();
+  // One native flatMap, not an item-by-item push: a chain has hundreds of thousands of steps.
+  return pages.flatMap((p) => p.items);
+}
+
+/** `task` over every item, at most `limit` running at once; the results in the items' order. */
+export async function mapPooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const run = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return out;
 }
 
 type ProcessApi = Pick<ChainlineApi, 'getProcessPage' | 'getSessionProcesses' | 'getHostProcesses'>;

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { EventFilter, ProcessRow } from '../../shared/api.js';
 import { getApi } from '../api/api-client.js';
 import { chainSessions } from '../lib/chain-story.js';
-import { loadChain, loadProcesses } from '../lib/process-pages.js';
+import { loadChain, loadProcesses, mapPooled } from '../lib/process-pages.js';
 import type { DisplayZone } from '../lib/time-zone.js';
 import { errorText } from './ui-slice.js';
 import type { AppState } from './types.js';
@@ -129,7 +129,10 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
       // leads to hundreds of sessions, each a request queued on the engine.
       const counted = new Map((get().sessions?.sessions ?? []).map((x) => [x.id, x.processes]));
       const none: Promise<readonly ProcessRow[]> = Promise.resolve([]);
-      const lists = await Promise.all(ids.map((id) => (id === sessionId ? own : counted.get(id) === 0 ? none : loadProcesses(api, 'session', id))));
+      // A few at a time: hundreds of requests started in one task take the page a second.
+      const lists = await mapPooled(ids, 4, (id) =>
+        id === sessionId ? own : counted.get(id) === 0 || request !== sessionRequest ? none : loadProcesses(api, 'session', id),
+      );
       const byId = new Map<string, ProcessRow>();
       for (const list of lists) for (const p of list) byId.set(p.id, p);
       if (request !== sessionRequest) return;
