@@ -467,11 +467,11 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
       let bytes = 0;
       let steps = 0;
       const timer = setTimeout(() => reject(new Error('the session chain did not arrive in 600 s')), 600_000);
-      const onResponse = async (r: { url(): string; finished(): Promise<unknown>; allHeaders(): Promise<Record<string, string>>; json(): Promise<unknown> }): Promise<void> => {
+      const onResponse = async (r: { url(): string; finished(): Promise<unknown>; body(): Promise<Buffer>; json(): Promise<unknown> }): Promise<void> => {
         const url = r.url();
         if (!url.includes('/api/getSessionChain')) return;
         await r.finished();
-        bytes += Number((await r.allHeaders())['content-length'] ?? NaN);
+        bytes += (await r.body()).length;
         if (url.includes('/api/getSessionChainPage')) {
           const got = ((await r.json()) as { result: { total: number; steps: unknown[] } }).result;
           steps += got.steps.length;
