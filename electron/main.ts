@@ -99,7 +99,6 @@ function electronApi(e: EngineApi): ChainlineApi {
     deleteNote: (noteId) => e.deleteNote(noteId),
     getCoverage: () => e.getCoverage(),
     getProcessPage: (request) => e.getProcessPage(request),
-    getSessionChainPage: (request) => e.getSessionChainPage(request),
   };
 }
 

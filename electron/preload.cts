@@ -50,7 +50,6 @@ const api: ChainlineApi = {
   deleteNote: method('deleteNote'),
   getCoverage: method('getCoverage'),
   getProcessPage: method('getProcessPage'),
-  getSessionChainPage: method('getSessionChainPage'),
 };
 
 contextBridge.exposeInMainWorld('chainline', api);

@@ -17,14 +17,4 @@ describe('validation of getProcessPage', () => {
     expect(() => validateArgs('getProcessPage', [{ ...ok, limit: 5001 }])).toThrow('request.limit');
     expect(() => validateArgs('getProcessPage', [{ ...ok, sql: 1 }])).toThrow('unexpected field "sql"');
   });
-
-  it('getSessionChainPage takes a session id, an offset and a limit', () => {
-    const ok = { sessionId: 's1', offset: 0, limit: 2000 };
-    expect(validateArgs('getSessionChainPage', [ok])).toEqual([ok]);
-    expect(() => validateArgs('getSessionChainPage', [{ ...ok, sessionId: 's'.repeat(65) }])).toThrow('request.sessionId');
-    expect(() => validateArgs('getSessionChainPage', [{ ...ok, limit: 5001 }])).toThrow('request.limit');
-    expect(() => validateArgs('getSessionChainPage', [{ ...ok, offset: 0.5 }])).toThrow('request.offset must be an integer');
-    expect(() => validateArgs('getSessionChainPage', [{ ...ok, scope: 'host' }])).toThrow('unexpected field "scope"');
-    expect(() => validateArgs('getSessionChainPage', [ok, ok])).toThrow('takes one argument');
-  });
 });

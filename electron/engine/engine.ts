@@ -31,8 +31,6 @@ import type {
   RuleFoldersRequest,
   ProcessPage,
   ProcessPageRequest,
-  ChainPage,
-  ChainPageRequest,
 } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
 import { collectEvidence, fileFacts, sha256File } from './ingest/collect.js';
@@ -589,20 +587,6 @@ export class Engine implements EngineApi {
     // The same cached rows as getSessionProcesses / getHostProcesses: a page is a slice of them.
     const all = request.scope === 'session' ? await this.getSessionProcesses(request.id) : await this.getHostProcesses(request.id);
     return { total: all.length, offset: request.offset, rows: all.slice(request.offset, request.offset + request.limit) };
-  }
-
-  /** The chain the last getSessionChainPage computed: its next pages are slices of it. */
-  private chainKept: { readonly analysis: CaseAnalysis; readonly sessionId: string; readonly steps: readonly ChainStep[] } | null = null;
-
-  async getSessionChainPage(request: ChainPageRequest): Promise<ChainPage> {
-    const analysis = await this.getAnalysis();
-    const kept = this.chainKept;
-    // A busy session's chain takes seconds to compute: computed for the first page, kept for the
-    // rest (one chain only; a new analysis or another session computes it again).
-    const steps =
-      kept !== null && kept.analysis === analysis && kept.sessionId === request.sessionId ? kept.steps : analysis.chain(request.sessionId);
-    this.chainKept = { analysis, sessionId: request.sessionId, steps };
-    return { total: steps.length, offset: request.offset, steps: steps.slice(request.offset, request.offset + request.limit) };
   }
 
   async findProcesses(query: ProcessSearch): Promise<ProcessSearchResult> {

@@ -76,7 +76,6 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     deleteNote: (noteId) => engine.deleteNote(noteId),
     getCoverage: () => engine.getCoverage(),
     getProcessPage: (request) => engine.getProcessPage(request),
-    getSessionChainPage: (request) => engine.getSessionChainPage(request),
   };
 }
 

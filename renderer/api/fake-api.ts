@@ -10,8 +10,6 @@ import type {
   ProcessSearch,
   ProcessPage,
   ProcessPageRequest,
-  ChainPage,
-  ChainPageRequest,
   Note,
   NoteInput,
   AppInfo,
@@ -414,12 +412,6 @@ export function createFakeApi(): ChainlineApi {
         gaps: [],
         gapsTruncated: false,
       };
-    },
-    async getSessionChainPage(request: ChainPageRequest): Promise<ChainPage> {
-      if (!/^f\d+$/.test(request.sessionId)) throw new Error(`the fake has no session ${request.sessionId}`);
-      await delay(10);
-      const steps = fakeChain(request.sessionId);
-      return { total: steps.length, offset: request.offset, steps: steps.slice(request.offset, request.offset + request.limit) };
     },
     async getProcessPage(request: ProcessPageRequest): Promise<ProcessPage> {
       await delay(10);

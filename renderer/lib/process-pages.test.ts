@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessPageRequest, ProcessRow } from '../../shared/api.js';
-import { loadChain, loadProcesses, mapPooled } from './process-pages.js';
+import { loadProcesses, mapPooled } from './process-pages.js';
 
 const proc = (i: number): ProcessRow => ({
   id: `p${i}`, host: 'WS01', pid: i, guid: null, image: 'C:\\x.exe', commandLine: null, decodedCommand: null, start: null, end: null, user: '',
@@ -64,39 +64,6 @@ describe('loadProcesses', () => {
     const rows = await loadProcesses(f.api, 'session', 's1', 10);
     expect(f.whole()).toBe(1);
     expect(rows).toEqual(list);
-  });
-});
-
-describe('loadChain', () => {
-  it('joins the pages of a chain in order; a chain that changed is asked for whole', async () => {
-    const step = (i: number) => ({ time: `t${i}`, kind: 'process', sessionId: 's1', eventIds: [i], reason: 'r', processId: null });
-    let chain = Array.from({ length: 45 }, (_, i) => step(i));
-    let pages = 0;
-    let whole = 0;
-    const api = {
-      async getSessionChainPage(r: { offset: number; limit: number }) {
-        pages++;
-        return { total: chain.length, offset: r.offset, steps: chain.slice(r.offset, r.offset + r.limit) };
-      },
-      async getSessionChain() {
-        whole++;
-        return chain;
-      },
-    };
-    expect(await loadChain(api, 's1', 10)).toEqual(chain);
-    expect([pages, whole]).toEqual([5, 0]);
-    const before = chain;
-    const grown = Array.from({ length: 50 }, (_, i) => step(i));
-    const changing = {
-      ...api,
-      async getSessionChainPage(r: { offset: number; limit: number }) {
-        if (r.offset > 0) chain = grown;
-        return api.getSessionChainPage(r);
-      },
-    };
-    expect(await loadChain(changing, 's1', 10)).toEqual(grown);
-    expect(whole).toBe(1);
-    expect(before).toHaveLength(45);
   });
 });
 

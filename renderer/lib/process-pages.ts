@@ -1,14 +1,12 @@
-// The processes of a session or host, and a session's chain, loaded in pages. A busy session has
-// tens of thousands of processes (8.7 MB of JSON for 20,000) and a chain of tens of MB: one answer
-// that size is parsed in one task of hundreds of milliseconds, and the page freezes. Pages of
-// about half a megabyte are parsed one per task, and the page keeps drawing in between.
+// The processes of a session or host, loaded in pages. A busy session has tens of thousands of
+// processes (8.7 MB of JSON for 20,000): one answer that size is parsed in one task of hundreds
+// of milliseconds, and the page freezes. Pages of about half a megabyte are parsed one per task,
+// and the page keeps drawing in between.
 
-import type { ChainStep, ChainlineApi, ProcessPageRequest, ProcessRow } from '../../shared/api.js';
+import type { ChainlineApi, ProcessPageRequest, ProcessRow } from '../../shared/api.js';
 
 /** Rows per request: about 0.45 MB of JSON, parsed in a few ms. */
 export const PROCESS_PAGE_SIZE = 1000;
-/** Chain steps per request: about 0.5 MB of JSON. */
-export const CHAIN_PAGE_SIZE = 2000;
 /** Requests in flight at once: the next page is on its way while one is parsed. */
 const IN_FLIGHT = 2;
 
@@ -48,7 +46,7 @@ async function loadInPages<T>(
     at += p.items.length;
   }
   if (!consistent || at !== first.total) return whole();
-  // One native flatMap, not an item-by-item push: a chain has hundreds of thousands of steps.
+  // One native flatMap, not an item-by-item push.
   return pages.flatMap((p) => p.items);
 }
 
@@ -81,22 +79,6 @@ export function loadProcesses(
       return { total: p.total, offset: p.offset, items: p.rows };
     },
     () => (scope === 'session' ? api.getSessionProcesses(id) : api.getHostProcesses(id)),
-    pageSize,
-  );
-}
-
-/** A session's chain, as getSessionChain gives it. */
-export function loadChain(
-  api: Pick<ChainlineApi, 'getSessionChainPage' | 'getSessionChain'>,
-  sessionId: string,
-  pageSize = CHAIN_PAGE_SIZE,
-): Promise<readonly ChainStep[]> {
-  return loadInPages(
-    async (offset, limit) => {
-      const p = await api.getSessionChainPage({ sessionId, offset, limit });
-      return { total: p.total, offset: p.offset, items: p.steps };
-    },
-    () => api.getSessionChain(sessionId),
     pageSize,
   );
 }

@@ -54,7 +54,6 @@ export function stubApi(overrides: Partial<ChainlineApi> = {}): ChainlineApi {
       hosts: [], processCreation: { events: 0, withCommandLine: 0 }, sysmonEvents: 0, scriptBlockEvents: 0, clears: [], gaps: [], gapsTruncated: false,
     }),
     getProcessPage: async (r) => ({ total: 0, offset: r.offset, rows: [] }),
-    getSessionChainPage: async (r) => ({ total: 0, offset: r.offset, steps: [] }),
   };
   return { ...empty, ...overrides };
 }

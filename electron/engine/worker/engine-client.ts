@@ -72,7 +72,6 @@ export class WorkerEngineClient implements EngineApi {
   deleteNote: EngineApi['deleteNote'] = (noteId) => this.call('deleteNote', noteId);
   getCoverage: EngineApi['getCoverage'] = () => this.call('getCoverage');
   getProcessPage: EngineApi['getProcessPage'] = (request) => this.call('getProcessPage', request);
-  getSessionChainPage: EngineApi['getSessionChainPage'] = (request) => this.call('getSessionChainPage', request);
 
   async shutdown(): Promise<void> {
     try {
