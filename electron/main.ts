@@ -98,6 +98,7 @@ function electronApi(e: EngineApi): ChainlineApi {
     saveNote: (input) => e.saveNote(input),
     deleteNote: (noteId) => e.deleteNote(noteId),
     getCoverage: () => e.getCoverage(),
+    getProcessPage: (request) => e.getProcessPage(request),
   };
 }
 

@@ -49,6 +49,7 @@ const api: ChainlineApi = {
   saveNote: method('saveNote'),
   deleteNote: method('deleteNote'),
   getCoverage: method('getCoverage'),
+  getProcessPage: method('getProcessPage'),
 };
 
 contextBridge.exposeInMainWorld('chainline', api);

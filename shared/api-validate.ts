@@ -273,6 +273,19 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
     case 'getEventHistogram':
       if (args.length !== 1) fail('getEventHistogram takes one argument');
       return [validateHistogram(args[0])] as ApiArgs<M>;
+    case 'getProcessPage': {
+      if (args.length !== 1) fail('getProcessPage takes one argument');
+      const r = args[0];
+      if (!isPlainObject(r)) fail('request must be an object');
+      onlyKeys(r, ['scope', 'id', 'offset', 'limit'], 'request');
+      if (r['scope'] !== 'session' && r['scope'] !== 'host') fail('request.scope must be "session" or "host"');
+      return [{
+        scope: r['scope'],
+        id: str(r['id'], 'request.id', r['scope'] === 'session' ? 64 : 1024),
+        offset: int(r['offset'], 'request.offset', 0, Number.MAX_SAFE_INTEGER),
+        limit: int(r['limit'], 'request.limit', 1, API_LIMITS.maxPageSize),
+      }] as ApiArgs<M>;
+    }
     case 'listNotes':
     case 'getCoverage':
       return noArgs(args, m) as ApiArgs<M>;

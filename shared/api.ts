@@ -204,6 +204,27 @@ export interface ProcessRow {
   readonly candidates: readonly string[];
 }
 
+/**
+ * A page of the processes of a session or of a whole host, in the order getSessionProcesses and
+ * getHostProcesses give them: the tree of a large session (tens of thousands of processes, many
+ * MB) loads in pieces, so no single answer has to be parsed in one long task.
+ */
+export interface ProcessPageRequest {
+  readonly scope: 'session' | 'host';
+  /** The session id, or the host name. */
+  readonly id: string;
+  readonly offset: number;
+  /** 1 … API_LIMITS.maxPageSize */
+  readonly limit: number;
+}
+
+export interface ProcessPage {
+  /** Every process of the session or host. */
+  readonly total: number;
+  readonly offset: number;
+  readonly rows: readonly ProcessRow[];
+}
+
 /** A search of the case's processes by name (the command palette). */
 export interface ProcessSearch {
   /** An image name or part of one, a path, a PID (decimal or 0x hex), a ProcessGuid or process id, command-line text, a user. */
@@ -403,6 +424,8 @@ export interface ChainlineApi {
   deleteNote(noteId: number): Promise<void>;
   /** What the evidence covers: channels per host, 4688 CommandLine, Sysmon, 4104, clears, gaps. */
   getCoverage(): Promise<CaseCoverage>;
+  /** A page of getSessionProcesses or getHostProcesses (the same rows, the same order). */
+  getProcessPage(request: ProcessPageRequest): Promise<ProcessPage>;
 }
 
 export type ApiMethod = keyof ChainlineApi;
@@ -441,6 +464,7 @@ export const API_METHODS = [
   'saveNote',
   'deleteNote',
   'getCoverage',
+  'getProcessPage',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method of ChainlineApi.

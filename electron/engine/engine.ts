@@ -29,6 +29,8 @@ import type {
   ReportFile,
   ReportRequest,
   RuleFoldersRequest,
+  ProcessPage,
+  ProcessPageRequest,
 } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
 import { collectEvidence, fileFacts, sha256FileOffThread } from './ingest/collect.js';
@@ -582,6 +584,12 @@ export class Engine implements EngineApi {
   async getHostProcesses(host: string): Promise<readonly ProcessRow[]> {
     if (!this.store) return [];
     return (await this.getAnalysis()).hostProcesses(host);
+  }
+
+  async getProcessPage(request: ProcessPageRequest): Promise<ProcessPage> {
+    // The same cached rows as getSessionProcesses / getHostProcesses: a page is a slice of them.
+    const all = request.scope === 'session' ? await this.getSessionProcesses(request.id) : await this.getHostProcesses(request.id);
+    return { total: all.length, offset: request.offset, rows: all.slice(request.offset, request.offset + request.limit) };
   }
 
   async findProcesses(query: ProcessSearch): Promise<ProcessSearchResult> {

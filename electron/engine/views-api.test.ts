@@ -70,6 +70,21 @@ describe('views API through the engine', () => {
     // However the host is spelled.
     expect((await engine.getHostProcesses(key.toUpperCase())).map((p) => p.id)).toEqual(hostRows.map((p) => p.id));
     await expect(engine.getHostProcesses('no-such-host')).rejects.toThrow(/no host no-such-host/);
+    // In pages: the same rows in the same order, whatever the page size.
+    for (const [scope, id, whole] of [['session', busy.id, own], ['host', busy.host, hostRows]] as const) {
+      for (const limit of [1, 2, 5000]) {
+        const rows = [];
+        for (let offset = 0; ; offset += limit) {
+          const page = await engine.getProcessPage({ scope, id, offset, limit });
+          expect(page.total).toBe(whole.length);
+          expect(page.offset).toBe(offset);
+          rows.push(...page.rows);
+          if (page.rows.length < limit) break;
+        }
+        expect(rows).toEqual(whole);
+      }
+    }
+    await expect(engine.getProcessPage({ scope: 'session', id: 'no-such-session', offset: 0, limit: 5 })).rejects.toThrow(/no session/);
 
     const all = await engine.listFindings({ offset: 0, limit: 1000 });
     const mine = await engine.listFindings({ host: key.toUpperCase(), offset: 0, limit: 1000 });

@@ -75,6 +75,7 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     saveNote: (input) => engine.saveNote(input),
     deleteNote: (noteId) => engine.deleteNote(noteId),
     getCoverage: () => engine.getCoverage(),
+    getProcessPage: (request) => engine.getProcessPage(request),
   };
 }
 

@@ -8,6 +8,8 @@ import type {
   EventHistogram,
   HistogramRequest,
   ProcessSearch,
+  ProcessPage,
+  ProcessPageRequest,
   Note,
   NoteInput,
   AppInfo,
@@ -410,6 +412,12 @@ export function createFakeApi(): ChainlineApi {
         gaps: [],
         gapsTruncated: false,
       };
+    },
+    async getProcessPage(request: ProcessPageRequest): Promise<ProcessPage> {
+      await delay(10);
+      if (request.scope === 'session' && !/^f\d+$/.test(request.id)) throw new Error(`the fake has no session ${request.id}`);
+      const all = request.scope === 'session' ? fakeProcesses(request.id) : fakeHostProcesses(request.id);
+      return { total: all.length, offset: request.offset, rows: all.slice(request.offset, request.offset + request.limit) };
     },
   };
 }

@@ -8,11 +8,13 @@ import {
   ancestorsOf,
   baseName,
   buildProcessTree,
+  buildProcessTreeInSlices,
   edgeBasis,
   formatPid,
   searchTree,
   visibleRows,
   type EdgeBasis,
+  type ProcessTree,
   type VisibleRow,
 } from '../lib/process-tree.js';
 import { treeKey } from '../lib/tree-keys.js';
@@ -29,6 +31,36 @@ const ROW = 26;
 const CMD_SHORT = 160;
 /** Trees up to this size open fully; larger ones open their roots only. */
 const OPEN_ALL_MAX = 300;
+/** Lists up to this size are built into a tree at once; larger ones over several short tasks. */
+const BUILD_AT_ONCE_MAX = 2000;
+const NO_TREE = buildProcessTree([]);
+
+/**
+ * The tree of `processes`. A large list (a busy session: 20,000 processes) is built over several
+ * tasks of a few ms, so the page keeps drawing frames; meanwhile the tree built before for the
+ * same owner stays shown (the chain adds processes to a session's tree), else null (loading).
+ */
+function useProcessTree(processes: readonly ProcessRow[] | null, owner: string): ProcessTree | null {
+  const atOnce = processes !== null && processes.length <= BUILD_AT_ONCE_MAX;
+  const direct = useMemo(() => (processes !== null && atOnce ? buildProcessTree(processes) : null), [processes, atOnce]);
+  const [built, setBuilt] = useState<{ readonly source: readonly ProcessRow[]; readonly tree: ProcessTree } | null>(null);
+  useEffect(() => {
+    if (processes === null || atOnce) return;
+    const controller = new AbortController();
+    buildProcessTreeInSlices(processes, { signal: controller.signal }).then(
+      (tree) => setBuilt({ source: processes, tree }),
+      () => undefined, // aborted: a newer list replaced this one
+    );
+    return () => controller.abort();
+  }, [processes, atOnce]);
+  const last = useRef<{ owner: string; tree: ProcessTree } | null>(null);
+  const current = direct ?? (built !== null && built.source === processes ? built.tree : null);
+  if (current !== null) {
+    if (last.current?.tree !== current) last.current = { owner, tree: current };
+    return current;
+  }
+  return last.current !== null && last.current.owner === owner ? last.current.tree : null;
+}
 
 function BasisBadge({ basis, candidates }: { basis: EdgeBasis; candidates: readonly string[] }) {
   switch (basis.kind) {
@@ -235,15 +267,18 @@ export function ProcessTreeView() {
   const sessionFindings = useAppStore((s) => s.sessionFindings);
   const treeFindings = hostScope ? shownHostTree?.findings : sessionFindings;
   const byProcess = useMemo(() => findingsByProcess(treeFindings ?? []), [treeFindings]);
-  const tree = useMemo(() => buildProcessTree(processes ?? []), [processes]);
+  // The tree's owner: a new one starts closed (or fully open when small); the same one grown keeps its state.
+  const treeOwner = hostScope ? `host:${host}` : `session:${sessionId}`;
+  const builtTree = useProcessTree(processes, treeOwner);
+  const tree = builtTree ?? NO_TREE;
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [query, setQuery] = useState('');
   const [focused, setFocused] = useState<string | null>(null);
   // A new tree opens fully when small. The tree of the same session grows once the chain arrives
   // (the processes of the sessions it led to): a large one keeps what the investigator opened.
   const treeSession = useRef<string | null>(null);
-  const treeOwner = hostScope ? `host:${host}` : `session:${sessionId}`;
   useEffect(() => {
+    if (builtTree === null) return; // still building: the state is set when the tree is there
     const same = treeSession.current === treeOwner;
     treeSession.current = treeOwner;
     if (same && tree.byId.size > OPEN_ALL_MAX) return;
@@ -306,7 +341,7 @@ export function ProcessTreeView() {
     </div>
   );
   // The session's own processes are shown while the chain (and the sessions it led to) loads.
-  if (processes === null) {
+  if (processes === null || (builtTree === null && processes.length > 0)) {
     if (hostScope && shownHostTree?.error) {
       return (
         <div className="pad">

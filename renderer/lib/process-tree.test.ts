@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessRow } from '../../shared/api.js';
 import { seededRandom } from '../../electron/engine/testing/seeded-random.js';
-import { buildProcessTree } from './process-tree.js';
+import { buildProcessTree, buildProcessTreeInSlices } from './process-tree.js';
 
 function proc(id: string, parentId: string | null, start: number): ProcessRow {
   return {
@@ -67,5 +67,52 @@ describe('buildProcessTree parent edges', () => {
     const tree = buildProcessTree(procs);
     expect(tree.roots).toEqual(['p0']);
     expect(tree.parentOf.get('p4999')).toBe('p4998');
+  });
+});
+
+describe('buildProcessTreeInSlices', () => {
+  const randomProcs = (seed: number, n: number): ProcessRow[] => {
+    const rnd = seededRandom(seed);
+    const procs: ProcessRow[] = [];
+    for (let i = 0; i < n; i++) {
+      const r = rnd();
+      const parent = r < 0.05 ? null : r < 0.1 ? `x${i}` : r < 0.2 ? `p${Math.floor(rnd() * n)}` : `p${Math.max(0, i - 1 - Math.floor(rnd() * 50))}`;
+      procs.push(proc(`p${i}`, parent, Math.floor(rnd() * 60)));
+    }
+    return procs;
+  };
+
+  it('builds the same tree as buildProcessTree, yielding between slices', async () => {
+    for (const [seed, n] of [[1, 0], [2, 1], [3, 600], [4, 3000], [5, 5000]] as const) {
+      const procs = randomProcs(seed, n);
+      let yields = 0;
+      const tree = await buildProcessTreeInSlices(procs, { sliceMs: 0, yieldTo: async () => void yields++ });
+      const once = buildProcessTree(procs);
+      expect(tree.roots, `seed ${seed}`).toEqual(once.roots);
+      expect([...tree.children], `seed ${seed}`).toEqual([...once.children]);
+      expect([...tree.parentOf], `seed ${seed}`).toEqual([...once.parentOf]);
+      expect([...tree.byId.keys()]).toEqual([...once.byId.keys()]);
+      // Children in start order (ties by id), as the tree shows them.
+      for (const [, kids] of tree.children) {
+        const starts = kids.map((id) => tree.byId.get(id)!.start!);
+        expect(starts).toEqual([...starts].sort());
+      }
+      if (n >= 3000) expect(yields).toBeGreaterThan(n / 512);
+    }
+  });
+
+  it('stops when its signal is aborted', async () => {
+    const procs = randomProcs(9, 5000);
+    const controller = new AbortController();
+    let yields = 0;
+    const built = buildProcessTreeInSlices(procs, {
+      signal: controller.signal,
+      sliceMs: 0,
+      yieldTo: async () => {
+        if (++yields === 3) controller.abort();
+      },
+    });
+    await expect(built).rejects.toThrow();
+    expect(yields).toBe(3);
   });
 });

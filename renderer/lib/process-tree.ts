@@ -18,8 +18,21 @@ const byStart = (a: ProcessRow, b: ProcessRow): number => {
   return x < y ? -1 : x > y ? 1 : a.id.localeCompare(b.id, 'en', { numeric: true });
 };
 
-export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree {
-  const byId = new Map(processes.map((p) => [p.id, p]));
+/** Items of work between two chances to yield (a check of the clock each time). */
+const STEP = 512;
+
+/**
+ * The tree built step by step: the generator yields every STEP items of work, so a large
+ * tree can be built over several tasks (buildProcessTreeInSlices) with the very same code as
+ * in one go (buildProcessTree).
+ */
+function* buildSteps(processes: readonly ProcessRow[]): Generator<void, ProcessTree, void> {
+  const byId = new Map<string, ProcessRow>();
+  for (let i = 0; i < processes.length; i++) {
+    const p = processes[i] as ProcessRow;
+    byId.set(p.id, p);
+    if (i % STEP === STEP - 1) yield;
+  }
   // Evidence can describe a loop (PID reuse): a process whose chain of parents never ends (it
   // runs into a loop, its own or one above it) loses its parent edge. Each chain is walked once
   // and its verdict remembered, so a deep tree costs one pass, not one walk per process.
@@ -28,7 +41,12 @@ export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree 
     return up !== undefined && up !== null && byId.has(up) ? up : null;
   };
   const endless = new Map<string, boolean>();
+  let work = 0;
   for (const p of processes) {
+    if (++work >= STEP) {
+      work = 0;
+      yield;
+    }
     if (endless.has(p.id)) continue;
     const path: string[] = [];
     const onPath = new Set<string>();
@@ -49,26 +67,79 @@ export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree 
       cur = next(cur);
     }
     for (const id of path) endless.set(id, verdict);
+    work += path.length;
   }
   const parentOf = new Map<string, string | null>();
-  for (const p of processes) {
-    const parent = p.parentId !== null && byId.has(p.parentId) && p.parentId !== p.id ? p.parentId : null;
-    parentOf.set(p.id, parent !== null && endless.get(p.id) === true ? null : parent);
-  }
   const kids = new Map<string, ProcessRow[]>();
   const roots: ProcessRow[] = [];
-  for (const p of processes) {
-    const parent = parentOf.get(p.id) ?? null;
+  for (let i = 0; i < processes.length; i++) {
+    const p = processes[i] as ProcessRow;
+    const up = p.parentId !== null && byId.has(p.parentId) && p.parentId !== p.id ? p.parentId : null;
+    const parent = up !== null && endless.get(p.id) === true ? null : up;
+    parentOf.set(p.id, parent);
     if (parent === null) roots.push(p);
     else {
       const list = kids.get(parent);
       if (list) list.push(p);
       else kids.set(parent, [p]);
     }
+    if (i % STEP === STEP - 1) yield;
   }
   const children = new Map<string, string[]>();
-  for (const [k, list] of kids) children.set(k, list.sort(byStart).map((p) => p.id));
+  work = 0;
+  for (const [k, list] of kids) {
+    children.set(k, list.sort(byStart).map((p) => p.id));
+    work += list.length;
+    if (work >= STEP) {
+      work = 0;
+      yield;
+    }
+  }
   return { byId, children, roots: roots.sort(byStart).map((p) => p.id), parentOf };
+}
+
+export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree {
+  const steps = buildSteps(processes);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Resolves on a new task (after any pending input and rendering), not on a microtask. */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * buildProcessTree over several tasks of at most about `sliceMs` each, so the page keeps
+ * drawing frames while a tree of tens of thousands of processes is built. Rejects with an
+ * AbortError once `signal` is aborted (a newer list replaced this one).
+ */
+export async function buildProcessTreeInSlices(
+  processes: readonly ProcessRow[],
+  options: { readonly signal?: AbortSignal; readonly sliceMs?: number; readonly yieldTo?: () => Promise<void> } = {},
+): Promise<ProcessTree> {
+  const sliceMs = options.sliceMs ?? 8;
+  const yieldTo = options.yieldTo ?? nextTask;
+  const steps = buildSteps(processes);
+  let sliceStart = performance.now();
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - sliceStart >= sliceMs) {
+      await yieldTo();
+      sliceStart = performance.now();
+    }
+  }
 }
 
 export interface VisibleRow {

@@ -6,6 +6,7 @@ import type { StateCreator } from 'zustand';
 import type { ProcessRow, SessionList } from '../../shared/api.js';
 import type { Finding } from '../../shared/findings.js';
 import { getApi } from '../api/api-client.js';
+import { loadProcesses } from '../lib/process-pages.js';
 import { loadAllFindings } from './findings-slice.js';
 import type { AppState } from './types.js';
 import { errorText } from './ui-slice.js';
@@ -51,7 +52,7 @@ export const createHostTreeSlice: StateCreator<AppState, [], [], HostTreeSlice> 
       () => [] as Finding[], // badges only: the tree stays usable without them
     );
     try {
-      const processes = await api.getHostProcesses(host);
+      const processes = await loadProcesses(api, 'host', host);
       if (request !== hostRequest) return;
       set({ hostTree: { host, sessions, processes, findings: null, error: null } });
       const rows = await findings;

@@ -15,6 +15,10 @@ const chain: ChainStep[] = [
 const api = {
   getSessionChain: async () => chain,
   getSessionProcesses: async (id: string) => (id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')]),
+  getProcessPage: async (r: { id: string; offset: number; limit: number }) => {
+    const all = r.id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')];
+    return { total: all.length, offset: r.offset, rows: all.slice(r.offset, r.offset + r.limit) };
+  },
   queryEvents: async (q: EventQuery) => {
     queries.push(q);
     return { total: 0, offset: 0, rows: [] };

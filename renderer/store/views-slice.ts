@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { EventFilter, ProcessRow } from '../../shared/api.js';
 import { getApi } from '../api/api-client.js';
 import { chainSessions } from '../lib/chain-story.js';
+import { loadProcesses, mapPooled } from '../lib/process-pages.js';
 import type { DisplayZone } from '../lib/time-zone.js';
 import { errorText } from './ui-slice.js';
 import type { AppState } from './types.js';
@@ -107,20 +108,30 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
       // The session's own processes are asked for at once and shown as soon as they arrive: the
       // chain of a busy session (hundreds of thousands of steps) can take far longer, and the tree
       // need not wait for it. The chain then adds the processes of the sessions it led to.
-      const own = api.getSessionProcesses(sessionId);
+      // In pages: a busy session's list is megabytes, parsed a page per task (process-pages.ts).
+      const own = loadProcesses(api, 'session', sessionId);
       own.then(
         (list) => {
           if (request === sessionRequest && get().chainProcesses === null) set({ chainProcesses: list });
         },
         () => undefined, // reported below, with the chain
       );
-      const chain = await api.getSessionChain(sessionId);
+      // The chain is asked for once the session's own processes are in: the engine answers one
+      // request at a time, and a busy session's chain (seconds of work) would hold the tree's
+      // pages behind it.
+      const chain = await own.then(
+        () => api.getSessionChain(sessionId),
+        () => api.getSessionChain(sessionId),
+      );
       const ids = chainSessions(chain, sessionId);
       // A session the list counts no process in has none to add (the same count): a busy chain
       // leads to hundreds of sessions, each a request queued on the engine.
       const counted = new Map((get().sessions?.sessions ?? []).map((x) => [x.id, x.processes]));
       const none: Promise<readonly ProcessRow[]> = Promise.resolve([]);
-      const lists = await Promise.all(ids.map((id) => (id === sessionId ? own : counted.get(id) === 0 ? none : api.getSessionProcesses(id))));
+      // A few at a time: hundreds of requests started in one task take the page a second.
+      const lists = await mapPooled(ids, 4, (id) =>
+        id === sessionId ? own : counted.get(id) === 0 || request !== sessionRequest ? none : loadProcesses(api, 'session', id),
+      );
       const byId = new Map<string, ProcessRow>();
       for (const list of lists) for (const p of list) byId.set(p.id, p);
       if (request !== sessionRequest) return;

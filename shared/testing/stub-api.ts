@@ -53,6 +53,7 @@ export function stubApi(overrides: Partial<ChainlineApi> = {}): ChainlineApi {
     getCoverage: async () => ({
       hosts: [], processCreation: { events: 0, withCommandLine: 0 }, sysmonEvents: 0, scriptBlockEvents: 0, clears: [], gaps: [], gapsTruncated: false,
     }),
+    getProcessPage: async (r) => ({ total: 0, offset: r.offset, rows: [] }),
   };
   return { ...empty, ...overrides };
 }

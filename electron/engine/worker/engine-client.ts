@@ -71,6 +71,7 @@ export class WorkerEngineClient implements EngineApi {
   saveNote: EngineApi['saveNote'] = (input) => this.call('saveNote', input);
   deleteNote: EngineApi['deleteNote'] = (noteId) => this.call('deleteNote', noteId);
   getCoverage: EngineApi['getCoverage'] = () => this.call('getCoverage');
+  getProcessPage: EngineApi['getProcessPage'] = (request) => this.call('getProcessPage', request);
 
   async shutdown(): Promise<void> {
     try {

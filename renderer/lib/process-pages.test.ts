@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { ProcessPageRequest, ProcessRow } from '../../shared/api.js';
+import { loadProcesses, mapPooled } from './process-pages.js';
+
+const proc = (i: number): ProcessRow => ({
+  id: `p${i}`, host: 'WS01', pid: i, guid: null, image: 'C:\\x.exe', commandLine: null, decodedCommand: null, start: null, end: null, user: '',
+  logonId: null, sessionId: 's1', integrity: null, elevation: null, parentId: null, parentBasis: '', candidates: [],
+});
+
+/** A fake engine over `lists` (the answers of successive analyses); pages answer out of order. */
+function fakeApi(all: () => readonly ProcessRow[]) {
+  const asked: ProcessPageRequest[] = [];
+  let whole = 0;
+  let turn = 0;
+  return {
+    asked,
+    whole: () => whole,
+    api: {
+      async getProcessPage(r: ProcessPageRequest) {
+        asked.push(r);
+        const rows = all();
+        // Later requests sometimes answer first.
+        await new Promise((done) => setTimeout(done, (turn++ % 3) * 2));
+        return { total: rows.length, offset: r.offset, rows: rows.slice(r.offset, r.offset + r.limit) };
+      },
+      async getSessionProcesses() {
+        whole++;
+        return all();
+      },
+      async getHostProcesses() {
+        whole++;
+        return all();
+      },
+    },
+  };
+}
+
+describe('loadProcesses', () => {
+  it('joins the pages in order, the same rows as the whole list', async () => {
+    for (const n of [0, 1, 999, 1000, 1001, 4500]) {
+      const list = Array.from({ length: n }, (_, i) => proc(i));
+      const f = fakeApi(() => list);
+      const rows = await loadProcesses(f.api, 'session', 's1', 1000);
+      expect(rows, `n ${n}`).toEqual(list);
+      expect(f.asked).toHaveLength(Math.max(1, Math.ceil(n / 1000)));
+      expect(f.whole()).toBe(0);
+    }
+  });
+
+  it('asks for the host scope by host', async () => {
+    const list = Array.from({ length: 30 }, (_, i) => proc(i));
+    const f = fakeApi(() => list);
+    expect(await loadProcesses(f.api, 'host', 'WS01', 7)).toEqual(list);
+    expect(f.asked.every((r) => r.scope === 'host' && r.id === 'WS01')).toBe(true);
+  });
+
+  it('asks for the whole list again when it changed between pages', async () => {
+    let list = Array.from({ length: 25 }, (_, i) => proc(i));
+    const f = fakeApi(() => {
+      const now = list;
+      if (f.asked.length === 2) list = Array.from({ length: 26 }, (_, i) => proc(100 + i));
+      return now;
+    });
+    const rows = await loadProcesses(f.api, 'session', 's1', 10);
+    expect(f.whole()).toBe(1);
+    expect(rows).toEqual(list);
+  });
+});
+
+describe('mapPooled', () => {
+  it('keeps the order of the items and at most `limit` tasks running', async () => {
+    let running = 0;
+    let most = 0;
+    const out = await mapPooled(Array.from({ length: 20 }, (_, i) => i), 3, async (i) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, (i * 7) % 5));
+      running--;
+      return i * 2;
+    });
+    expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
+    expect(most).toBe(3);
+    expect(await mapPooled([], 3, async () => 1)).toEqual([]);
+  });
+});
