@@ -408,6 +408,7 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
     const nav0 = Date.now();
     const cpu0 = (await metrics())['ProcessTime'] ?? 0;
     const cpuSince = async (): Promise<number> => Math.round((((await metrics())['ProcessTime'] ?? 0) - cpu0) * 1000);
+    await profileStart('startup');
     await page.goto(served.url);
     // Each on its own: the table does not wait for the sessions (a cold engine correlates first).
     // The renderer's own CPU until then too (the wall time includes waiting for the engine and,
@@ -423,6 +424,7 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
       }),
     ]);
     const firstSeen = ((await page.evaluate('window.__firstSeen')) ?? {}) as Record<string, number>;
+    await profileStop();
     figures['sessionsInDomMs'] = Math.round(firstSeen['session-row'] ?? -1);
     figures['firstTablePageInDomMs'] = Math.round(firstSeen['event-row'] ?? -1);
     figures['total'] = Number(await page.getByTestId('filter-total').getAttribute('data-count'));
