@@ -43,10 +43,14 @@ const ROWS_PER_CHUNK_GUESS = 1024;
 /**
  * Unacknowledged batches of a thread reading alone. The engine thread stops for the length of
  * a DuckDB commit (flushSync, a few hundred milliseconds at a row-group boundary): with 2 the
- * reading thread sat waiting through each of them (about half its time in an import of
- * 256 MB of EVTX), with 8 it reads on (~1,000 events, ~1.5 MB of text, a batch).
+ * EVTX reading thread sat waiting through each of them (about half its time in an import of
+ * 256 MB), with 8 it reads on (~1,000 events, ~1.5 MB of text, a batch). XML stays at 2: its
+ * reader has a parsing pool of its own, and with 8 batches in flight a 400 MB XML import
+ * peaked at 604 MB (570 MB with 2; target 600 MB).
  */
-const WINDOW_SINGLE = 8;
+function singleWindow(format: EvidenceFormat): number {
+  return format === 'evtx' ? 8 : 2;
+}
 /** Per thread when two read segments in turn: a whole segment (~1 MB of input per batch) ahead. */
 const WINDOW_SEGMENTED = 12;
 
@@ -217,7 +221,7 @@ function baseData(path: string, format: EvidenceFormat, options: ReadBatchesOpti
 }
 
 async function* readInWorker(script: string, path: string, format: EvidenceFormat, options: ReadBatchesOptions): AsyncGenerator<PreparedBatch> {
-  const thread = new ReadingThread(script, { ...baseData(path, format, options), window: WINDOW_SINGLE });
+  const thread = new ReadingThread(script, { ...baseData(path, format, options), window: singleWindow(format) });
   const onAbort = (): void => thread.cancel();
   options.signal.addEventListener('abort', onAbort);
   try {
