@@ -44,9 +44,10 @@ const ROWS_PER_CHUNK_GUESS = 1024;
  * Unacknowledged batches of a thread reading alone. The engine thread stops for the length of
  * a DuckDB commit (flushSync, a few hundred milliseconds at a row-group boundary): with 2 the
  * EVTX reading thread sat waiting through each of them (about half its time in an import of
- * 256 MB), with 8 it reads on (~1,000 events, ~1.5 MB of text, a batch). XML stays at 2: its
- * reader has a parsing pool of its own, and with 8 batches in flight a 400 MB XML import
- * peaked at 604 MB (570 MB with 2; target 600 MB).
+ * 256 MB), with 8 it reads on (~1,000 events, ~1.5 MB of text, a batch). XML and JSON stay at
+ * 2, as measured before, since batches in flight are memory: a 400 MB XML import peaked at
+ * 604 MB with 8 and 570 with 2, though runs vary by tens of MB (what bounds it is DuckDB's
+ * import memory limit, case-store.ts IMPORT_MEMORY_LIMIT).
  */
 function singleWindow(format: EvidenceFormat): number {
   return format === 'evtx' ? 8 : 2;
