@@ -121,7 +121,6 @@ function jsonEscaped(text: string): string {
 export class CaseStore {
   private appender: DuckDBAppender | null = null;
   private lock: Promise<unknown> = Promise.resolve();
-  private pendingRows = 0;
   private nextEventId = 1;
   /** Rows in the events table (where the next appended row falls in its row group). */
   private tableRows = 0;
@@ -370,7 +369,6 @@ export class CaseStore {
       const to = Math.min(rows.count, from + room);
       this.nextEventId = this.chunkWriter.append(this.appender, evidenceId, rows, this.nextEventId, from, to);
       const bytes = (ends[to * STRINGS_PER_EVENT - 1] as number) - (from === 0 ? 0 : (ends[from * STRINGS_PER_EVENT - 1] as number));
-      this.pendingRows += to - from;
       this.tableRows += to - from;
       this.transactionRows += to - from;
       this.transactionBytes += bytes;
@@ -395,9 +393,8 @@ export class CaseStore {
    */
   async flush(): Promise<void> {
     const appender = this.appender;
-    if (appender && this.pendingRows > 0) {
+    if (appender && this.transactionRows > 0) {
       await this.exclusive(async () => appender.flushSync());
-      this.pendingRows = 0;
       this.committed();
     }
   }
@@ -414,7 +411,6 @@ export class CaseStore {
     const appender = this.appender;
     if (appender) {
       this.appender = null;
-      this.pendingRows = 0;
       await this.exclusive(async () => appender.closeSync());
       this.committed();
       await this.exec(`SET memory_limit = '${MEMORY_LIMIT}'`);
