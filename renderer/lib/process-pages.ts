@@ -29,16 +29,7 @@ async function loadInPages<T>(
   if (first.items.length >= first.total) return first.items;
   const offsets: number[] = [];
   for (let o = first.items.length; o < first.total; o += pageSize) offsets.push(o);
-  const pages: Page<T>[] = [first];
-  let next = 0;
-  const fetchSome = async (): Promise<void> => {
-    while (next < offsets.length) {
-      const offset = offsets[next++] as number;
-      pages.push(await page(offset, pageSize));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, offsets.length) }, fetchSome));
-  pages.sort((a, b) => a.offset - b.offset);
+  const pages: Page<T>[] = [first, ...(await mapPooled(offsets, IN_FLIGHT, (offset) => page(offset, pageSize)))];
   let at = 0;
   let consistent = true;
   for (const p of pages) {
