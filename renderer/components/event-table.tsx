@@ -91,25 +91,28 @@ export function EventTable() {
   // Scroll scaling (see MAX_SCROLL_PX): virtual px per real px, read live on scroll.
   const virtualHeight = count * ROW_HEIGHT;
   const realHeight = Math.min(virtualHeight, MAX_SCROLL_PX);
-  const ratioRef = useRef(1);
-  const viewport = scrollRef.current?.clientHeight ?? 600;
-  ratioRef.current =
-    virtualHeight > realHeight && realHeight > viewport ? (virtualHeight - viewport) / (realHeight - viewport) : 1;
-
   // The window of rows: all rows are ROW_HEIGHT high, so it is arithmetic (see row-window.ts).
   // The scroll position is read synchronously on scroll so the rows move in the frame that
   // scrolled; the window works in virtual px (scaled, see MAX_SCROLL_PX).
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewportHeight, setViewportHeight] = useState(0);
+  // The scroller's height is not read on mount: reading it there forced a synchronous layout of
+  // the whole first screen (~160 ms on a large case) before its first paint. The window's height
+  // is one that covers any scroller (the window's) until the ResizeObserver, which reports after
+  // the browser's own layout, gives the real one.
+  const [viewportHeight, setViewportHeight] = useState(() => (typeof window === 'undefined' ? 600 : window.innerHeight));
+  const ratioRef = useRef(1);
+  ratioRef.current =
+    virtualHeight > realHeight && realHeight > viewportHeight ? (virtualHeight - viewportHeight) / (realHeight - viewportHeight) : 1;
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
     const read = () => setScrollTop(el.scrollTop);
     const onScroll = () => flushSync(read);
-    setViewportHeight(el.clientHeight);
-    read();
     el.addEventListener('scroll', onScroll, { passive: true });
-    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => setViewportHeight(el.clientHeight));
+    const observer =
+      typeof ResizeObserver === 'undefined'
+        ? null
+        : new ResizeObserver(() => setViewportHeight(el.clientHeight)); // after layout: no forced layout
     observer?.observe(el);
     return () => {
       el.removeEventListener('scroll', onScroll);
@@ -123,8 +126,11 @@ export function EventTable() {
   const items: { index: number; start: number }[] = [];
   for (let i = first; i <= last; i++) items.push({ index: i, start: i * ROW_HEIGHT });
 
-  // New query: back to the top.
+  // New query: back to the top (not on mount: the scroller starts there).
+  const shownQueryRef = useRef(s.queryId);
   useEffect(() => {
+    if (shownQueryRef.current === s.queryId) return;
+    shownQueryRef.current = s.queryId;
     scrollRef.current?.scrollTo({ top: 0 });
   }, [s.queryId]);
 
@@ -177,7 +183,7 @@ export function EventTable() {
   const template = gridTemplate(columns.map((c) => ({ id: c.id, size: c.getSize() })));
   const rows = table.getRowModel().rows;
 
-  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
+  const pageRows = Math.max(1, Math.floor(viewportHeight / ROW_HEIGHT) - 1);
   const selectIndex = s.selectIndex;
   /**
    * Scrolls just enough to show row `index`. Done here rather than with the virtualizer's
