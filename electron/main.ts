@@ -197,7 +197,7 @@ async function start(): Promise<void> {
   engine = startEngine();
   const { caseDir, paths } = caseArgument(process.argv);
   const dataDir = process.env['CHAINLINE_DATA_DIR'] ?? app.getPath('userData');
-  if (caseDir) await engine.openCase(resolve(caseDir));
+  if (caseDir) await engine.openCase(resolve(caseDir), { firstScreen: true });
   else if (paths.length > 0) await engine.openCase(join(dataDir, 'cases', `case-${Date.now()}`));
   else await openDemoCase(engine, join(dataDir, 'cases', 'demo'));
   // Rules: the folders named in CHAINLINE_RULES (path-list separated) with the built-in pack,

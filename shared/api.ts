@@ -500,3 +500,9 @@ export const API_LIMITS = {
 export interface ApiErrorBody {
   readonly error: string;
 }
+
+/**
+ * Rows per page of the event table: the renderer asks for pages of this size, and an engine
+ * opened for a window computes the unfiltered first one while the window loads (issue 6).
+ */
+export const EVENT_PAGE_ROWS = 500;

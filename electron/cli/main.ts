@@ -297,7 +297,8 @@ async function commandServe(args: ParsedArgs): Promise<number> {
     process.stderr.write(`demo case ${info.dir}\n`);
     await chooseRules(engine, args);
   } else {
-    const info = await engine.openCase(resolve(caseDir ?? newCaseDir()));
+    // firstScreen: the sessions and the table's first page are computed while the browser loads.
+    const info = await engine.openCase(resolve(caseDir ?? newCaseDir()), { firstScreen: true });
     process.stderr.write(`case ${info.dir}\n`);
     await chooseRules(engine, args);
     if (args.positional.length > 0) {

@@ -32,6 +32,7 @@ import type {
   ProcessPage,
   ProcessPageRequest,
 } from '../../shared/api.js';
+import { EVENT_PAGE_ROWS } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
 import { collectEvidence, fileFacts, sha256FileOffThread } from './ingest/collect.js';
 import { CaseAnalysis } from './case-analysis.js';
@@ -59,7 +60,11 @@ import { exportEvents } from './export/export-events.js';
  * minus what only a shell can do (app info, native dialogs), plus case lifecycle.
  */
 export interface EngineApi extends Omit<ChainlineApi, 'getAppInfo' | 'pickEvidence'> {
-  openCase(dir: string, options?: { name?: string; demo?: boolean }): Promise<CaseInfo>;
+  /**
+   * `firstScreen`: start computing what a window's first screen asks for (the kept sessions list,
+   * the unfiltered table's first page) at once, while the window loads its code (a shell's option).
+   */
+  openCase(dir: string, options?: { name?: string; demo?: boolean; firstScreen?: boolean }): Promise<CaseInfo>;
   closeCase(): Promise<void>;
   /** Resolves when no ingest is running (at once when idle). */
   waitForIngest(): Promise<IngestStatus>;
@@ -115,6 +120,13 @@ export class Engine implements EngineApi {
   private readonly overviewKept = new KeptAnswers<CaseOverview>(1);
   private readonly countKept = new KeptAnswers<number>(100);
   private readonly storedSessionsKept = new KeptAnswers<SessionList>(1);
+  /**
+   * Pages of the event table: every window opens on the same first page, and scrolling back
+   * asks for pages again (a page of a million events is a top-N sort of the whole case).
+   */
+  private readonly pageKept = new KeptAnswers<EventPage>(16);
+  /** The first screen's answers being computed after opening (see openCase). */
+  private warming: Promise<unknown> = Promise.resolve();
   /** Correlation over the case; recomputed after each import, computed lazily after opening. */
   private analysis: Promise<CaseAnalysis> | null = null;
   /** `analysis` once it has settled (null while loading or computing). */
@@ -258,16 +270,27 @@ export class Engine implements EngineApi {
     return this.store;
   }
 
-  async openCase(dir: string, options: { name?: string; demo?: boolean } = {}): Promise<CaseInfo> {
+  async openCase(dir: string, options: { name?: string; demo?: boolean; firstScreen?: boolean } = {}): Promise<CaseInfo> {
     await this.closeCase();
     this.store = await CaseStore.open(dir, options);
     this.dataVersion++;
     await this.restoreRules(this.store);
+    if (options.firstScreen) {
+      // Kept answers, so the window's own requests share these computations (no second run);
+      // the sessions only when the case keeps their list (a full correlation waits to be asked).
+      // One query at a time on the case: these go first, before the window's whole-case scans.
+      const store = this.store;
+      this.warming = Promise.allSettled([
+        this.storedSessions(store),
+        this.queryEvents({ filter: {}, sort: 'asc', offset: 0, limit: EVENT_PAGE_ROWS }),
+      ]);
+    }
     return this.store.info;
   }
 
   async closeCase(): Promise<void> {
     this.pending = [];
+    await this.warming;
     if (this.running) {
       this.abort?.abort();
       await this.running;
@@ -279,6 +302,7 @@ export class Engine implements EngineApi {
       this.store = null;
     }
     this.countKept.clear();
+    this.pageKept.clear();
     this.analysis = null;
     this.analysisReady = null;
     this.detection = null;
@@ -527,8 +551,12 @@ export class Engine implements EngineApi {
 
   async queryEvents(query: EventQuery): Promise<EventPage> {
     const store = this.requireStore();
-    const total = await this.countKept.answer(JSON.stringify(query.filter), [store, this.dataVersion], () => store.countEvents(query.filter));
-    return store.queryEvents(query, total);
+    const stamp = [store, this.dataVersion];
+    const key = JSON.stringify([query.filter, query.sort, query.offset, query.limit]);
+    return this.pageKept.answer(key, stamp, async () => {
+      const total = await this.countKept.answer(JSON.stringify(query.filter), stamp, () => store.countEvents(query.filter));
+      return store.queryEvents(query, total);
+    });
   }
 
   async getEventDetail(eventId: number): Promise<EventDetail> {
@@ -561,16 +589,20 @@ export class Engine implements EngineApi {
       // A reopened case lists its sessions from the kept list, without loading the whole
       // result (seconds on a 1M-event case) before the first view can show.
       // Kept until the events change: every window opened on the case asks for it first.
-      const store = this.store;
-      const stored = await this.storedSessionsKept.answer('', [store, this.dataVersion], async () => {
-        const list = await CaseAnalysis.storedSessions(store);
-        if (list === null) throw new Error('no kept session list'); // not kept: asked again next time
-        return list;
-      }).catch(() => null);
+      const stored = await this.storedSessions(this.store).catch(() => null);
       if (stored) return stored;
     }
     const analysis = await this.getAnalysis();
     return { computedAt: analysis.computedAt, sessions: analysis.sessions };
+  }
+
+  /** The case's kept session list (rejects when the case keeps none). */
+  private storedSessions(store: CaseStore): Promise<SessionList> {
+    return this.storedSessionsKept.answer('', [store, this.dataVersion], async () => {
+      const list = await CaseAnalysis.storedSessions(store);
+      if (list === null) throw new Error('no kept session list'); // not kept: asked again next time
+      return list;
+    });
   }
 
   async getSessionChain(sessionId: string): Promise<readonly ChainStep[]> {

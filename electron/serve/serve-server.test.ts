@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainlineApi } from '../../shared/api.js';
 import { stubApi } from '../../shared/testing/stub-api.js';
-import { startServer, type RunningServer } from './serve-server.js';
+import { asciiJson, startServer, type RunningServer } from './serve-server.js';
+import { seededRandom } from '../engine/testing/seeded-random.js';
 
 const calls: string[] = [];
 const fakeApi: ChainlineApi = stubApi({
@@ -147,5 +148,41 @@ describe('chainline serve', () => {
       expect(r.status).toBe(404);
       expect(r.body).not.toContain('secret');
     }
+  });
+});
+
+describe('asciiJson', () => {
+  /** The escape as first written (a loop over every UTF-16 unit): the bytes must not change. */
+  function reference(value: unknown): Buffer {
+    const text = JSON.stringify(value);
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      out += c < 0x80 ? text[i] : '\\u' + c.toString(16).padStart(4, '0');
+    }
+    return Buffer.from(out, 'latin1');
+  }
+
+  it('writes the same bytes as a unit-by-unit escape, for ASCII, wide, astral and lone-surrogate text', () => {
+    const rnd = seededRandom(11);
+    const pools = [[0x20, 0x7f], [0, 0x20], [0x80, 0x800], [0x800, 0xd800], [0xd800, 0xe000], [0xe000, 0x10000]] as const;
+    for (let n = 0; n < 2000; n++) {
+      let s = '';
+      const len = Math.floor(rnd() * 40);
+      for (let i = 0; i < len; i++) {
+        const r = rnd();
+        if (r < 0.1) s += String.fromCodePoint(0x10000 + Math.floor(rnd() * 0xfffff));
+        else {
+          const [lo, hi] = pools[Math.floor(rnd() * pools.length)] as readonly [number, number];
+          s += String.fromCharCode(lo + Math.floor(rnd() * (hi - lo)));
+        }
+      }
+      const value = { s, list: [s, { [s]: s.length }] };
+      const bytes = asciiJson(value);
+      expect(bytes.equals(reference(value))).toBe(true);
+      expect(JSON.parse(bytes.toString('latin1'))).toEqual(value);
+    }
+    expect(asciiJson({ a: 'plain' }).toString('latin1')).toBe('{"a":"plain"}');
+    expect(asciiJson('→ é 😀').toString('latin1')).toBe('"\\u2192 \\u00e9 \\ud83d\\ude00"');
   });
 });

@@ -2,10 +2,9 @@ import { useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { parseTimestamp, ticksToEpochMs } from '../../shared/time.js';
 import { formatCount } from '../lib/format.js';
-import { ticks, timeToX, xToTime, type TimeDomain } from '../lib/time-scale.js';
+import { msToIso, ticks, timeToX, xToTime, type TimeDomain } from '../lib/time-scale.js';
 import { formatInZone, zoneOffsetAt } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
-import { msToIso } from './timeline-view.js';
 import { useWidth } from './use-width.js';
 
 const H = 46;

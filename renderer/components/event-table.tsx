@@ -1,12 +1,13 @@
 import { functionalUpdate, useTable, type CellData, type Header, type SortingState } from '@tanstack/react-table';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { flushSync } from 'react-dom';
 import type { EventRow } from '../../shared/api.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store.js';
 import { eventPager } from '../store/pager.js';
 import { rowWindow } from '../lib/row-window.js';
-import { eventColumns, gridTemplate, tableFeaturesSet, type WindowRow } from './event-columns.js';
+import { EVENT_COLUMN_IDS, eventCell, eventColumns, gridTemplate, tableFeaturesSet, type WindowRow } from './event-columns.js';
+import type { DisplayZone } from '../lib/time-zone.js';
 
 export const ROW_HEIGHT = 24;
 /** Wait for scrolling to pause this long before asking for pages, so a fast drag across
@@ -25,47 +26,51 @@ interface RowViewProps {
   readonly index: number;
   readonly ev: EventRow | undefined;
   readonly selected: boolean;
-  readonly template: string;
-  readonly top: number;
+  readonly zone: DisplayZone;
   readonly onPick: (index: number) => void;
-  /** Renders the cells; only called when one of the props above changed. */
-  readonly renderCells: () => ReactNode;
 }
 
 /**
- * One grid row. Memoized on what it shows, so scrolling re-renders only the rows entering the
- * window (the table's row objects are rebuilt on every scroll step, their contents are not).
+ * One grid row, in the flow of the window (see the body below). Memoized on what it shows, so
+ * a small scroll renders only the rows entering the window.
  */
-const RowView = memo(
-  function RowView(p: RowViewProps) {
-    return (
-      <div
-        id={`event-row-${p.index}`}
-        role="row"
-        aria-rowindex={p.index + 2}
-        aria-selected={p.selected}
-        className={
-          'et-row' + (p.index % 2 ? ' et-row-odd' : '') + (p.selected ? ' et-row-selected' : '') + (p.ev ? '' : ' et-row-loading')
-        }
-        data-testid={p.ev ? 'event-row' : 'event-row-loading'}
-        data-event-id={p.ev?.id}
-        data-eventid={p.ev?.eventId}
-        data-index={p.index}
-        style={{ gridTemplateColumns: p.template, transform: `translateY(${p.top}px)` }}
-        onMouseDown={(e) => {
-          if (e.button !== 0) return;
-          e.preventDefault(); // keep focus on the grid, not the scroller
-          p.onPick(p.index);
-        }}
-      >
-        {p.renderCells()}
-      </div>
-    );
-  },
-  (a, b) =>
-    a.index === b.index && a.ev === b.ev && a.selected === b.selected && a.template === b.template &&
-    a.top === b.top && a.onPick === b.onPick,
-);
+const RowView = memo(function RowView(p: RowViewProps) {
+  return (
+    <div
+      id={`event-row-${p.index}`}
+      role="row"
+      aria-rowindex={p.index + 2}
+      aria-selected={p.selected}
+      className={
+        'et-row' + (p.index % 2 ? ' et-row-odd' : '') + (p.selected ? ' et-row-selected' : '') + (p.ev ? '' : ' et-row-loading')
+      }
+      data-testid={p.ev ? 'event-row' : 'event-row-loading'}
+      data-event-id={p.ev?.id}
+      data-eventid={p.ev?.eventId}
+      data-index={p.index}
+      onMouseDown={(e) => {
+        if (e.button !== 0) return;
+        e.preventDefault(); // keep focus on the grid, not the scroller
+        p.onPick(p.index);
+      }}
+    >
+      {EVENT_COLUMN_IDS.map((id) => (
+        <div key={id} role="gridcell" className={`et-td et-td-${id}`}>
+          {eventCell(id, p.ev, p.zone)}
+        </div>
+      ))}
+    </div>
+  );
+});
+
+/** The table's row model is not used for the body (see event-columns.ts): no rows for TanStack. */
+const NO_ROWS: WindowRow[] = [];
+
+function rowIndexes(first: number, last: number): number[] {
+  const out: number[] = [];
+  for (let i = first; i <= last; i++) out.push(i);
+  return out;
+}
 
 export function EventTable() {
   const s = useAppStore(
@@ -76,6 +81,7 @@ export function EventTable() {
       queryId: st.queryId,
       selectedIndex: st.selectedIndex,
       selectedId: st.selectedId,
+      zone: st.zone,
       setSort: st.setSort,
       selectIndex: st.selectIndex,
     })),
@@ -91,25 +97,28 @@ export function EventTable() {
   // Scroll scaling (see MAX_SCROLL_PX): virtual px per real px, read live on scroll.
   const virtualHeight = count * ROW_HEIGHT;
   const realHeight = Math.min(virtualHeight, MAX_SCROLL_PX);
-  const ratioRef = useRef(1);
-  const viewport = scrollRef.current?.clientHeight ?? 600;
-  ratioRef.current =
-    virtualHeight > realHeight && realHeight > viewport ? (virtualHeight - viewport) / (realHeight - viewport) : 1;
-
   // The window of rows: all rows are ROW_HEIGHT high, so it is arithmetic (see row-window.ts).
   // The scroll position is read synchronously on scroll so the rows move in the frame that
   // scrolled; the window works in virtual px (scaled, see MAX_SCROLL_PX).
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewportHeight, setViewportHeight] = useState(0);
+  // The scroller's height is not read on mount: reading it there forced a synchronous layout of
+  // the whole first screen (~160 ms on a large case) before its first paint. The window's height
+  // is one that covers any scroller (the window's) until the ResizeObserver, which reports after
+  // the browser's own layout, gives the real one.
+  const [viewportHeight, setViewportHeight] = useState(() => (typeof window === 'undefined' ? 600 : window.innerHeight));
+  const ratioRef = useRef(1);
+  ratioRef.current =
+    virtualHeight > realHeight && realHeight > viewportHeight ? (virtualHeight - viewportHeight) / (realHeight - viewportHeight) : 1;
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
     const read = () => setScrollTop(el.scrollTop);
     const onScroll = () => flushSync(read);
-    setViewportHeight(el.clientHeight);
-    read();
     el.addEventListener('scroll', onScroll, { passive: true });
-    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => setViewportHeight(el.clientHeight));
+    const observer =
+      typeof ResizeObserver === 'undefined'
+        ? null
+        : new ResizeObserver(() => setViewportHeight(el.clientHeight)); // after layout: no forced layout
     observer?.observe(el);
     return () => {
       el.removeEventListener('scroll', onScroll);
@@ -120,11 +129,12 @@ export function EventTable() {
   // overscanned row is DOM to build and lay out for nothing.
   const scrollOffset = scrollTop * ratioRef.current;
   const { first, last } = rowWindow(count, ROW_HEIGHT, scrollOffset, viewportHeight, 4);
-  const items: { index: number; start: number }[] = [];
-  for (let i = first; i <= last; i++) items.push({ index: i, start: i * ROW_HEIGHT });
 
-  // New query: back to the top.
+  // New query: back to the top (not on mount: the scroller starts there).
+  const shownQueryRef = useRef(s.queryId);
   useEffect(() => {
+    if (shownQueryRef.current === s.queryId) return;
+    shownQueryRef.current = s.queryId;
     scrollRef.current?.scrollTo({ top: 0 });
   }, [s.queryId]);
 
@@ -134,20 +144,13 @@ export function EventTable() {
     return () => clearTimeout(timer);
   }, [first, last, s.pageTick, s.queryId]);
 
-  // Only the rendered window is handed to TanStack Table; the full result stays on the server.
-  const data = useMemo<WindowRow[]>(
-    () => items.map((v) => ({ index: v.index, row: eventPager.rowAt(v.index) })),
-    // `items` is recomputed every render; the window bounds and the page tick say when it changed.
-    [first, last, s.pageTick, s.queryId],
-  );
-
   const sorting = useMemo<SortingState>(() => [{ id: 'time', desc: s.sort === 'desc' }], [s.sort]);
   const setSort = s.setSort;
   const table = useTable(
     {
       features: tableFeaturesSet,
       columns: eventColumns,
-      data,
+      data: NO_ROWS,
       getRowId: (r) => String(r.index),
       manualSorting: true,
       columnResizeMode: 'onChange',
@@ -175,9 +178,8 @@ export function EventTable() {
       />
     );
   const template = gridTemplate(columns.map((c) => ({ id: c.id, size: c.getSize() })));
-  const rows = table.getRowModel().rows;
 
-  const pageRows = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 600) / ROW_HEIGHT) - 1);
+  const pageRows = Math.max(1, Math.floor(viewportHeight / ROW_HEIGHT) - 1);
   const selectIndex = s.selectIndex;
   /**
    * Scrolls just enough to show row `index`. Done here rather than with the virtualizer's
@@ -244,6 +246,7 @@ export function EventTable() {
   // Rows are placed relative to the viewport so the scaled (capped) spacer still works.
   const virtualOffset = scrollOffset;
   const realOffset = virtualOffset / ratioRef.current;
+  const windowTop = realOffset + (first * ROW_HEIGHT - virtualOffset);
   const activeRowId = s.selectedIndex !== null ? `event-row-${s.selectedIndex}` : undefined;
 
   return (
@@ -308,31 +311,20 @@ export function EventTable() {
         role="rowgroup"
       >
         <div className="et-spacer" style={{ height: realHeight }}>
-          {rows.map((row, i) => {
-            const item = items[i];
-            if (!item) return null;
-            const ev = row.original.row;
-            const selected =
-              s.selectedIndex === item.index && (s.selectedId === null || ev === undefined || ev.id === s.selectedId);
-            return (
-              <RowView
-                key={item.index}
-                index={item.index}
-                ev={ev}
-                selected={selected}
-                template={template}
-                top={realOffset + (item.start - virtualOffset)}
-                onPick={pick}
-                renderCells={() =>
-                  row.getAllCells().map((cell) => (
-                    <div key={cell.id} role="gridcell" className={`et-td et-td-${cell.column.id}`}>
-                      <table.FlexRender cell={cell} />
-                    </div>
-                  ))
-                }
-              />
-            );
-          })}
+          {/* The window of rows in normal flow, the window moved as one: one transform a frame
+              rather than one per row (each a paint property node to rebuild). Rows are keyed by
+              their slot (index modulo the window's size): a jump across the table updates the
+              window's rows in place instead of destroying and building them all, and a scroll by
+              one row moves the row that left at one end to the other. */}
+          {last >= first && (
+            <div className="et-window" style={{ transform: `translateY(${windowTop}px)`, ['--et-cols' as string]: template }}>
+              {rowIndexes(first, last).map((index) => {
+                const ev = eventPager.rowAt(index);
+                const selected = s.selectedIndex === index && (s.selectedId === null || ev === undefined || ev.id === s.selectedId);
+                return <RowView key={index % (last - first + 1)} index={index} ev={ev} selected={selected} zone={s.zone} onPick={pick} />;
+              })}
+            </div>
+          )}
         </div>
       </div>
     </div>

@@ -74,10 +74,13 @@ function SessionCard({ ranked, counts, selected, onPick }: { ranked: RankedSessi
 /** Rendered at first; the rest on request (a case can have tens of thousands of sessions). */
 const FIRST_SESSIONS = 300;
 /**
- * Of those, the ones in the first frame (more than a screenful): the others follow in the next
- * frame, so the first screen of a large case does not wait for hundreds of cards below the fold.
+ * Of those, the ones in the first frame (a screenful at 900 px): the others follow once the
+ * event table's first page is in (or at the latest FIRST_SCREEN_WAIT_MS after the list), so the
+ * first screen of a large case does not wait for hundreds of cards below the fold (~7,000
+ * elements to build and lay out: 300-400 ms on a loaded machine).
  */
-const FIRST_FRAME_SESSIONS = 40;
+const FIRST_FRAME_SESSIONS = 12;
+const FIRST_SCREEN_WAIT_MS = 2000;
 
 export function SessionsList() {
   const [showAll, setShowAll] = useState(false);
@@ -93,6 +96,7 @@ export function SessionsList() {
       selected: st.selectedSessionId,
       totalEvents: st.overview?.totalEvents ?? null,
       summary: st.findingsSummary,
+      tableReady: st.total !== null,
     })),
   );
   const actions = useAppStore(
@@ -113,9 +117,21 @@ export function SessionsList() {
   const more = firstFrame && ranked.length > FIRST_FRAME_SESSIONS;
   useEffect(() => {
     if (!more) return;
-    const frame = requestAnimationFrame(() => setTimeout(() => setFirstFrame(false), 0));
-    return () => cancelAnimationFrame(frame);
-  }, [more]);
+    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // After the next frame has painted (the table's rows with it when they are in).
+    const rest = () => {
+      frame = requestAnimationFrame(() => {
+        timer = setTimeout(() => setFirstFrame(false), 0);
+      });
+    };
+    if (s.tableReady) rest();
+    else timer = setTimeout(rest, FIRST_SCREEN_WAIT_MS);
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [more, s.tableReady]);
   const pick = (sessionId: string) => actions.navigate({ kind: 'session', sessionId, tab: 'chain' });
   const all = s.sessions?.sessions.length ?? 0;
   return (

@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { parseTimestamp, ticksToEpochMs } from '../../shared/time.js';
 import { escapeControlsSingleLine, clipText } from '../lib/escape-text.js';
 import { baseName } from '../lib/process-tree.js';
-import { fitDomain, formatSpan, panBy, ticks, timeToX, wheelFactor, zoomAt, type TimeDomain } from '../lib/time-scale.js';
+import { fitDomain, formatSpan, msToIso, panBy, ticks, timeToX, wheelFactor, zoomAt, type TimeDomain } from '../lib/time-scale.js';
 import { formatInZone, zoneOffsetAt } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
 import { useWidth } from './use-width.js';
@@ -55,10 +55,6 @@ function laneOf(kind: string): Lane | null {
 
 const PROCESS_ROWS = 3;
 
-/** Epoch ms → the API's ISO form (seven fractional digits). */
-export function msToIso(t: number): string {
-  return new Date(Math.floor(t)).toISOString().replace('Z', '0000Z');
-}
 
 export function TimelineView() {
   const { chain, processes, zone, openEvent, setTimeRange } = useAppStore(

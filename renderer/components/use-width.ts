@@ -10,7 +10,9 @@ export function useWidth(fallback = 800): [(el: HTMLElement | null) => void, num
   const ref = useCallback((node: HTMLElement | null) => setEl(node), []);
   useEffect(() => {
     if (!el) return;
-    setWidth(el.clientWidth || fallback);
+    // Read only when the observer reports (after the browser's layout, so the read is free),
+    // the first time for the initial size: reading it here forced a layout of the whole page in
+    // the middle of the first screen's render.
     const ro = new ResizeObserver(() => setWidth(el.clientWidth || fallback));
     ro.observe(el);
     return () => ro.disconnect();

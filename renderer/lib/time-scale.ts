@@ -12,6 +12,11 @@ export interface TimeDomain {
 export const MIN_SPAN_MS = 0.01;
 export const MAX_SPAN_MS = 10 * 365 * 86_400_000;
 
+/** Epoch ms → the API's ISO form (seven fractional digits). */
+export function msToIso(t: number): string {
+  return new Date(Math.floor(t)).toISOString().replace('Z', '0000Z');
+}
+
 export function spanOf(d: TimeDomain): number {
   return d.end - d.start;
 }

@@ -1,8 +1,8 @@
-import type { EventRow } from '../../shared/api.js';
+import { EVENT_PAGE_ROWS, type EventRow } from '../../shared/api.js';
 import { Pager } from '../lib/page-cache.js';
 
 /** Rows per request; the virtualized table asks for the pages its visible window touches. */
-export const PAGE_SIZE = 500;
+export const PAGE_SIZE = EVENT_PAGE_ROWS;
 /** ~10 000 rows kept in memory, whatever the size of the result. */
 export const PAGE_CAPACITY = 20;
 
