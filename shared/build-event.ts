@@ -39,7 +39,8 @@ export class EventBuildError extends Error {
   override readonly name = 'EventBuildError';
 }
 
-function optInt(value: string | number | undefined): number | undefined {
+/** An integer field as buildEvent reads it (undefined when absent or not an integer). */
+export function optInt(value: string | number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   const n = parsePid(value);

@@ -662,6 +662,13 @@ function setField(raw: Raw, slot: number, v: string | number | undefined): void 
   }
 }
 
+/**
+ * Set while the System pass of extractFastCarved runs: the operations that fill `data` decode
+ * and add nothing, but still walk nested BinXML (where System fields can be, and where a
+ * template without a plan sends the record to the general parser, as the full pass would).
+ */
+let systemOnly = false;
+
 function run(plan: Plan, out: Extracted): void {
   const raw = out.raw;
   const ops = plan.ops;
@@ -682,7 +689,7 @@ function run(plan: Plan, out: Extracted): void {
         break;
       }
       case OpKind.Data: {
-        if (nestedContent(op.content, out)) break;
+        if (nestedContent(op.content, out) || systemOnly) break;
         const name = op.name === null ? undefined : attrValue(op.name);
         const named = name !== undefined && name !== '';
         const k = at(op.content.index);
@@ -692,7 +699,7 @@ function run(plan: Plan, out: Extracted): void {
         break;
       }
       case OpKind.Leaf: {
-        if (nestedContent(op.content, out)) break;
+        if (nestedContent(op.content, out) || systemOnly) break;
         for (const a of op.attrs) {
           const v = attrValue(a.content);
           if (v !== undefined) addKey(out, a.key, v);
@@ -703,7 +710,7 @@ function run(plan: Plan, out: Extracted): void {
         break;
       }
       case OpKind.Binary:
-        addKey(out, 'Binary', text(op.content));
+        if (!systemOnly) addKey(out, 'Binary', text(op.content));
         break;
       case OpKind.Nested: {
         const k = at(op.content.index);
@@ -734,7 +741,7 @@ export function setFastPath(on: boolean): void {
  */
 export function extractFast(ctx: ChunkContext, start: number, end: number): Extracted | null {
   if (!fastPath) return null;
-  const out = fastRecord(ctx, start, end);
+  const out = fastRecord(ctx, start, end) as Extracted | null;
   if (out !== null) pathCounts.fast++;
   return out;
 }
@@ -764,7 +771,24 @@ function newRaw(): Extracted['raw'] {
   };
 }
 
-function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | null {
+/** What extractFastCarved returns for a record its passOver test dropped. */
+export const PASSED_OVER = Symbol('passed over');
+
+/**
+ * extractFast for a record carved from slack, most of which are older copies of records
+ * already read: after the System section (raw and ticks exactly as extractFast gives them,
+ * data left empty) `passOver` may drop the record before its data is decoded. Otherwise the
+ * same as extractFast (null for the general path, the same throws): the System pass skips
+ * only operations that decode values loadFrame checked and add keys, which cannot fail.
+ */
+export function extractFastCarved(ctx: ChunkContext, start: number, end: number, passOver: (system: Extracted) => boolean): Extracted | null | typeof PASSED_OVER {
+  if (!fastPath) return null;
+  const out = fastRecord(ctx, start, end, passOver);
+  if (out !== null) pathCounts.fast++;
+  return out;
+}
+
+function fastRecord(ctx: ChunkContext, start: number, end: number, passOver: ((system: Extracted) => boolean) | null = null): Extracted | null | typeof PASSED_OVER {
   vUsed = 0;
   fUsed = 0;
   try {
@@ -772,6 +796,18 @@ function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | 
     const plan = planOf(fTemplate[0]!, 'root');
     if (plan === null) return null;
     vBuf = ctx.buf;
+    if (passOver !== null) {
+      const system: Extracted = { raw: newRaw(), data: EMPTY_DATA, filetime: undefined, ticks: undefined, unnamed: 0 };
+      base = 0;
+      count = 0;
+      systemOnly = true;
+      try {
+        runFrame(0, 'root', system);
+      } finally {
+        systemOnly = false;
+      }
+      if (passOver(system)) return PASSED_OVER;
+    }
     // Every field of Extracted from the start: adding `ticks` later would grow the object.
     const out: Extracted = { raw: newRaw(), data: new plan.Data(), filetime: undefined, ticks: undefined, unnamed: 0 };
     base = 0;
@@ -785,3 +821,6 @@ function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | 
     vBuf = EMPTY;
   }
 }
+
+/** The data of a System pass (nothing is added to it). */
+const EMPTY_DATA: Record<string, string> = Object.freeze({}) as Record<string, string>;

@@ -217,6 +217,12 @@ export class ChunkCollector {
     return result.items;
   }
 
+  /**
+   * Whether take() is certain to drop a carved event with this record id and time: its id was
+   * seen live, or that id and time were carved before.
+   */
+  readonly dropsCarved = (id: number, ticks: bigint): boolean => this.liveIds.has(id) || this.carvedKeys.has(`${id}:${ticks}`);
+
   /** Carved events not seen live (nor twice in slack), with their errors. */
   finish(): ReadItem[] {
     const out = this.carved.filter((item) => {
@@ -282,7 +288,7 @@ async function* readEvtxInline(path: string, options: ReaderOptions = {}): Async
       if (signal?.aborted) return;
       done += slot.length;
       if (!slot.magic && isAllZero(data)) continue;
-      const input: ChunkInput = { file: path, buf: data, index: slot.index, fileOffset: slot.offset, templatesById, templates };
+      const input: ChunkInput = { file: path, buf: data, index: slot.index, fileOffset: slot.offset, templatesById, templates, dropsCarved: collector.dropsCarved };
       for (const item of collector.take(readChunk(input))) pending.push(item);
       onProgress?.(done);
       if (pending.length >= batchSize) yield pending.splice(0, pending.length);

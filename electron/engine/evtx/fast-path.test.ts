@@ -11,7 +11,7 @@ import { newTemplateCache, type Template } from './binxml-tokens.js';
 import { CHUNK_SIZE, hasChunkMagic } from './chunk.js';
 import { readChunk, type ChunkInput } from './chunk-reader.js';
 import { pathCounts, setFastPath } from './compiled.js';
-import { IdIntervals, evtxReader } from './evtx-reader.js';
+import { ChunkCollector, IdIntervals, evtxReader } from './evtx-reader.js';
 import { ChunkWriter, V, evtxFile, type WTemplate, type WValue } from './testing/evtx-writer.js';
 import { guidText, scalarText, VT } from './values.js';
 
@@ -168,6 +168,69 @@ describe('templates shared by the chunks of a file', () => {
     const { items } = run(chunks, true);
     const keys = eventsOf(items).filter((e) => e.system.eventId === 1).map((e) => Object.keys(e.data));
     expect(keys).toEqual([['Alpha'], ['Bravo']]);
+  });
+});
+
+describe('carved copies of records already read', () => {
+  const t = template(0x2101, (w) => w.element('EventData', [], (w) => w.element('Data', [['Name', (x) => x.text('V')]], (x) => x.subst(4, 0x01))));
+  const rec = (c: ChunkWriter, id: bigint, value: string, withEventId = true): void => {
+    const values = withEventId ? head(1, id) : [V.str('P'), V.null(), V.filetime(FT_2020), V.u64(id)];
+    c.record(id, FT_2020, (w) => w.templateInstance(t, [...values, V.str(value)], c.templateOffset(0x2101)));
+  };
+  /** Slack holding copies of live records (older values), a record never seen live, one twice, two without an event id. */
+  const chunks = (): Buffer[] => {
+    const a = new ChunkWriter();
+    rec(a, 1n, 'live 1');
+    rec(a, 2n, 'live 2');
+    a.markFree();
+    rec(a, 1n, 'old 1');
+    rec(a, 7n, 'only in slack');
+    rec(a, 7n, 'only in slack');
+    rec(a, 9n, 'later live');
+    const b = new ChunkWriter();
+    rec(b, 9n, 'live 9');
+    b.markFree();
+    rec(b, 2n, 'old 2');
+    rec(b, 7n, 'only in slack');
+    rec(b, 8n, 'no event id', false);
+    rec(b, 1n, 'old 1, no event id', false);
+    return [a.finish(), b.finish()];
+  };
+  const read = (passOver: boolean): { items: ReadItem[]; passed: number } => {
+    const collector = new ChunkCollector();
+    const templatesById = new Map<number, Template>();
+    const templates = newTemplateCache();
+    let passed = 0;
+    const dropsCarved = (id: number, ticks: bigint): boolean => {
+      const drop = collector.dropsCarved(id, ticks);
+      if (drop) passed++;
+      return drop;
+    };
+    const items: ReadItem[] = [];
+    chunks().forEach((buf, index) => {
+      const input: ChunkInput = { file: 'x.evtx', buf, index, fileOffset: 4096 + index * CHUNK_SIZE, templatesById, templates, ...(passOver ? { dropsCarved } : {}) };
+      items.push(...collector.take(readChunk(input)));
+    });
+    items.push(...collector.finish());
+    return { items, passed };
+  };
+
+  it('are passed over after their System section, with the same items as when they are read in full', () => {
+    const fast = read(true);
+    const full = read(false);
+    // 2 (seen live in chunk 0) and the second 7 in chunk 1 (carved before in chunk 0).
+    expect(fast.passed).toBe(2);
+    expect(fast.items).toEqual(full.items);
+    expect(eventsOf(fast.items).map((e) => [e.system.recordId, e.recovered, e.data['V']])).toEqual([
+      [1, false, 'live 1'],
+      [2, false, 'live 2'],
+      [9, false, 'live 9'],
+      [7, true, 'only in slack'],
+    ]);
+    expect(fast.items.filter((i) => i.kind === 'error').map((i) => (i.kind === 'error' ? i.error.message : ''))).toEqual([
+      // The copy of record 1 without an event id is an error, not passed over.
+      expect.stringMatching(/chunk 1 record 8 \(recovered from slack\): the record has no EventID \(and 1 more in this chunk's slack\)/),
+    ]);
   });
 });
 
