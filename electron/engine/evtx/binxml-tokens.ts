@@ -81,7 +81,8 @@ export interface Template {
  * copy, and every chunk would parse the template again.
  */
 export interface TemplateCache {
-  readonly byGuid: Map<string, SharedTemplate[]>;
+  /** Variants by template key (templateKey: size and the GUID's first 4 bytes; the rest of the GUID is compared). */
+  readonly byGuid: Map<number, SharedTemplate[]>;
   /** Variants held, over all keys (bounded by MAX_SHARED). */
   entries: number;
   /** Definitions reused from another chunk, and parsed. */
@@ -94,6 +95,10 @@ interface SharedTemplate {
   readonly template: Template;
   /** The definition's body bytes in the chunk it was parsed from. */
   readonly size: number;
+  /** GUID bytes 4–15 as three little-endian signed words (small integers, so that the object keeps one shape; bytes 0–3 are in the key). */
+  readonly guid1: number;
+  readonly guid2: number;
+  readonly guid3: number;
   /** The body bytes, then the names defined elsewhere (NameField.nameAt): one copy. */
   readonly bytes: Buffer;
   /** The name offset fields in the body, in order. */
@@ -166,6 +171,9 @@ const MAX_SHARED_BYTES = 8 * 1024 * 1024;
 function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: SharedTemplate): boolean {
   const body = entry.bytes;
   if (entry.size !== size) return false;
+  // The GUID ends 4 bytes before the body (the data size lies between).
+  const g = bodyStart - 16;
+  if (buf.readInt32LE(g) !== entry.guid1 || buf.readInt32LE(g + 4) !== entry.guid2 || buf.readInt32LE(g + 8) !== entry.guid3) return false;
   let from = 0;
   for (const f of entry.fields) {
     if (!sameBytes(buf, bodyStart + from, body, from, f.at - from)) return false;
@@ -249,6 +257,11 @@ function readOpenStart(ctx: ChunkContext, c: Cursor, hasAttrs: boolean): Element
   return { k: 'element', name, attrs: [], children: [] };
 }
 
+/** The cache key of a template: its body size and the first 4 bytes of its GUID (the template id). */
+function templateKey(size: number, id: number): number {
+  return size * 0x100000000 + id;
+}
+
 export function getTemplate(ctx: ChunkContext, off: number, depth: number): Template {
   const cached = ctx.templates.get(off);
   if (cached !== undefined) {
@@ -262,14 +275,15 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
   try {
     c.u32('template next offset');
     c.need(16, 'template GUID');
-    const guid = ctx.buf.toString('hex', c.pos, c.pos + 16);
+    const guidAt = c.pos;
     c.pos += 16;
     const size = c.u32('template data size');
     const end = c.pos + size;
     if (end > ctx.buf.length) c.fail(`template data (${size} bytes) runs past the chunk`);
     // (Past MAX_DEPTH the parse below fails: that failure is not skipped.)
-    const key = ctx.shared && depth + 1 <= MAX_DEPTH ? `${guid}:${size}` : '';
-    const variants = key === '' ? undefined : ctx.shared?.byGuid.get(key);
+    const shared = ctx.shared !== null && depth + 1 <= MAX_DEPTH ? ctx.shared : null;
+    const key = shared === null ? -1 : templateKey(size, ctx.buf.readUInt32LE(guidAt));
+    const variants = shared === null ? undefined : shared.byGuid.get(key);
     let entry: SharedTemplate | undefined;
     if (variants) {
       for (const v of variants) {
@@ -281,59 +295,9 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
     }
     let t: Template;
     if (entry) {
-      t = { offset: off, guid, nodes: entry.template.nodes, plan: entry.template.plan };
-      ctx.shared!.hits++;
-    } else {
-      if (ctx.shared) ctx.shared.parsed++;
-      const body = new Cursor(ctx.buf, c.pos, end, ctx.where);
-      const outer = ctx.recording;
-      const rec: Recording = { fields: [], portable: true };
-      ctx.recording = rec;
-      let nodes: Node[];
-      try {
-        nodes = parseFragment(ctx, body, true, depth + 1);
-      } finally {
-        ctx.recording = outer;
-      }
-      t = { offset: off, guid, nodes, plan: {} };
-      const shared = ctx.shared;
-      const held = variants?.length ?? 0;
-      // The names defined elsewhere are kept too; a definition read through overwritten names
-      // can have names of thousands of characters, not worth keeping.
-      let names = 0;
-      for (const f of rec.fields) if (f.off !== f.at + 4) names += ctx.buf.readUInt16LE(f.off + 6) * 2;
-      if (
-        shared &&
-        key !== '' &&
-        rec.portable &&
-        held < MAX_VARIANTS &&
-        names <= MAX_NAME_BYTES &&
-        shared.entries < MAX_SHARED &&
-        shared.bytes + size + names <= MAX_SHARED_BYTES
-      ) {
-        shared.bytes += size + names;
-        const start = end - size;
-        let total = size;
-        const fields = rec.fields.map((f): NameField => {
-          if (f.off === f.at + 4) return { at: f.at - start, nameAt: -1, nameLength: 0, element: f.element };
-          // readName checked that the name lies in the chunk.
-          const nameLength = ctx.buf.readUInt16LE(f.off + 6) * 2;
-          total += nameLength;
-          return { at: f.at - start, nameAt: total - nameLength, nameLength, element: f.element };
-        });
-        const bytes = Buffer.alloc(total);
-        ctx.buf.copy(bytes, 0, start, end);
-        for (let i = 0; i < fields.length; i++) {
-          const f = fields[i]!;
-          const off = rec.fields[i]!.off;
-          if (f.nameAt >= 0) ctx.buf.copy(bytes, f.nameAt, off + 8, off + 8 + f.nameLength);
-        }
-        const variant: SharedTemplate = { template: t, size, bytes, fields };
-        if (variants) variants.push(variant);
-        else shared.byGuid.set(key, [variant]);
-        shared.entries++;
-      }
-    }
+      t = { offset: off, guid: entry.template.guid, nodes: entry.template.nodes, plan: entry.template.plan };
+      shared!.hits++;
+    } else t = parseTemplate(ctx, off, guidAt, c.pos, end, depth, shared, key, variants);
     ctx.templates.set(off, t);
     if (ctx.byId.size < 4096) ctx.byId.set(ctx.buf.readUInt32LE(off + 4), t);
     return t;
@@ -343,6 +307,82 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
   } finally {
     ctx.inProgress.delete(off);
   }
+}
+
+/**
+ * Parses a template definition met for the first time in the file (or one that matches no
+ * copy held), and keeps it in the shared cache when it qualifies. Apart from getTemplate:
+ * it runs once per distinct template, while getTemplate runs for every chunk.
+ */
+function parseTemplate(
+  ctx: ChunkContext,
+  off: number,
+  guidAt: number,
+  start: number,
+  end: number,
+  depth: number,
+  shared: TemplateCache | null,
+  key: number,
+  variants: SharedTemplate[] | undefined,
+): Template {
+  const size = end - start;
+  const guid = ctx.buf.toString('hex', guidAt, guidAt + 16);
+  if (ctx.shared) ctx.shared.parsed++;
+  const body = new Cursor(ctx.buf, start, end, ctx.where);
+  const outer = ctx.recording;
+  const rec: Recording = { fields: [], portable: true };
+  ctx.recording = rec;
+  let nodes: Node[];
+  try {
+    nodes = parseFragment(ctx, body, true, depth + 1);
+  } finally {
+    ctx.recording = outer;
+  }
+  const t: Template = { offset: off, guid, nodes, plan: {} };
+  const held = variants?.length ?? 0;
+  // The names defined elsewhere are kept too; a definition read through overwritten names
+  // can have names of thousands of characters, not worth keeping.
+  let names = 0;
+  for (const f of rec.fields) if (f.off !== f.at + 4) names += ctx.buf.readUInt16LE(f.off + 6) * 2;
+  if (
+    shared &&
+    rec.portable &&
+    held < MAX_VARIANTS &&
+    names <= MAX_NAME_BYTES &&
+    shared.entries < MAX_SHARED &&
+    shared.bytes + size + names <= MAX_SHARED_BYTES
+  ) {
+    shared.bytes += size + names;
+    let total = size;
+    const fields = rec.fields.map((f): NameField => {
+      if (f.off === f.at + 4) return { at: f.at - start, nameAt: -1, nameLength: 0, element: f.element };
+      // readName checked that the name lies in the chunk.
+      const nameLength = ctx.buf.readUInt16LE(f.off + 6) * 2;
+      total += nameLength;
+      return { at: f.at - start, nameAt: total - nameLength, nameLength, element: f.element };
+    });
+    const bytes = Buffer.alloc(total);
+    ctx.buf.copy(bytes, 0, start, end);
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
+      const fieldOff = rec.fields[i]!.off;
+      if (f.nameAt >= 0) ctx.buf.copy(bytes, f.nameAt, fieldOff + 8, fieldOff + 8 + f.nameLength);
+    }
+    const b = ctx.buf;
+    const variant: SharedTemplate = {
+      template: t,
+      size,
+      guid1: b.readInt32LE(guidAt + 4),
+      guid2: b.readInt32LE(guidAt + 8),
+      guid3: b.readInt32LE(guidAt + 12),
+      bytes,
+      fields,
+    };
+    if (variants) variants.push(variant);
+    else shared.byGuid.set(key, [variant]);
+    shared.entries++;
+  }
+  return t;
 }
 
 function decodeValue(ctx: ChunkContext, p: number, size: number, type: number, index: number, depth: number): Value {
@@ -369,21 +409,34 @@ function decodeValue(ctx: ChunkContext, p: number, size: number, type: number, i
 
 /** The template a template instance names (by id and definition offset). */
 export function resolveTemplate(ctx: ChunkContext, id: number, defOff: number, depth: number): Template {
+  const t = tryResolveTemplate(ctx, id, defOff, depth);
+  if (t instanceof EvtxFormatError) throw t;
+  return t;
+}
+
+/**
+ * resolveTemplate with its format error returned rather than thrown: slack records whose
+ * template definition was overwritten fail here by the thousand, each with the error cached
+ * for its offset, and a throw costs more than the rest of the lookup.
+ */
+export function tryResolveTemplate(ctx: ChunkContext, id: number, defOff: number, depth: number): Template | EvtxFormatError {
   // The definition's GUID starts with the template id; when it does not, newer data has
   // overwritten it (slack records) and a template with that id parsed elsewhere is used.
   const intact = defOff + 8 <= ctx.buf.length && ctx.buf.readUInt32LE(defOff + 4) === id;
   if (intact) {
-    // What getTemplate would return at once (most records: a template already parsed here).
+    // What getTemplate would return or throw at once (most records: a template already
+    // parsed here); its error gives way to a template with that id parsed elsewhere.
     const cached = ctx.templates.get(defOff);
-    if (cached !== undefined && !(cached instanceof EvtxFormatError)) return cached;
+    if (cached !== undefined) return cached instanceof EvtxFormatError ? (ctx.byId.get(id) ?? cached) : cached;
   }
   const known = ctx.byId.get(id);
   if (!intact && known) return known;
   try {
     return getTemplate(ctx, defOff, depth);
   } catch (e) {
-    if (!known) throw e;
-    return known;
+    if (known) return known;
+    if (e instanceof EvtxFormatError) return e;
+    throw e;
   }
 }
 

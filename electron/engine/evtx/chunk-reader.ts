@@ -90,12 +90,13 @@ function recordItem(
     // The compiled-template path first; the general parser for whatever it leaves (it
     // produces the same event, or the error message).
     const drops = recovered ? input.dropsCarved : undefined;
-    let ex: Extracted | null;
+    let ex: Extracted | EvtxFormatError | null;
     if (drops) {
       const got = extractFastCarved(ctx, head.offset + RECORD_HEADER_SIZE, head.offset + head.size - 4, (system) => passOver(system, head, drops));
       if (got === PASSED_OVER) return null;
       ex = got;
     } else ex = extractFast(ctx, head.offset + RECORD_HEADER_SIZE, head.offset + head.size - 4);
+    if (ex instanceof EvtxFormatError) return failure(input, head, at, recovered, quiet, ex);
     if (ex === null) {
       ex = extractRecord(parseRecordBody(ctx, head));
       pathCounts.general++;
@@ -113,13 +114,17 @@ function recordItem(
     );
     return { kind: 'event', event };
   } catch (e) {
-    if (quiet) return QUIET_FAILURE;
-    const offset = e instanceof EvtxFormatError ? e.fileOffset : at;
-    const label = `chunk ${input.index} record ${head.recordId}${recovered ? ' (recovered from slack)' : ''}`;
     // Any failure, expected (EvtxFormatError, EventBuildError for a missing EventID) or not,
     // is this record's error only: hostile input must not stop the file.
-    return { kind: 'error', error: { file: input.file, offset, message: `${label}: ${describeError(e)}` } };
+    return failure(input, head, at, recovered, quiet, e);
   }
+}
+
+function failure(input: ChunkInput, head: RecordHead, at: number, recovered: boolean, quiet: boolean, e: unknown): ReadItem {
+  if (quiet) return QUIET_FAILURE;
+  const offset = e instanceof EvtxFormatError ? e.fileOffset : at;
+  const label = `chunk ${input.index} record ${head.recordId}${recovered ? ' (recovered from slack)' : ''}`;
+  return { kind: 'error', error: { file: input.file, offset, message: `${label}: ${describeError(e)}` } };
 }
 
 /**

@@ -11,7 +11,8 @@
 // same error message.
 import type { RawSystem } from '../../../shared/build-event.js';
 import { FILETIME_UNIX_OFFSET_TICKS } from '../../../shared/time.js';
-import { resolveTemplate, TOKEN, type ChunkContext, type ElementNode, type Node, type Template } from './binxml-tokens.js';
+import { tryResolveTemplate, TOKEN, type ChunkContext, type ElementNode, type Node, type Template } from './binxml-tokens.js';
+import { EvtxFormatError } from './cursor.js';
 import { addKey, entityText, isNamespaceDecl, type Extracted } from './extract.js';
 import { arrayItems, scalarText, valueFits, VT } from './values.js';
 
@@ -374,10 +375,15 @@ function growFrames(): void {
   fCount = c;
 }
 
+/** Why loadFrame returned FAILED. */
+let frameError: EvtxFormatError | null = null;
+/** loadFrame's answer when the record's template cannot be had (frameError): the record's error. */
+const FAILED = -2;
+
 /**
  * Reads the template instance of a BinXML fragment in buf[start, end) into a new frame and,
  * recursively, the frames of its BinXML values; -1 when the fragment is anything else or does
- * not parse (the general path then reports it).
+ * not parse (the general path then reports it); FAILED when a template cannot be resolved.
  */
 function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number): number {
   if (depth > MAX_NESTING || fUsed >= MAX_FRAMES) return -1;
@@ -397,7 +403,11 @@ function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number)
   // returned -1 first), so it would make exactly this call; when it throws, the general
   // parser would fail with the same (cached) error, so it is the record's error. Slack records
   // whose templates were overwritten fail here by the thousand.
-  const template = resolveTemplate(ctx, id, defOff, depth);
+  const template = tryResolveTemplate(ctx, id, defOff, depth);
+  if (template instanceof EvtxFormatError) {
+    frameError = template;
+    return FAILED;
+  }
   if (p + 4 > end) return -1;
   const count = buf.readUInt32LE(p);
   p += 4;
@@ -423,7 +433,7 @@ function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number)
     if (size !== 0 && type !== VT.Null) {
       if (type === VT.BinXml) {
         const child = loadFrame(ctx, q, q + size, depth + 1);
-        if (child < 0) return -1;
+        if (child < 0) return child;
         vFrame[k] = child;
       } else if (!valueFits(buf, q, size, type)) return -1;
     }
@@ -736,13 +746,14 @@ export function setFastPath(on: boolean): void {
 
 /**
  * Extracts a record whose BinXML is one template instance (its values possibly nested
- * template instances), or returns null for the general path. `start`/`end` bound the
- * record's BinXML in ctx.buf.
+ * template instances), or returns null for the general path, or the record's error when its
+ * template cannot be resolved (returned, not thrown: see tryResolveTemplate). `start`/`end`
+ * bound the record's BinXML in ctx.buf.
  */
-export function extractFast(ctx: ChunkContext, start: number, end: number): Extracted | null {
+export function extractFast(ctx: ChunkContext, start: number, end: number): Extracted | EvtxFormatError | null {
   if (!fastPath) return null;
-  const out = fastRecord(ctx, start, end) as Extracted | null;
-  if (out !== null) pathCounts.fast++;
+  const out = fastRecord(ctx, start, end) as Extracted | EvtxFormatError | null;
+  if (out !== null && !(out instanceof EvtxFormatError)) pathCounts.fast++;
   return out;
 }
 
@@ -781,18 +792,35 @@ export const PASSED_OVER = Symbol('passed over');
  * same as extractFast (null for the general path, the same throws): the System pass skips
  * only operations that decode values loadFrame checked and add keys, which cannot fail.
  */
-export function extractFastCarved(ctx: ChunkContext, start: number, end: number, passOver: (system: Extracted) => boolean): Extracted | null | typeof PASSED_OVER {
+export function extractFastCarved(
+  ctx: ChunkContext,
+  start: number,
+  end: number,
+  passOver: (system: Extracted) => boolean,
+): Extracted | EvtxFormatError | null | typeof PASSED_OVER {
   if (!fastPath) return null;
   const out = fastRecord(ctx, start, end, passOver);
-  if (out !== null) pathCounts.fast++;
+  if (out !== null && !(out instanceof EvtxFormatError)) pathCounts.fast++;
   return out;
 }
 
-function fastRecord(ctx: ChunkContext, start: number, end: number, passOver: ((system: Extracted) => boolean) | null = null): Extracted | null | typeof PASSED_OVER {
+/** The extracted record; null for the general path; the record's error (what the general path would throw). */
+function fastRecord(
+  ctx: ChunkContext,
+  start: number,
+  end: number,
+  passOver: ((system: Extracted) => boolean) | null = null,
+): Extracted | EvtxFormatError | null | typeof PASSED_OVER {
   vUsed = 0;
   fUsed = 0;
   try {
-    if (loadFrame(ctx, start, end, 0) !== 0) return null;
+    const frame = loadFrame(ctx, start, end, 0);
+    if (frame === FAILED) {
+      const e = frameError!;
+      frameError = null;
+      return e;
+    }
+    if (frame !== 0) return null;
     const plan = planOf(fTemplate[0]!, 'root');
     if (plan === null) return null;
     vBuf = ctx.buf;
