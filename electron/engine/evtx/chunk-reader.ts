@@ -1,7 +1,7 @@
 // Turns one chunk's bytes into ReadItems: live records in order, then records carved from the
 // slack after the free-space offset (recovered). Pure (bytes in, items out), so the worker
 // pool runs the same code as the single-threaded reader.
-import { buildEvent, optInt, type ResolvedTime } from '../../../shared/build-event.js';
+import { buildEvent, buildEventAt, optInt } from '../../../shared/build-event.js';
 import type { ReadItem, SourcePointer } from '../../../shared/events.js';
 import { filetimeToTicks } from '../../../shared/time.js';
 import { newChunkContext, type ChunkContext, type Template, type TemplateCache } from './binxml-tokens.js';
@@ -102,16 +102,13 @@ function recordItem(
       pathCounts.general++;
     }
     const ticks = recordTicks(ex, head);
-    const time: ResolvedTime | undefined = ticks !== undefined ? { ticks, precision: '100ns', source: 'SystemTime' } : undefined;
     // Exported logs renumber record headers but keep EventRecordID in the XML: prefer it.
     if (ex.raw.recordId === undefined || ex.raw.recordId === '') ex.raw.recordId = head.recordNumber;
     const source: SourcePointer = { file: input.file, format: 'evtx', offset: at, length: head.size, chunk: input.index };
-    const event = buildEvent(
-      ex.raw,
-      ex.data,
-      source,
-      time === undefined ? { recovered, ...(suspect ? { suspect } : {}) } : suspect ? { time, recovered, suspect } : { time, recovered },
-    );
+    const event =
+      ticks !== undefined
+        ? buildEventAt(ex.raw, ex.data, source, ticks, '100ns', 'SystemTime', recovered, suspect)
+        : buildEvent(ex.raw, ex.data, source, { recovered, ...(suspect ? { suspect } : {}) });
     return { kind: 'event', event };
   } catch (e) {
     // Any failure, expected (EvtxFormatError, EventBuildError for a missing EventID) or not,

@@ -20,6 +20,8 @@ type Field = keyof RawSystem;
 type State = 'root' | 'event' | 'system' | 'eventdata' | 'userdata';
 
 const EMPTY = Buffer.alloc(0);
+/** The data of a System pass (nothing is added to it). */
+const EMPTY_DATA: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** The RawSystem fields, in the order of newRaw (the slots of setField). */
 const FIELDS: readonly Field[] = [
@@ -757,6 +759,41 @@ export function extractFast(ctx: ChunkContext, start: number, end: number): Extr
   return out;
 }
 
+/**
+ * The Extracted of the record being read, reused from record to record (recordItem is done
+ * with it when the next record starts): only its data object is new for each record.
+ */
+const current: Extracted = { raw: newRaw(), data: EMPTY_DATA, filetime: undefined, ticks: undefined, unnamed: 0 };
+
+/** `current` as a fresh Extracted with this data object. */
+function resetCurrent(data: Record<string, string>): Extracted {
+  const r = current.raw;
+  r.provider = undefined;
+  r.providerGuid = undefined;
+  r.eventSourceName = undefined;
+  r.eventId = undefined;
+  r.qualifiers = undefined;
+  r.version = undefined;
+  r.level = undefined;
+  r.task = undefined;
+  r.opcode = undefined;
+  r.keywords = undefined;
+  r.systemTime = undefined;
+  r.recordId = undefined;
+  r.activityId = undefined;
+  r.relatedActivityId = undefined;
+  r.processId = undefined;
+  r.threadId = undefined;
+  r.channel = undefined;
+  r.computer = undefined;
+  r.userSid = undefined;
+  current.data = data;
+  current.filetime = undefined;
+  current.ticks = undefined;
+  current.unnamed = 0;
+  return current;
+}
+
 /** RawSystem with all its fields, in one allocation and one shape for every record. */
 function newRaw(): Extracted['raw'] {
   return {
@@ -825,7 +862,7 @@ function fastRecord(
     if (plan === null) return null;
     vBuf = ctx.buf;
     if (passOver !== null) {
-      const system: Extracted = { raw: newRaw(), data: EMPTY_DATA, filetime: undefined, ticks: undefined, unnamed: 0 };
+      const system = resetCurrent(EMPTY_DATA);
       base = 0;
       count = 0;
       systemOnly = true;
@@ -836,8 +873,7 @@ function fastRecord(
       }
       if (passOver(system)) return PASSED_OVER;
     }
-    // Every field of Extracted from the start: adding `ticks` later would grow the object.
-    const out: Extracted = { raw: newRaw(), data: new plan.Data(), filetime: undefined, ticks: undefined, unnamed: 0 };
+    const out = resetCurrent(new plan.Data());
     base = 0;
     count = 0;
     runFrame(0, 'root', out);
@@ -850,5 +886,4 @@ function fastRecord(
   }
 }
 
-/** The data of a System pass (nothing is added to it). */
-const EMPTY_DATA: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
