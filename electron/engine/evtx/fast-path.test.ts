@@ -281,6 +281,23 @@ describe('value rendering', () => {
     expect(scalarText(s, 0, s.length - 1, VT.String)).toBe('a\0b');
     expect(scalarText(Buffer.from('\0\0', 'utf16le'), 0, 4, VT.String)).toBe('');
   });
+
+  it('decodes short strings from its cache exactly as Buffer does, whatever shares a slot', () => {
+    // Many distinct short strings (more than the cache has slots, so slots are shared and
+    // overwritten), each met several times, at different offsets, in buffers that change.
+    let x = 12345;
+    const rnd = (n: number): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
+    const alphabet = ['a', 'b', 'Z', '0', '\\', ' ', 'é', '한', '\u0000', '\ud800', '$'];
+    const words = Array.from({ length: 6000 }, () => Array.from({ length: 1 + rnd(40) }, () => alphabet[rnd(alphabet.length)]).join(''));
+    for (let i = 0; i < 30_000; i++) {
+      const w = words[rnd(words.length)]!;
+      const pad = rnd(5) * 2;
+      const b = Buffer.alloc(pad + w.length * 2 + 4);
+      b.write(w, pad, 'utf16le');
+      const expected = Buffer.from(w, 'utf16le').toString('utf16le').replace(/\0+$/, '');
+      expect(scalarText(b, pad, w.length * 2 + 4, VT.String)).toBe(expected);
+    }
+  });
 });
 
 const corpus = join(SHARED_DIR, 'corpus', 'evtx');
