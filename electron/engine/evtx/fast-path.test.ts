@@ -282,11 +282,34 @@ describe('value rendering', () => {
     expect(scalarText(Buffer.from('\0\0', 'utf16le'), 0, 4, VT.String)).toBe('');
   });
 
+  it('renders SIDs from its cache exactly as it renders them anew, whatever shares a slot', () => {
+    let x = 777;
+    const rnd = (n: number): number => Math.floor(((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32) * n);
+    const sids = Array.from({ length: 3000 }, () => {
+      const count = rnd(16);
+      const b = Buffer.alloc(8 + count * 4);
+      b[0] = 1;
+      b[1] = count;
+      b.writeUIntBE(rnd(2) === 0 ? 5 : rnd(2 ** 31) * 2 ** 16 + rnd(2 ** 16), 2, 6);
+      for (let i = 0; i < count; i++) b.writeUInt32LE((rnd(2 ** 16) * 2 ** 16 + rnd(2 ** 16)) >>> 0, 8 + i * 4);
+      let text = `S-1-${b.readUIntBE(2, 6)}`;
+      for (let i = 0; i < count; i++) text += `-${b.readUInt32LE(8 + i * 4)}`;
+      return { b, text };
+    });
+    for (let i = 0; i < 20_000; i++) {
+      const { b, text } = sids[rnd(sids.length)]!;
+      const pad = rnd(4);
+      const at = Buffer.alloc(pad + b.length);
+      b.copy(at, pad);
+      expect(scalarText(at, pad, b.length, VT.Sid)).toBe(text);
+    }
+  });
+
   it('decodes short strings from its cache exactly as Buffer does, whatever shares a slot', () => {
     // Many distinct short strings (more than the cache has slots, so slots are shared and
     // overwritten), each met several times, at different offsets, in buffers that change.
     let x = 12345;
-    const rnd = (n: number): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
+    const rnd = (n: number): number => Math.floor(((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32) * n);
     const alphabet = ['a', 'b', 'Z', '0', '\\', ' ', 'é', '한', '\u0000', '\ud800', '$'];
     const words = Array.from({ length: 6000 }, () => Array.from({ length: 1 + rnd(40) }, () => alphabet[rnd(alphabet.length)]).join(''));
     for (let i = 0; i < 30_000; i++) {

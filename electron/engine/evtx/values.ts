@@ -217,22 +217,46 @@ export function guidText(buf: Buffer, p: number): string {
   return slices(c).latin1Slice(0, 38);
 }
 
-/** SIDs seen, by their bytes: a log repeats a handful of accounts thousands of times. */
-const sids = new Map<string, string>();
+/**
+ * SIDs seen lately, by a hash of their bytes, with those bytes to compare (as utf16Text's
+ * cache): a log repeats a handful of accounts thousands of times. A SID of up to
+ * SID_CACHE_BYTES bytes (revision, count, authority, 13 sub-authorities) can be held.
+ */
+const SID_CACHE_SLOTS = 1024;
+const SID_CACHE_BYTES = 60;
+const cachedSid: string[] = new Array<string>(SID_CACHE_SLOTS).fill('');
+const cachedSidLength = new Int32Array(SID_CACHE_SLOTS);
+const cachedSidBytes = new Uint8Array(SID_CACHE_SLOTS * SID_CACHE_BYTES);
 
 export function sidText(buf: Buffer, p: number, end: number): string | null {
   if (p + 8 > end) return null;
   const revision = buf[p]!;
   const count = buf[p + 1]!;
-  if (p + 8 + count * 4 > end) return null;
-  const key = slices(buf).latin1Slice(p, p + 8 + count * 4);
-  const known = sids.get(key);
-  if (known !== undefined) return known;
+  const n = 8 + count * 4;
+  if (p + n > end) return null;
+  const cacheable = n <= SID_CACHE_BYTES;
+  let slot = 0;
+  if (cacheable) {
+    let h = n;
+    for (let i = p; i < p + n; i++) h = Math.imul(h ^ buf[i]!, 0x9e3779b1);
+    slot = (h >>> 22) & (SID_CACHE_SLOTS - 1);
+    const at = slot * SID_CACHE_BYTES;
+    if (cachedSidLength[slot] === n) {
+      let i = 0;
+      while (i < n && cachedSidBytes[at + i] === buf[p + i]) i++;
+      if (i === n) return cachedSid[slot]!;
+    }
+  }
   let authority = 0;
   for (let i = 2; i < 8; i++) authority = authority * 256 + buf[p + i]!;
   let s = `S-${revision}-${authority}`;
   for (let i = 0; i < count; i++) s += '-' + buf.readUInt32LE(p + 8 + i * 4);
-  if (sids.size < SMALL) sids.set(key, s);
+  if (cacheable) {
+    const at = slot * SID_CACHE_BYTES;
+    cachedSid[slot] = s;
+    cachedSidLength[slot] = n;
+    for (let i = 0; i < n; i++) cachedSidBytes[at + i] = buf[p + i]!;
+  }
   return s;
 }
 
