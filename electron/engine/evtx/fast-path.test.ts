@@ -227,6 +227,12 @@ describe('carved copies of records already read', () => {
       [9, false, 'live 9'],
       [7, true, 'only in slack'],
     ]);
+    // Plain objects with only their own keys (the constructors are sized by assignments never run).
+    for (const e of eventsOf(fast.items)) {
+      expect(Object.getPrototypeOf(e.data)).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(e.system)).toBe(Object.prototype);
+      expect(Object.keys(e.data)).toEqual(['V']);
+    }
     expect(fast.items.filter((i) => i.kind === 'error').map((i) => (i.kind === 'error' ? i.error.message : ''))).toEqual([
       // The copy of record 1 without an event id is an error, not passed over.
       expect.stringMatching(/chunk 1 record 8 \(recovered from slack\): the record has no EventID \(and 1 more in this chunk's slack\)/),
