@@ -118,6 +118,16 @@ interface NameField {
   readonly element: boolean;
 }
 
+/**
+ * A template's `plan` object: the extractor's plans by the state its walk starts in, every
+ * state present from the start, so that all templates' plan objects have one shape (they were
+ * `{}` with states added in whatever order met, and the per-record lookup of a plan went
+ * through V8's generic keyed load).
+ */
+function newPlans(): object {
+  return { root: undefined, event: undefined, system: undefined, eventdata: undefined, userdata: undefined };
+}
+
 export function newTemplateCache(): TemplateCache {
   return { byGuid: new Map(), entries: 0, hits: 0, parsed: 0, bytes: 0 };
 }
@@ -349,7 +359,7 @@ function parseTemplate(
   } finally {
     ctx.recording = outer;
   }
-  const t: Template = { offset: off, guid, nodes, plan: {} };
+  const t: Template = { offset: off, guid, nodes, plan: newPlans() };
   const held = variants?.length ?? 0;
   // The names defined elsewhere are kept too; a definition read through overwritten names
   // can have names of thousands of characters, not worth keeping.

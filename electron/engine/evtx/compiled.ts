@@ -363,11 +363,12 @@ export function compileTemplate(t: Template, state: State = 'root'): Plan | null
 }
 
 /** A template's plans by the state its walk starts in (nested BinXML starts deeper). */
-type Plans = Partial<Record<State, Plan | null>>;
+type Plans = Record<State, Plan | null | undefined>;
 
 function planOf(t: Template, state: State): Plan | null {
   const plans = t.plan as Plans;
-  let p = plans[state];
+  // Named loads for the states of nearly every lookup (a record's own template, its nested ones).
+  let p = state === 'root' ? plans.root : state === 'userdata' ? plans.userdata : plans[state];
   if (p === undefined) {
     p = compileTemplate(t, state);
     plans[state] = p;
