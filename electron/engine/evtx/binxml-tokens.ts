@@ -2,7 +2,7 @@
 // per chunk (ChunkContext.templates) and shared by every record that instantiates them; a
 // record then only decodes its substitution values.
 import { Cursor, EvtxFormatError, type ParseWhere } from './cursor.js';
-import { VT, arrayItems, readValueTokenText, scalarText } from './values.js';
+import { VT, arrayItems, readValueTokenText, scalarText, u32At } from './values.js';
 
 export const TOKEN = {
   EndOfStream: 0x00,
@@ -443,7 +443,7 @@ export function resolveTemplate(ctx: ChunkContext, id: number, defOff: number, d
 export function tryResolveTemplate(ctx: ChunkContext, id: number, defOff: number, depth: number): Template | EvtxFormatError {
   // The definition's GUID starts with the template id; when it does not, newer data has
   // overwritten it (slack records) and a template with that id parsed elsewhere is used.
-  const intact = defOff + 8 <= ctx.buf.length && ctx.buf.readUInt32LE(defOff + 4) === id;
+  const intact = defOff + 8 <= ctx.buf.length && u32At(ctx.buf, defOff + 4) === id;
   if (intact) {
     // What getTemplate would return or throw at once (most records: a template already
     // parsed here); its error gives way to a template with that id parsed elsewhere.

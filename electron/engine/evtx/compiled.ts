@@ -14,7 +14,7 @@ import { FILETIME_UNIX_OFFSET_TICKS } from '../../../shared/time.js';
 import { tryResolveTemplate, TOKEN, type ChunkContext, type ElementNode, type Node, type Template } from './binxml-tokens.js';
 import { EvtxFormatError } from './cursor.js';
 import { addKey, entityText, isNamespaceDecl, type Extracted } from './extract.js';
-import { arrayItems, scalarText, valueFits, VT } from './values.js';
+import { arrayItems, scalarText, u16At, u32At, valueFits, VT } from './values.js';
 
 type Field = keyof RawSystem;
 type State = 'root' | 'event' | 'system' | 'eventdata' | 'userdata';
@@ -435,12 +435,12 @@ function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number)
   let p = start;
   if (p < end && buf[p] === TOKEN.FragmentHeader) p += 4;
   if (p + 10 > end || (buf[p]! & ~TOKEN.MoreFlag) !== TOKEN.TemplateInstance) return -1;
-  const id = buf.readUInt32LE(p + 2);
-  const defOff = buf.readUInt32LE(p + 6);
+  const id = u32At(buf, p + 2);
+  const defOff = u32At(buf, p + 6);
   p += 10;
   if (defOff === p) {
     if (p + 24 > end) return -1;
-    p += 24 + buf.readUInt32LE(p + 20);
+    p += 24 + u32At(buf, p + 20);
     if (p > end) return -1;
   }
   // Everything before this point was read as the general parser reads it (any difference
@@ -453,7 +453,7 @@ function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number)
     return FAILED;
   }
   if (p + 4 > end) return -1;
-  const count = buf.readUInt32LE(p);
+  const count = u32At(buf, p);
   p += 4;
   if (count * 4 > end - p) return -1;
   growFrames();
@@ -466,7 +466,7 @@ function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number)
   fCount[frame] = count;
   let q = p + count * 4;
   for (let i = 0; i < count; i++, p += 4) {
-    const size = buf.readUInt16LE(p);
+    const size = u16At(buf, p);
     const type = buf[p + 2]!;
     if (q + size > end) return -1;
     const k = base + i;
@@ -579,15 +579,15 @@ function numberValue(k: number): number | undefined {
         if (size >= 1) return vBuf[p]!;
         break;
       case VT.UInt16:
-        if (size >= 2) return vBuf.readUInt16LE(p);
+        if (size >= 2) return u16At(vBuf, p);
         break;
       case VT.UInt32:
       case VT.HexInt32:
-        if (size >= 4) return vBuf.readUInt32LE(p);
+        if (size >= 4) return u32At(vBuf, p);
         break;
       case VT.UInt64:
         // Exact below 2^53; larger ids stay text, as the general path renders them.
-        if (size >= 8 && vBuf.readUInt32LE(p + 4) < 0x200000) return vBuf.readUInt32LE(p + 4) * 0x100000000 + vBuf.readUInt32LE(p);
+        if (size >= 8 && u32At(vBuf, p + 4) < 0x200000) return u32At(vBuf, p + 4) * 0x100000000 + u32At(vBuf, p);
         break;
       default:
         break;
@@ -610,12 +610,12 @@ function sysAttr(c: Content): string | number | undefined {
 let lastHigh = -1;
 let lastHighTicks = 0n;
 function filetimeTicks(p: number): bigint {
-  const hi = vBuf.readUInt32LE(p + 4);
+  const hi = u32At(vBuf, p + 4);
   if (hi !== lastHigh) {
     lastHighTicks = (BigInt(hi) << 32n) - FILETIME_UNIX_OFFSET_TICKS;
     lastHigh = hi;
   }
-  return lastHighTicks + BigInt(vBuf.readUInt32LE(p));
+  return lastHighTicks + BigInt(u32At(vBuf, p));
 }
 
 /** Whether the element guarded by substitution i is not rendered (extract.ts isOmitted). */

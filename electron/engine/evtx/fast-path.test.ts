@@ -13,7 +13,7 @@ import { readChunk, type ChunkInput } from './chunk-reader.js';
 import { pathCounts, setFastPath } from './compiled.js';
 import { ChunkCollector, IdIntervals, evtxReader } from './evtx-reader.js';
 import { ChunkWriter, V, evtxFile, type WTemplate, type WValue } from './testing/evtx-writer.js';
-import { guidText, scalarText, VT } from './values.js';
+import { guidText, scalarText, u16At, u32At, VT } from './values.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chainline-evtx-fast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -274,6 +274,12 @@ describe('value rendering', () => {
       b.writeBigInt64LE(v);
       expect(scalarText(b, 0, 8, VT.Int64)).toBe(v.toString());
     }
+  });
+
+  it('reads little-endian words as Buffer does', () => {
+    const b = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x7f, 0x01, 0x02, 0x03]);
+    for (let p = 0; p + 4 <= b.length; p++) expect(u32At(b, p)).toBe(b.readUInt32LE(p));
+    for (let p = 0; p + 2 <= b.length; p++) expect(u16At(b, p)).toBe(b.readUInt16LE(p));
   });
 
   it('renders GUIDs as Windows does', () => {

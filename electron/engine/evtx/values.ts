@@ -91,6 +91,19 @@ for (const type of [VT.SizeT, VT.EvtHandle]) {
 FIT_MIN[VT.Sid] = 8;
 FIT_CHECK[VT.Sid] = 2;
 
+/**
+ * Little-endian unsigned reads for offsets the caller has checked to lie in the buffer: plain
+ * element loads, which V8 inlines, where Buffer's readUInt32LE is a call with its own checks
+ * (and in the template lookup a method load that stayed generic).
+ */
+export function u16At(buf: Uint8Array, p: number): number {
+  return buf[p]! | (buf[p + 1]! << 8);
+}
+
+export function u32At(buf: Uint8Array, p: number): number {
+  return (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
+}
+
 // Buffer's own decoders, without toString()'s encoding dispatch (they exist on every Buffer).
 interface Slices {
   ucs2Slice(start: number, end: number): string;
