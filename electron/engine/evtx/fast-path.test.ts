@@ -276,10 +276,17 @@ describe('value rendering', () => {
     }
   });
 
-  it('reads little-endian words as Buffer does', () => {
-    const b = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x7f, 0x01, 0x02, 0x03]);
+  it('reads little-endian words as Buffer does, signed and unsigned', () => {
+    const b = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x7f, 0x01, 0x02, 0x03, 0x80, 0xff, 0xff, 0x7f]);
     for (let p = 0; p + 4 <= b.length; p++) expect(u32At(b, p)).toBe(b.readUInt32LE(p));
     for (let p = 0; p + 2 <= b.length; p++) expect(u16At(b, p)).toBe(b.readUInt16LE(p));
+    for (let p = 0; p + 4 <= b.length; p++) {
+      expect(scalarText(b, p, 1, VT.Int8)).toBe(String(b.readInt8(p)));
+      expect(scalarText(b, p, 2, VT.Int16)).toBe(String(b.readInt16LE(p)));
+      expect(scalarText(b, p, 4, VT.Int32)).toBe(String(b.readInt32LE(p)));
+      expect(scalarText(b, p, 4, VT.UInt32)).toBe(String(b.readUInt32LE(p)));
+      expect(scalarText(b, p, 4, VT.HexInt32)).toBe('0x' + b.readUInt32LE(p).toString(16));
+    }
   });
 
   it('renders GUIDs as Windows does', () => {

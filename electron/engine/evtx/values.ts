@@ -104,6 +104,18 @@ export function u32At(buf: Uint8Array, p: number): number {
   return (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
 }
 
+function i32At(buf: Uint8Array, p: number): number {
+  return buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24);
+}
+
+function i16At(buf: Uint8Array, p: number): number {
+  return ((buf[p]! | (buf[p + 1]! << 8)) << 16) >> 16;
+}
+
+function i8At(buf: Uint8Array, p: number): number {
+  return (buf[p]! << 24) >> 24;
+}
+
 // Buffer's own decoders, without toString()'s encoding dispatch (they exist on every Buffer).
 interface Slices {
   ucs2Slice(start: number, end: number): string;
@@ -175,14 +187,14 @@ const TWO_32 = 0x100000000;
 
 /** Unsigned 64-bit decimal; numbers below 2^53 print the same as the bigint would. */
 function u64Text(buf: Buffer, p: number): string {
-  const hi = buf.readUInt32LE(p + 4);
-  if (hi < 0x200000) return decimal(hi * TWO_32 + buf.readUInt32LE(p));
+  const hi = u32At(buf, p + 4);
+  if (hi < 0x200000) return decimal(hi * TWO_32 + u32At(buf, p));
   return buf.readBigUInt64LE(p).toString();
 }
 
 function i64Text(buf: Buffer, p: number): string {
-  const hi = buf.readInt32LE(p + 4);
-  if (hi >= -0x200000 && hi < 0x200000) return decimal(hi * TWO_32 + buf.readUInt32LE(p));
+  const hi = i32At(buf, p + 4);
+  if (hi >= -0x200000 && hi < 0x200000) return decimal(hi * TWO_32 + u32At(buf, p));
   return buf.readBigInt64LE(p).toString();
 }
 
@@ -190,8 +202,8 @@ function i64Text(buf: Buffer, p: number): string {
 const highHexes = new Map<number, string>();
 
 function hex64Text(buf: Buffer, p: number): string {
-  const hi = buf.readUInt32LE(p + 4);
-  const lo = buf.readUInt32LE(p);
+  const hi = u32At(buf, p + 4);
+  const lo = u32At(buf, p);
   if (hi === 0) return hex(lo);
   if (lo === 0) {
     let s = highHexes.get(hi);
@@ -263,7 +275,7 @@ export function sidText(buf: Buffer, p: number, end: number): string | null {
   let authority = 0;
   for (let i = 2; i < 8; i++) authority = authority * 256 + buf[p + i]!;
   let s = `S-${revision}-${authority}`;
-  for (let i = 0; i < count; i++) s += '-' + buf.readUInt32LE(p + 8 + i * 4);
+  for (let i = 0; i < count; i++) s += '-' + u32At(buf, p + 8 + i * 4);
   if (cacheable) {
     const at = slot * SID_CACHE_BYTES;
     cachedSid[slot] = s;
@@ -282,13 +294,13 @@ function pad(n: number, w: number): string {
 }
 
 export function systemtimeText(buf: Buffer, p: number): string {
-  const year = buf.readUInt16LE(p);
-  const month = buf.readUInt16LE(p + 2);
-  const day = buf.readUInt16LE(p + 6);
-  const hour = buf.readUInt16LE(p + 8);
-  const minute = buf.readUInt16LE(p + 10);
-  const second = buf.readUInt16LE(p + 12);
-  const ms = buf.readUInt16LE(p + 14);
+  const year = u16At(buf, p);
+  const month = u16At(buf, p + 2);
+  const day = u16At(buf, p + 6);
+  const hour = u16At(buf, p + 8);
+  const minute = u16At(buf, p + 10);
+  const second = u16At(buf, p + 12);
+  const ms = u16At(buf, p + 14);
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(ms, 3)}0000Z`;
 }
 
@@ -320,12 +332,12 @@ const RENDER: Render[] = new Array<Render>(256).fill(noRender);
 RENDER[VT.Null] = () => '';
 RENDER[VT.String] = utf16Text;
 RENDER[VT.AnsiString] = ansiText;
-RENDER[VT.Int8] = (buf, p) => decimal(buf.readInt8(p));
+RENDER[VT.Int8] = (buf, p) => decimal(i8At(buf, p));
 RENDER[VT.UInt8] = (buf, p) => decimal(buf[p]!);
-RENDER[VT.Int16] = (buf, p) => decimal(buf.readInt16LE(p));
-RENDER[VT.UInt16] = (buf, p) => decimal(buf.readUInt16LE(p));
-RENDER[VT.Int32] = (buf, p) => decimal(buf.readInt32LE(p));
-RENDER[VT.UInt32] = (buf, p) => decimal(buf.readUInt32LE(p));
+RENDER[VT.Int16] = (buf, p) => decimal(i16At(buf, p));
+RENDER[VT.UInt16] = (buf, p) => decimal(u16At(buf, p));
+RENDER[VT.Int32] = (buf, p) => decimal(i32At(buf, p));
+RENDER[VT.UInt32] = (buf, p) => decimal(u32At(buf, p));
 RENDER[VT.Int64] = (buf, p) => i64Text(buf, p);
 RENDER[VT.UInt64] = (buf, p) => u64Text(buf, p);
 RENDER[VT.Real32] = (buf, p) => realText(buf.readFloatLE(p));
@@ -341,7 +353,7 @@ RENDER[VT.Binary] = binaryText;
 RENDER[VT.EvtXml] = binaryText;
 RENDER[VT.Guid] = (buf, p) => guidText(buf, p);
 const sizeTText: Render = (buf, p, size) => {
-  if (size === 4) return hex(buf.readUInt32LE(p));
+  if (size === 4) return hex(u32At(buf, p));
   if (size === 8) return hex64Text(buf, p);
   return null;
 };
@@ -350,7 +362,7 @@ RENDER[VT.EvtHandle] = sizeTText;
 RENDER[VT.FileTime] = (buf, p) => filetimeText(buf.readBigUInt64LE(p));
 RENDER[VT.SysTime] = (buf, p) => systemtimeText(buf, p);
 RENDER[VT.Sid] = (buf, p, size) => sidText(buf, p, p + size);
-RENDER[VT.HexInt32] = (buf, p) => hex(buf.readUInt32LE(p));
+RENDER[VT.HexInt32] = (buf, p) => hex(u32At(buf, p));
 RENDER[VT.HexInt64] = (buf, p) => hex64Text(buf, p);
 
 /** FIXED_SIZE as a table by type (0 for variable sizes and unknown types). */
