@@ -116,16 +116,17 @@ function i8At(buf: Uint8Array, p: number): number {
   return (buf[p]! << 24) >> 24;
 }
 
-// Buffer's own decoders, without toString()'s encoding dispatch (they exist on every Buffer).
-interface Slices {
-  ucs2Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-  hexSlice(start: number, end: number): string;
-}
-const slices = (buf: Buffer): Slices => buf as unknown as Slices;
+// Buffer's own decoders, without toString()'s encoding dispatch (they exist on every Buffer),
+// taken once and called with .call: loading them from each buffer was a generic (not inlined)
+// property load in optimized code.
+type Slice = (this: Buffer, start: number, end: number) => string;
+const decoders = Buffer.prototype as unknown as { ucs2Slice: Slice; latin1Slice: Slice; hexSlice: Slice };
+const ucs2Slice = decoders.ucs2Slice;
+const latin1Slice = decoders.latin1Slice;
+const hexSlice = decoders.hexSlice;
 
 export function hexUpper(buf: Buffer, start: number, end: number): string {
-  return slices(buf).hexSlice(start, end).toUpperCase();
+  return hexSlice.call(buf, start, end).toUpperCase();
 }
 
 /**
@@ -147,7 +148,7 @@ export function utf16Text(buf: Buffer, p: number, size: number): string {
   while (e > p && buf[e - 1] === 0 && buf[e - 2] === 0) e -= 2;
   const n = e - p;
   if (n === 0) return '';
-  if (n > TEXT_CACHE_BYTES) return slices(buf).ucs2Slice(p, e);
+  if (n > TEXT_CACHE_BYTES) return ucs2Slice.call(buf, p, e);
   let h = n;
   for (let i = p; i < e; i += 2) h = Math.imul(h ^ (buf[i]! | (buf[i + 1]! << 8)), 0x9e3779b1);
   const slot = (h >>> 20) & (TEXT_CACHE_SLOTS - 1);
@@ -157,7 +158,7 @@ export function utf16Text(buf: Buffer, p: number, size: number): string {
     while (i < n && cachedBytes[at + i] === buf[p + i]) i++;
     if (i === n) return cachedText[slot]!;
   }
-  const text = slices(buf).ucs2Slice(p, e);
+  const text = ucs2Slice.call(buf, p, e);
   cachedText[slot] = text;
   cachedLength[slot] = n;
   for (let i = 0; i < n; i++) cachedBytes[at + i] = buf[p + i]!;
@@ -167,7 +168,7 @@ export function utf16Text(buf: Buffer, p: number, size: number): string {
 function ansiText(buf: Buffer, p: number, size: number): string {
   let e = p + size;
   while (e > p && buf[e - 1] === 0) e--;
-  return e === p ? '' : slices(buf).latin1Slice(p, e);
+  return e === p ? '' : latin1Slice.call(buf, p, e);
 }
 
 /** Decimal text of small integers, made once: Level, Task, LogonType… repeat in every record. */
@@ -239,7 +240,7 @@ export function guidText(buf: Buffer, p: number): string {
     c[k++] = HEX_CODES[v & 15]!;
   }
   c[k] = 0x7d;
-  return slices(c).latin1Slice(0, 38);
+  return latin1Slice.call(c, 0, 38);
 }
 
 /**
