@@ -101,22 +101,18 @@ interface SharedTemplate {
   readonly guid3: number;
   /** The body bytes, then the names defined elsewhere (NameField.nameAt): one copy. */
   readonly bytes: Buffer;
-  /** The name offset fields in the body, in order. */
-  readonly fields: readonly NameField[];
+  /**
+   * The name offset fields in the body, in order, FIELD_STRIDE numbers each: where the field is
+   * (relative to the body); where its name's UTF-16 bytes are in `bytes`, -1 when the name is
+   * defined inline right after it; the name's byte length; 1 for an element start (which also
+   * needs its name before the element, see readOpenStart), else 0. Numbers in one typed array
+   * rather than an object per field: arrays of objects came in several element kinds (empty or
+   * not) and each new one deoptimized sharedMatch.
+   */
+  readonly fields: Int32Array;
 }
 
-/**
- * A name offset field of a template body (at `at`, relative to the body): its name is defined
- * inline right after it (`nameAt` -1), or elsewhere in the chunk (its UTF-16 bytes are kept at
- * `nameAt`; an element start also needs it before the element, see readOpenStart).
- */
-interface NameField {
-  readonly at: number;
-  /** Where the name's UTF-16 bytes are in SharedTemplate.bytes; -1 when it is defined inline. */
-  readonly nameAt: number;
-  readonly nameLength: number;
-  readonly element: boolean;
-}
+const FIELD_STRIDE = 4;
 
 /**
  * A template's `plan` object: the extractor's plans by the state its walk starts in, every
@@ -185,18 +181,19 @@ function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: Shared
   const g = bodyStart - 16;
   if (buf.readInt32LE(g) !== entry.guid1 || buf.readInt32LE(g + 4) !== entry.guid2 || buf.readInt32LE(g + 8) !== entry.guid3) return false;
   const fields = entry.fields;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i]!;
-    const field = bodyStart + f.at;
-    const off = buf.readUInt32LE(field);
-    if (f.nameAt < 0) {
+  for (let i = 0; i < fields.length; i += FIELD_STRIDE) {
+    const field = bodyStart + fields[i]!;
+    const nameAt = fields[i + 1]!;
+    const off = u32At(buf, field);
+    if (nameAt < 0) {
       if (off !== field + 4) return false;
     } else {
+      const nameLength = fields[i + 2]!;
       if (off === field + 4 || !nameFits(buf, off)) return false;
       // readOpenStart takes the layout with a dependency id when the name lies before it.
-      if (f.element && !(off < field - 6)) return false;
-      if (buf.readUInt16LE(off + 6) * 2 !== f.nameLength) return false;
-      if (!sameBytes(buf, off + 8, body, f.nameAt, f.nameLength)) return false;
+      if (fields[i + 3] === 1 && !(off < field - 6)) return false;
+      if (buf.readUInt16LE(off + 6) * 2 !== nameLength) return false;
+      if (!sameBytes(buf, off + 8, body, nameAt, nameLength)) return false;
     }
   }
   // The bytes around the name offsets, at once: the body copied with the shared copy's name
@@ -205,8 +202,8 @@ function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: Shared
   if (size > matchScratch.length) matchScratch = Buffer.alloc(size);
   const scratch = matchScratch;
   buf.copy(scratch, 0, bodyStart, bodyStart + size);
-  for (let i = 0; i < fields.length; i++) {
-    const at = fields[i]!.at;
+  for (let i = 0; i < fields.length; i += FIELD_STRIDE) {
+    const at = fields[i]!;
     scratch[at] = body[at]!;
     scratch[at + 1] = body[at + 1]!;
     scratch[at + 2] = body[at + 2]!;
@@ -375,20 +372,27 @@ function parseTemplate(
   ) {
     shared.bytes += size + names;
     let total = size;
-    const fields = rec.fields.map((f): NameField => {
-      if (f.off === f.at + 4) return { at: f.at - start, nameAt: -1, nameLength: 0, element: f.element };
+    const fields = new Int32Array(rec.fields.length * FIELD_STRIDE);
+    rec.fields.forEach((f, i) => {
+      const k = i * FIELD_STRIDE;
+      fields[k] = f.at - start;
+      fields[k + 3] = f.element ? 1 : 0;
+      if (f.off === f.at + 4) {
+        fields[k + 1] = -1;
+        return;
+      }
       // readName checked that the name lies in the chunk.
       const nameLength = ctx.buf.readUInt16LE(f.off + 6) * 2;
       total += nameLength;
-      return { at: f.at - start, nameAt: total - nameLength, nameLength, element: f.element };
+      fields[k + 1] = total - nameLength;
+      fields[k + 2] = nameLength;
     });
     const bytes = Buffer.alloc(total);
     ctx.buf.copy(bytes, 0, start, end);
-    for (let i = 0; i < fields.length; i++) {
-      const f = fields[i]!;
-      const fieldOff = rec.fields[i]!.off;
-      if (f.nameAt >= 0) ctx.buf.copy(bytes, f.nameAt, fieldOff + 8, fieldOff + 8 + f.nameLength);
-    }
+    rec.fields.forEach((f, i) => {
+      const nameAt = fields[i * FIELD_STRIDE + 1]!;
+      if (nameAt >= 0) ctx.buf.copy(bytes, nameAt, f.off + 8, f.off + 8 + fields[i * FIELD_STRIDE + 2]!);
+    });
     const b = ctx.buf;
     const variant: SharedTemplate = {
       template: t,
