@@ -806,6 +806,10 @@ export function extractFast(ctx: ChunkContext, start: number, end: number): Extr
  * with it when the next record starts): only its data object is new for each record.
  */
 const current: Extracted = { raw: newRaw(), data: EMPTY_DATA, filetime: undefined, ticks: undefined, unnamed: 0 };
+// Every RawSystem field holds numbers and text from the start: the first records widened the
+// fields' representations one at a time (nothing, small integer, any), and each widening
+// threw away the optimized code that stores them (setField and run).
+for (const v of [0, 0.5, '', undefined]) for (const field of FIELDS) (current.raw as Record<string, unknown>)[field] = v;
 
 /** `current` as a fresh Extracted with this data object. */
 function resetCurrent(data: Record<string, string>): Extracted {
