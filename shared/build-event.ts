@@ -39,7 +39,8 @@ export class EventBuildError extends Error {
   override readonly name = 'EventBuildError';
 }
 
-function optInt(value: string | number | undefined): number | undefined {
+/** An integer field as buildEvent reads it (undefined when absent or not an integer). */
+export function optInt(value: string | number | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   const n = parsePid(value);
@@ -63,23 +64,86 @@ export function buildEvent(
   source: SourcePointer,
   options: { readonly time?: ResolvedTime; readonly recovered?: boolean; readonly suspect?: string } = {},
 ): NormalizedEvent {
+  const time = options.time;
+  if (time) return buildEventAt(raw, data, source, time.ticks, time.precision, time.source, options.recovered ?? false, options.suspect);
   const eventId = optInt(raw.eventId);
   if (eventId === undefined) throw new EventBuildError('the record has no EventID');
-  let time = options.time;
-  if (!time) {
-    if (raw.systemTime === undefined) throw new EventBuildError('the record has no TimeCreated/@SystemTime');
-    const parsed = parseTimestamp(raw.systemTime);
-    if (!parsed) throw new EventBuildError(`TimeCreated "${raw.systemTime.slice(0, 64)}" is not a time`);
-    time = { ...parsed, source: 'SystemTime' };
+  if (raw.systemTime === undefined) throw new EventBuildError('the record has no TimeCreated/@SystemTime');
+  const parsed = parseTimestamp(raw.systemTime);
+  if (!parsed) throw new EventBuildError(`TimeCreated "${raw.systemTime.slice(0, 64)}" is not a time`);
+  return assemble(raw, eventId, data, source, parsed.ticks, parsed.precision, 'SystemTime', options.recovered ?? false, options.suspect);
+}
+
+type MutableSystem = { -readonly [K in keyof EventSystem]: EventSystem[K] };
+type Sizing = Record<`a${number}`, undefined>;
+
+/**
+ * Makes the System object with its four fields always present, as the literal
+ * `{ provider, channel, computer, eventId }` would (prototype Object.prototype), but with room
+ * inside the object for the optional fields added after: a literal has room for its own four,
+ * and the dozen an event usually adds went to a separate property store that was copied
+ * larger three or four times per event. The assignments under the never-true test only size
+ * that room (V8 counts a constructor's `this.x =`); no object gets those names.
+ */
+const SystemObject = function SystemObject(this: MutableSystem, provider: string, channel: string, computer: string, eventId: number): void {
+  this.provider = provider;
+  this.channel = channel;
+  this.computer = computer;
+  this.eventId = eventId;
+  if (sizingOnly) {
+    (this as unknown as Sizing).a1 = undefined;
+    (this as unknown as Sizing).a2 = undefined;
+    (this as unknown as Sizing).a3 = undefined;
+    (this as unknown as Sizing).a4 = undefined;
+    (this as unknown as Sizing).a5 = undefined;
+    (this as unknown as Sizing).a6 = undefined;
+    (this as unknown as Sizing).a7 = undefined;
+    (this as unknown as Sizing).a8 = undefined;
+    (this as unknown as Sizing).a9 = undefined;
+    (this as unknown as Sizing).a10 = undefined;
+    (this as unknown as Sizing).a11 = undefined;
+    (this as unknown as Sizing).a12 = undefined;
+    (this as unknown as Sizing).a13 = undefined;
+    (this as unknown as Sizing).a14 = undefined;
   }
+} as unknown as new (provider: string, channel: string, computer: string, eventId: number) => MutableSystem;
+SystemObject.prototype = Object.prototype;
+/** Never set (see SystemObject). */
+let sizingOnly = false;
+
+/**
+ * buildEvent with the time already resolved, its parts passed one by one: the EVTX reader
+ * calls it once per record, and the option objects cost allocations.
+ */
+export function buildEventAt(
+  raw: RawSystem,
+  data: Readonly<Record<string, string>>,
+  source: SourcePointer,
+  ticks: bigint,
+  precision: TimePrecision,
+  timeSource: TimeSource,
+  recovered: boolean,
+  suspect: string | undefined,
+): NormalizedEvent {
+  const eventId = optInt(raw.eventId);
+  if (eventId === undefined) throw new EventBuildError('the record has no EventID');
+  return assemble(raw, eventId, data, source, ticks, precision, timeSource, recovered, suspect);
+}
+
+function assemble(
+  raw: RawSystem,
+  eventId: number,
+  data: Readonly<Record<string, string>>,
+  source: SourcePointer,
+  ticks: bigint,
+  precision: TimePrecision,
+  timeSource: TimeSource,
+  recovered: boolean,
+  suspect: string | undefined,
+): NormalizedEvent {
   // Built by assignment rather than conditional spreads: this runs once per event, and
   // each spread allocates a temporary object.
-  const system: { -readonly [K in keyof EventSystem]: EventSystem[K] } = {
-    provider: raw.provider ?? '',
-    channel: raw.channel ?? '',
-    computer: raw.computer ?? '',
-    eventId,
-  };
+  const system = new SystemObject(raw.provider ?? '', raw.channel ?? '', raw.computer ?? '', eventId);
   if (raw.providerGuid) system.providerGuid = raw.providerGuid;
   if (raw.eventSourceName) system.eventSourceName = raw.eventSourceName;
   const qualifiers = optInt(raw.qualifiers);
@@ -106,15 +170,15 @@ export function buildEvent(
   if (threadId !== undefined) system.threadId = threadId;
   if (raw.userSid) system.userSid = raw.userSid;
   const event: { -readonly [K in keyof NormalizedEvent]: NormalizedEvent[K] } = {
-    time: ticksToIso(time.ticks),
-    ticks: time.ticks,
-    timePrecision: time.precision,
-    timeSource: time.source,
+    time: ticksToIso(ticks),
+    ticks,
+    timePrecision: precision,
+    timeSource,
     system,
     data,
     source,
-    recovered: options.recovered ?? false,
+    recovered,
   };
-  if (options.suspect) event.suspect = options.suspect;
+  if (suspect) event.suspect = suspect;
   return event;
 }

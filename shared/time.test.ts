@@ -30,6 +30,38 @@ describe('time', () => {
     const t = parseTimestamp('1969-12-31T23:59:59.5Z');
     expect(ticksToIso(t!.ticks)).toBe('1969-12-31T23:59:59.5000000Z');
   });
+  it('formats any time as Date does, in and out of order, across days, leap years and the year 10000', () => {
+    // The reference: Date's fields and the seven fraction digits.
+    const reference = (ticks: bigint): string => {
+      let seconds = ticks / 10_000_000n;
+      let fraction = ticks % 10_000_000n;
+      if (fraction < 0n) {
+        fraction += 10_000_000n;
+        seconds -= 1n;
+      }
+      const d = new Date(Number(seconds) * 1000);
+      if (Number.isNaN(d.getTime())) return 'invalid-time';
+      const p = (n: number, w: number): string => String(n).padStart(w, '0');
+      return (
+        `${p(d.getUTCFullYear(), 4)}-${p(d.getUTCMonth() + 1, 2)}-${p(d.getUTCDate(), 2)}T${p(d.getUTCHours(), 2)}:` +
+        `${p(d.getUTCMinutes(), 2)}:${p(d.getUTCSeconds(), 2)}.${p(Number(fraction), 7)}Z`
+      );
+    };
+    const samples: bigint[] = [0n, 9_999_999n, 10_000_000n, -1n, -10_000_001n, 253_402_300_799_999_999_9n, 253_402_300_800_000_000_0n, 10n ** 20n];
+    for (const iso of ['1972-02-29T23:59:59Z', '2000-02-29T00:00:00Z', '2100-03-01T00:00:00Z', '2024-12-31T23:59:59Z', '9999-12-31T23:59:59Z']) {
+      samples.push(parseTimestamp(iso)!.ticks, parseTimestamp(iso)!.ticks + 9_999_999n);
+    }
+    let x = 0x9e3779b9;
+    const rnd = (): number => ((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32);
+    let t = 16_000_000_000_000_000n;
+    for (let i = 0; i < 20_000; i++) {
+      // Mostly small steps (the same second again), some jumps of hours to centuries, some back.
+      const r = rnd();
+      t += r < 0.6 ? BigInt(Math.floor(rnd() * 3_000_000)) : r < 0.9 ? BigInt(Math.floor(rnd() * 1e6)) * 10_000_000n : -BigInt(Math.floor(rnd() * 1e9)) * 10_000_000n;
+      samples.push(t, BigInt(Math.floor(rnd() * 2 ** 52)) * 50_000n);
+    }
+    for (const ticks of samples) expect(ticksToIso(ticks)).toBe(reference(ticks));
+  });
   it('formats for display in a zone with the source precision', () => {
     expect(formatIsoForDisplay('2020-09-20T17:08:27.1234567Z', 0, 'ms')).toBe('2020-09-20 17:08:27.123 Z');
     expect(formatIsoForDisplay('2020-09-20T17:08:27.0000000Z', -240, 's')).toBe('2020-09-20 13:08:27 -04:00');

@@ -2,7 +2,7 @@
 // per chunk (ChunkContext.templates) and shared by every record that instantiates them; a
 // record then only decodes its substitution values.
 import { Cursor, EvtxFormatError, type ParseWhere } from './cursor.js';
-import { VT, arrayItems, readValueTokenText, scalarText } from './values.js';
+import { VT, arrayItems, readValueTokenText, scalarText, u32At } from './values.js';
 
 export const TOKEN = {
   EndOfStream: 0x00,
@@ -81,7 +81,8 @@ export interface Template {
  * copy, and every chunk would parse the template again.
  */
 export interface TemplateCache {
-  readonly byGuid: Map<string, SharedTemplate[]>;
+  /** Variants by template key (templateKey: size and the GUID's first 4 bytes; the rest of the GUID is compared). */
+  readonly byGuid: Map<number, SharedTemplate[]>;
   /** Variants held, over all keys (bounded by MAX_SHARED). */
   entries: number;
   /** Definitions reused from another chunk, and parsed. */
@@ -94,23 +95,33 @@ interface SharedTemplate {
   readonly template: Template;
   /** The definition's body bytes in the chunk it was parsed from. */
   readonly size: number;
+  /** GUID bytes 4–15 as three little-endian signed words (small integers, so that the object keeps one shape; bytes 0–3 are in the key). */
+  readonly guid1: number;
+  readonly guid2: number;
+  readonly guid3: number;
   /** The body bytes, then the names defined elsewhere (NameField.nameAt): one copy. */
   readonly bytes: Buffer;
-  /** The name offset fields in the body, in order. */
-  readonly fields: readonly NameField[];
+  /**
+   * The name offset fields in the body, in order, FIELD_STRIDE numbers each: where the field is
+   * (relative to the body); where its name's UTF-16 bytes are in `bytes`, -1 when the name is
+   * defined inline right after it; the name's byte length; 1 for an element start (which also
+   * needs its name before the element, see readOpenStart), else 0. Numbers in one typed array
+   * rather than an object per field: arrays of objects came in several element kinds (empty or
+   * not) and each new one deoptimized sharedMatch.
+   */
+  readonly fields: Int32Array;
 }
 
+const FIELD_STRIDE = 4;
+
 /**
- * A name offset field of a template body (at `at`, relative to the body): its name is defined
- * inline right after it (`nameAt` -1), or elsewhere in the chunk (its UTF-16 bytes are kept at
- * `nameAt`; an element start also needs it before the element, see readOpenStart).
+ * A template's `plan` object: the extractor's plans by the state its walk starts in, every
+ * state present from the start, so that all templates' plan objects have one shape (they were
+ * `{}` with states added in whatever order met, and the per-record lookup of a plan went
+ * through V8's generic keyed load).
  */
-interface NameField {
-  readonly at: number;
-  /** Where the name's UTF-16 bytes are in SharedTemplate.bytes; -1 when it is defined inline. */
-  readonly nameAt: number;
-  readonly nameLength: number;
-  readonly element: boolean;
+function newPlans(): object {
+  return { root: undefined, event: undefined, system: undefined, eventdata: undefined, userdata: undefined };
 }
 
 export function newTemplateCache(): TemplateCache {
@@ -166,30 +177,45 @@ const MAX_SHARED_BYTES = 8 * 1024 * 1024;
 function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: SharedTemplate): boolean {
   const body = entry.bytes;
   if (entry.size !== size) return false;
-  let from = 0;
-  for (const f of entry.fields) {
-    if (!sameBytes(buf, bodyStart + from, body, from, f.at - from)) return false;
-    const field = bodyStart + f.at;
-    const off = buf.readUInt32LE(field);
-    if (f.nameAt < 0) {
+  // The GUID ends 4 bytes before the body (the data size lies between).
+  const g = bodyStart - 16;
+  if (buf.readInt32LE(g) !== entry.guid1 || buf.readInt32LE(g + 4) !== entry.guid2 || buf.readInt32LE(g + 8) !== entry.guid3) return false;
+  const fields = entry.fields;
+  for (let i = 0; i < fields.length; i += FIELD_STRIDE) {
+    const field = bodyStart + fields[i]!;
+    const nameAt = fields[i + 1]!;
+    const off = u32At(buf, field);
+    if (nameAt < 0) {
       if (off !== field + 4) return false;
     } else {
+      const nameLength = fields[i + 2]!;
       if (off === field + 4 || !nameFits(buf, off)) return false;
       // readOpenStart takes the layout with a dependency id when the name lies before it.
-      if (f.element && !(off < field - 6)) return false;
-      if (buf.readUInt16LE(off + 6) * 2 !== f.nameLength) return false;
-      if (!sameBytes(buf, off + 8, body, f.nameAt, f.nameLength)) return false;
+      if (fields[i + 3] === 1 && !(off < field - 6)) return false;
+      if (buf.readUInt16LE(off + 6) * 2 !== nameLength) return false;
+      if (!sameBytes(buf, off + 8, body, nameAt, nameLength)) return false;
     }
-    from = f.at + 4;
   }
-  return sameBytes(buf, bodyStart + from, body, from, size - from);
+  // The bytes around the name offsets, at once: the body copied with the shared copy's name
+  // offsets written over its own, then one compare (a loop over the dozens of short runs
+  // between the offsets cost several microseconds per template and chunk).
+  if (size > matchScratch.length) matchScratch = Buffer.alloc(size);
+  const scratch = matchScratch;
+  buf.copy(scratch, 0, bodyStart, bodyStart + size);
+  for (let i = 0; i < fields.length; i += FIELD_STRIDE) {
+    const at = fields[i]!;
+    scratch[at] = body[at]!;
+    scratch[at + 1] = body[at + 1]!;
+    scratch[at + 2] = body[at + 2]!;
+    scratch[at + 3] = body[at + 3]!;
+  }
+  return scratch.compare(body, 0, size, 0, size) === 0;
 }
 
-/**
- * a[aFrom, aFrom+n) equals b[bFrom, bFrom+n). A template holds dozens of short runs between
- * its name offsets: a loop over them costs less than Buffer.compare's argument checks; long
- * runs go to memcmp. Both ranges are within their buffers (the caller checked).
- */
+/** sharedMatch's copy of a definition body (a body lies within its 64 KiB chunk). */
+let matchScratch = Buffer.alloc(0x10000);
+
+/** a[aFrom, aFrom+n) equals b[bFrom, bFrom+n). Both ranges are within their buffers (the caller checked). */
 function sameBytes(a: Buffer, aFrom: number, b: Buffer, bFrom: number, n: number): boolean {
   if (n > 64) return a.compare(b, bFrom, bFrom + n, aFrom, aFrom + n) === 0;
   for (let i = 0; i < n; i++) if (a[aFrom + i] !== b[bFrom + i]) return false;
@@ -249,6 +275,11 @@ function readOpenStart(ctx: ChunkContext, c: Cursor, hasAttrs: boolean): Element
   return { k: 'element', name, attrs: [], children: [] };
 }
 
+/** The cache key of a template: its body size and the first 4 bytes of its GUID (the template id). */
+function templateKey(size: number, id: number): number {
+  return size * 0x100000000 + id;
+}
+
 export function getTemplate(ctx: ChunkContext, off: number, depth: number): Template {
   const cached = ctx.templates.get(off);
   if (cached !== undefined) {
@@ -262,14 +293,15 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
   try {
     c.u32('template next offset');
     c.need(16, 'template GUID');
-    const guid = ctx.buf.toString('hex', c.pos, c.pos + 16);
+    const guidAt = c.pos;
     c.pos += 16;
     const size = c.u32('template data size');
     const end = c.pos + size;
     if (end > ctx.buf.length) c.fail(`template data (${size} bytes) runs past the chunk`);
     // (Past MAX_DEPTH the parse below fails: that failure is not skipped.)
-    const key = ctx.shared && depth + 1 <= MAX_DEPTH ? `${guid}:${size}` : '';
-    const variants = key === '' ? undefined : ctx.shared?.byGuid.get(key);
+    const shared = ctx.shared !== null && depth + 1 <= MAX_DEPTH ? ctx.shared : null;
+    const key = shared === null ? -1 : templateKey(size, ctx.buf.readUInt32LE(guidAt));
+    const variants = shared === null ? undefined : shared.byGuid.get(key);
     let entry: SharedTemplate | undefined;
     if (variants) {
       for (const v of variants) {
@@ -281,59 +313,9 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
     }
     let t: Template;
     if (entry) {
-      t = { offset: off, guid, nodes: entry.template.nodes, plan: entry.template.plan };
-      ctx.shared!.hits++;
-    } else {
-      if (ctx.shared) ctx.shared.parsed++;
-      const body = new Cursor(ctx.buf, c.pos, end, ctx.where);
-      const outer = ctx.recording;
-      const rec: Recording = { fields: [], portable: true };
-      ctx.recording = rec;
-      let nodes: Node[];
-      try {
-        nodes = parseFragment(ctx, body, true, depth + 1);
-      } finally {
-        ctx.recording = outer;
-      }
-      t = { offset: off, guid, nodes, plan: {} };
-      const shared = ctx.shared;
-      const held = variants?.length ?? 0;
-      // The names defined elsewhere are kept too; a definition read through overwritten names
-      // can have names of thousands of characters, not worth keeping.
-      let names = 0;
-      for (const f of rec.fields) if (f.off !== f.at + 4) names += ctx.buf.readUInt16LE(f.off + 6) * 2;
-      if (
-        shared &&
-        key !== '' &&
-        rec.portable &&
-        held < MAX_VARIANTS &&
-        names <= MAX_NAME_BYTES &&
-        shared.entries < MAX_SHARED &&
-        shared.bytes + size + names <= MAX_SHARED_BYTES
-      ) {
-        shared.bytes += size + names;
-        const start = end - size;
-        let total = size;
-        const fields = rec.fields.map((f): NameField => {
-          if (f.off === f.at + 4) return { at: f.at - start, nameAt: -1, nameLength: 0, element: f.element };
-          // readName checked that the name lies in the chunk.
-          const nameLength = ctx.buf.readUInt16LE(f.off + 6) * 2;
-          total += nameLength;
-          return { at: f.at - start, nameAt: total - nameLength, nameLength, element: f.element };
-        });
-        const bytes = Buffer.alloc(total);
-        ctx.buf.copy(bytes, 0, start, end);
-        for (let i = 0; i < fields.length; i++) {
-          const f = fields[i]!;
-          const off = rec.fields[i]!.off;
-          if (f.nameAt >= 0) ctx.buf.copy(bytes, f.nameAt, off + 8, off + 8 + f.nameLength);
-        }
-        const variant: SharedTemplate = { template: t, size, bytes, fields };
-        if (variants) variants.push(variant);
-        else shared.byGuid.set(key, [variant]);
-        shared.entries++;
-      }
-    }
+      t = { offset: off, guid: entry.template.guid, nodes: entry.template.nodes, plan: entry.template.plan };
+      shared!.hits++;
+    } else t = parseTemplate(ctx, off, guidAt, c.pos, end, depth, shared, key, variants);
     ctx.templates.set(off, t);
     if (ctx.byId.size < 4096) ctx.byId.set(ctx.buf.readUInt32LE(off + 4), t);
     return t;
@@ -343,6 +325,89 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
   } finally {
     ctx.inProgress.delete(off);
   }
+}
+
+/**
+ * Parses a template definition met for the first time in the file (or one that matches no
+ * copy held), and keeps it in the shared cache when it qualifies. Apart from getTemplate:
+ * it runs once per distinct template, while getTemplate runs for every chunk.
+ */
+function parseTemplate(
+  ctx: ChunkContext,
+  off: number,
+  guidAt: number,
+  start: number,
+  end: number,
+  depth: number,
+  shared: TemplateCache | null,
+  key: number,
+  variants: SharedTemplate[] | undefined,
+): Template {
+  const size = end - start;
+  const guid = ctx.buf.toString('hex', guidAt, guidAt + 16);
+  if (ctx.shared) ctx.shared.parsed++;
+  const body = new Cursor(ctx.buf, start, end, ctx.where);
+  const outer = ctx.recording;
+  const rec: Recording = { fields: [], portable: true };
+  ctx.recording = rec;
+  let nodes: Node[];
+  try {
+    nodes = parseFragment(ctx, body, true, depth + 1);
+  } finally {
+    ctx.recording = outer;
+  }
+  const t: Template = { offset: off, guid, nodes, plan: newPlans() };
+  const held = variants?.length ?? 0;
+  // The names defined elsewhere are kept too; a definition read through overwritten names
+  // can have names of thousands of characters, not worth keeping.
+  let names = 0;
+  for (const f of rec.fields) if (f.off !== f.at + 4) names += ctx.buf.readUInt16LE(f.off + 6) * 2;
+  if (
+    shared &&
+    rec.portable &&
+    held < MAX_VARIANTS &&
+    names <= MAX_NAME_BYTES &&
+    shared.entries < MAX_SHARED &&
+    shared.bytes + size + names <= MAX_SHARED_BYTES
+  ) {
+    shared.bytes += size + names;
+    let total = size;
+    const fields = new Int32Array(rec.fields.length * FIELD_STRIDE);
+    rec.fields.forEach((f, i) => {
+      const k = i * FIELD_STRIDE;
+      fields[k] = f.at - start;
+      fields[k + 3] = f.element ? 1 : 0;
+      if (f.off === f.at + 4) {
+        fields[k + 1] = -1;
+        return;
+      }
+      // readName checked that the name lies in the chunk.
+      const nameLength = ctx.buf.readUInt16LE(f.off + 6) * 2;
+      total += nameLength;
+      fields[k + 1] = total - nameLength;
+      fields[k + 2] = nameLength;
+    });
+    const bytes = Buffer.alloc(total);
+    ctx.buf.copy(bytes, 0, start, end);
+    rec.fields.forEach((f, i) => {
+      const nameAt = fields[i * FIELD_STRIDE + 1]!;
+      if (nameAt >= 0) ctx.buf.copy(bytes, nameAt, f.off + 8, f.off + 8 + fields[i * FIELD_STRIDE + 2]!);
+    });
+    const b = ctx.buf;
+    const variant: SharedTemplate = {
+      template: t,
+      size,
+      guid1: b.readInt32LE(guidAt + 4),
+      guid2: b.readInt32LE(guidAt + 8),
+      guid3: b.readInt32LE(guidAt + 12),
+      bytes,
+      fields,
+    };
+    if (variants) variants.push(variant);
+    else shared.byGuid.set(key, [variant]);
+    shared.entries++;
+  }
+  return t;
 }
 
 function decodeValue(ctx: ChunkContext, p: number, size: number, type: number, index: number, depth: number): Value {
@@ -369,21 +434,34 @@ function decodeValue(ctx: ChunkContext, p: number, size: number, type: number, i
 
 /** The template a template instance names (by id and definition offset). */
 export function resolveTemplate(ctx: ChunkContext, id: number, defOff: number, depth: number): Template {
+  const t = tryResolveTemplate(ctx, id, defOff, depth);
+  if (t instanceof EvtxFormatError) throw t;
+  return t;
+}
+
+/**
+ * resolveTemplate with its format error returned rather than thrown: slack records whose
+ * template definition was overwritten fail here by the thousand, each with the error cached
+ * for its offset, and a throw costs more than the rest of the lookup.
+ */
+export function tryResolveTemplate(ctx: ChunkContext, id: number, defOff: number, depth: number): Template | EvtxFormatError {
   // The definition's GUID starts with the template id; when it does not, newer data has
   // overwritten it (slack records) and a template with that id parsed elsewhere is used.
-  const intact = defOff + 8 <= ctx.buf.length && ctx.buf.readUInt32LE(defOff + 4) === id;
+  const intact = defOff + 8 <= ctx.buf.length && u32At(ctx.buf, defOff + 4) === id;
   if (intact) {
-    // What getTemplate would return at once (most records: a template already parsed here).
+    // What getTemplate would return or throw at once (most records: a template already
+    // parsed here); its error gives way to a template with that id parsed elsewhere.
     const cached = ctx.templates.get(defOff);
-    if (cached !== undefined && !(cached instanceof EvtxFormatError)) return cached;
+    if (cached !== undefined) return cached instanceof EvtxFormatError ? (ctx.byId.get(id) ?? cached) : cached;
   }
   const known = ctx.byId.get(id);
   if (!intact && known) return known;
   try {
     return getTemplate(ctx, defOff, depth);
   } catch (e) {
-    if (!known) throw e;
-    return known;
+    if (known) return known;
+    if (e instanceof EvtxFormatError) return e;
+    throw e;
   }
 }
 

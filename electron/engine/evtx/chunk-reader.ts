@@ -1,14 +1,14 @@
 // Turns one chunk's bytes into ReadItems: live records in order, then records carved from the
 // slack after the free-space offset (recovered). Pure (bytes in, items out), so the worker
 // pool runs the same code as the single-threaded reader.
-import { buildEvent, type ResolvedTime } from '../../../shared/build-event.js';
+import { buildEvent, buildEventAt, optInt } from '../../../shared/build-event.js';
 import type { ReadItem, SourcePointer } from '../../../shared/events.js';
 import { filetimeToTicks } from '../../../shared/time.js';
 import { newChunkContext, type ChunkContext, type Template, type TemplateCache } from './binxml-tokens.js';
 import { CHUNK_HEADER_SIZE, CHUNK_SIZE, chunkChecksumProblems, parseChunkHeader } from './chunk.js';
 import { EvtxFormatError } from './cursor.js';
-import { extractFast, pathCounts } from './compiled.js';
-import { extractRecord } from './extract.js';
+import { extractFast, extractFastCarved, pathCounts, PASSED_OVER } from './compiled.js';
+import { extractRecord, type Extracted } from './extract.js';
 import { RECORD_HEADER_SIZE, RECORD_MAGIC, parseRecordBody, readRecordHead, type RecordHead } from './record.js';
 
 export interface ChunkInput {
@@ -21,6 +21,13 @@ export interface ChunkInput {
   readonly templatesById?: Map<number, Template>;
   /** Parsed templates shared by the file's chunks (see TemplateCache). */
   readonly templates?: TemplateCache;
+  /**
+   * Whether a carved event with this record id and time is certain to be dropped
+   * (ChunkCollector.dropsCarved). Such records are passed over once their System section
+   * shows that they would be events with that id and time, without decoding their data:
+   * most of a log's slack holds older copies of its records.
+   */
+  readonly dropsCarved?: (recordId: number, ticks: bigint) => boolean;
 }
 
 export interface ChunkResult {
@@ -37,46 +44,84 @@ function describeError(e: unknown): string {
   return String(e);
 }
 
+/** The time recordItem gives an event: the SystemTime FILETIME, else the header's written time when there is no SystemTime. */
+function recordTicks(ex: Extracted, head: RecordHead): bigint | undefined {
+  let ticks = ex.ticks;
+  if (ticks === undefined) {
+    const filetime = ex.filetime ?? (ex.raw.systemTime === undefined ? head.written : undefined);
+    if (filetime !== undefined) ticks = filetimeToTicks(filetime);
+  }
+  return ticks;
+}
+
+/**
+ * Whether recordItem would make of a carved record's System section an event that `drops`
+ * drops. Only when that is certain: buildEvent then has an event id and a time it need not
+ * parse, so it cannot fail, and the record id is the one recordItem gives the event.
+ */
+function passOver(ex: Extracted, head: RecordHead, drops: (recordId: number, ticks: bigint) => boolean): boolean {
+  const raw = ex.raw;
+  if (optInt(raw.eventId) === undefined) return false;
+  // A SystemTime that is text is parsed by buildEvent, which may fail.
+  const ticks = ex.ticks ?? (raw.systemTime === undefined ? recordTicks(ex, head) : undefined);
+  if (ticks === undefined) return false;
+  const recordId = optInt(raw.recordId === undefined || raw.recordId === '' ? head.recordNumber : raw.recordId);
+  return recordId !== undefined && drops(recordId, ticks);
+}
+
+/** recordItem's answer for a record whose failure needs no message (see carve). */
+const QUIET_FAILURE: ReadItem = { kind: 'error', error: { file: '', offset: 0, message: '' } };
+
+/**
+ * One record's item. null when a carved record was passed over (ChunkInput.dropsCarved);
+ * QUIET_FAILURE when it fails and `quiet` says that its message would not be used.
+ */
 function recordItem(
   ctx: ChunkContext,
   input: ChunkInput,
   head: RecordHead,
   recovered: boolean,
   suspect: string | undefined,
-): ReadItem {
+  quiet = false,
+): ReadItem | null {
   const at = input.fileOffset + head.offset;
   try {
     ctx.where.record = head.recordNumber;
     // The compiled-template path first; the general parser for whatever it leaves (it
     // produces the same event, or the error message).
-    let ex = extractFast(ctx, head.offset + RECORD_HEADER_SIZE, head.offset + head.size - 4);
+    const drops = recovered ? input.dropsCarved : undefined;
+    let ex: Extracted | EvtxFormatError | null;
+    if (drops) {
+      const got = extractFastCarved(ctx, head.offset + RECORD_HEADER_SIZE, head.offset + head.size - 4, (system) => passOver(system, head, drops));
+      if (got === PASSED_OVER) return null;
+      ex = got;
+    } else ex = extractFast(ctx, head.offset + RECORD_HEADER_SIZE, head.offset + head.size - 4);
+    if (ex instanceof EvtxFormatError) return failure(input, head, at, recovered, quiet, ex);
     if (ex === null) {
       ex = extractRecord(parseRecordBody(ctx, head));
       pathCounts.general++;
     }
-    let ticks = ex.ticks;
-    if (ticks === undefined) {
-      const filetime = ex.filetime ?? (ex.raw.systemTime === undefined ? head.written : undefined);
-      if (filetime !== undefined) ticks = filetimeToTicks(filetime);
-    }
-    const time: ResolvedTime | undefined = ticks !== undefined ? { ticks, precision: '100ns', source: 'SystemTime' } : undefined;
+    const ticks = recordTicks(ex, head);
     // Exported logs renumber record headers but keep EventRecordID in the XML: prefer it.
     if (ex.raw.recordId === undefined || ex.raw.recordId === '') ex.raw.recordId = head.recordNumber;
     const source: SourcePointer = { file: input.file, format: 'evtx', offset: at, length: head.size, chunk: input.index };
-    const event = buildEvent(
-      ex.raw,
-      ex.data,
-      source,
-      time === undefined ? { recovered, ...(suspect ? { suspect } : {}) } : suspect ? { time, recovered, suspect } : { time, recovered },
-    );
+    const event =
+      ticks !== undefined
+        ? buildEventAt(ex.raw, ex.data, source, ticks, '100ns', 'SystemTime', recovered, suspect)
+        : buildEvent(ex.raw, ex.data, source, { recovered, ...(suspect ? { suspect } : {}) });
     return { kind: 'event', event };
   } catch (e) {
-    const offset = e instanceof EvtxFormatError ? e.fileOffset : at;
-    const label = `chunk ${input.index} record ${head.recordId}${recovered ? ' (recovered from slack)' : ''}`;
     // Any failure, expected (EvtxFormatError, EventBuildError for a missing EventID) or not,
     // is this record's error only: hostile input must not stop the file.
-    return { kind: 'error', error: { file: input.file, offset, message: `${label}: ${describeError(e)}` } };
+    return failure(input, head, at, recovered, quiet, e);
   }
+}
+
+function failure(input: ChunkInput, head: RecordHead, at: number, recovered: boolean, quiet: boolean, e: unknown): ReadItem {
+  if (quiet) return QUIET_FAILURE;
+  const offset = e instanceof EvtxFormatError ? e.fileOffset : at;
+  const label = `chunk ${input.index} record ${head.recordId}${recovered ? ' (recovered from slack)' : ''}`;
+  return { kind: 'error', error: { file: input.file, offset, message: `${label}: ${describeError(e)}` } };
 }
 
 /**
@@ -97,8 +142,11 @@ function carve(ctx: ChunkContext, input: ChunkInput, from: number, to: number, o
       pos = next + 1;
       continue;
     }
-    const item = recordItem(ctx, input, head, true, suspect);
-    if (item.kind === 'event') out.push(item);
+    // Only the first failure's message is reported.
+    const item = recordItem(ctx, input, head, true, suspect, first !== null);
+    if (item === null) {
+      // Passed over: a copy of a record already read.
+    } else if (item.kind === 'event') out.push(item);
     else {
       failed++;
       first ??= item;
@@ -144,7 +192,7 @@ export function readChunk(input: ChunkInput): ChunkResult {
       pos = next;
       continue;
     }
-    items.push(recordItem(ctx, input, head, false, suspect));
+    items.push(recordItem(ctx, input, head, false, suspect)!);
     pos += head.size;
   }
   carve(ctx, input, Math.max(pos, liveEnd), buf.length, carved, suspect);

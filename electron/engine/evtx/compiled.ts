@@ -11,14 +11,17 @@
 // same error message.
 import type { RawSystem } from '../../../shared/build-event.js';
 import { FILETIME_UNIX_OFFSET_TICKS } from '../../../shared/time.js';
-import { resolveTemplate, TOKEN, type ChunkContext, type ElementNode, type Node, type Template } from './binxml-tokens.js';
+import { tryResolveTemplate, TOKEN, type ChunkContext, type ElementNode, type Node, type Template } from './binxml-tokens.js';
+import { EvtxFormatError } from './cursor.js';
 import { addKey, entityText, isNamespaceDecl, type Extracted } from './extract.js';
-import { arrayItems, scalarText, valueFits, VT } from './values.js';
+import { arrayItems, scalarText, u16At, u32At, valueFits, VT } from './values.js';
 
 type Field = keyof RawSystem;
 type State = 'root' | 'event' | 'system' | 'eventdata' | 'userdata';
 
 const EMPTY = Buffer.alloc(0);
+/** The data of a System pass (nothing is added to it). */
+const EMPTY_DATA: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /** The RawSystem fields, in the order of newRaw (the slots of setField). */
 const FIELDS: readonly Field[] = [
@@ -101,16 +104,57 @@ export interface Plan {
   readonly Data: new () => Record<string, string>;
 }
 
+type Sizing = Record<`a${number}`, undefined>;
+/** Never set: see dataConstructor. */
+let sizingOnly = false;
+
 /**
  * A constructor of plain objects (prototype Object.prototype and constructor Object, as `{}`)
  * for the data of one template's records. V8 gives objects made by a constructor room for
- * their properties inside the object, sized by what its first instances held: a template's
- * usual keys then need no separate property store, which `{}` (room for four) grows by
- * copying, and which past about sixteen keys added through a variable name turns into a
+ * their properties inside the object: as many as the constructor's `this.x =` assignments
+ * (the 32 under the never-true test below, which only size that room; no object gets those
+ * names) and 8 more, trimmed to what its first instances held. A template's keys then need
+ * no separate property store, which `{}` (room for four) or an empty constructor (ten) grows
+ * by copying, and which past about sixteen keys added through a variable name turns into a
  * slow hash table. One constructor per template, so that each is sized for its own keys.
  */
 function dataConstructor(): new () => Record<string, string> {
-  function EventData(): void {}
+  function EventData(this: Sizing): void {
+    if (sizingOnly) {
+      (this as unknown as Sizing).a1 = undefined;
+      (this as unknown as Sizing).a2 = undefined;
+      (this as unknown as Sizing).a3 = undefined;
+      (this as unknown as Sizing).a4 = undefined;
+      (this as unknown as Sizing).a5 = undefined;
+      (this as unknown as Sizing).a6 = undefined;
+      (this as unknown as Sizing).a7 = undefined;
+      (this as unknown as Sizing).a8 = undefined;
+      (this as unknown as Sizing).a9 = undefined;
+      (this as unknown as Sizing).a10 = undefined;
+      (this as unknown as Sizing).a11 = undefined;
+      (this as unknown as Sizing).a12 = undefined;
+      (this as unknown as Sizing).a13 = undefined;
+      (this as unknown as Sizing).a14 = undefined;
+      (this as unknown as Sizing).a15 = undefined;
+      (this as unknown as Sizing).a16 = undefined;
+      (this as unknown as Sizing).a17 = undefined;
+      (this as unknown as Sizing).a18 = undefined;
+      (this as unknown as Sizing).a19 = undefined;
+      (this as unknown as Sizing).a20 = undefined;
+      (this as unknown as Sizing).a21 = undefined;
+      (this as unknown as Sizing).a22 = undefined;
+      (this as unknown as Sizing).a23 = undefined;
+      (this as unknown as Sizing).a24 = undefined;
+      (this as unknown as Sizing).a25 = undefined;
+      (this as unknown as Sizing).a26 = undefined;
+      (this as unknown as Sizing).a27 = undefined;
+      (this as unknown as Sizing).a28 = undefined;
+      (this as unknown as Sizing).a29 = undefined;
+      (this as unknown as Sizing).a30 = undefined;
+      (this as unknown as Sizing).a31 = undefined;
+      (this as unknown as Sizing).a32 = undefined;
+    }
+  }
   EventData.prototype = Object.prototype;
   return EventData as unknown as new () => Record<string, string>;
 }
@@ -319,11 +363,12 @@ export function compileTemplate(t: Template, state: State = 'root'): Plan | null
 }
 
 /** A template's plans by the state its walk starts in (nested BinXML starts deeper). */
-type Plans = Partial<Record<State, Plan | null>>;
+type Plans = Record<State, Plan | null | undefined>;
 
 function planOf(t: Template, state: State): Plan | null {
   const plans = t.plan as Plans;
-  let p = plans[state];
+  // Named loads for the states of nearly every lookup (a record's own template, its nested ones).
+  let p = state === 'root' ? plans.root : state === 'userdata' ? plans.userdata : plans[state];
   if (p === undefined) {
     p = compileTemplate(t, state);
     plans[state] = p;
@@ -374,10 +419,15 @@ function growFrames(): void {
   fCount = c;
 }
 
+/** Why loadFrame returned FAILED. */
+let frameError: EvtxFormatError | null = null;
+/** loadFrame's answer when the record's template cannot be had (frameError): the record's error. */
+const FAILED = -2;
+
 /**
  * Reads the template instance of a BinXML fragment in buf[start, end) into a new frame and,
  * recursively, the frames of its BinXML values; -1 when the fragment is anything else or does
- * not parse (the general path then reports it).
+ * not parse (the general path then reports it); FAILED when a template cannot be resolved.
  */
 function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number): number {
   if (depth > MAX_NESTING || fUsed >= MAX_FRAMES) return -1;
@@ -385,21 +435,25 @@ function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number)
   let p = start;
   if (p < end && buf[p] === TOKEN.FragmentHeader) p += 4;
   if (p + 10 > end || (buf[p]! & ~TOKEN.MoreFlag) !== TOKEN.TemplateInstance) return -1;
-  const id = buf.readUInt32LE(p + 2);
-  const defOff = buf.readUInt32LE(p + 6);
+  const id = u32At(buf, p + 2);
+  const defOff = u32At(buf, p + 6);
   p += 10;
   if (defOff === p) {
     if (p + 24 > end) return -1;
-    p += 24 + buf.readUInt32LE(p + 20);
+    p += 24 + u32At(buf, p + 20);
     if (p > end) return -1;
   }
   // Everything before this point was read as the general parser reads it (any difference
   // returned -1 first), so it would make exactly this call; when it throws, the general
   // parser would fail with the same (cached) error, so it is the record's error. Slack records
   // whose templates were overwritten fail here by the thousand.
-  const template = resolveTemplate(ctx, id, defOff, depth);
+  const template = tryResolveTemplate(ctx, id, defOff, depth);
+  if (template instanceof EvtxFormatError) {
+    frameError = template;
+    return FAILED;
+  }
   if (p + 4 > end) return -1;
-  const count = buf.readUInt32LE(p);
+  const count = u32At(buf, p);
   p += 4;
   if (count * 4 > end - p) return -1;
   growFrames();
@@ -412,7 +466,7 @@ function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number)
   fCount[frame] = count;
   let q = p + count * 4;
   for (let i = 0; i < count; i++, p += 4) {
-    const size = buf.readUInt16LE(p);
+    const size = u16At(buf, p);
     const type = buf[p + 2]!;
     if (q + size > end) return -1;
     const k = base + i;
@@ -423,7 +477,7 @@ function loadFrame(ctx: ChunkContext, start: number, end: number, depth: number)
     if (size !== 0 && type !== VT.Null) {
       if (type === VT.BinXml) {
         const child = loadFrame(ctx, q, q + size, depth + 1);
-        if (child < 0) return -1;
+        if (child < 0) return child;
         vFrame[k] = child;
       } else if (!valueFits(buf, q, size, type)) return -1;
     }
@@ -525,15 +579,15 @@ function numberValue(k: number): number | undefined {
         if (size >= 1) return vBuf[p]!;
         break;
       case VT.UInt16:
-        if (size >= 2) return vBuf.readUInt16LE(p);
+        if (size >= 2) return u16At(vBuf, p);
         break;
       case VT.UInt32:
       case VT.HexInt32:
-        if (size >= 4) return vBuf.readUInt32LE(p);
+        if (size >= 4) return u32At(vBuf, p);
         break;
       case VT.UInt64:
         // Exact below 2^53; larger ids stay text, as the general path renders them.
-        if (size >= 8 && vBuf.readUInt32LE(p + 4) < 0x200000) return vBuf.readUInt32LE(p + 4) * 0x100000000 + vBuf.readUInt32LE(p);
+        if (size >= 8 && u32At(vBuf, p + 4) < 0x200000) return u32At(vBuf, p + 4) * 0x100000000 + u32At(vBuf, p);
         break;
       default:
         break;
@@ -556,12 +610,12 @@ function sysAttr(c: Content): string | number | undefined {
 let lastHigh = -1;
 let lastHighTicks = 0n;
 function filetimeTicks(p: number): bigint {
-  const hi = vBuf.readUInt32LE(p + 4);
+  const hi = u32At(vBuf, p + 4);
   if (hi !== lastHigh) {
     lastHighTicks = (BigInt(hi) << 32n) - FILETIME_UNIX_OFFSET_TICKS;
     lastHigh = hi;
   }
-  return lastHighTicks + BigInt(vBuf.readUInt32LE(p));
+  return lastHighTicks + BigInt(u32At(vBuf, p));
 }
 
 /** Whether the element guarded by substitution i is not rendered (extract.ts isOmitted). */
@@ -662,6 +716,13 @@ function setField(raw: Raw, slot: number, v: string | number | undefined): void 
   }
 }
 
+/**
+ * Set while the System pass of extractFastCarved runs: the operations that fill `data` decode
+ * and add nothing, but still walk nested BinXML (where System fields can be, and where a
+ * template without a plan sends the record to the general parser, as the full pass would).
+ */
+let systemOnly = false;
+
 function run(plan: Plan, out: Extracted): void {
   const raw = out.raw;
   const ops = plan.ops;
@@ -682,7 +743,7 @@ function run(plan: Plan, out: Extracted): void {
         break;
       }
       case OpKind.Data: {
-        if (nestedContent(op.content, out)) break;
+        if (nestedContent(op.content, out) || systemOnly) break;
         const name = op.name === null ? undefined : attrValue(op.name);
         const named = name !== undefined && name !== '';
         const k = at(op.content.index);
@@ -692,7 +753,7 @@ function run(plan: Plan, out: Extracted): void {
         break;
       }
       case OpKind.Leaf: {
-        if (nestedContent(op.content, out)) break;
+        if (nestedContent(op.content, out) || systemOnly) break;
         for (const a of op.attrs) {
           const v = attrValue(a.content);
           if (v !== undefined) addKey(out, a.key, v);
@@ -703,7 +764,7 @@ function run(plan: Plan, out: Extracted): void {
         break;
       }
       case OpKind.Binary:
-        addKey(out, 'Binary', text(op.content));
+        if (!systemOnly) addKey(out, 'Binary', text(op.content));
         break;
       case OpKind.Nested: {
         const k = at(op.content.index);
@@ -729,14 +790,54 @@ export function setFastPath(on: boolean): void {
 
 /**
  * Extracts a record whose BinXML is one template instance (its values possibly nested
- * template instances), or returns null for the general path. `start`/`end` bound the
- * record's BinXML in ctx.buf.
+ * template instances), or returns null for the general path, or the record's error when its
+ * template cannot be resolved (returned, not thrown: see tryResolveTemplate). `start`/`end`
+ * bound the record's BinXML in ctx.buf.
  */
-export function extractFast(ctx: ChunkContext, start: number, end: number): Extracted | null {
+export function extractFast(ctx: ChunkContext, start: number, end: number): Extracted | EvtxFormatError | null {
   if (!fastPath) return null;
-  const out = fastRecord(ctx, start, end);
-  if (out !== null) pathCounts.fast++;
+  const out = fastRecord(ctx, start, end) as Extracted | EvtxFormatError | null;
+  if (out !== null && !(out instanceof EvtxFormatError)) pathCounts.fast++;
   return out;
+}
+
+/**
+ * The Extracted of the record being read, reused from record to record (recordItem is done
+ * with it when the next record starts): only its data object is new for each record.
+ */
+const current: Extracted = { raw: newRaw(), data: EMPTY_DATA, filetime: undefined, ticks: undefined, unnamed: 0 };
+// Every RawSystem field holds numbers and text from the start: the first records widened the
+// fields' representations one at a time (nothing, small integer, any), and each widening
+// threw away the optimized code that stores them (setField and run).
+for (const v of [0, 0.5, '', undefined]) for (const field of FIELDS) (current.raw as Record<string, unknown>)[field] = v;
+
+/** `current` as a fresh Extracted with this data object. */
+function resetCurrent(data: Record<string, string>): Extracted {
+  const r = current.raw;
+  r.provider = undefined;
+  r.providerGuid = undefined;
+  r.eventSourceName = undefined;
+  r.eventId = undefined;
+  r.qualifiers = undefined;
+  r.version = undefined;
+  r.level = undefined;
+  r.task = undefined;
+  r.opcode = undefined;
+  r.keywords = undefined;
+  r.systemTime = undefined;
+  r.recordId = undefined;
+  r.activityId = undefined;
+  r.relatedActivityId = undefined;
+  r.processId = undefined;
+  r.threadId = undefined;
+  r.channel = undefined;
+  r.computer = undefined;
+  r.userSid = undefined;
+  current.data = data;
+  current.filetime = undefined;
+  current.ticks = undefined;
+  current.unnamed = 0;
+  return current;
 }
 
 /** RawSystem with all its fields, in one allocation and one shape for every record. */
@@ -764,16 +865,61 @@ function newRaw(): Extracted['raw'] {
   };
 }
 
-function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | null {
+/** What extractFastCarved returns for a record its passOver test dropped. */
+export const PASSED_OVER = Symbol('passed over');
+
+/**
+ * extractFast for a record carved from slack, most of which are older copies of records
+ * already read: after the System section (raw and ticks exactly as extractFast gives them,
+ * data left empty) `passOver` may drop the record before its data is decoded. Otherwise the
+ * same as extractFast (null for the general path, the same throws): the System pass skips
+ * only operations that decode values loadFrame checked and add keys, which cannot fail.
+ */
+export function extractFastCarved(
+  ctx: ChunkContext,
+  start: number,
+  end: number,
+  passOver: (system: Extracted) => boolean,
+): Extracted | EvtxFormatError | null | typeof PASSED_OVER {
+  if (!fastPath) return null;
+  const out = fastRecord(ctx, start, end, passOver);
+  if (out !== null && !(out instanceof EvtxFormatError)) pathCounts.fast++;
+  return out;
+}
+
+/** The extracted record; null for the general path; the record's error (what the general path would throw). */
+function fastRecord(
+  ctx: ChunkContext,
+  start: number,
+  end: number,
+  passOver: ((system: Extracted) => boolean) | null = null,
+): Extracted | EvtxFormatError | null | typeof PASSED_OVER {
   vUsed = 0;
   fUsed = 0;
   try {
-    if (loadFrame(ctx, start, end, 0) !== 0) return null;
+    const frame = loadFrame(ctx, start, end, 0);
+    if (frame === FAILED) {
+      const e = frameError!;
+      frameError = null;
+      return e;
+    }
+    if (frame !== 0) return null;
     const plan = planOf(fTemplate[0]!, 'root');
     if (plan === null) return null;
     vBuf = ctx.buf;
-    // Every field of Extracted from the start: adding `ticks` later would grow the object.
-    const out: Extracted = { raw: newRaw(), data: new plan.Data(), filetime: undefined, ticks: undefined, unnamed: 0 };
+    if (passOver !== null) {
+      const system = resetCurrent(EMPTY_DATA);
+      base = 0;
+      count = 0;
+      systemOnly = true;
+      try {
+        runFrame(0, 'root', system);
+      } finally {
+        systemOnly = false;
+      }
+      if (passOver(system)) return PASSED_OVER;
+    }
+    const out = resetCurrent(new plan.Data());
     base = 0;
     count = 0;
     runFrame(0, 'root', out);
@@ -785,3 +931,5 @@ function fastRecord(ctx: ChunkContext, start: number, end: number): Extracted | 
     vBuf = EMPTY;
   }
 }
+
+

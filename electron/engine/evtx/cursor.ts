@@ -72,14 +72,16 @@ export class Cursor {
 
   u16(what: string): number {
     if (this.pos + 2 > this.end) this.need(2, what);
-    const v = this.buf.readUInt16LE(this.pos);
+    const v = this.buf[this.pos]! | (this.buf[this.pos + 1]! << 8);
     this.pos += 2;
     return v;
   }
 
   u32(what: string): number {
     if (this.pos + 4 > this.end) this.need(4, what);
-    const v = this.buf.readUInt32LE(this.pos);
+    const b = this.buf;
+    const p = this.pos;
+    const v = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
     this.pos += 4;
     return v;
   }

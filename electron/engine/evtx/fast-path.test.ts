@@ -11,9 +11,9 @@ import { newTemplateCache, type Template } from './binxml-tokens.js';
 import { CHUNK_SIZE, hasChunkMagic } from './chunk.js';
 import { readChunk, type ChunkInput } from './chunk-reader.js';
 import { pathCounts, setFastPath } from './compiled.js';
-import { IdIntervals, evtxReader } from './evtx-reader.js';
+import { ChunkCollector, IdIntervals, evtxReader } from './evtx-reader.js';
 import { ChunkWriter, V, evtxFile, type WTemplate, type WValue } from './testing/evtx-writer.js';
-import { guidText, scalarText, VT } from './values.js';
+import { guidText, scalarText, u16At, u32At, VT } from './values.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chainline-evtx-fast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -171,6 +171,75 @@ describe('templates shared by the chunks of a file', () => {
   });
 });
 
+describe('carved copies of records already read', () => {
+  const t = template(0x2101, (w) => w.element('EventData', [], (w) => w.element('Data', [['Name', (x) => x.text('V')]], (x) => x.subst(4, 0x01))));
+  const rec = (c: ChunkWriter, id: bigint, value: string, withEventId = true): void => {
+    const values = withEventId ? head(1, id) : [V.str('P'), V.null(), V.filetime(FT_2020), V.u64(id)];
+    c.record(id, FT_2020, (w) => w.templateInstance(t, [...values, V.str(value)], c.templateOffset(0x2101)));
+  };
+  /** Slack holding copies of live records (older values), a record never seen live, one twice, two without an event id. */
+  const chunks = (): Buffer[] => {
+    const a = new ChunkWriter();
+    rec(a, 1n, 'live 1');
+    rec(a, 2n, 'live 2');
+    a.markFree();
+    rec(a, 1n, 'old 1');
+    rec(a, 7n, 'only in slack');
+    rec(a, 7n, 'only in slack');
+    rec(a, 9n, 'later live');
+    const b = new ChunkWriter();
+    rec(b, 9n, 'live 9');
+    b.markFree();
+    rec(b, 2n, 'old 2');
+    rec(b, 7n, 'only in slack');
+    rec(b, 8n, 'no event id', false);
+    rec(b, 1n, 'old 1, no event id', false);
+    return [a.finish(), b.finish()];
+  };
+  const read = (passOver: boolean): { items: ReadItem[]; passed: number } => {
+    const collector = new ChunkCollector();
+    const templatesById = new Map<number, Template>();
+    const templates = newTemplateCache();
+    let passed = 0;
+    const dropsCarved = (id: number, ticks: bigint): boolean => {
+      const drop = collector.dropsCarved(id, ticks);
+      if (drop) passed++;
+      return drop;
+    };
+    const items: ReadItem[] = [];
+    chunks().forEach((buf, index) => {
+      const input: ChunkInput = { file: 'x.evtx', buf, index, fileOffset: 4096 + index * CHUNK_SIZE, templatesById, templates, ...(passOver ? { dropsCarved } : {}) };
+      items.push(...collector.take(readChunk(input)));
+    });
+    items.push(...collector.finish());
+    return { items, passed };
+  };
+
+  it('are passed over after their System section, with the same items as when they are read in full', () => {
+    const fast = read(true);
+    const full = read(false);
+    // 2 (seen live in chunk 0) and the second 7 in chunk 1 (carved before in chunk 0).
+    expect(fast.passed).toBe(2);
+    expect(fast.items).toEqual(full.items);
+    expect(eventsOf(fast.items).map((e) => [e.system.recordId, e.recovered, e.data['V']])).toEqual([
+      [1, false, 'live 1'],
+      [2, false, 'live 2'],
+      [9, false, 'live 9'],
+      [7, true, 'only in slack'],
+    ]);
+    // Plain objects with only their own keys (the constructors are sized by assignments never run).
+    for (const e of eventsOf(fast.items)) {
+      expect(Object.getPrototypeOf(e.data)).toBe(Object.prototype);
+      expect(Object.getPrototypeOf(e.system)).toBe(Object.prototype);
+      expect(Object.keys(e.data)).toEqual(['V']);
+    }
+    expect(fast.items.filter((i) => i.kind === 'error').map((i) => (i.kind === 'error' ? i.error.message : ''))).toEqual([
+      // The copy of record 1 without an event id is an error, not passed over.
+      expect.stringMatching(/chunk 1 record 8 \(recovered from slack\): the record has no EventID \(and 1 more in this chunk's slack\)/),
+    ]);
+  });
+});
+
 describe('live record ids as intervals', () => {
   it('answers like a set for runs, repeats and ids out of order', () => {
     const ids = new IdIntervals();
@@ -207,6 +276,19 @@ describe('value rendering', () => {
     }
   });
 
+  it('reads little-endian words as Buffer does, signed and unsigned', () => {
+    const b = Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x7f, 0x01, 0x02, 0x03, 0x80, 0xff, 0xff, 0x7f]);
+    for (let p = 0; p + 4 <= b.length; p++) expect(u32At(b, p)).toBe(b.readUInt32LE(p));
+    for (let p = 0; p + 2 <= b.length; p++) expect(u16At(b, p)).toBe(b.readUInt16LE(p));
+    for (let p = 0; p + 4 <= b.length; p++) {
+      expect(scalarText(b, p, 1, VT.Int8)).toBe(String(b.readInt8(p)));
+      expect(scalarText(b, p, 2, VT.Int16)).toBe(String(b.readInt16LE(p)));
+      expect(scalarText(b, p, 4, VT.Int32)).toBe(String(b.readInt32LE(p)));
+      expect(scalarText(b, p, 4, VT.UInt32)).toBe(String(b.readUInt32LE(p)));
+      expect(scalarText(b, p, 4, VT.HexInt32)).toBe('0x' + b.readUInt32LE(p).toString(16));
+    }
+  });
+
   it('renders GUIDs as Windows does', () => {
     const g = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
     expect(guidText(g, 0)).toBe('{33221100-5544-7766-8899-AABBCCDDEEFF}');
@@ -217,6 +299,46 @@ describe('value rendering', () => {
     expect(scalarText(s, 0, s.length, VT.String)).toBe('a\0b');
     expect(scalarText(s, 0, s.length - 1, VT.String)).toBe('a\0b');
     expect(scalarText(Buffer.from('\0\0', 'utf16le'), 0, 4, VT.String)).toBe('');
+  });
+
+  it('renders SIDs from its cache exactly as it renders them anew, whatever shares a slot', () => {
+    let x = 777;
+    const rnd = (n: number): number => Math.floor(((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32) * n);
+    const sids = Array.from({ length: 3000 }, () => {
+      const count = rnd(16);
+      const b = Buffer.alloc(8 + count * 4);
+      b[0] = 1;
+      b[1] = count;
+      b.writeUIntBE(rnd(2) === 0 ? 5 : rnd(2 ** 31) * 2 ** 16 + rnd(2 ** 16), 2, 6);
+      for (let i = 0; i < count; i++) b.writeUInt32LE((rnd(2 ** 16) * 2 ** 16 + rnd(2 ** 16)) >>> 0, 8 + i * 4);
+      let text = `S-1-${b.readUIntBE(2, 6)}`;
+      for (let i = 0; i < count; i++) text += `-${b.readUInt32LE(8 + i * 4)}`;
+      return { b, text };
+    });
+    for (let i = 0; i < 20_000; i++) {
+      const { b, text } = sids[rnd(sids.length)]!;
+      const pad = rnd(4);
+      const at = Buffer.alloc(pad + b.length);
+      b.copy(at, pad);
+      expect(scalarText(at, pad, b.length, VT.Sid)).toBe(text);
+    }
+  });
+
+  it('decodes short strings from its cache exactly as Buffer does, whatever shares a slot', () => {
+    // Many distinct short strings (more than the cache has slots, so slots are shared and
+    // overwritten), each met several times, at different offsets, in buffers that change.
+    let x = 12345;
+    const rnd = (n: number): number => Math.floor(((x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 2 ** 32) * n);
+    const alphabet = ['a', 'b', 'Z', '0', '\\', ' ', 'é', '한', '\u0000', '\ud800', '$'];
+    const words = Array.from({ length: 6000 }, () => Array.from({ length: 1 + rnd(40) }, () => alphabet[rnd(alphabet.length)]).join(''));
+    for (let i = 0; i < 30_000; i++) {
+      const w = words[rnd(words.length)]!;
+      const pad = rnd(5) * 2;
+      const b = Buffer.alloc(pad + w.length * 2 + 4);
+      b.write(w, pad, 'utf16le');
+      const expected = Buffer.from(w, 'utf16le').toString('utf16le').replace(/\0+$/, '');
+      expect(scalarText(b, pad, w.length * 2 + 4, VT.String)).toBe(expected);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 // An event record: "**\0\0", size, record id, written time, BinXML, and the size again.
 import { Cursor, EvtxFormatError } from './cursor.js';
 import { parseFragment, type ChunkContext, type Node } from './binxml-tokens.js';
+import { u32At } from './values.js';
 
 export const RECORD_MAGIC = Buffer.from([0x2a, 0x2a, 0x00, 0x00]);
 export const RECORD_HEADER_SIZE = 24;
@@ -23,7 +24,7 @@ export class RecordHead {
   }
   /** The record id as a number (rounded like Number(recordId) past 2^53). */
   get recordNumber(): number {
-    return this.buf.readUInt32LE(this.offset + 12) * 0x100000000 + this.buf.readUInt32LE(this.offset + 8);
+    return u32At(this.buf, this.offset + 12) * 0x100000000 + u32At(this.buf, this.offset + 8);
   }
   get written(): bigint {
     return this.buf.readBigUInt64LE(this.offset + 16);
@@ -33,11 +34,12 @@ export class RecordHead {
 /** Checks the record frame at `off`; returns the reason when it is not a record. */
 export function readRecordHead(buf: Buffer, off: number, limit: number): RecordHead | string {
   if (off + RECORD_HEADER_SIZE > limit) return 'record header runs past the records area';
-  if (buf.readUInt32LE(off) !== 0x00002a2a) return 'no record signature';
-  const size = buf.readUInt32LE(off + 4);
+  // Element loads (u32At): the header lies within the limit, checked above.
+  if (u32At(buf, off) !== 0x00002a2a) return 'no record signature';
+  const size = u32At(buf, off + 4);
   if (size < MIN_RECORD_SIZE) return `record size ${size} is too small`;
   if (off + size > limit) return `record size ${size} runs past the chunk`;
-  if (buf.readUInt32LE(off + size - 4) !== size) return `record size ${size} does not match its trailing copy`;
+  if (u32At(buf, off + size - 4) !== size) return `record size ${size} does not match its trailing copy`;
   return new RecordHead(buf, off, size);
 }
 

@@ -71,49 +71,104 @@ export function valueFits(buf: Buffer, p: number, size: number, type: number): b
     const el = base === VT.SizeT || base === VT.EvtHandle ? 8 : FIXED_SIZE[base];
     return el !== undefined && size % el === 0;
   }
-  switch (type) {
-    case VT.String:
-    case VT.AnsiString:
-    case VT.Binary:
-    case VT.EvtXml:
-      return true;
-    case VT.Bool:
-      return size > 0;
-    case VT.SizeT:
-    case VT.EvtHandle:
-      return size === 4 || size === 8;
-    case VT.Sid:
-      return size >= 8 && 8 + buf[p + 1]! * 4 <= size;
-    default: {
-      const fixed = FIXED_SIZE[type];
-      return fixed !== undefined && size >= fixed;
-    }
-  }
+  // Tables rather than a switch, for the reason given at RENDER.
+  const min = FIT_MIN[type & 0x7f]!;
+  if (min < 0 || size < min) return false;
+  const check = FIT_CHECK[type & 0x7f]!;
+  return check === 0 || (check === 1 ? size === 4 || size === 8 : 8 + buf[p + 1]! * 4 <= size);
 }
 
-// Buffer's own decoders, without toString()'s encoding dispatch (they exist on every Buffer).
-interface Slices {
-  ucs2Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-  hexSlice(start: number, end: number): string;
+/** valueFits for scalars: the least size of a type (-1: never fits), then FIT_CHECK (1 size_t, 2 SID). */
+const FIT_MIN = new Int8Array(128).fill(-1);
+const FIT_CHECK = new Uint8Array(128);
+for (const [type, n] of Object.entries(FIXED_SIZE)) FIT_MIN[Number(type)] = n;
+for (const type of [VT.String, VT.AnsiString, VT.Binary, VT.EvtXml]) FIT_MIN[type] = 0;
+FIT_MIN[VT.Bool] = 1;
+for (const type of [VT.SizeT, VT.EvtHandle]) {
+  FIT_MIN[type] = 4;
+  FIT_CHECK[type] = 1;
 }
-const slices = (buf: Buffer): Slices => buf as unknown as Slices;
+FIT_MIN[VT.Sid] = 8;
+FIT_CHECK[VT.Sid] = 2;
+
+/**
+ * Little-endian unsigned reads for offsets the caller has checked to lie in the buffer: plain
+ * element loads, which V8 inlines, where Buffer's readUInt32LE is a call with its own checks
+ * (and in the template lookup a method load that stayed generic).
+ */
+export function u16At(buf: Uint8Array, p: number): number {
+  return buf[p]! | (buf[p + 1]! << 8);
+}
+
+export function u32At(buf: Uint8Array, p: number): number {
+  return (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0;
+}
+
+function i32At(buf: Uint8Array, p: number): number {
+  return buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24);
+}
+
+function i16At(buf: Uint8Array, p: number): number {
+  return ((buf[p]! | (buf[p + 1]! << 8)) << 16) >> 16;
+}
+
+function i8At(buf: Uint8Array, p: number): number {
+  return (buf[p]! << 24) >> 24;
+}
+
+// Buffer's own decoders, without toString()'s encoding dispatch (they exist on every Buffer),
+// taken once and called with .call: loading them from each buffer was a generic (not inlined)
+// property load in optimized code.
+type Slice = (this: Buffer, start: number, end: number) => string;
+const decoders = Buffer.prototype as unknown as { ucs2Slice: Slice; latin1Slice: Slice; hexSlice: Slice };
+const ucs2Slice = decoders.ucs2Slice;
+const latin1Slice = decoders.latin1Slice;
+const hexSlice = decoders.hexSlice;
 
 export function hexUpper(buf: Buffer, start: number, end: number): string {
-  return slices(buf).hexSlice(start, end).toUpperCase();
+  return hexSlice.call(buf, start, end).toUpperCase();
 }
+
+/**
+ * Short strings decoded lately, by a hash of their bytes, with those bytes to compare: a log
+ * repeats its account and domain names, logon types, process names and the like on every
+ * record (the benchmark file: 0.9 million short strings, 4.5 thousand distinct). A hit costs
+ * a hash and a compare of at most TEXT_CACHE_BYTES bytes, no decoding and no new string.
+ */
+const TEXT_CACHE_SLOTS = 4096;
+const TEXT_CACHE_BYTES = 64;
+const cachedText: string[] = new Array<string>(TEXT_CACHE_SLOTS).fill('');
+/** Byte length of the slot's string; 0 for an empty slot. */
+const cachedLength = new Int32Array(TEXT_CACHE_SLOTS);
+const cachedBytes = new Uint8Array(TEXT_CACHE_SLOTS * TEXT_CACHE_BYTES);
 
 /** UTF-16LE text of buf[p, p+size) without its trailing NUL characters. */
 export function utf16Text(buf: Buffer, p: number, size: number): string {
   let e = p + (size & ~1);
   while (e > p && buf[e - 1] === 0 && buf[e - 2] === 0) e -= 2;
-  return e === p ? '' : slices(buf).ucs2Slice(p, e);
+  const n = e - p;
+  if (n === 0) return '';
+  if (n > TEXT_CACHE_BYTES) return ucs2Slice.call(buf, p, e);
+  let h = n;
+  for (let i = p; i < e; i += 2) h = Math.imul(h ^ (buf[i]! | (buf[i + 1]! << 8)), 0x9e3779b1);
+  const slot = (h >>> 20) & (TEXT_CACHE_SLOTS - 1);
+  const at = slot * TEXT_CACHE_BYTES;
+  if (cachedLength[slot] === n) {
+    let i = 0;
+    while (i < n && cachedBytes[at + i] === buf[p + i]) i++;
+    if (i === n) return cachedText[slot]!;
+  }
+  const text = ucs2Slice.call(buf, p, e);
+  cachedText[slot] = text;
+  cachedLength[slot] = n;
+  for (let i = 0; i < n; i++) cachedBytes[at + i] = buf[p + i]!;
+  return text;
 }
 
 function ansiText(buf: Buffer, p: number, size: number): string {
   let e = p + size;
   while (e > p && buf[e - 1] === 0) e--;
-  return e === p ? '' : slices(buf).latin1Slice(p, e);
+  return e === p ? '' : latin1Slice.call(buf, p, e);
 }
 
 /** Decimal text of small integers, made once: Level, Task, LogonType… repeat in every record. */
@@ -133,14 +188,14 @@ const TWO_32 = 0x100000000;
 
 /** Unsigned 64-bit decimal; numbers below 2^53 print the same as the bigint would. */
 function u64Text(buf: Buffer, p: number): string {
-  const hi = buf.readUInt32LE(p + 4);
-  if (hi < 0x200000) return decimal(hi * TWO_32 + buf.readUInt32LE(p));
+  const hi = u32At(buf, p + 4);
+  if (hi < 0x200000) return decimal(hi * TWO_32 + u32At(buf, p));
   return buf.readBigUInt64LE(p).toString();
 }
 
 function i64Text(buf: Buffer, p: number): string {
-  const hi = buf.readInt32LE(p + 4);
-  if (hi >= -0x200000 && hi < 0x200000) return decimal(hi * TWO_32 + buf.readUInt32LE(p));
+  const hi = i32At(buf, p + 4);
+  if (hi >= -0x200000 && hi < 0x200000) return decimal(hi * TWO_32 + u32At(buf, p));
   return buf.readBigInt64LE(p).toString();
 }
 
@@ -148,8 +203,8 @@ function i64Text(buf: Buffer, p: number): string {
 const highHexes = new Map<number, string>();
 
 function hex64Text(buf: Buffer, p: number): string {
-  const hi = buf.readUInt32LE(p + 4);
-  const lo = buf.readUInt32LE(p);
+  const hi = u32At(buf, p + 4);
+  const lo = u32At(buf, p);
   if (hi === 0) return hex(lo);
   if (lo === 0) {
     let s = highHexes.get(hi);
@@ -185,25 +240,49 @@ export function guidText(buf: Buffer, p: number): string {
     c[k++] = HEX_CODES[v & 15]!;
   }
   c[k] = 0x7d;
-  return slices(c).latin1Slice(0, 38);
+  return latin1Slice.call(c, 0, 38);
 }
 
-/** SIDs seen, by their bytes: a log repeats a handful of accounts thousands of times. */
-const sids = new Map<string, string>();
+/**
+ * SIDs seen lately, by a hash of their bytes, with those bytes to compare (as utf16Text's
+ * cache): a log repeats a handful of accounts thousands of times. A SID of up to
+ * SID_CACHE_BYTES bytes (revision, count, authority, 13 sub-authorities) can be held.
+ */
+const SID_CACHE_SLOTS = 1024;
+const SID_CACHE_BYTES = 60;
+const cachedSid: string[] = new Array<string>(SID_CACHE_SLOTS).fill('');
+const cachedSidLength = new Int32Array(SID_CACHE_SLOTS);
+const cachedSidBytes = new Uint8Array(SID_CACHE_SLOTS * SID_CACHE_BYTES);
 
 export function sidText(buf: Buffer, p: number, end: number): string | null {
   if (p + 8 > end) return null;
   const revision = buf[p]!;
   const count = buf[p + 1]!;
-  if (p + 8 + count * 4 > end) return null;
-  const key = slices(buf).latin1Slice(p, p + 8 + count * 4);
-  const known = sids.get(key);
-  if (known !== undefined) return known;
+  const n = 8 + count * 4;
+  if (p + n > end) return null;
+  const cacheable = n <= SID_CACHE_BYTES;
+  let slot = 0;
+  if (cacheable) {
+    let h = n;
+    for (let i = p; i < p + n; i++) h = Math.imul(h ^ buf[i]!, 0x9e3779b1);
+    slot = (h >>> 22) & (SID_CACHE_SLOTS - 1);
+    const at = slot * SID_CACHE_BYTES;
+    if (cachedSidLength[slot] === n) {
+      let i = 0;
+      while (i < n && cachedSidBytes[at + i] === buf[p + i]) i++;
+      if (i === n) return cachedSid[slot]!;
+    }
+  }
   let authority = 0;
   for (let i = 2; i < 8; i++) authority = authority * 256 + buf[p + i]!;
   let s = `S-${revision}-${authority}`;
-  for (let i = 0; i < count; i++) s += '-' + buf.readUInt32LE(p + 8 + i * 4);
-  if (sids.size < SMALL) sids.set(key, s);
+  for (let i = 0; i < count; i++) s += '-' + u32At(buf, p + 8 + i * 4);
+  if (cacheable) {
+    const at = slot * SID_CACHE_BYTES;
+    cachedSid[slot] = s;
+    cachedSidLength[slot] = n;
+    for (let i = 0; i < n; i++) cachedSidBytes[at + i] = buf[p + i]!;
+  }
   return s;
 }
 
@@ -216,13 +295,13 @@ function pad(n: number, w: number): string {
 }
 
 export function systemtimeText(buf: Buffer, p: number): string {
-  const year = buf.readUInt16LE(p);
-  const month = buf.readUInt16LE(p + 2);
-  const day = buf.readUInt16LE(p + 6);
-  const hour = buf.readUInt16LE(p + 8);
-  const minute = buf.readUInt16LE(p + 10);
-  const second = buf.readUInt16LE(p + 12);
-  const ms = buf.readUInt16LE(p + 14);
+  const year = u16At(buf, p);
+  const month = u16At(buf, p + 2);
+  const day = u16At(buf, p + 6);
+  const hour = u16At(buf, p + 8);
+  const minute = u16At(buf, p + 10);
+  const second = u16At(buf, p + 12);
+  const ms = u16At(buf, p + 14);
   return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(ms, 3)}0000Z`;
 }
 
@@ -239,69 +318,66 @@ function realText(v: number): string {
   return String(v);
 }
 
+/** Renders one scalar held in buf[p, p+size) whose size fits its type (see scalarText). */
+type Render = (buf: Buffer, p: number, size: number) => string | null;
+
+const noRender: Render = () => null;
+
+/**
+ * The renderers by type, called through one call site rather than chosen by a switch: a
+ * type met for the first time after the switch was optimized (a log's first SYSTEMTIME, size_t
+ * or boolean) sent the whole function back to the interpreter, and its compilation was paid
+ * again, about ten times in a read of the benchmark file.
+ */
+const RENDER: Render[] = new Array<Render>(256).fill(noRender);
+RENDER[VT.Null] = () => '';
+RENDER[VT.String] = utf16Text;
+RENDER[VT.AnsiString] = ansiText;
+RENDER[VT.Int8] = (buf, p) => decimal(i8At(buf, p));
+RENDER[VT.UInt8] = (buf, p) => decimal(buf[p]!);
+RENDER[VT.Int16] = (buf, p) => decimal(i16At(buf, p));
+RENDER[VT.UInt16] = (buf, p) => decimal(u16At(buf, p));
+RENDER[VT.Int32] = (buf, p) => decimal(i32At(buf, p));
+RENDER[VT.UInt32] = (buf, p) => decimal(u32At(buf, p));
+RENDER[VT.Int64] = (buf, p) => i64Text(buf, p);
+RENDER[VT.UInt64] = (buf, p) => u64Text(buf, p);
+RENDER[VT.Real32] = (buf, p) => realText(buf.readFloatLE(p));
+RENDER[VT.Real64] = (buf, p) => realText(buf.readDoubleLE(p));
+// Windows writes 4 bytes; some files carry 1, 2 or 8. Any non-zero byte is true.
+RENDER[VT.Bool] = (buf, p, size) => {
+  if (size === 0) return null;
+  for (let i = 0; i < size; i++) if (buf[p + i] !== 0) return 'true';
+  return 'false';
+};
+const binaryText: Render = (buf, p, size) => hexUpper(buf, p, p + size);
+RENDER[VT.Binary] = binaryText;
+RENDER[VT.EvtXml] = binaryText;
+RENDER[VT.Guid] = (buf, p) => guidText(buf, p);
+const sizeTText: Render = (buf, p, size) => {
+  if (size === 4) return hex(u32At(buf, p));
+  if (size === 8) return hex64Text(buf, p);
+  return null;
+};
+RENDER[VT.SizeT] = sizeTText;
+RENDER[VT.EvtHandle] = sizeTText;
+RENDER[VT.FileTime] = (buf, p) => filetimeText(buf.readBigUInt64LE(p));
+RENDER[VT.SysTime] = (buf, p) => systemtimeText(buf, p);
+RENDER[VT.Sid] = (buf, p, size) => sidText(buf, p, p + size);
+RENDER[VT.HexInt32] = (buf, p) => hex(u32At(buf, p));
+RENDER[VT.HexInt64] = (buf, p) => hex64Text(buf, p);
+
+/** FIXED_SIZE as a table by type (0 for variable sizes and unknown types). */
+const MIN_SIZE = new Uint8Array(256);
+for (const [type, n] of Object.entries(FIXED_SIZE)) MIN_SIZE[Number(type)] = n;
+
 /**
  * Renders one scalar of `type` held in buf[p, p+size). Returns null when the size does not
  * fit the type (the caller reports it).
  */
 export function scalarText(buf: Buffer, p: number, size: number, type: number): string | null {
-  const fixed = FIXED_SIZE[type];
-  if (fixed !== undefined && size < fixed && type !== VT.Bool) return null;
-  switch (type) {
-    case VT.Null:
-      return '';
-    case VT.String:
-      return utf16Text(buf, p, size);
-    case VT.AnsiString:
-      return ansiText(buf, p, size);
-    case VT.Int8:
-      return decimal(buf.readInt8(p));
-    case VT.UInt8:
-      return decimal(buf[p]!);
-    case VT.Int16:
-      return decimal(buf.readInt16LE(p));
-    case VT.UInt16:
-      return decimal(buf.readUInt16LE(p));
-    case VT.Int32:
-      return decimal(buf.readInt32LE(p));
-    case VT.UInt32:
-      return decimal(buf.readUInt32LE(p));
-    case VT.Int64:
-      return i64Text(buf, p);
-    case VT.UInt64:
-      return u64Text(buf, p);
-    case VT.Real32:
-      return realText(buf.readFloatLE(p));
-    case VT.Real64:
-      return realText(buf.readDoubleLE(p));
-    case VT.Bool: {
-      // Windows writes 4 bytes; some files carry 1, 2 or 8. Any non-zero byte is true.
-      if (size === 0) return null;
-      for (let i = 0; i < size; i++) if (buf[p + i] !== 0) return 'true';
-      return 'false';
-    }
-    case VT.Binary:
-    case VT.EvtXml:
-      return hexUpper(buf, p, p + size);
-    case VT.Guid:
-      return guidText(buf, p);
-    case VT.SizeT:
-    case VT.EvtHandle:
-      if (size === 4) return hex(buf.readUInt32LE(p));
-      if (size === 8) return hex64Text(buf, p);
-      return null;
-    case VT.FileTime:
-      return filetimeText(buf.readBigUInt64LE(p));
-    case VT.SysTime:
-      return systemtimeText(buf, p);
-    case VT.Sid:
-      return sidText(buf, p, p + size);
-    case VT.HexInt32:
-      return hex(buf.readUInt32LE(p));
-    case VT.HexInt64:
-      return hex64Text(buf, p);
-    default:
-      return null;
-  }
+  if (type !== (type & 0xff)) return null;
+  if (size < MIN_SIZE[type]! && type !== VT.Bool) return null;
+  return RENDER[type]!(buf, p, size);
 }
 
 /** Items of an array value (type has the 0x80 flag); null when malformed. */
