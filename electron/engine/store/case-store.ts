@@ -84,6 +84,15 @@ export const CASE_ROW_GROUP_ROWS = 30_720;
  * a row group of events with large values (script blocks) must not fill the memory either.
  */
 const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+/**
+ * Rows of small commits (not yet checkpointed) up to which a transaction that began inside a
+ * row group may run on to a whole row group (runsOn): the engine's first-page flush is
+ * 500 rows. Beyond it (a slow reader's timed flushes) the transaction ends at the table's
+ * boundary as before, so a row group is not left short and memory stays near one row group.
+ */
+const RUN_ON_MAX_SMALL_ROWS = CASE_ROW_GROUP_ROWS / 8;
+/** Rows an import must still expect for runsOn (three whole row groups, and a margin for the estimate). */
+const RUN_ON_MIN_ROWS = CASE_ROW_GROUP_ROWS * 3.5;
 const MEMORY_LIMIT = '256MB';
 /**
  * DuckDB's memory limit while an import appends. The blocks a checkpoint writes stay cached
@@ -136,6 +145,9 @@ export class CaseStore {
   /** Rows committed in transactions of less than a row group since the last checkpoint. */
   private uncheckpointedRows = 0;
   private chunkWriter: EventChunkWriter | null = null;
+  /** Where the import expects the table to end (expectRows), and its decision of runsOn. */
+  private expectedEnd = 0;
+  private runOnImport: boolean | null = null;
   private caseFileWrites = 0;
 
   private constructor(
@@ -365,7 +377,8 @@ export class CaseStore {
     const ends = rows.ends;
     let committed = false;
     for (let from = 0; from < rows.count; ) {
-      const room = CASE_ROW_GROUP_ROWS - (this.tableRows % CASE_ROW_GROUP_ROWS);
+      const runOn = this.runsOn();
+      const room = runOn ? CASE_ROW_GROUP_ROWS - this.transactionRows : CASE_ROW_GROUP_ROWS - (this.tableRows % CASE_ROW_GROUP_ROWS);
       const to = Math.min(rows.count, from + room);
       this.nextEventId = this.chunkWriter.append(this.appender, evidenceId, rows, this.nextEventId, from, to);
       const bytes = (ends[to * STRINGS_PER_EVENT - 1] as number) - (from === 0 ? 0 : (ends[from * STRINGS_PER_EVENT - 1] as number));
@@ -373,7 +386,7 @@ export class CaseStore {
       this.transactionRows += to - from;
       this.transactionBytes += bytes;
       this.uncheckpointedBytes += bytes;
-      const boundary = this.tableRows % CASE_ROW_GROUP_ROWS === 0;
+      const boundary = runOn ? this.transactionRows === CASE_ROW_GROUP_ROWS : this.tableRows % CASE_ROW_GROUP_ROWS === 0;
       if (boundary || this.uncheckpointedBytes >= CHECKPOINT_BYTES) {
         await this.flush();
         committed = true;
@@ -384,6 +397,32 @@ export class CaseStore {
       from = to;
     }
     return committed;
+  }
+
+  /**
+   * The import expects about `rows` more rows (an estimate, after its first page): see runsOn.
+   */
+  expectRows(rows: number): void {
+    this.expectedEnd = this.tableRows + Math.max(0, rows);
+  }
+
+  /**
+   * Whether the open transaction commits on reaching a whole row group of its own rather than
+   * at the table's next row-group boundary. A transaction that began inside a row group (after
+   * a small commit: the import's first-page flush) would end at that boundary with less than a
+   * row group, which DuckDB writes through the WAL and then a checkpoint; a whole row group it
+   * writes compressed as it fills and links in at the commit (CASE_ROW_GROUP_ROWS), leaving the
+   * short row group in front of it. Decided once per import, when such a transaction starts
+   * with few rows of small commits not yet checkpointed, and only when the import expects at
+   * least RUN_ON_MIN_ROWS more rows: a checkpoint merges a short row group with the row groups
+   * after it when they would fit in one fewer (rewriting all of them), which takes three whole
+   * row groups between it and the last, short, one to rule out.
+   */
+  private runsOn(): boolean {
+    const start = this.tableRows - this.transactionRows;
+    if (start % CASE_ROW_GROUP_ROWS === 0 || this.uncheckpointedRows > RUN_ON_MAX_SMALL_ROWS) return false;
+    this.runOnImport ??= this.expectedEnd - start >= RUN_ON_MIN_ROWS;
+    return this.runOnImport;
   }
 
   /**
@@ -413,6 +452,8 @@ export class CaseStore {
       this.appender = null;
       await this.exclusive(async () => appender.closeSync());
       this.committed();
+      this.expectedEnd = 0;
+      this.runOnImport = null;
       await this.exec(`SET memory_limit = '${MEMORY_LIMIT}'`);
     }
   }
