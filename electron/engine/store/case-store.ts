@@ -376,7 +376,8 @@ export class CaseStore {
    * DuckDB keeps the rows committed since the last checkpoint in memory, uncompressed (the
    * WAL holds them on disk), unless a transaction committed a whole row group, which DuckDB
    * has then written to the database file already (CASE_ROW_GROUP_ROWS). So the store commits
-   * whenever the table completes a row group, and checkpoints there only when part of that
+   * whenever the table completes a row group (or, after the first page's small commit of a
+   * large import, whenever the transaction holds one: runsOn), and checkpoints there only when part of that
    * row group came in smaller commits (flush); it also commits and checkpoints once the text
    * held in memory exceeds CHECKPOINT_BYTES (events with large values: a row group of them
    * would not fit in memory).
