@@ -499,6 +499,8 @@ export class Engine implements EngineApi {
         this.status.bytesDone = bytesBefore + batch.bytesRead;
         const now = Date.now();
         if (committed || (!flushedOnce && events >= FIRST_FLUSH_ROWS) || now - lastFlush >= FLUSH_INTERVAL_MS) {
+          // How many rows the rest of the file holds, by the bytes per row so far (runsOn).
+          if (!flushedOnce && batch.bytesRead > 0) store.expectRows(Math.round((events * Math.max(0, facts.size - batch.bytesRead)) / batch.bytesRead));
           // After a row group's commit the rest of the batch waits for the next one.
           if (!committed) await store.flush();
           if (pendingErrors.length) await store.addReadErrors(id, pendingErrors.splice(0));

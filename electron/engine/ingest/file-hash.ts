@@ -2,11 +2,18 @@
 // engine thread that was about a CPU second per 256 MB, taken from the thread that appends
 // to DuckDB (the import's other half), so large files are hashed on a thread of their own.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { resolveWorkerScript } from '../workers/worker-script.js';
 
-/** SHA-256 of a file, streamed (read-only), with progress. */
+/** Bytes per read when hashing. */
+const HASH_READ_BYTES = 1 << 20;
+
+/**
+ * SHA-256 of a file, read (read-only) in chunks into one buffer, with progress. A read stream
+ * hands out a new buffer per chunk: fresh memory whose page faults cost a new thread more CPU
+ * than the hash itself (0.8 CPU s against 0.2 for 200 MB, measured cold).
+ */
 export async function sha256File(
   path: string,
   onProgress?: (bytes: number) => void,
@@ -14,15 +21,19 @@ export async function sha256File(
 ): Promise<string> {
   const hash = createHash('sha256');
   let done = 0;
-  const stream = createReadStream(path, { flags: 'r', highWaterMark: 1 << 20 });
-  for await (const chunk of stream) {
-    if (signal?.aborted) {
-      stream.destroy();
-      throw new Error('cancelled');
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafeSlow(HASH_READ_BYTES);
+    for (;;) {
+      if (signal?.aborted) throw new Error('cancelled');
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+      done += bytesRead;
+      onProgress?.(done);
     }
-    hash.update(chunk as Buffer);
-    done += (chunk as Buffer).length;
-    onProgress?.(done);
+  } finally {
+    await handle.close();
   }
   return hash.digest('hex');
 }

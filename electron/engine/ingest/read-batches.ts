@@ -10,7 +10,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EvidenceFormat, ReadError, ReadItem } from '../../../shared/events.js';
-import { planLineSegments, scanLineSegments, type LineSegment } from '../readers/json/json-reader.js';
+import { planLineSegments, scanLineSegments, segmentsTimeContext, type LineSegment } from '../readers/json/json-reader.js';
+import type { TimeContext } from '../readers/json/json-time.js';
 import { readerFor } from '../readers/registry.js';
 import { resolveWorkerScript } from '../workers/worker-script.js';
 import { prepareRows, RowsBuilder, textBufferOf, type PreparedBatch, type TextBufferPool } from './prepared-rows.js';
@@ -52,8 +53,13 @@ const ROWS_PER_CHUNK_GUESS = 1024;
 function singleWindow(format: EvidenceFormat): number {
   return format === 'evtx' ? 8 : 2;
 }
-/** Per thread when two read segments in turn: a whole segment (~1 MB of input per batch) ahead. */
-const WINDOW_SEGMENTED = 12;
+/**
+ * Per thread when two read segments in turn (~1 MB of input per batch): three segments ahead.
+ * The engine thread stops for each row group's commit (flushSync, 0.4-0.6 s); with 12 (a
+ * segment and a half) each reading thread then sat waiting for acknowledgements, 1.3-3.1 s
+ * of a 200 MB import, with 24 0.1-0.9 s (instrumented runs, load 5-8), for ~30-50 MB more RSS.
+ */
+const WINDOW_SEGMENTED = 24;
 
 function split(items: readonly ReadItem[]): { events: import('../../../shared/events.js').NormalizedEvent[]; errors: ReadError[] } {
   const events = [];
@@ -127,7 +133,7 @@ export async function* readPreparedSegments(
   path: string,
   segments: readonly LineSegment[],
   mine: readonly number[],
-  options: Pick<ReadBatchesOptions, 'signal' | 'localTimeOffsetMinutes'>,
+  options: Pick<ReadBatchesOptions, 'signal' | 'localTimeOffsetMinutes'> & { readonly timeContext?: TimeContext },
   pool?: TextBufferPool,
 ): AsyncGenerator<SegmentBatch> {
   // Each event becomes its row as soon as it is read (RowsBuilder); a batch per chunk read.
@@ -140,6 +146,7 @@ export async function* readPreparedSegments(
   const readerOptions = {
     signal: options.signal,
     ...(options.localTimeOffsetMinutes === undefined ? {} : { localTimeOffsetMinutes: options.localTimeOffsetMinutes }),
+    ...(options.timeContext === undefined ? {} : { timeContext: options.timeContext }),
   };
   for await (const p of scanLineSegments(path, segments, mine, readerOptions, sink)) {
     const built = rows as RowsBuilder | null;
@@ -208,6 +215,10 @@ class ReadingThread {
     this.worker.postMessage({ kind: 'cancel' });
   }
 
+  sendTimeContext(context: TimeContext): void {
+    this.worker.postMessage({ kind: 'time-context', context });
+  }
+
   async stop(): Promise<void> {
     await this.worker.terminate();
   }
@@ -268,12 +279,16 @@ async function* readInWorkers(
     // A young generation of 32 MB (64 elsewhere): each event becomes its row as soon as it is
     // read (readPreparedSegments), so little survives a scavenge, and a larger nursery only
     // added RSS (~40 MB an import).
-    threads.push(new ReadingThread(script, { ...baseData(path, 'json', options), segments, mine, window: WINDOW_SEGMENTED }, 32));
+    threads.push(new ReadingThread(script, { ...baseData(path, 'json', options), segments, mine, window: WINDOW_SEGMENTED, awaitTimeContext: true }, 32));
   }
   const onAbort = (): void => threads.forEach((t) => t.cancel());
   options.signal.addEventListener('abort', onAbort);
   let bytesRead = 0;
   try {
+    // The EventTime zone pre-scan, once for all the threads, here while they start (a thread
+    // takes longer to start than the pre-scan; each scanning the same head cost it twice).
+    const context = await segmentsTimeContext(path, segments, options);
+    for (const t of threads) t.sendTimeContext(context);
     for (let k = 0; k < segments.length; k++) {
       const thread = threads[k % threadCount] as ReadingThread;
       for (;;) {

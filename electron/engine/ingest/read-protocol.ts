@@ -1,6 +1,7 @@
 // Messages between the engine thread and a reading thread (read-worker.ts).
 import type { EvidenceFormat } from '../../../shared/events.js';
 import type { LineSegment } from '../readers/json/json-reader.js';
+import type { TimeContext } from '../readers/json/json-time.js';
 import type { PreparedBatch } from './prepared-rows.js';
 
 export interface ReadWorkerData {
@@ -15,6 +16,8 @@ export interface ReadWorkerData {
   readonly mine?: readonly number[];
   /** Unacknowledged batches allowed before the thread waits. */
   readonly window: number;
+  /** Segments only: the thread waits for the file's time context (a 'time-context' reply) before reading. */
+  readonly awaitTimeContext?: boolean;
 }
 
 export type ReadWorkerMessage =
@@ -25,4 +28,8 @@ export type ReadWorkerMessage =
   | { readonly kind: 'failed'; readonly message: string; readonly bytesRead: number };
 
 /** An ack may hand back the batch's text buffer (transferred) for the thread to reuse. */
-export type ReadWorkerReply = { readonly kind: 'ack'; readonly buffer?: ArrayBuffer } | { readonly kind: 'cancel' };
+export type ReadWorkerReply =
+  | { readonly kind: 'ack'; readonly buffer?: ArrayBuffer }
+  | { readonly kind: 'cancel' }
+  /** The time context of the segments' file (segmentsTimeContext), computed once by the engine thread. */
+  | { readonly kind: 'time-context'; readonly context: TimeContext };

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { TextBufferPool, transferListOf, type PreparedBatch } from './prepared-rows.js';
 import { readPreparedInline, readPreparedSegments } from './read-batches.js';
 import type { ReadWorkerData, ReadWorkerMessage, ReadWorkerReply } from './read-protocol.js';
+import type { TimeContext } from '../readers/json/json-time.js';
 
 const port = parentPort;
 if (!port) throw new Error('read-worker must run in a worker thread');
@@ -16,11 +17,24 @@ let inFlight = 0;
 let wake: (() => void) | null = null;
 const pool = new TextBufferPool();
 
+let timeContext: TimeContext | undefined;
 port.on('message', (message: ReadWorkerReply) => {
-  if (message.kind === 'ack') {
-    inFlight--;
-    if (message.buffer) pool.give(message.buffer);
-  } else abort.abort();
+  switch (message.kind) {
+    case 'ack':
+      inFlight--;
+      if (message.buffer) pool.give(message.buffer);
+      break;
+    case 'time-context':
+      timeContext = message.context;
+      break;
+    case 'cancel':
+      abort.abort();
+      break;
+    default: {
+      const unreachable: never = message;
+      throw new Error(`unexpected message ${JSON.stringify(unreachable)}`);
+    }
+  }
   wake?.();
   wake = null;
 });
@@ -47,7 +61,13 @@ async function run(): Promise<void> {
       }
     };
     if (job.segments && job.mine) {
-      for await (const s of readPreparedSegments(job.path, job.segments, job.mine, options, pool)) {
+      while (job.awaitTimeContext && timeContext === undefined && !abort.signal.aborted) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+      const segmentOptions = timeContext === undefined ? options : { ...options, timeContext };
+      for await (const s of readPreparedSegments(job.path, job.segments, job.mine, segmentOptions, pool)) {
         if (s.segmentDone) {
           bytesRead = s.batch.bytesRead;
           post({ kind: 'segment-done', segment: s.segment, bytesRead });

@@ -145,4 +145,42 @@ describe('CaseStore', () => {
     conn.closeSync();
     instance.closeSync();
   });
+
+  it('after a small first commit (the first page) of a large import, commits whole row groups of their own rather than filling the short one', async () => {
+    const groupsOf = async (store: CaseStore): Promise<number[]> =>
+      (
+        await store['rows'](
+          `SELECT row_group_id AS g, sum(count) AS n FROM pragma_storage_info('events') WHERE column_id = 0 AND segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY g`,
+        )
+      ).map((r) => Number(r['n']));
+    for (const expected of [CASE_ROW_GROUP_ROWS * 4, 0]) {
+      const store = await CaseStore.open(tempCase());
+      const id = await store.addEvidence(evidence, 'importing');
+      const first = 500;
+      const total = first + CASE_ROW_GROUP_ROWS * 2 + 1000;
+      await store.appendPrepared(id, prepareRows(Array.from({ length: first }, (_, k) => event(k))));
+      // The engine's estimate after its first page (none: the table's boundaries, as before).
+      if (expected > 0) store.expectRows(expected);
+      await store.flush();
+      const commits: number[] = [];
+      const batch = 7001;
+      for (let start = first; start < total; start += batch) {
+        const n = Math.min(batch, total - start);
+        if (await store.appendPrepared(id, prepareRows(Array.from({ length: n }, (_, k) => event(start + k))))) commits.push(start + n);
+      }
+      await store.endAppend();
+      // Before the closing checkpoint (which may merge short row groups of a small table).
+      if (expected > 0) {
+        expect(commits).toEqual([first + 5 * batch, total]);
+        expect(await groupsOf(store)).toEqual([first, CASE_ROW_GROUP_ROWS, CASE_ROW_GROUP_ROWS, 1000]);
+      } else {
+        expect(await groupsOf(store)).toEqual([CASE_ROW_GROUP_ROWS, CASE_ROW_GROUP_ROWS, first + 1000]);
+      }
+      await store.checkpoint();
+      expect(await store.countEvents({})).toBe(total);
+      const mismatched = await store['rows']('SELECT count(*) AS n FROM events WHERE record_id <> id - 1');
+      expect(Number(mismatched[0]?.['n'])).toBe(0);
+      await store.close();
+    }
+  });
 });

@@ -84,7 +84,27 @@ export const CASE_ROW_GROUP_ROWS = 30_720;
  * a row group of events with large values (script blocks) must not fill the memory either.
  */
 const CHECKPOINT_BYTES = 64 * 1024 * 1024;
+/**
+ * Rows of small commits (not yet checkpointed) up to which a transaction that began inside a
+ * row group may run on to a whole row group (runsOn): the engine's first-page flush is
+ * 500 rows. Beyond it (a slow reader's timed flushes) the transaction ends at the table's
+ * boundary as before, so a row group is not left short and memory stays near one row group.
+ */
+const RUN_ON_MAX_SMALL_ROWS = CASE_ROW_GROUP_ROWS / 8;
+/** Rows an import must still expect for runsOn (three whole row groups, and a margin for the estimate). */
+const RUN_ON_MIN_ROWS = CASE_ROW_GROUP_ROWS * 3.5;
 const MEMORY_LIMIT = '256MB';
+/** DuckDB's threads (two cores here; its own threads share them with the readers). */
+const DUCKDB_THREADS = 2;
+/**
+ * DuckDB's threads while an import appends, until the checkpoint that follows it. A commit
+ * (row groups written as they fill) or a checkpoint of one short row group is one task: with a
+ * second thread, that thread ran it while the calling thread spun waiting for it (mutexes and
+ * task polling), half a CPU second in a 200 MB JSON-lines import, taken from the readers.
+ * Alone, the calling thread runs the task itself: store-only appends of that file measured
+ * 2.0-2.3 CPU s against 2.4-2.9 (alternated, load 4-5).
+ */
+const IMPORT_THREADS = 1;
 /**
  * DuckDB's memory limit while an import appends. The blocks a checkpoint writes stay cached
  * up to the limit, of no use to the import: at 256 MB an 800 MB file peaked ~140 MB higher.
@@ -136,6 +156,11 @@ export class CaseStore {
   /** Rows committed in transactions of less than a row group since the last checkpoint. */
   private uncheckpointedRows = 0;
   private chunkWriter: EventChunkWriter | null = null;
+  /** Where the import expects the table to end (expectRows), and its decision of runsOn. */
+  private expectedEnd = 0;
+  private runOnImport: boolean | null = null;
+  /** DuckDB runs on IMPORT_THREADS (from an import's first append to the checkpoint after it). */
+  private importThreads = false;
   private caseFileWrites = 0;
 
   private constructor(
@@ -193,7 +218,7 @@ export class CaseStore {
     // which only ATTACH takes: see CASE_ROW_GROUP_ROWS.
     const instance = await DuckDBInstance.create(':memory:', {
       // Two cores here; DuckDB's own threads share them with the readers.
-      threads: '2',
+      threads: String(DUCKDB_THREADS),
       // DuckDB would otherwise cache up to 80% of RAM; an import must stay within a few
       // hundred MB whatever the evidence size (it spills to the case folder if it must).
       // An import lowers it further (IMPORT_MEMORY_LIMIT).
@@ -351,7 +376,8 @@ export class CaseStore {
    * DuckDB keeps the rows committed since the last checkpoint in memory, uncompressed (the
    * WAL holds them on disk), unless a transaction committed a whole row group, which DuckDB
    * has then written to the database file already (CASE_ROW_GROUP_ROWS). So the store commits
-   * whenever the table completes a row group, and checkpoints there only when part of that
+   * whenever the table completes a row group (or, after the first page's small commit of a
+   * large import, whenever the transaction holds one: runsOn), and checkpoints there only when part of that
    * row group came in smaller commits (flush); it also commits and checkpoints once the text
    * held in memory exceeds CHECKPOINT_BYTES (events with large values: a row group of them
    * would not fit in memory).
@@ -359,13 +385,18 @@ export class CaseStore {
   async appendPrepared(evidenceId: number, rows: PreparedRows): Promise<boolean> {
     if (!this.appender) {
       await this.exec(`SET memory_limit = '${IMPORT_MEMORY_LIMIT}'`);
+      if (!this.importThreads) {
+        await this.exec(`SET threads = ${IMPORT_THREADS}`);
+        this.importThreads = true;
+      }
       this.appender = await this.appendConn.createAppender('events');
     }
     this.chunkWriter ??= new EventChunkWriter();
     const ends = rows.ends;
     let committed = false;
     for (let from = 0; from < rows.count; ) {
-      const room = CASE_ROW_GROUP_ROWS - (this.tableRows % CASE_ROW_GROUP_ROWS);
+      const runOn = this.runsOn();
+      const room = runOn ? CASE_ROW_GROUP_ROWS - this.transactionRows : CASE_ROW_GROUP_ROWS - (this.tableRows % CASE_ROW_GROUP_ROWS);
       const to = Math.min(rows.count, from + room);
       this.nextEventId = this.chunkWriter.append(this.appender, evidenceId, rows, this.nextEventId, from, to);
       const bytes = (ends[to * STRINGS_PER_EVENT - 1] as number) - (from === 0 ? 0 : (ends[from * STRINGS_PER_EVENT - 1] as number));
@@ -373,7 +404,7 @@ export class CaseStore {
       this.transactionRows += to - from;
       this.transactionBytes += bytes;
       this.uncheckpointedBytes += bytes;
-      const boundary = this.tableRows % CASE_ROW_GROUP_ROWS === 0;
+      const boundary = runOn ? this.transactionRows === CASE_ROW_GROUP_ROWS : this.tableRows % CASE_ROW_GROUP_ROWS === 0;
       if (boundary || this.uncheckpointedBytes >= CHECKPOINT_BYTES) {
         await this.flush();
         committed = true;
@@ -384,6 +415,32 @@ export class CaseStore {
       from = to;
     }
     return committed;
+  }
+
+  /**
+   * The import expects about `rows` more rows (an estimate, after its first page): see runsOn.
+   */
+  expectRows(rows: number): void {
+    this.expectedEnd = this.tableRows + Math.max(0, rows);
+  }
+
+  /**
+   * Whether the open transaction commits on reaching a whole row group of its own rather than
+   * at the table's next row-group boundary. A transaction that began inside a row group (after
+   * a small commit: the import's first-page flush) would end at that boundary with less than a
+   * row group, which DuckDB writes through the WAL and then a checkpoint; a whole row group it
+   * writes compressed as it fills and links in at the commit (CASE_ROW_GROUP_ROWS), leaving the
+   * short row group in front of it. Decided once per import, when such a transaction starts
+   * with few rows of small commits not yet checkpointed, and only when the import expects at
+   * least RUN_ON_MIN_ROWS more rows: a checkpoint merges a short row group with the row groups
+   * after it when they would fit in one fewer (rewriting all of them), which takes three whole
+   * row groups between it and the last, short, one to rule out.
+   */
+  private runsOn(): boolean {
+    const start = this.tableRows - this.transactionRows;
+    if (start % CASE_ROW_GROUP_ROWS === 0 || this.uncheckpointedRows > RUN_ON_MAX_SMALL_ROWS) return false;
+    this.runOnImport ??= this.expectedEnd - start >= RUN_ON_MIN_ROWS;
+    return this.runOnImport;
   }
 
   /**
@@ -413,12 +470,22 @@ export class CaseStore {
       this.appender = null;
       await this.exclusive(async () => appender.closeSync());
       this.committed();
+      this.expectedEnd = 0;
+      this.runOnImport = null;
       await this.exec(`SET memory_limit = '${MEMORY_LIMIT}'`);
     }
   }
 
   async checkpoint(): Promise<void> {
-    await this.exec('CHECKPOINT');
+    try {
+      await this.exec('CHECKPOINT');
+    } finally {
+      // The checkpoint after an import (no appender open) ends its lowered threads.
+      if (this.importThreads && !this.appender) {
+        this.importThreads = false;
+        await this.exec(`SET threads = ${DUCKDB_THREADS}`);
+      }
+    }
     // Rows still in the open transaction stay in memory.
     this.uncheckpointedBytes = this.transactionBytes;
     this.uncheckpointedRows = 0;

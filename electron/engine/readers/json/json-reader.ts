@@ -259,6 +259,19 @@ export async function planLineSegments(path: string, segmentBytes: number): Prom
   return cuts.map((c, i) => ({ start: c, end: i + 1 < cuts.length ? (cuts[i + 1] as number) : size }));
 }
 
+/**
+ * The time context of a JSON-lines file cut into segments (the EventTime zone pre-scan of its
+ * head), as scanLineSegments takes it: computed once and handed to every thread that reads
+ * some of the segments, instead of each thread scanning the same head again.
+ */
+export async function segmentsTimeContext(path: string, segments: readonly LineSegment[], options: ReaderOptions): Promise<TimeContext> {
+  if (options.localTimeOffsetMinutes !== undefined) return { userOffsetMinutes: options.localTimeOffsetMinutes };
+  const first = segments[0];
+  if (!first) return {};
+  const { head } = await readHead(path, HEAD_BYTES);
+  return head.includes('"EventTime"') ? { offsets: await inferOffsets(path, 'lines', first.start, options.signal) } : {};
+}
+
 /** Line feeds in [from, to) of the file. */
 async function countLineFeeds(path: string, from: number, to: number, signal: AbortSignal | undefined): Promise<number> {
   if (to <= from) return 0;
@@ -309,7 +322,7 @@ export async function* scanLineSegments(
   path: string,
   segments: readonly LineSegment[],
   mine: readonly number[],
-  options: ReaderOptions,
+  options: ReaderOptions & { readonly timeContext?: TimeContext },
   sink: (item: ReadItem) => void,
 ): AsyncGenerator<SegmentProgress> {
   const { signal } = options;
@@ -318,10 +331,7 @@ export async function* scanLineSegments(
   const final = segments[lastIndex];
   if (!first || !final || signal?.aborted) return;
   const size = final.end;
-  const { head } = await readHead(path, HEAD_BYTES);
-  let ctx: TimeContext = {};
-  if (options.localTimeOffsetMinutes !== undefined) ctx = { userOffsetMinutes: options.localTimeOffsetMinutes };
-  else if (head.includes('"EventTime"')) ctx = { offsets: await inferOffsets(path, 'lines', first.start, signal) };
+  const ctx = options.timeContext ?? (await segmentsTimeContext(path, segments, options));
   const contentEnd = await lastContentEnd(path, size);
   const recordSink = (rec: RawRecord): void => {
     sink(recordToItem(path, 'jsonl', rec, ctx, rec.offset + rec.length >= contentEnd));
