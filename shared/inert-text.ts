@@ -4,6 +4,8 @@
 // report, the renderer and the exports can all use it. It does not escape HTML: the caller
 // escapes for its own output (the report escapes every segment; React escapes text itself).
 
+import { groupDigits } from './group-digits.js';
+
 /** One piece of displayable text: evidence text as it is, or a marker standing for something invisible. */
 export type InertSegment =
   | { readonly kind: 'text'; readonly text: string }
@@ -50,7 +52,7 @@ export function markerFor(cp: number): string {
 }
 
 function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return groupDigits(n);
 }
 
 /** The clip marker's text: what was shown and how long the value really is. */

@@ -1,3 +1,5 @@
+import { groupDigits } from '../../shared/group-digits.js';
+
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
 
 export function formatBytes(n: number): string {
@@ -11,9 +13,8 @@ export function formatBytes(n: number): string {
   return (unit === 0 ? String(value) : value.toFixed(value >= 100 ? 0 : 1)) + ' ' + UNITS[unit];
 }
 
-const NUMBER = new Intl.NumberFormat('en-US');
 export function formatCount(n: number): string {
-  return NUMBER.format(n);
+  return groupDigits(n);
 }
 
 export function percent(done: number, total: number): number {
