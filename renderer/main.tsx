@@ -2,6 +2,14 @@ import { installDevFake } from './api/api-client.js';
 import { startApp } from './store/app-store.js';
 import './styles/app.css';
 
+/**
+ * How long the views, once loaded, wait for the first screen's answers before mounting (ms):
+ * mounting with the answers in gives one render and one layout of the first screen instead of
+ * an empty frame and then a second pass; a slow engine (a cold case still correlating) shows
+ * the empty views after this.
+ */
+const MOUNT_WAIT_MS = 300;
+
 async function boot(): Promise<void> {
   await installDevFake();
   const root = document.getElementById('root');
@@ -13,8 +21,11 @@ async function boot(): Promise<void> {
   // The chunk is asked for first: the browser opens six connections to a host, and behind the
   // API's answers (hundreds of ms on a large case) the code that renders them would wait.
   const app = import('./mount-app.js');
-  void startApp();
+  const firstScreen = startApp();
   const { mountApp } = await app;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([firstScreen, new Promise<void>((resolve) => (timer = setTimeout(resolve, MOUNT_WAIT_MS)))]);
+  clearTimeout(timer);
   mountApp(root);
 }
 
