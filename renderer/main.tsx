@@ -21,7 +21,8 @@ async function boot(): Promise<void> {
   // The chunk is asked for first: the browser opens six connections to a host, and behind the
   // API's answers (hundreds of ms on a large case) the code that renders them would wait.
   const app = import('./mount-app.js');
-  const firstScreen = startApp();
+  // Whatever happens to the first screen's requests, the views mount (they show the errors).
+  const firstScreen = startApp().catch(() => undefined);
   const { mountApp } = await app;
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([firstScreen, new Promise<void>((resolve) => (timer = setTimeout(resolve, MOUNT_WAIT_MS)))]);
