@@ -51,13 +51,9 @@ export function markerFor(cp: number): string {
   return `⟨U+${cp.toString(16).toUpperCase().padStart(4, '0')}⟩`;
 }
 
-function formatCount(n: number): string {
-  return groupDigits(n);
-}
-
 /** The clip marker's text: what was shown and how long the value really is. */
 export function clipMarkerText(shown: number, length: number): string {
-  return `⟨clipped: ${formatCount(length - shown)} more characters; showing ${formatCount(shown)} of ${formatCount(length)}⟩`;
+  return `⟨clipped: ${groupDigits(length - shown)} more characters; showing ${groupDigits(shown)} of ${groupDigits(length)}⟩`;
 }
 
 /** Splits evidence text into plain text and markers, clipping it first when it is too long. */
