@@ -899,7 +899,7 @@ function resetCurrent(data: Record<string, string>): Extracted {
 }
 
 /** RawSystem with all its fields, in one allocation and one shape for every record. */
-function newRaw(): Extracted['raw'] {
+export function newRaw(): Extracted['raw'] {
   return {
     provider: undefined,
     providerGuid: undefined,
