@@ -540,8 +540,8 @@ function hasItems(k: number): boolean {
   if (k < 0) return false;
   // Both loads on every call: a load first reached with the first array value deoptimized.
   const type = vType[k]!;
-  const size = vSize[k]!;
-  return (type & VT.ArrayFlag) !== 0 && size !== 0;
+  const nonEmpty = vSize[k]! !== 0;
+  return (type & VT.ArrayFlag) !== 0 && nonEmpty;
 }
 
 function items(k: number): string[] {
