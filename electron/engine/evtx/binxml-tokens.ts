@@ -215,9 +215,13 @@ function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: Shared
 /** sharedMatch's copy of a definition body (a body lies within its 64 KiB chunk). */
 let matchScratch = Buffer.alloc(0x10000);
 
-/** a[aFrom, aFrom+n) equals b[bFrom, bFrom+n). Both ranges are within their buffers (the caller checked). */
+/**
+ * a[aFrom, aFrom+n) equals b[bFrom, bFrom+n). Both ranges are within their buffers (the caller
+ * checked). One loop for every length: a Buffer.compare call for long names, first met after
+ * sharedMatch was optimized (a file's first name over 32 characters), sent it back to the
+ * interpreter; names are short, and a long one costs a loop of its length once per chunk.
+ */
 function sameBytes(a: Buffer, aFrom: number, b: Buffer, bFrom: number, n: number): boolean {
-  if (n > 64) return a.compare(b, bFrom, bFrom + n, aFrom, aFrom + n) === 0;
   for (let i = 0; i < n; i++) if (a[aFrom + i] !== b[bFrom + i]) return false;
   return true;
 }

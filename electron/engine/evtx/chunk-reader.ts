@@ -2,12 +2,12 @@
 // slack after the free-space offset (recovered). Pure (bytes in, items out), so the worker
 // pool runs the same code as the single-threaded reader.
 import { buildEvent, buildEventAt, optInt } from '../../../shared/build-event.js';
-import type { ReadItem, SourcePointer } from '../../../shared/events.js';
+import type { NormalizedEvent, ReadItem, SourcePointer } from '../../../shared/events.js';
 import { filetimeToTicks } from '../../../shared/time.js';
 import { newChunkContext, type ChunkContext, type Template, type TemplateCache } from './binxml-tokens.js';
 import { CHUNK_HEADER_SIZE, CHUNK_SIZE, chunkChecksumProblems, parseChunkHeader } from './chunk.js';
 import { EvtxFormatError } from './cursor.js';
-import { extractFast, extractFastCarved, pathCounts, PASSED_OVER } from './compiled.js';
+import { extractFast, extractFastCarved, newRaw, pathCounts, PASSED_OVER } from './compiled.js';
 import { extractRecord, type Extracted } from './extract.js';
 import { RECORD_HEADER_SIZE, RECORD_MAGIC, parseRecordBody, readRecordHead, type RecordHead } from './record.js';
 
@@ -47,8 +47,10 @@ function describeError(e: unknown): string {
 /** The time recordItem gives an event: the SystemTime FILETIME, else the header's written time when there is no SystemTime. */
 function recordTicks(ex: Extracted, head: RecordHead): bigint | undefined {
   let ticks = ex.ticks;
+  // Loaded for every record: a load first run by a late record without a FILETIME deoptimized recordItem.
+  const systemFiletime = ex.filetime;
   if (ticks === undefined) {
-    const filetime = ex.filetime ?? (ex.raw.systemTime === undefined ? head.written : undefined);
+    const filetime = systemFiletime ?? (ex.raw.systemTime === undefined ? head.written : undefined);
     if (filetime !== undefined) ticks = filetimeToTicks(filetime);
   }
   return ticks;
@@ -68,6 +70,70 @@ function passOver(ex: Extracted, head: RecordHead, drops: (recordId: number, tic
   const recordId = optInt(raw.recordId === undefined || raw.recordId === '' ? head.recordNumber : raw.recordId);
   return recordId !== undefined && drops(recordId, ticks);
 }
+
+/** The optional System fields in the order buildEvent adds them, and whether each is an integer. */
+const OPTIONAL_FIELDS: readonly (readonly [keyof Extracted['raw'], boolean])[] = [
+  ['providerGuid', false],
+  ['eventSourceName', false],
+  ['qualifiers', true],
+  ['version', true],
+  ['level', true],
+  ['task', true],
+  ['opcode', true],
+  ['keywords', true],
+  ['recordId', true],
+  ['activityId', false],
+  ['relatedActivityId', false],
+  ['processId', true],
+  ['threadId', true],
+  ['userSid', false],
+];
+
+/**
+ * Runs buildEventAt, as recordItem calls it, on sixteen made-up System sections at module
+ * load (sixteen rounds, about a millisecond); their events are discarded. An event's System object gets its optional fields in one
+ * order but in as many combinations as a log has kinds of event, so each store of an optional
+ * field meets several object shapes. Met one at a time, after recordItem was optimized, each
+ * new shape (or a field stored for the first time, or the first record without an EventID)
+ * sent recordItem and buildEventAt back to the interpreter: they were compiled 4 and 6 times in
+ * a read of the benchmark file. Field i is present when bit i % 4 of the section's number is
+ * set, so every store past the fourth sees more shapes than V8 tracks one by one and is
+ * compiled as a generic store from the start; values alternate between numbers (the fast
+ * path's) and text (the general parser's).
+ */
+function primeBuildEvent(): void {
+  const source: SourcePointer = { file: '', format: 'evtx', offset: 0, length: 0, chunk: 0 };
+  // Sixteen rounds: V8 keeps no feedback for a function's first calls (it allocates the
+  // vector once the function has run a while), and every shape must reach the vector.
+  for (let n = 0; n < 256; n++) {
+    const m = n & 15;
+    const raw = newRaw();
+    raw.provider = 'P';
+    raw.channel = 'C';
+    raw.computer = 'H';
+    raw.eventId = m & 1 ? '1' : 1;
+    OPTIONAL_FIELDS.forEach(([field, integer], i) => {
+      if (((m >> (i % 4)) & 1) === 0) return;
+      (raw as Record<string, unknown>)[field] = integer ? (m & 2 ? String(i) : i) : `{${i}}`;
+    });
+    const event = buildEventAt(raw, {}, source, 16_000_000_000_000_000n + BigInt(m), '100ns', 'SystemTime', m % 3 === 0, m & 4 ? 'suspect' : undefined);
+    primed[m] = event;
+  }
+  for (let n = 0; n < 4; n++) {
+    try {
+      buildEventAt(newRaw(), {}, source, 0n, '100ns', 'SystemTime', false, undefined);
+    } catch {
+      // No EventID: the error every reader reports for such a record.
+    }
+  }
+}
+/**
+ * One made-up event of each kind, kept: V8 holds the object shapes in its feedback weakly,
+ * and a shape no live object has is dropped at the next full collection, its feedback with
+ * it (the store is then compiled as never run, and deoptimizes when it runs).
+ */
+const primed: NormalizedEvent[] = [];
+primeBuildEvent();
 
 /** recordItem's answer for a record whose failure needs no message (see carve). */
 const QUIET_FAILURE: ReadItem = { kind: 'error', error: { file: '', offset: 0, message: '' } };

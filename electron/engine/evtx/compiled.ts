@@ -367,12 +367,37 @@ type Plans = Record<State, Plan | null | undefined>;
 
 function planOf(t: Template, state: State): Plan | null {
   const plans = t.plan as Plans;
-  // Named loads for the states of nearly every lookup (a record's own template, its nested ones).
-  let p = state === 'root' ? plans.root : state === 'userdata' ? plans.userdata : plans[state];
-  if (p === undefined) {
-    p = compileTemplate(t, state);
-    plans[state] = p;
+  // Named loads for every state: a keyed load (plans[state]) first met with a state after
+  // this function was optimized sent it back to the interpreter.
+  let p: Plan | null | undefined;
+  switch (state) {
+    case 'root':
+      p = plans.root;
+      break;
+    case 'userdata':
+      p = plans.userdata;
+      break;
+    case 'event':
+      p = plans.event;
+      break;
+    case 'system':
+      p = plans.system;
+      break;
+    case 'eventdata':
+      p = plans.eventdata;
+      break;
+    default: {
+      const never: never = state;
+      return never;
+    }
   }
+  return p === undefined ? compilePlan(t, state) : p;
+}
+
+/** planOf for a template and state met for the first time (apart: it runs once each). */
+function compilePlan(t: Template, state: State): Plan | null {
+  const p = compileTemplate(t, state);
+  (t.plan as Plans)[state] = p;
   return p;
 }
 
@@ -512,7 +537,11 @@ function isBinXml(k: number): boolean {
 }
 
 function hasItems(k: number): boolean {
-  return k >= 0 && (vType[k]! & VT.ArrayFlag) !== 0 && vSize[k]! !== 0;
+  if (k < 0) return false;
+  // Both loads on every call: a load first reached with the first array value deoptimized.
+  const type = vType[k]!;
+  const nonEmpty = vSize[k]! !== 0;
+  return (type & VT.ArrayFlag) !== 0 && nonEmpty;
 }
 
 function items(k: number): string[] {
@@ -652,17 +681,24 @@ function emptyText(p: number, size: number, type: number): boolean {
  * 'userdata' and returns true.
  */
 function nestedContent(c: Content, out: Extracted): boolean {
+  // Loaded on every call (see hasItems): the first mixed content came late.
+  const nodes = c.nodes;
   if (c.index >= 0) {
     const k = at(c.index);
     if (!isBinXml(k)) return false;
     runFrame(vFrame[k]!, 'userdata', out);
     return true;
   }
-  if (c.nodes === null) return false;
+  if (nodes === null) return false;
+  return nestedMixed(nodes, out);
+}
+
+/** nestedContent for mixed content (text and substitutions). */
+function nestedMixed(nodes: readonly Node[], out: Extracted): boolean {
   let found = false;
-  for (const n of c.nodes) if (n.k === 'subst' && isBinXml(at(n.index))) found = true;
+  for (const n of nodes) if (n.k === 'subst' && isBinXml(at(n.index))) found = true;
   if (!found) return false;
-  for (const n of c.nodes) {
+  for (const n of nodes) {
     if (n.k !== 'subst') continue;
     const k = at(n.index);
     if (isBinXml(k)) runFrame(vFrame[k]!, 'userdata', out);
@@ -723,59 +759,80 @@ function setField(raw: Raw, slot: number, v: string | number | undefined): void 
  */
 let systemOnly = false;
 
+/** One operation of a plan on the record being extracted. */
+type Handler = (op: Op, out: Extracted) => void;
+
+function sysTextOp(op: Op, out: Extracted): void {
+  setField(out.raw, op.slot, op.numeric ? sysValue(op.content) : text(op.content));
+}
+
+function sysAttrOp(op: Op, out: Extracted): void {
+  setField(out.raw, op.slot, op.numeric ? sysAttr(op.content) : attrValue(op.content));
+}
+
+function sysTimeOp(op: Op, out: Extracted): void {
+  const k = at(op.content.index);
+  if (k >= 0 && vType[k] === VT.FileTime && vSize[k]! > 0) out.ticks = filetimeTicks(vOff[k]!);
+  else out.raw.systemTime = text(op.content);
+}
+
+function dataOp(op: Op, out: Extracted): void {
+  if (nestedContent(op.content, out) || systemOnly) return;
+  const name = op.name === null ? undefined : attrValue(op.name);
+  const named = name !== undefined && name !== '';
+  const k = at(op.content.index);
+  if (hasItems(k)) {
+    for (const item of items(k)) addKey(out, named ? name : `Data${++out.unnamed}`, item);
+  } else addKey(out, named ? name : `Data${++out.unnamed}`, text(op.content));
+}
+
+function leafOp(op: Op, out: Extracted): void {
+  if (nestedContent(op.content, out) || systemOnly) return;
+  const attrs = op.attrs;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs[i]!;
+    const v = attrValue(a.content);
+    if (v !== undefined) addKey(out, a.key, v);
+  }
+  const k = at(op.content.index);
+  if (hasItems(k)) for (const item of items(k)) addKey(out, op.key, item);
+  else addKey(out, op.key, text(op.content));
+}
+
+function binaryOp(op: Op, out: Extracted): void {
+  if (!systemOnly) addKey(out, 'Binary', text(op.content));
+}
+
+function nestedOp(op: Op, out: Extracted): void {
+  const k = at(op.content.index);
+  if (isBinXml(k)) runFrame(vFrame[k]!, op.state, out);
+}
+
+const HANDLER_OF: Readonly<Record<OpKind, Handler>> = {
+  [OpKind.SysText]: sysTextOp,
+  [OpKind.SysAttr]: sysAttrOp,
+  [OpKind.SysTime]: sysTimeOp,
+  [OpKind.Data]: dataOp,
+  [OpKind.Leaf]: leafOp,
+  [OpKind.Binary]: binaryOp,
+  [OpKind.Nested]: nestedOp,
+};
+/**
+ * The handlers by OpKind, called through one call site rather than chosen by a switch: a
+ * case first met after run was optimized (a log's first EventData, Binary or attribute of a
+ * leaf) sent run back to the interpreter, and its compilation (run inlined most of this file)
+ * was paid again, four times in a read of the benchmark file. Each handler compiles on its own.
+ */
+const HANDLERS: Handler[] = [];
+// Each at its kind's index (integer keys come in ascending order).
+for (const [kind, handler] of Object.entries(HANDLER_OF)) HANDLERS[Number(kind)] = handler;
+
 function run(plan: Plan, out: Extracted): void {
-  const raw = out.raw;
   const ops = plan.ops;
   for (let j = 0; j < ops.length; j++) {
     const op = ops[j]!;
     if (op.guard >= 0 && omitted(op.guard)) continue;
-    switch (op.kind) {
-      case OpKind.SysText:
-        setField(raw, op.slot, op.numeric ? sysValue(op.content) : text(op.content));
-        break;
-      case OpKind.SysAttr:
-        setField(raw, op.slot, op.numeric ? sysAttr(op.content) : attrValue(op.content));
-        break;
-      case OpKind.SysTime: {
-        const k = at(op.content.index);
-        if (k >= 0 && vType[k] === VT.FileTime && vSize[k]! > 0) out.ticks = filetimeTicks(vOff[k]!);
-        else raw.systemTime = text(op.content);
-        break;
-      }
-      case OpKind.Data: {
-        if (nestedContent(op.content, out) || systemOnly) break;
-        const name = op.name === null ? undefined : attrValue(op.name);
-        const named = name !== undefined && name !== '';
-        const k = at(op.content.index);
-        if (hasItems(k)) {
-          for (const item of items(k)) addKey(out, named ? name : `Data${++out.unnamed}`, item);
-        } else addKey(out, named ? name : `Data${++out.unnamed}`, text(op.content));
-        break;
-      }
-      case OpKind.Leaf: {
-        if (nestedContent(op.content, out) || systemOnly) break;
-        for (const a of op.attrs) {
-          const v = attrValue(a.content);
-          if (v !== undefined) addKey(out, a.key, v);
-        }
-        const k = at(op.content.index);
-        if (hasItems(k)) for (const item of items(k)) addKey(out, op.key, item);
-        else addKey(out, op.key, text(op.content));
-        break;
-      }
-      case OpKind.Binary:
-        if (!systemOnly) addKey(out, 'Binary', text(op.content));
-        break;
-      case OpKind.Nested: {
-        const k = at(op.content.index);
-        if (isBinXml(k)) runFrame(vFrame[k]!, op.state, out);
-        break;
-      }
-      default: {
-        const never: never = op.kind;
-        return never;
-      }
-    }
+    HANDLERS[op.kind]!(op, out);
   }
 }
 
@@ -841,7 +898,7 @@ function resetCurrent(data: Record<string, string>): Extracted {
 }
 
 /** RawSystem with all its fields, in one allocation and one shape for every record. */
-function newRaw(): Extracted['raw'] {
+export function newRaw(): Extracted['raw'] {
   return {
     provider: undefined,
     providerGuid: undefined,

@@ -285,7 +285,8 @@ function visit(el: ElementNode, vals: Vals, state: State, out: Extracted): void 
 
 /** Extracts the normalized fields of a record's nodes. */
 export function extractRecord(nodes: readonly Node[]): Extracted {
-  const out: Extracted = { raw: {}, data: {}, unnamed: 0 };
+  // The fields of compiled.ts's Extracted, in its order: one shape for recordItem's loads.
+  const out: Extracted = { raw: {}, data: {}, filetime: undefined, ticks: undefined, unnamed: 0 };
   walk(nodes, null, 'root', out);
   return out;
 }

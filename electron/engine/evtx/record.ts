@@ -43,6 +43,37 @@ export function readRecordHead(buf: Buffer, off: number, limit: number): RecordH
   return new RecordHead(buf, off, size);
 }
 
+/**
+ * readRecordHead run at module load on a made-up frame of each kind it tells apart (it only
+ * reads the buffer). Inlined where records and slack are scanned (chunk-reader.ts readChunk
+ * and carve), each of its answers first met after those were optimized sent them back to the
+ * interpreter to be compiled again.
+ */
+function primeReadRecordHead(): void {
+  const buf = Buffer.alloc(64);
+  const frame = (size: number, trailer: number): void => {
+    buf.fill(0);
+    buf.writeUInt32LE(0x2a2a, 0);
+    buf.writeUInt32LE(size, 4);
+    if (size >= 4 && size <= buf.length) buf.writeUInt32LE(trailer, size - 4);
+  };
+  // Eight rounds: V8 keeps no feedback for a function's first calls.
+  for (let round = 0; round < 8; round++) {
+    buf.fill(0);
+    readRecordHead(buf, 0, 64); // no signature
+    readRecordHead(buf, 60, 64); // past the records area
+    frame(8, 8);
+    readRecordHead(buf, 0, 64); // too small
+    frame(128, 0);
+    readRecordHead(buf, 0, 64); // past the chunk
+    frame(48, 1);
+    readRecordHead(buf, 0, 64); // trailing copy differs
+    frame(48, 48);
+    readRecordHead(buf, 0, 64); // a record frame
+  }
+}
+primeReadRecordHead();
+
 /** Parses the record's BinXML into nodes (templates come from the chunk's cache). */
 export function parseRecordBody(ctx: ChunkContext, head: RecordHead): Node[] {
   ctx.where.record = head.recordNumber;

@@ -92,6 +92,22 @@ FIT_MIN[VT.Sid] = 8;
 FIT_CHECK[VT.Sid] = 2;
 
 /**
+ * valueFits run at module load on every type byte and a few sizes (it reads only the bytes it
+ * is given and keeps nothing). Inlined where substitution values are read (compiled.ts
+ * loadFrame), each branch first met there by a log's first array, size_t or SID value, after
+ * that was optimized, sent it back to the interpreter to be compiled again.
+ */
+function primeValueFits(): void {
+  const buf = Buffer.alloc(64);
+  buf[1] = 1;
+  // Twice over: V8 keeps no feedback for a function's first calls.
+  for (let round = 0; round < 2; round++) {
+    for (let type = 0; type < 256; type++) for (const size of [0, 1, 4, 8, 12, 16]) valueFits(buf, 0, size, type);
+  }
+}
+primeValueFits();
+
+/**
  * Little-endian unsigned reads for offsets the caller has checked to lie in the buffer: plain
  * element loads, which V8 inlines, where Buffer's readUInt32LE is a call with its own checks
  * (and in the template lookup a method load that stayed generic).
@@ -164,6 +180,31 @@ export function utf16Text(buf: Buffer, p: number, size: number): string {
   for (let i = 0; i < n; i++) cachedBytes[at + i] = buf[p + i]!;
   return text;
 }
+
+/**
+ * utf16Text run at module load on strings of each kind it tells apart (with trailing NULs,
+ * empty, short twice (a miss, then a hit), longer than the cache holds), then its cache
+ * emptied again: called for most values of every record, it was compiled, sent back to the
+ * interpreter by the first string it had not met (a late value with trailing NULs), and
+ * compiled again.
+ */
+function primeUtf16Text(): void {
+  const buf = Buffer.alloc(2 * TEXT_CACHE_BYTES + 8);
+  buf.write('AB', 0, 'utf16le');
+  buf.fill(0x41, 8);
+  // Eight rounds: V8 keeps no feedback for a function's first calls.
+  for (let round = 0; round < 8; round++) {
+    utf16Text(buf, 0, 8);
+    utf16Text(buf, 4, 4);
+    utf16Text(buf, 0, 4);
+    utf16Text(buf, 0, 4);
+    utf16Text(buf, 8, buf.length - 8);
+  }
+  cachedText.fill('');
+  cachedLength.fill(0);
+  cachedBytes.fill(0);
+}
+primeUtf16Text();
 
 function ansiText(buf: Buffer, p: number, size: number): string {
   let e = p + size;
