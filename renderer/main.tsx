@@ -25,6 +25,11 @@ function afterNextPaint(fn: () => void): void {
   setTimeout(run, 1000);
 }
 
+/** Start-up milestones on the page's performance timeline (for the views benchmark and DevTools). */
+function mark(name: string): void {
+  performance.mark('chainline:' + name);
+}
+
 async function boot(): Promise<void> {
   await installDevFake();
   const root = document.getElementById('root');
@@ -38,10 +43,14 @@ async function boot(): Promise<void> {
   const app = import('./mount-app.js');
   // Whatever happens to the first screen's requests, the views mount (they show the errors).
   const firstScreen = startApp().catch(() => undefined);
+  mark('requests-sent');
+  void firstScreen.then(() => mark('answers-in'));
   const { mountApp } = await app;
+  mark('code-ready');
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([firstScreen, new Promise<void>((resolve) => (timer = setTimeout(resolve, MOUNT_WAIT_MS)))]);
   clearTimeout(timer);
+  mark('mount');
   mountApp(root);
   // The rest once the first screen's answers are in and drawn: the render of the first screen
   // is a task queued by mountApp (or by the answers' arrival), and the frame after it paints.
