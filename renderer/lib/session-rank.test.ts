@@ -41,6 +41,14 @@ describe('session ranking', () => {
     expect(scoreSession(demo[1]!, { high: 2 }).reasons[0]).toBe('2 high findings');
   });
 
+  it('answers the same for an address asked again (the answers are kept by address)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(isExternalIp('203.0.113.47')).toBe(true);
+      expect(isExternalIp(' 10.0.1.30 ')).toBe(false);
+      expect(isExternalIp('fe80::1')).toBe(false);
+    }
+  });
+
   it('ranks on the same score the cards explain', () => {
     const findings = [undefined, { high: 2 }, { critical: 1, low: 7 }, { informational: 3 }, { medium: 6 }];
     for (const s of demo) {
