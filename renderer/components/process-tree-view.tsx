@@ -428,7 +428,8 @@ export function ProcessTreeView() {
                   transform a frame, not one per row), and rows keyed by their slot (index modulo
                   the window's size): a scroll step that replaces the whole window (a fast scroll
                   over 20,000 rows) updates its rows in place instead of destroying and building
-                  them all (~2x the renderer's CPU per frame). */}
+                  them all (a first scroll over the expanded tree of 20,000
+                  processes: renderer CPU 6.7 s -> 4.6 s). */}
               {items.length > 0 && (
                 <div className="tree-window" style={{ transform: `translateY(${items[0]!.start}px)` }}>
                   {items.map((item) => {
