@@ -360,7 +360,8 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
     const page = await context.newPage();
     // When the first session row and the first table row enter the DOM, by the page's own clock
     // (ms since navigation start): Playwright's visibility polling backs off to 500 ms steps, so
-    // timing its waits from Node adds up to half a second that the user never waits.
+    // timing its waits from Node adds up to half a second that the user never waits. And when
+    // the frame with both has been painted (a task after the next frame: style, layout, paint).
     // (Strings: this file is compiled without the DOM's types.)
     await page.addInitScript({
       content: `(() => {
@@ -369,6 +370,10 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
         const look = () => {
           for (const id of ['session-row', 'event-row']) {
             if (seen[id] === undefined && document.querySelector('[data-testid="' + id + '"]')) seen[id] = performance.now();
+          }
+          if (seen.painted === undefined && seen['session-row'] !== undefined && seen['event-row'] !== undefined) {
+            seen.painted = null;
+            requestAnimationFrame(() => setTimeout(() => (seen.painted = performance.now()), 0));
           }
         };
         new MutationObserver(look).observe(document, { childList: true, subtree: true });
@@ -413,20 +418,37 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
     // Each on its own: the table does not wait for the sessions (a cold engine correlates first).
     // The renderer's own CPU until then too (the wall time includes waiting for the engine and,
     // on a loaded machine, for a core).
-    await Promise.all([
-      page.getByTestId('session-row').first().waitFor({ state: 'visible', timeout: 600_000 }).then(async () => {
+    // Watched by reading the init script's record over CDP, not with Playwright's locators:
+    // their first use compiles Playwright's injected script in the page and they poll the DOM
+    // every frame, on the main thread the first screen is built on (in A/B runs of the same
+    // build, ~150-250 ms later first screens than with this poll), which no user pays.
+    const pollStart = Date.now();
+    for (;;) {
+      const { result } = (await cdp.send('Runtime.evaluate', { expression: 'JSON.stringify(window.__firstSeen ?? {})', returnByValue: true })) as { result: { value?: string } };
+      const seen = JSON.parse(result.value ?? '{}') as Record<string, number | null>;
+      if (seen['session-row'] !== undefined && figures['sessionsVisibleMs'] === undefined) {
         figures['sessionsVisibleMs'] = Date.now() - nav0;
         figures['sessionsVisibleCpuMs'] = await cpuSince();
-      }),
-      page.getByTestId('event-row').first().waitFor({ state: 'visible', timeout: 600_000 }).then(async () => {
+      }
+      if (seen['event-row'] !== undefined && figures['firstTablePageMs'] === undefined) {
         figures['firstTablePageMs'] = Date.now() - nav0;
         figures['firstTablePageCpuMs'] = await cpuSince();
-      }),
-    ]);
+      }
+      if (typeof seen['painted'] === 'number') break;
+      if (Date.now() - pollStart > 600_000) throw new Error('the first screen did not appear in 600 s');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await page.getByTestId('session-row').first().waitFor({ state: 'visible' });
+    await page.getByTestId('event-row').first().waitFor({ state: 'visible' });
     const firstSeen = ((await page.evaluate('window.__firstSeen')) ?? {}) as Record<string, number>;
     await profileStop();
     figures['sessionsInDomMs'] = Math.round(firstSeen['session-row'] ?? -1);
     figures['firstTablePageInDomMs'] = Math.round(firstSeen['event-row'] ?? -1);
+    figures['firstScreenPaintedMs'] = Math.round(firstSeen['painted'] ?? -1);
+    // The page's own start-up milestones (renderer/main.tsx).
+    figures['startupMarks'] = await page.evaluate(
+      `performance.getEntriesByType('mark').filter((m) => m.name.startsWith('chainline:')).map((m) => m.name.slice(10) + ' ' + Math.round(m.startTime)).join(', ')`,
+    );
     figures['total'] = Number(await page.getByTestId('filter-total').getAttribute('data-count'));
     // Where the time to the first screen went: each API call and script, from navigation start.
     figures['startupRequests'] = await page.evaluate(
@@ -581,8 +603,10 @@ function verdict(f: Figures): string {
   const lines = [
     `${f['mode']}${f['variant'] ? ' ' + String(f['variant']) : ''} run ${f['run']} (load ${f['loadavgBefore']} → ${f['loadavgAfter']})` +
       (f['analysisReadyAfterServeS'] !== undefined ? `; analysis ready ${f['analysisReadyAfterServeS']} s after serve started` : ''),
-    `  sessions list rendered  ${f['sessionsInDomMs']} ms after navigation (Playwright saw it at ${f['sessionsVisibleMs']} ms; renderer CPU ${f['sessionsVisibleCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['sessionsInDomMs'] as number) >= 0 && (f['sessionsInDomMs'] as number) <= 1000)}`,
-    `  first table page        ${f['firstTablePageInDomMs']} ms after navigation (Playwright saw it at ${f['firstTablePageMs']} ms; renderer CPU ${f['firstTablePageCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['firstTablePageInDomMs'] as number) >= 0 && (f['firstTablePageInDomMs'] as number) <= 1000)}   (${f['total']} events)`,
+    `  sessions list rendered  ${f['sessionsInDomMs']} ms after navigation (the bench saw it at ${f['sessionsVisibleMs']} ms; renderer CPU ${f['sessionsVisibleCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['sessionsInDomMs'] as number) >= 0 && (f['sessionsInDomMs'] as number) <= 1000)}`,
+    `  first table page        ${f['firstTablePageInDomMs']} ms after navigation (the bench saw it at ${f['firstTablePageMs']} ms; renderer CPU ${f['firstTablePageCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['firstTablePageInDomMs'] as number) >= 0 && (f['firstTablePageInDomMs'] as number) <= 1000)}   (${f['total']} events)`,
+    `  both painted            ${f['firstScreenPaintedMs']} ms after navigation (the frame after both are in: style, layout, paint)   ≤ 1000 ms: ${ok((f['firstScreenPaintedMs'] as number) >= 0 && (f['firstScreenPaintedMs'] as number) <= 1000)}`,
+    `  start-up milestones (ms): ${f['startupMarks'] ?? ''}`,
   ];
   for (const [k, label] of [
     ['tableScroll', 'table scroll          '],

@@ -115,6 +115,9 @@ function useSplit(key: string, initial: number) {
   return { fraction, containerRef, onPointerDown, onKeyDown };
 }
 
+/** .table-pane's min-height (app.css). */
+const TABLE_PANE_MIN_PX = 80;
+
 function MainArea() {
   const { showEmpty, evidenceCount } = useAppStore(
     useShallow((s) => ({
@@ -154,7 +157,9 @@ function MainArea() {
           </div>
         )}
         <PanelBoundary name="Event table">
-          <EventTable />
+          {/* The pane is its share of the main area (flex-basis, never grown), itself within
+              the window: a bound on the rows' height before anything is laid out. */}
+          <EventTable heightHint={Math.max(TABLE_PANE_MIN_PX, split.fraction * window.innerHeight)} />
         </PanelBoundary>
       </div>
       <div

@@ -72,7 +72,16 @@ function rowIndexes(first: number, last: number): number[] {
   return out;
 }
 
-export function EventTable() {
+export interface EventTableProps {
+  /**
+   * At most how tall the rows' scroller can be before the first layout (px): the window of the
+   * first render. Without it the first render builds a window's height of rows (~40 at 900 px)
+   * where ~20 fit, twice the rows for the first screen to build and lay out.
+   */
+  readonly heightHint?: number;
+}
+
+export function EventTable({ heightHint }: EventTableProps = {}) {
   const s = useAppStore(
     useShallow((st) => ({
       total: st.total,
@@ -103,9 +112,11 @@ export function EventTable() {
   const [scrollTop, setScrollTop] = useState(0);
   // The scroller's height is not read on mount: reading it there forced a synchronous layout of
   // the whole first screen (~160 ms on a large case) before its first paint. The window's height
-  // is one that covers any scroller (the window's) until the ResizeObserver, which reports after
-  // the browser's own layout, gives the real one.
-  const [viewportHeight, setViewportHeight] = useState(() => (typeof window === 'undefined' ? 600 : window.innerHeight));
+  // is one that covers the scroller (the hint, else the window's) until the ResizeObserver, which
+  // reports after the browser's own layout, gives the real one.
+  const [viewportHeight, setViewportHeight] = useState(() =>
+    heightHint !== undefined && heightHint > 0 ? heightHint : typeof window === 'undefined' ? 600 : window.innerHeight,
+  );
   const ratioRef = useRef(1);
   ratioRef.current =
     virtualHeight > realHeight && realHeight > viewportHeight ? (virtualHeight - viewportHeight) / (realHeight - viewportHeight) : 1;

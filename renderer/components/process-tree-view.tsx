@@ -166,7 +166,6 @@ const ProcessDetail = memo(function ProcessDetail({ p, creationEvent, findings }
 interface TreeRowProps {
   readonly row: VisibleRow;
   readonly p: ProcessRow;
-  readonly top: number;
   readonly focused: boolean;
   readonly selected: boolean;
   readonly match: boolean;
@@ -178,8 +177,11 @@ interface TreeRowProps {
   readonly findings: readonly Finding[] | undefined;
 }
 
-/** One tree row; memoized so scrolling renders only the rows that enter the window. */
-const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, match, outside, zone, onPick, onActivate, onToggle, findings }: TreeRowProps) {
+/**
+ * One tree row, in the flow of the window (see below); memoized so a small scroll renders only
+ * the rows that enter the window.
+ */
+const TreeRowView = memo(function TreeRowView({ row, p, focused, selected, match, outside, zone, onPick, onActivate, onToggle, findings }: TreeRowProps) {
   const basis = edgeBasis(p);
   const isRootWithOutsideParent = row.level === 1 && p.parentId !== null;
   const cmd = p.commandLine ?? '';
@@ -201,7 +203,7 @@ const TreeRowView = memo(function TreeRowView({ row, p, top, focused, selected, 
         'tree-row' + (focused ? ' tree-row-focused' : '') + (selected ? ' tree-row-selected' : '') + (match ? ' tree-row-match' : '') +
         (outside ? ' tree-row-outside' : '')
       }
-      style={{ transform: `translateY(${top}px)`, paddingLeft: 6 + (row.level - 1) * 18 }}
+      style={{ paddingLeft: 6 + (row.level - 1) * 18 }}
       onClick={() => onPick(row.id)}
       onDoubleClick={() => onActivate(row.id)}
     >
@@ -422,30 +424,39 @@ export function ProcessTreeView() {
         >
           <div ref={scrollRef} className="tree-scroll">
             <div className="tree-spacer" style={{ height: virtualizer.getTotalSize() }}>
-              {items.map((item) => {
-                const row = rows[item.index];
-                if (!row) return null;
-                const p = tree.byId.get(row.id)!;
-                const outside =
-                  (range.to !== null && p.start !== null && p.start > range.to) || (range.from !== null && p.end !== null && p.end < range.from);
-                return (
-                  <TreeRowView
-                    key={row.id}
-                    row={row}
-                    p={p}
-                    top={item.start}
-                    focused={row.id === focused}
-                    selected={row.id === selectedProcessId}
-                    match={search?.matches.has(row.id) ?? false}
-                    outside={outside}
-                    zone={zone}
-                    onPick={pickRow}
-                    onActivate={activate}
-                    onToggle={toggle}
-                    findings={byProcess.get(row.id)}
-                  />
-                );
-              })}
+              {/* As the event table's: the window of rows in normal flow, moved as one (one
+                  transform a frame, not one per row), and rows keyed by their slot (index modulo
+                  the window's size): a scroll step that replaces the whole window (a fast scroll
+                  over 20,000 rows) updates its rows in place instead of destroying and building
+                  them all (a first scroll over the expanded tree of 20,000
+                  processes: renderer CPU 6.7 s -> 4.6 s). */}
+              {items.length > 0 && (
+                <div className="tree-window" style={{ transform: `translateY(${items[0]!.start}px)` }}>
+                  {items.map((item) => {
+                    const row = rows[item.index];
+                    if (!row) return null;
+                    const p = tree.byId.get(row.id)!;
+                    const outside =
+                      (range.to !== null && p.start !== null && p.start > range.to) || (range.from !== null && p.end !== null && p.end < range.from);
+                    return (
+                      <TreeRowView
+                        key={item.index % items.length}
+                        row={row}
+                        p={p}
+                        focused={row.id === focused}
+                        selected={row.id === selectedProcessId}
+                        match={search?.matches.has(row.id) ?? false}
+                        outside={outside}
+                        zone={zone}
+                        onPick={pickRow}
+                        onActivate={activate}
+                        onToggle={toggle}
+                        findings={byProcess.get(row.id)}
+                      />
+                    );
+                  })}
+                </div>
+              )}
             </div>
           </div>
         </div>

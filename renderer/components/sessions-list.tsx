@@ -1,9 +1,9 @@
-import { useEffect, useId, useMemo, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionRow } from '../../shared/api.js';
 import { escapeControlsSingleLine } from '../lib/escape-text.js';
 import { sessionCounts, worstLevel } from '../lib/findings-view.js';
-import { rankSessions, type FindingCounts, type RankedSession, type SessionSort } from '../lib/session-rank.js';
+import { rankSessions, scoreSession, type FindingCounts, type SessionSort } from '../lib/session-rank.js';
 import { SEVERITIES, type Severity } from '../../shared/findings.js';
 import { SeverityBadge } from './finding-badges.js';
 import { useAppStore } from '../store/app-store.js';
@@ -17,18 +17,34 @@ const TYPE_FILTERS: readonly { type: number; label: string }[] = [
   { type: 5, label: '5 service' },
 ];
 
-function SessionCard({ ranked, counts, selected, onPick }: { ranked: RankedSession; counts: FindingCounts | undefined; selected: boolean; onPick: (id: string) => void }) {
-  const s: SessionRow = ranked.session;
+interface SessionCardProps {
+  readonly session: SessionRow;
+  /** The ranking's score (sessionScore): the reasons are worked out here, for the cards shown only. */
+  readonly score: number;
+  readonly counts: FindingCounts | undefined;
+  readonly selected: boolean;
+  readonly onPick: (id: string) => void;
+}
+
+/**
+ * One session. Memoized on what it shows: when the findings summary arrives (seconds after the
+ * first screen on a case still being analysed), or the sort or a filter changes, the list is
+ * ranked again but only the cards whose session, counts or selection changed render again,
+ * instead of all of them (300 cards, ~7,000 elements: a long task in the middle of whatever the
+ * investigator is scrolling).
+ */
+const SessionCard = memo(function SessionCard({ session: s, score, counts, selected, onPick }: SessionCardProps) {
+  const reasons = scoreSession(s, counts).reasons;
   const who = s.user === '' ? '(unknown user)' : (s.domain ? s.domain + '\\' : '') + s.user;
   const from = [s.sourceIp, s.workstation].filter((v) => v !== '' && v !== '-').join(' · ');
   return (
     <li>
       <button
         type="button"
-        className={'session-card' + (selected ? ' session-card-selected' : '') + (ranked.score.score >= 50 ? ' session-card-flagged' : '')}
+        className={'session-card' + (selected ? ' session-card-selected' : '') + (score >= 50 ? ' session-card-flagged' : '')}
         data-testid="session-row"
         data-session-id={s.id}
-        data-score={ranked.score.score}
+        data-score={score}
         aria-current={selected ? 'true' : undefined}
         onClick={() => onPick(s.id)}
       >
@@ -61,15 +77,15 @@ function SessionCard({ ranked, counts, selected, onPick }: { ranked: RankedSessi
           <span className={s.services > 0 ? 'warn' : undefined}><span className="num">{s.services}</span> services</span>
           {s.createdBySessionId !== null && <span className="muted">from {s.createdBySessionId}</span>}
         </span>
-        {ranked.score.reasons.length > 0 && (
+        {reasons.length > 0 && (
           <span className="session-reasons small" data-testid="session-reasons">
-            {ranked.score.reasons.join(' · ')}
+            {reasons.join(' · ')}
           </span>
         )}
       </button>
     </li>
   );
-}
+});
 
 /** Rendered at first; the rest on request (a case can have tens of thousands of sessions). */
 const FIRST_SESSIONS = 300;
@@ -132,7 +148,9 @@ export function SessionsList() {
       clearTimeout(timer);
     };
   }, [more, s.tableReady]);
-  const pick = (sessionId: string) => actions.navigate({ kind: 'session', sessionId, tab: 'chain' });
+  // Stable, so the memoized cards do not all render again whenever the list does.
+  const navigate = actions.navigate;
+  const pick = useCallback((sessionId: string) => navigate({ kind: 'session', sessionId, tab: 'chain' }), [navigate]);
   const all = s.sessions?.sessions.length ?? 0;
   return (
     <section className="sessions" aria-label="Logon sessions" data-testid="sessions">
@@ -188,7 +206,7 @@ export function SessionsList() {
       ) : (
         <ul className="session-list">
           {(showAll ? ranked : ranked.slice(0, firstFrame ? FIRST_FRAME_SESSIONS : FIRST_SESSIONS)).map((r) => (
-            <SessionCard key={r.session.id} ranked={r} counts={counts.get(r.session.id)} selected={r.session.id === s.selected} onPick={pick} />
+            <SessionCard key={r.session.id} session={r.session} score={r.score} counts={counts.get(r.session.id)} selected={r.session.id === s.selected} onPick={pick} />
           ))}
           {!showAll && ranked.length > FIRST_SESSIONS && (
             <li className="pad">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionRow } from '../../shared/api.js';
-import { isExternalIp, rankSessions, scoreSession } from './session-rank.js';
+import { isExternalIp, rankSessions, scoreSession, sessionScore } from './session-rank.js';
 
 function session(over: Partial<SessionRow>): SessionRow {
   return {
@@ -39,6 +39,23 @@ describe('session ranking', () => {
     const findings = new Map([['s2', { high: 1 }]]);
     expect(rankSessions(demo, q, findings)[0]?.session.id).toBe('s2');
     expect(scoreSession(demo[1]!, { high: 2 }).reasons[0]).toBe('2 high findings');
+  });
+
+  it('answers the same for an address asked again (the answers are kept by address)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(isExternalIp('203.0.113.47')).toBe(true);
+      expect(isExternalIp(' 10.0.1.30 ')).toBe(false);
+      expect(isExternalIp('fe80::1')).toBe(false);
+    }
+  });
+
+  it('ranks on the same score the cards explain', () => {
+    const findings = [undefined, { high: 2 }, { critical: 1, low: 7 }, { informational: 3 }, { medium: 6 }];
+    for (const s of demo) {
+      for (const f of findings) expect(sessionScore(s, f)).toBe(scoreSession(s, f).score);
+    }
+    const counts = new Map([['s5', { medium: 1 }]]);
+    for (const r of rankSessions(demo, q, counts)) expect(r.score).toBe(scoreSession(r.session, counts.get(r.session.id)).score);
   });
 
   it('searches, filters by logon type and admin, and sorts by other keys', () => {

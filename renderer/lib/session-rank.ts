@@ -22,8 +22,26 @@ const FINDING_WEIGHT: Readonly<Record<Severity, number>> = {
   informational: 0,
 };
 
+/**
+ * Answers by address string: a case has thousands of sessions from a few addresses, and the
+ * ranking of every session is on the first screen's path, in code not yet optimized (the
+ * address regex alone was 5-15 ms of it for 2,500 sessions).
+ */
+const externalByIp = new Map<string, boolean>();
+const EXTERNAL_CACHE_MAX = 100_000;
+
 /** RFC 1918, loopback, link-local, CGNAT and IPv6 local ranges: not "from outside". */
 export function isExternalIp(ip: string): boolean {
+  let external = externalByIp.get(ip);
+  if (external === undefined) {
+    external = externalIp(ip);
+    if (externalByIp.size >= EXTERNAL_CACHE_MAX) externalByIp.clear();
+    externalByIp.set(ip, external);
+  }
+  return external;
+}
+
+function externalIp(ip: string): boolean {
   const t = ip.trim().toLowerCase();
   if (t === '' || t === '-' || t === '::1' || t === '::' || t === 'localhost') return false;
   const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(t);
@@ -40,39 +58,58 @@ export function isExternalIp(ip: string): boolean {
   return false; // a host name, not an address
 }
 
-export function scoreSession(s: SessionRow, findings: FindingCounts = {}): SessionScore {
-  let score = 0;
+export function scoreSession(s: SessionRow, findings?: FindingCounts): SessionScore {
   const reasons: string[] = [];
-  for (const level of ['critical', 'high', 'medium', 'low'] as const) {
-    const n = findings[level] ?? 0;
-    if (n > 0) {
-      score += FINDING_WEIGHT[level] * Math.min(n, 5);
-      reasons.push(`${n} ${level} finding${n > 1 ? 's' : ''}`);
+  return { score: scoreOf(s, findings, reasons), reasons };
+}
+
+/**
+ * The score alone (scoreSession's number), without building the reasons' text: the ranking of
+ * every session (thousands on a large case, on the first screen's path) needs only the number,
+ * and only the cards on screen show the reasons.
+ */
+export function sessionScore(s: SessionRow, findings?: FindingCounts): number {
+  return scoreOf(s, findings, null);
+}
+
+/** One scoring for both: `reasons`, when given, receives the why in words, strongest first. */
+function scoreOf(s: SessionRow, findings: FindingCounts | undefined, reasons: string[] | null): number {
+  let score = 0;
+  // Most sessions have no findings: no loop over the levels for them.
+  if (findings !== undefined) {
+    for (const level of FINDING_LEVELS) {
+      const n = findings[level] ?? 0;
+      if (n > 0) {
+        score += FINDING_WEIGHT[level] * Math.min(n, 5);
+        reasons?.push(`${n} ${level} finding${n > 1 ? 's' : ''}`);
+      }
     }
   }
-  if (isExternalIp(s.sourceIp)) {
+  if (s.sourceIp !== '' && isExternalIp(s.sourceIp)) {
     score += 100;
-    reasons.push(`from external ${s.sourceIp}`);
+    reasons?.push(`from external ${s.sourceIp}`);
   }
   if ((s.logonType === 3 || s.logonType === 10) && s.processes > 0) {
     score += 60;
-    reasons.push(`type ${s.logonType} logon that ran processes`);
+    reasons?.push(`type ${s.logonType} logon that ran processes`);
   }
   if (s.logonType === 9) {
     score += 50;
-    reasons.push('type 9 (runas /netonly)');
+    reasons?.push('type 9 (runas /netonly)');
   }
   if (s.services > 0) {
     score += 80;
-    reasons.push(`${s.services} service install${s.services > 1 ? 's' : ''}`);
+    reasons?.push(`${s.services} service install${s.services > 1 ? 's' : ''}`);
   }
   if (s.scripts > 0) {
     score += 20 + Math.min(s.scripts, 10) * 2;
-    reasons.push(`${s.scripts} script block${s.scripts > 1 ? 's' : ''}`);
+    reasons?.push(`${s.scripts} script block${s.scripts > 1 ? 's' : ''}`);
   }
   if (s.admin && score > 0) score += 10;
-  return { score, reasons };
+  return score;
 }
+
+const FINDING_LEVELS = ['critical', 'high', 'medium', 'low'] as const;
 
 export type SessionSort = 'suspicious' | 'start' | 'host' | 'user' | 'processes';
 
@@ -87,7 +124,8 @@ export interface SessionQuery {
 
 export interface RankedSession {
   readonly session: SessionRow;
-  readonly score: SessionScore;
+  /** sessionScore's number (the reasons: scoreSession, for the sessions shown). */
+  readonly score: number;
 }
 
 function matches(s: SessionRow, needle: string): boolean {
@@ -110,12 +148,12 @@ export function rankSessions(
     if (!matches(s, needle)) continue;
     if (query.logonTypes.length > 0 && (s.logonType === null || !query.logonTypes.includes(s.logonType))) continue;
     if (query.adminOnly && !s.admin) continue;
-    out.push({ session: s, score: scoreSession(s, findingsBySession.get(s.id)) });
+    out.push({ session: s, score: sessionScore(s, findingsBySession.get(s.id)) });
   }
   const byStart = (a: RankedSession, b: RankedSession) =>
     a.session.start < b.session.start ? -1 : a.session.start > b.session.start ? 1 : a.session.id.localeCompare(b.session.id, 'en', { numeric: true });
   const cmp: Record<SessionSort, (a: RankedSession, b: RankedSession) => number> = {
-    suspicious: (a, b) => b.score.score - a.score.score || byStart(a, b),
+    suspicious: (a, b) => b.score - a.score || byStart(a, b),
     start: byStart,
     host: (a, b) => a.session.host.localeCompare(b.session.host) || byStart(a, b),
     user: (a, b) => a.session.user.localeCompare(b.session.user) || byStart(a, b),

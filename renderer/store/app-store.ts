@@ -38,10 +38,8 @@ setPagerHooks({
 export const FIRST_SCREEN_WAIT_MS = 3000;
 
 /**
- * Loads what the first screen needs, then the rest. The engine answers one database query at
- * a time, in the order asked: the sessions and the table's first page go first, and the scans
- * of the whole case (overview counts, the density histogram, the findings summary) once both
- * have arrived, so they never queue in front of what the investigator looks at first.
+ * Asks for what the first screen needs: the sessions and the table's first page. Resolves once
+ * both have arrived (or FIRST_SCREEN_WAIT_MS has passed); then loadRest asks for the rest.
  */
 export function startApp(): Promise<void> {
   const s = useAppStore.getState();
@@ -59,16 +57,25 @@ export function startApp(): Promise<void> {
   const late = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, FIRST_SCREEN_WAIT_MS);
   });
-  return Promise.race([Promise.all([sessions, firstPage]), late]).then(() => {
-    clearTimeout(timer);
-    const st = useAppStore.getState();
-    // App info and the import status wait too: the browser has six connections to serve, and
-    // the code chunks and the two first-screen answers take them all.
-    void st.loadAppInfo();
-    st.pollIngest();
-    void st.refreshOverview();
-    void st.loadHistogram();
-    void st.loadNotes();
-    void st.loadFindingsSummary();
-  });
+  return Promise.race([Promise.all([sessions, firstPage]).then(() => undefined), late]).then(() => clearTimeout(timer));
+}
+
+/**
+ * The rest of start-up: the scans of the whole case (overview counts, the density histogram,
+ * the findings summary), the notes, the app's info and the import status. The engine answers
+ * one database query at a time, in the order asked, so these go once the first screen's have
+ * arrived and never queue in front of what the investigator looks at first; main.tsx asks
+ * once the first screen is painted, so that the engine computing them (several cores on a
+ * case not yet warm) and the page parsing their answers do not compete with its first render.
+ * (The browser has six connections to a host: the code chunks and the two first-screen answers
+ * take them all until then.)
+ */
+export function loadRest(): void {
+  const st = useAppStore.getState();
+  void st.loadAppInfo();
+  st.pollIngest();
+  void st.refreshOverview();
+  void st.loadHistogram();
+  void st.loadNotes();
+  void st.loadFindingsSummary();
 }

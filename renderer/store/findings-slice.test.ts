@@ -4,6 +4,8 @@ import { createFakeFindings } from '../api/fake-findings.js';
 // The store against the fake detection API (the same one ?fake=1 uses); other methods unused.
 const detection = createFakeFindings(() => 100_000);
 const calls: string[] = [];
+/** listFindings requests under way now, and the most at once since last reset. */
+const listing = { now: 0, most: 0 };
 const api = new Proxy(
   {},
   {
@@ -12,7 +14,10 @@ const api = new Proxy(
       if (typeof fn === 'function') {
         return (...args: unknown[]) => {
           calls.push(method);
-          return (fn as (...a: unknown[]) => unknown)(...args);
+          if (method !== 'listFindings') return (fn as (...a: unknown[]) => unknown)(...args);
+          listing.now++;
+          listing.most = Math.max(listing.most, listing.now);
+          return Promise.resolve((fn as (...a: unknown[]) => unknown)(...args)).finally(() => listing.now--);
         };
       }
       if (method === 'getEventDetail') return async (id: number) => ({ data: detection.dataOfEvent(id) ?? {} });
@@ -70,6 +75,19 @@ describe('findings slice', () => {
     await s.loadSessionFindings(ids);
     expect(calls.filter((c) => c === 'listFindings').length).toBeLessThan(askedAll);
     expect(useAppStore.getState().sessionFindings).toEqual(all);
+  });
+
+  it("asks for a busy chain's session findings a few at a time when the summary is not in yet", async () => {
+    useAppStore.setState({ findingsSummary: null });
+    const ids = Array.from({ length: 40 }, (_, i) => `chain-session-${i}`).concat(['f1']);
+    calls.length = 0;
+    listing.most = 0;
+    await useAppStore.getState().loadSessionFindings(ids);
+    expect(calls.filter((c) => c === 'listFindings').length).toBeGreaterThanOrEqual(ids.length);
+    expect(listing.most).toBeLessThanOrEqual(4);
+    expect(listing.most).toBeGreaterThan(1);
+    expect(useAppStore.getState().sessionFindings!.every((f) => f.sessionId === 'f1')).toBe(true);
+    expect(useAppStore.getState().sessionFindings!.length).toBe(300);
   });
 
   it('rejects an invalid entry with an error banner and changes nothing', async () => {

@@ -6,6 +6,7 @@ import type { AllowListEntry, BaselineCandidate, NewAllowListEntry } from '../..
 import type { Finding, FindingQuery, FindingsSummary, HuntingQueries } from '../../shared/findings.js';
 import { getApi } from '../api/api-client.js';
 import type { GroupBy } from '../lib/findings-view.js';
+import { mapPooled } from '../lib/process-pages.js';
 import type { AppState } from './types.js';
 import { errorText } from './ui-slice.js';
 
@@ -162,7 +163,10 @@ export const createFindingsSlice: StateCreator<AppState, [], [], FindingsSlice> 
     const withFindings = summary !== null && summary.computedAt !== null && summary.suppressed === 0 ? new Set(summary.bySession.map((b) => b.sessionId)) : null;
     const asked = withFindings === null ? sessionIds : sessionIds.filter((id) => withFindings.has(id));
     try {
-      const lists = await Promise.all(asked.map((sessionId) => loadAllFindings({ sessionId })));
+      // A few at a time: without the summary (not in yet on a case still being analysed, or
+      // findings suppressed) a busy chain asks for hundreds of sessions, and hundreds of
+      // requests started in one task held the page for ~450 ms in the middle of a tree scroll.
+      const lists = await mapPooled(asked, 4, (sessionId) => loadAllFindings({ sessionId }));
       if (request === sessionRequest) set({ sessionFindings: lists.flatMap((l) => l.rows) });
     } catch (e) {
       if (request === sessionRequest) set({ sessionFindings: [] });
