@@ -134,12 +134,19 @@ export class LongIntegerSource {
 
   private byKey(key: string): string | null {
     const text = this.text;
-    const needle = JSON.stringify(key);
+    // The quoted key is looked for without its opening quote, checked after: a quote is the
+    // commonest character of JSON, and a search that starts with one measured twice as slow.
+    const tail = keyTail(key);
     let from = 0;
     for (;;) {
-      const at = text.indexOf(needle, from);
-      if (at < 0) return null;
-      let i = skipBlanks(text, at + needle.length);
+      const hit = text.indexOf(tail, from + 1);
+      if (hit < 0) return null;
+      const at = hit - 1;
+      if (text.charCodeAt(at) !== QUOTE) {
+        from = hit;
+        continue;
+      }
+      let i = skipBlanks(text, hit + tail.length);
       if (text.charCodeAt(i) === 0x3a /* : */) {
         i = skipBlanks(text, i + 1);
         // An optional minus, then 16 digits or more.
@@ -151,4 +158,16 @@ export class LongIntegerSource {
       from = at + 1;
     }
   }
+}
+
+let lastKey: string | undefined;
+let lastKeyTail = '';
+
+/** The key as JSON writes it, without its opening quote (the last one asked for is kept: it is always Keywords). */
+function keyTail(key: string): string {
+  if (key !== lastKey) {
+    lastKeyTail = JSON.stringify(key).slice(1);
+    lastKey = key;
+  }
+  return lastKeyTail;
 }
