@@ -118,7 +118,7 @@ export class LongIntegerSource {
   literalFor(value: number, key?: string): string {
     if (key !== undefined) {
       const lit = this.byKey(key);
-      if (lit !== null && Number(lit) === value) return lit;
+      if (lit !== null && literalValue(lit) === value) return lit;
     }
     this.literals ??= longIntegerLiterals(this.text);
     for (let k = 0; k < this.literals.length; k++) {
@@ -170,4 +170,20 @@ function keyTail(key: string): string {
     lastKey = key;
   }
   return lastKeyTail;
+}
+
+const literalValues = new Map<string, number>();
+
+/**
+ * Number(literal), remembered: a log has a handful of Keywords literals, repeated on every
+ * record (and the conversion of 20 digits costs more than the lookup).
+ */
+function literalValue(literal: string): number {
+  let value = literalValues.get(literal);
+  if (value === undefined) {
+    value = Number(literal);
+    if (literalValues.size >= 256) literalValues.clear();
+    literalValues.set(literal, value);
+  }
+  return value;
 }
