@@ -83,3 +83,24 @@ describe('typed views', () => {
     expect(() => buildEvent({ eventId: 1, systemTime: 'garbage' }, {}, source)).toThrow(/not a time/);
   });
 });
+
+describe('normalizeHex against its regex form', () => {
+  /** normalizeHex as first written (trim, test, strip zeros, lower-case), to hold the shortcut for Windows' own rendering to it. */
+  function reference(value: string): string {
+    const text = value.trim();
+    if (/^0x[0-9a-f]+$/i.test(text)) {
+      const digits = text.slice(2).replace(/^0+/, '').toLowerCase();
+      return '0x' + (digits === '' ? '0' : digits);
+    }
+    return value;
+  }
+
+  it('gives the same text for canonical, padded, upper-case, blank-wrapped and non-hex values', () => {
+    const bodies = ['', '0', '00', '3e7', '03e7', '3E7', 'a', 'f00', 'ffffffffffffffff', '0000000000000000', 'g1', '1 2', '-1', 'é'];
+    const cases: string[] = [];
+    for (const body of bodies) for (const prefix of ['0x', '0X', 'x', '', ' 0x', '00x']) for (const suffix of ['', ' ', '\t']) cases.push(prefix + body + suffix);
+    for (const value of cases) expect(normalizeHex(value), JSON.stringify(value)).toBe(reference(value));
+    // Alternating values (the one-value memory changes every time) give the same.
+    for (let i = 0; i < 4; i++) for (const value of cases) expect(normalizeHex(value)).toBe(reference(value));
+  });
+});

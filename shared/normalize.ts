@@ -38,7 +38,24 @@ export function normalizeHex(value: string): string {
 let lastHexIn: string | undefined;
 let lastHexOut = '';
 
+/**
+ * True for hex already in Windows' rendering (`0x`, lower-case digits, no leading zero, or
+ * `0x0`), which normalizeHexText would rebuild character for character: readers pass mostly
+ * such values (LogonIds, Keywords), alternating, so the one-value memory above seldom holds.
+ */
+function isWindowsHex(value: string): boolean {
+  const n = value.length;
+  if (n < 3 || value.charCodeAt(0) !== 0x30 || value.charCodeAt(1) !== 0x78) return false;
+  if (value.charCodeAt(2) === 0x30 && n > 3) return false;
+  for (let i = 2; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
+}
+
 function normalizeHexText(value: string): string {
+  if (isWindowsHex(value)) return value;
   const text = value.trim();
   if (/^0x[0-9a-f]+$/i.test(text)) {
     const digits = text.slice(2).replace(/^0+/, '').toLowerCase();

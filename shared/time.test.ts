@@ -67,3 +67,52 @@ describe('time', () => {
     expect(formatIsoForDisplay('2020-09-20T17:08:27.0000000Z', -240, 's')).toBe('2020-09-20 13:08:27 -04:00');
   });
 });
+
+describe('parseTimestamp within the second parsed last', () => {
+  /** parseTimestamp as first written (regex and date arithmetic every time), to hold the same-second shortcut to it. */
+  const RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+  function reference(text: string, assume = 0): { ticks: bigint; precision: string } | null {
+    const m = RE.exec(text.trim());
+    if (!m) return null;
+    const [, y, mo, d, h, mi, s, frac = '', zone] = m;
+    if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return null;
+    let offset = assume;
+    if (zone !== undefined) {
+      if (zone === 'Z') offset = 0;
+      else {
+        const digits = zone.slice(1).replace(':', '');
+        offset = (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
+      }
+    }
+    const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+    if (!Number.isFinite(ms)) return null;
+    const ticks = BigInt(ms) * 10_000n + BigInt((frac + '0000000').slice(0, 7)) - BigInt(offset) * 600_000_000n;
+    const precision = frac.length === 0 ? 's' : frac.length <= 3 ? 'ms' : frac.length <= 6 ? 'us' : '100ns';
+    return { ticks, precision };
+  }
+
+  it('gives the full parse result for every suffix and offset after a text of the same second', () => {
+    const seconds = ['2020-09-20 21:08:27', '2020-09-20T21:08:27', '2020-02-30 21:08:27', '2020-09-20 24:08:27', ' 2020-09-20 21:08:27'];
+    const suffixes = ['', 'Z', '.058', '.058Z', ',5', '.', '.Z', '.0583412', '.058341299Z', '.058 ', '.058 Z', '.058+02:00', '+0130', '.05x', 'z', ' ', '.058ZZ'];
+    const offsets = [0, 120, -330];
+    let checked = 0;
+    for (const first of seconds) {
+      for (const firstSuffix of ['', 'Z', '.1']) {
+        for (const offset of offsets) {
+          for (const suffix of suffixes) {
+            for (const second of seconds) {
+              for (const secondOffset of offsets) {
+                parseTimestamp(first + firstSuffix, offset);
+                expect(parseTimestamp(second + suffix, secondOffset), `${first}${firstSuffix}@${offset} then ${second}${suffix}@${secondOffset}`).toEqual(
+                  reference(second + suffix, secondOffset),
+                );
+                checked++;
+              }
+            }
+          }
+        }
+      }
+    }
+    expect(checked).toBe(seconds.length * 3 * offsets.length * suffixes.length * seconds.length * offsets.length);
+  });
+});

@@ -33,6 +33,8 @@ function precisionOf(fractionDigits: number): TimePrecision {
  * Digits past the seventh are truncated, as Windows keeps 100 ns.
  */
 export function parseTimestamp(text: string, assumeOffsetMinutes = 0): ParsedTime | null {
+  const quick = sameSecond(text, assumeOffsetMinutes);
+  if (quick !== null) return quick;
   const m = TIME_RE.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h, mi, s, frac = '', zone] = m;
@@ -57,11 +59,49 @@ export function parseTimestamp(text: string, assumeOffsetMinutes = 0): ParsedTim
   const epochMs = Date.UTC(year, month - 1, day, hour, minute, second);
   if (!Number.isFinite(epochMs)) return null;
   const fraction7 = (frac + '0000000').slice(0, 7);
-  const ticks =
-    BigInt(epochMs) * TICKS_PER_MS +
-    BigInt(fraction7) -
-    BigInt(offsetMinutes) * 60n * TICKS_PER_SECOND;
-  return { ticks, precision: precisionOf(frac.length) };
+  const secondTicks = BigInt(epochMs) * TICKS_PER_MS - BigInt(offsetMinutes) * 60n * TICKS_PER_SECOND;
+  // Remembered for the next text of the same second (see sameSecond): a text with no blank
+  // before its digits and no zone but a possible Z, whose first 19 characters are the second.
+  const c0 = text.charCodeAt(0);
+  if (c0 >= 0x30 && c0 <= 0x39 && (zone === undefined || zone === 'Z')) {
+    lastSecondText = text.slice(0, 19);
+    lastSecondOffset = offsetMinutes;
+    lastSecondTicks = secondTicks;
+  }
+  return { ticks: secondTicks + BigInt(fraction7), precision: precisionOf(frac.length) };
+}
+
+// The second of the last text parsed in full (its first 19 characters, `2020-09-20 21:08:27`),
+// the offset it was taken at and its first tick: readers parse times in order, many to a second.
+let lastSecondText = '';
+let lastSecondOffset = NaN;
+let lastSecondTicks = 0n;
+
+/**
+ * parseTimestamp of a text in the second parsed last, without the regex, the date
+ * arithmetic and most of the bigint work: the same second (first 19 characters), then
+ * nothing or `.`/`,` and digits, then nothing or `Z`, at the same offset (0 with Z). Null for
+ * anything else, which the full parse then takes.
+ */
+function sameSecond(text: string, assumeOffsetMinutes: number): ParsedTime | null {
+  const n = text.length;
+  if (n < 19 || !text.startsWith(lastSecondText) || lastSecondText.length !== 19) return null;
+  let end = n;
+  let offset = assumeOffsetMinutes;
+  if (text.charCodeAt(end - 1) === 0x5a /* Z */) {
+    end--;
+    offset = 0;
+  }
+  if (offset !== lastSecondOffset) return null;
+  if (end === 19) return { ticks: lastSecondTicks, precision: 's' };
+  const sep = text.charCodeAt(19);
+  if ((sep !== 0x2e && sep !== 0x2c) || end === 20) return null;
+  for (let i = 20; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return null;
+  }
+  const frac = text.slice(20, end);
+  return { ticks: lastSecondTicks + BigInt((frac + '0000000').slice(0, 7)), precision: precisionOf(frac.length) };
 }
 
 function pad(n: number | bigint, width: number): string {

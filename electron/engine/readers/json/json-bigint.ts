@@ -118,7 +118,7 @@ export class LongIntegerSource {
   literalFor(value: number, key?: string): string {
     if (key !== undefined) {
       const lit = this.byKey(key);
-      if (lit !== null && Number(lit) === value) return lit;
+      if (lit !== null && literalValue(lit) === value) return lit;
     }
     this.literals ??= longIntegerLiterals(this.text);
     for (let k = 0; k < this.literals.length; k++) {
@@ -134,12 +134,19 @@ export class LongIntegerSource {
 
   private byKey(key: string): string | null {
     const text = this.text;
-    const needle = JSON.stringify(key);
+    // The quoted key is looked for without its opening quote, checked after: a quote is the
+    // commonest character of JSON, and a search that starts with one measured twice as slow.
+    const tail = keyTail(key);
     let from = 0;
     for (;;) {
-      const at = text.indexOf(needle, from);
-      if (at < 0) return null;
-      let i = skipBlanks(text, at + needle.length);
+      const hit = text.indexOf(tail, from + 1);
+      if (hit < 0) return null;
+      const at = hit - 1;
+      if (text.charCodeAt(at) !== QUOTE) {
+        from = hit;
+        continue;
+      }
+      let i = skipBlanks(text, hit + tail.length);
       if (text.charCodeAt(i) === 0x3a /* : */) {
         i = skipBlanks(text, i + 1);
         // An optional minus, then 16 digits or more.
@@ -151,4 +158,32 @@ export class LongIntegerSource {
       from = at + 1;
     }
   }
+}
+
+let lastKey: string | undefined;
+let lastKeyTail = '';
+
+/** The key as JSON writes it, without its opening quote (the last one asked for is kept: it is always Keywords). */
+function keyTail(key: string): string {
+  if (key !== lastKey) {
+    lastKeyTail = JSON.stringify(key).slice(1);
+    lastKey = key;
+  }
+  return lastKeyTail;
+}
+
+const literalValues = new Map<string, number>();
+
+/**
+ * Number(literal), remembered: a log has a handful of Keywords literals, repeated on every
+ * record (and the conversion of 20 digits costs more than the lookup).
+ */
+function literalValue(literal: string): number {
+  let value = literalValues.get(literal);
+  if (value === undefined) {
+    value = Number(literal);
+    if (literalValues.size >= 256) literalValues.clear();
+    literalValues.set(literal, value);
+  }
+  return value;
 }

@@ -10,6 +10,7 @@
 import type { RawSystem } from '../../../../shared/build-event.js';
 import { normalizeHex } from '../../../../shared/normalize.js';
 import { LongIntegerSource } from './json-bigint.js';
+import { newDataObject } from './json-data-object.js';
 
 export type JsonShape = 'evtx' | 'flat' | 'winlogbeat';
 
@@ -343,7 +344,7 @@ function fromEvtxShape(ev: JsonObject): ConvertedRecord | string {
     computer,
     userSid: attrText(sys['Security'], 'UserID'),
   };
-  const data: Record<string, string> = {};
+  const data = newDataObject();
   if (ev['EventData'] !== undefined) collectEventData(ev['EventData'], data);
   if (ev['UserData'] !== undefined) collectUserData(ev['UserData'], data);
   const times: EventTimes = { systemTime, utcTime: data['UtcTime'], offsetKey: computer };
@@ -507,7 +508,7 @@ function fromFlatShape(obj: JsonObject): ConvertedRecord | string {
   let receivedTime: string | undefined;
   let accountFields: [string, unknown][] | undefined;
   let hostIsText = false;
-  const data: Record<string, string> = {};
+  const data = newDataObject();
   for (const key in obj) {
     const v = obj[key];
     const role = FLAT_ROLES.get(key) ?? R_DATA;
@@ -673,7 +674,7 @@ function fromWinlogbeat(obj: JsonObject, w: JsonObject): ConvertedRecord | strin
     computer,
     userSid: str(userNode?.['identifier']),
   };
-  const data: Record<string, string> = {};
+  const data = newDataObject();
   collectFlatMap(w['event_data'], data);
   collectUserData(w['user_data'], data);
   const times: EventTimes = {

@@ -22,7 +22,7 @@
 
 import type { ResolvedTime } from '../../../../shared/build-event.js';
 import type { TimeSource } from '../../../../shared/events.js';
-import { parseTimestamp, TICKS_PER_SECOND } from '../../../../shared/time.js';
+import { parseTimestamp, TICKS_PER_SECOND, type ParsedTime } from '../../../../shared/time.js';
 import type { EventTimes, JsonShape } from './json-shapes.js';
 
 const QUARTER_HOUR_TICKS = 15n * 60n * TICKS_PER_SECOND;
@@ -147,17 +147,25 @@ export interface TimeContext {
   readonly offsets?: OffsetTable;
 }
 
+/**
+ * A parsed time with its source. Built field by field: a spread (`{ ...t, source }`) took
+ * V8's slow path for the added field on every record (Runtime_DefineNamedOwnIC_Slow).
+ */
+function resolved(t: ParsedTime, source: TimeSource): ResolvedTime {
+  return { ticks: t.ticks, precision: t.precision, source };
+}
+
 /** The event's time, or the reason there is none. */
 export function resolveTime(shape: JsonShape, times: EventTimes, ctx: TimeContext): ResolvedTime | string {
   const problems: string[] = [];
   if (times.systemTime !== undefined) {
     const t = parseTimestamp(times.systemTime, 0);
-    if (t) return { ...t, source: shape === 'evtx' ? 'SystemTime' : 'TimeCreated' };
+    if (t) return resolved(t, shape === 'evtx' ? 'SystemTime' : 'TimeCreated');
     problems.push(`TimeCreated "${times.systemTime.slice(0, 64)}" is not a time`);
   }
   if (times.utcTime !== undefined) {
     const t = parseTimestamp(times.utcTime, 0);
-    if (t) return { ...t, source: 'UtcTime' };
+    if (t) return resolved(t, 'UtcTime');
     problems.push(`UtcTime "${times.utcTime.slice(0, 64)}" is not a time`);
   }
   if (times.eventTime !== undefined) {
@@ -167,12 +175,12 @@ export function resolveTime(shape: JsonShape, times: EventTimes, ctx: TimeContex
   }
   if (times.beatTimestamp !== undefined) {
     const t = parseTimestamp(times.beatTimestamp, 0);
-    if (t) return { ...t, source: '@timestamp (event time)' };
+    if (t) return resolved(t, '@timestamp (event time)');
     problems.push(`@timestamp "${times.beatTimestamp.slice(0, 64)}" is not a time`);
   }
   if (times.collectorTimestamp !== undefined) {
     const t = parseTimestamp(times.collectorTimestamp, 0);
-    if (t) return { ...t, source: '@timestamp (collector time)' };
+    if (t) return resolved(t, '@timestamp (collector time)');
     problems.push(`@timestamp "${times.collectorTimestamp.slice(0, 64)}" is not a time`);
   }
   return problems.length ? problems.join('; ') : 'the record has no time (no TimeCreated, UtcTime, EventTime or @timestamp)';
