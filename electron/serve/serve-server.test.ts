@@ -36,6 +36,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  writeFileSync(join(rendererDir, 'assets', 'app-Ab_d1-34.js'), 'console.log(2)');
   writeFileSync(join(tmpdir(), 'chainline-secret.txt'), 'secret');
   server = await startServer({ api: fakeApi, rendererDir });
 });
@@ -87,6 +88,21 @@ describe('chainline serve', () => {
     const asset = await send('/assets/app.js', { headers: { Cookie: cookie.split(';')[0] as string } });
     expect(asset.status).toBe(200);
     expect(asset.headers['content-type']).toContain('javascript');
+  });
+
+  it('lets the browser keep content-hashed assets, and nothing else', async () => {
+    const page = await send(`/?token=${server.token}`);
+    expect(page.headers['cache-control']).toBe('no-store');
+    const cookie = { Cookie: String(page.headers['set-cookie']).split(';')[0] as string };
+    const hashed = await send('/assets/app-Ab_d1-34.js', { headers: cookie });
+    expect(hashed.status).toBe(200);
+    expect(hashed.headers['cache-control']).toBe('private, max-age=31536000, immutable');
+    expect((await send('/assets/app.js', { headers: cookie })).headers['cache-control']).toBe('no-store');
+    expect((await send('/index.html', { headers: cookie })).headers['cache-control']).toBe('no-store');
+    expect((await api('getCaseOverview', [])).headers['cache-control']).toBe('no-store');
+    // Refused or missing files are not kept either.
+    expect((await send('/assets/app-Ab_d1-34.js')).headers['cache-control']).toBe('no-store');
+    expect((await send('/assets/gone-Ab_d1-34.js', { headers: cookie })).headers['cache-control']).toBe('no-store');
   });
 
   it('refuses requests without the token, with a wrong one, or a foreign Host', async () => {

@@ -111,6 +111,9 @@ function cookieToken(req: IncomingMessage): string | null {
   return null;
 }
 
+/** A file of the renderer build named with its content hash by Vite (`assets/name-8chars.ext`). */
+const HASHED_ASSET = /^\/assets\/[^/]+-[A-Za-z0-9_-]{8}\.(?:js|css)(?:\.map)?$/;
+
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
   res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -242,6 +245,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     }
     if (fromQuery) {
       res.setHeader('Set-Cookie', `${COOKIE_NAME}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+    } else if (HASHED_ASSET.test(pathname)) {
+      // A build's content-hashed file never changes under its name: the browser may keep it
+      // (and the code V8 compiled from it) for a reload. The page and every API answer (case
+      // content) stay no-store.
+      res.setHeader('Cache-Control', 'private, max-age=31536000, immutable');
     }
     res.writeHead(200, { 'Content-Type': MIME[extname(real).toLowerCase()] ?? 'application/octet-stream', 'Content-Length': content.length });
     res.end(req.method === 'HEAD' ? undefined : content);
