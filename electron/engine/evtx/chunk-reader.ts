@@ -91,12 +91,13 @@ const OPTIONAL_FIELDS: readonly (readonly [keyof Extracted['raw'], boolean])[] =
 
 /**
  * Runs buildEventAt, as recordItem calls it, on sixteen made-up System sections at module
- * load (sixteen rounds, about a millisecond); their events are discarded. An event's System object gets its optional fields in one
- * order but in as many combinations as a log has kinds of event, so each store of an optional
- * field meets several object shapes. Met one at a time, after recordItem was optimized, each
- * new shape (or a field stored for the first time, or the first record without an EventID)
- * sent recordItem and buildEventAt back to the interpreter: they were compiled 4 and 6 times in
- * a read of the benchmark file. Field i is present when bit i % 4 of the section's number is
+ * load (sixteen rounds, about a millisecond); one event of each is kept (see primed). An
+ * event's System object gets its optional fields in one order but in as many combinations
+ * as a log has kinds of event, so each store of an optional field meets several object
+ * shapes. Met one at a time, after recordItem was optimized, each new shape (or a field
+ * stored for the first time, or the first record without an EventID) sent recordItem and
+ * buildEventAt back to the interpreter: they were compiled 4 and 6 times in a read of the
+ * benchmark file. Field i is present when bit i % 4 of the section's number is
  * set, so every store past the fourth sees more shapes than V8 tracks one by one and is
  * compiled as a generic store from the start; values alternate between numbers (the fast
  * path's) and text (the general parser's).

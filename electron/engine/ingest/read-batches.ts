@@ -287,9 +287,9 @@ async function* readInWorkers(
   const threads: ReadingThread[] = [];
   for (let t = 0; t < threadCount; t++) {
     const mine = segments.map((_, k) => k).filter((k) => k % threadCount === t);
-    // A young generation of 32 MB (64 elsewhere): each event becomes its row as soon as it is
-    // read (readPreparedSegments), so little survives a scavenge, and a larger nursery only
-    // added RSS (~40 MB an import).
+    // A young generation of 32 MB (XML's one thread has 16, the others 64): each event becomes
+    // its row as soon as it is read (readPreparedSegments), so little survives a scavenge, and
+    // a larger nursery only added RSS (~40 MB an import).
     threads.push(new ReadingThread(script, { ...baseData(path, 'json', options), segments, mine, window: WINDOW_SEGMENTED, awaitTimeContext: true }, 32));
   }
   const onAbort = (): void => threads.forEach((t) => t.cancel());
