@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessPageRequest, ProcessRow } from '../../shared/api.js';
-import { loadProcesses, mapPooled } from './process-pages.js';
+import { loadProcesses } from './process-pages.js';
 
 const proc = (i: number): ProcessRow => ({
   id: `p${i}`, host: 'WS01', pid: i, guid: null, image: 'C:\\x.exe', commandLine: null, decodedCommand: null, start: null, end: null, user: '',
@@ -64,22 +64,5 @@ describe('loadProcesses', () => {
     const rows = await loadProcesses(f.api, 'session', 's1', 10);
     expect(f.whole()).toBe(1);
     expect(rows).toEqual(list);
-  });
-});
-
-describe('mapPooled', () => {
-  it('keeps the order of the items and at most `limit` tasks running', async () => {
-    let running = 0;
-    let most = 0;
-    const out = await mapPooled(Array.from({ length: 20 }, (_, i) => i), 3, async (i) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((r) => setTimeout(r, (i * 7) % 5));
-      running--;
-      return i * 2;
-    });
-    expect(out).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
-    expect(most).toBe(3);
-    expect(await mapPooled([], 3, async () => 1)).toEqual([]);
   });
 });

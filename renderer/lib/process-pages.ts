@@ -4,6 +4,7 @@
 // and the page keeps drawing in between.
 
 import type { ChainlineApi, ProcessPageRequest, ProcessRow } from '../../shared/api.js';
+import { mapPooled } from './map-pooled.js';
 
 /** Rows per request: about 0.45 MB of JSON, parsed in a few ms. */
 export const PROCESS_PAGE_SIZE = 1000;
@@ -39,20 +40,6 @@ async function loadInPages<T>(
   if (!consistent || at !== first.total) return whole();
   // One native flatMap, not an item-by-item push.
   return pages.flatMap((p) => p.items);
-}
-
-/** `task` over every item, at most `limit` running at once; the results in the items' order. */
-export async function mapPooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const run = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await task(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return out;
 }
 
 type ProcessApi = Pick<ChainlineApi, 'getProcessPage' | 'getSessionProcesses' | 'getHostProcesses'>;

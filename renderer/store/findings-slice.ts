@@ -6,7 +6,7 @@ import type { AllowListEntry, BaselineCandidate, NewAllowListEntry } from '../..
 import type { Finding, FindingQuery, FindingsSummary, HuntingQueries } from '../../shared/findings.js';
 import { getApi } from '../api/api-client.js';
 import type { GroupBy } from '../lib/findings-view.js';
-import { mapPooled } from '../lib/process-pages.js';
+import { mapPooled } from '../lib/map-pooled.js';
 import type { AppState } from './types.js';
 import { errorText } from './ui-slice.js';
 
