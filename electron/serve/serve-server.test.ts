@@ -82,6 +82,10 @@ describe('chainline serve', () => {
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    // Its job is done by the token and the strict cookie; with it, Chromium starts the page in a
+    // new process (see securityHeaders).
+    expect(page.headers['cross-origin-opener-policy']).toBeUndefined();
     const cookie = String(page.headers['set-cookie']);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
