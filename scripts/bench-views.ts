@@ -373,7 +373,20 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
           }
           if (seen.painted === undefined && seen['session-row'] !== undefined && seen['event-row'] !== undefined) {
             seen.painted = null;
-            requestAnimationFrame(() => setTimeout(() => (seen.painted = performance.now()), 0));
+            // The first task after the frame's rendering: a user-blocking one runs before any
+            // timer the app queued for after that same frame (main.tsx asks for the rest of the
+            // case in one, 30-50 ms of work after the screen is already painted). A timer here
+            // ran behind it and counted it (kept as paintedTimer, for comparison).
+            requestAnimationFrame(() => {
+              const mark = () => {
+                if (typeof seen.painted !== 'number') seen.painted = performance.now();
+              };
+              if (window.scheduler && typeof window.scheduler.postTask === 'function') window.scheduler.postTask(mark, { priority: 'user-blocking' });
+              setTimeout(() => {
+                seen.paintedTimer = performance.now();
+                mark();
+              }, 0);
+            });
           }
         };
         new MutationObserver(look).observe(document, { childList: true, subtree: true });
@@ -434,7 +447,7 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
         figures['firstTablePageMs'] = Date.now() - nav0;
         figures['firstTablePageCpuMs'] = await cpuSince();
       }
-      if (typeof seen['painted'] === 'number') break;
+      if (typeof seen['painted'] === 'number' && typeof seen['paintedTimer'] === 'number') break;
       if (Date.now() - pollStart > 600_000) throw new Error('the first screen did not appear in 600 s');
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -445,6 +458,7 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
     figures['sessionsInDomMs'] = Math.round(firstSeen['session-row'] ?? -1);
     figures['firstTablePageInDomMs'] = Math.round(firstSeen['event-row'] ?? -1);
     figures['firstScreenPaintedMs'] = Math.round(firstSeen['painted'] ?? -1);
+    figures['firstScreenPaintedTimerMs'] = Math.round(firstSeen['paintedTimer'] ?? -1);
     // The page's own start-up milestones (renderer/main.tsx).
     figures['startupMarks'] = await page.evaluate(
       `performance.getEntriesByType('mark').filter((m) => m.name.startsWith('chainline:')).map((m) => m.name.slice(10) + ' ' + Math.round(m.startTime)).join(', ')`,
@@ -605,7 +619,7 @@ function verdict(f: Figures): string {
       (f['analysisReadyAfterServeS'] !== undefined ? `; analysis ready ${f['analysisReadyAfterServeS']} s after serve started` : ''),
     `  sessions list rendered  ${f['sessionsInDomMs']} ms after navigation (the bench saw it at ${f['sessionsVisibleMs']} ms; renderer CPU ${f['sessionsVisibleCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['sessionsInDomMs'] as number) >= 0 && (f['sessionsInDomMs'] as number) <= 1000)}`,
     `  first table page        ${f['firstTablePageInDomMs']} ms after navigation (the bench saw it at ${f['firstTablePageMs']} ms; renderer CPU ${f['firstTablePageCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['firstTablePageInDomMs'] as number) >= 0 && (f['firstTablePageInDomMs'] as number) <= 1000)}   (${f['total']} events)`,
-    `  both painted            ${f['firstScreenPaintedMs']} ms after navigation (the frame after both are in: style, layout, paint)   ≤ 1000 ms: ${ok((f['firstScreenPaintedMs'] as number) >= 0 && (f['firstScreenPaintedMs'] as number) <= 1000)}`,
+    `  both painted            ${f['firstScreenPaintedMs']} ms after navigation (the frame after both are in: style, layout, paint; the first task after it; a timer after it ran at ${f['firstScreenPaintedTimerMs']} ms)   ≤ 1000 ms: ${ok((f['firstScreenPaintedMs'] as number) >= 0 && (f['firstScreenPaintedMs'] as number) <= 1000)}`,
     `  start-up milestones (ms): ${f['startupMarks'] ?? ''}`,
   ];
   for (const [k, label] of [

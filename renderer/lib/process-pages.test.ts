@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessPageRequest, ProcessRow } from '../../shared/api.js';
-import { loadProcesses } from './process-pages.js';
+import { loadProcesses, shareRepeatedValues } from './process-pages.js';
 
 const proc = (i: number): ProcessRow => ({
   id: `p${i}`, host: 'WS01', pid: i, guid: null, image: 'C:\\x.exe', commandLine: null, decodedCommand: null, start: null, end: null, user: '',
@@ -64,5 +64,28 @@ describe('loadProcesses', () => {
     const rows = await loadProcesses(f.api, 'session', 's1', 10);
     expect(f.whole()).toBe(1);
     expect(rows).toEqual(list);
+  });
+});
+
+describe('shareRepeatedValues', () => {
+  it('keeps every value and shares one string and one empty candidate list across rows', async () => {
+    // Distinct string objects with equal values, as JSON.parse makes them.
+    const rows: ProcessRow[] = JSON.parse(
+      JSON.stringify(Array.from({ length: 5 }, (_, i) => ({ ...proc(i), user: 'CORP\\op', candidates: i === 3 ? ['p1', 'p2'] : [] }))),
+    ) as ProcessRow[];
+    const before = JSON.stringify(rows);
+    shareRepeatedValues(rows, new Map());
+    expect(JSON.stringify(rows)).toBe(before);
+    expect(rows[4]?.candidates).toBe(rows[0]?.candidates);
+    expect(rows[3]?.candidates).toEqual(['p1', 'p2']);
+    expect(Object.isFrozen(rows[0]?.candidates)).toBe(true);
+  });
+
+  it('is applied to the pages loadProcesses joins', async () => {
+    const list = JSON.parse(JSON.stringify(Array.from({ length: 30 }, (_, i) => proc(i)))) as ProcessRow[];
+    const f = fakeApi(() => list);
+    const rows = await loadProcesses(f.api, 'session', 's1', 7);
+    expect(rows).toEqual(JSON.parse(JSON.stringify(list)));
+    expect(rows[29]?.candidates).toBe(rows[0]?.candidates);
   });
 });
