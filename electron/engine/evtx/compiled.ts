@@ -46,6 +46,12 @@ const FIELDS: readonly Field[] = [
   'userSid',
 ];
 
+/**
+ * The RawSystem fields that chunk-reader's passOver reads of the System pass of
+ * extractFastCarved (with the time, which SysTime sets): the pass sets only these.
+ */
+const PASS_OVER_FIELDS: ReadonlySet<string> = new Set(['eventId', 'recordId']);
+
 /** The RawSystem fields buildEvent reads as integers (text or number alike). */
 const NUMERIC: ReadonlySet<string> = new Set(['eventId', 'qualifiers', 'version', 'level', 'task', 'opcode', 'recordId', 'processId', 'threadId']);
 
@@ -96,6 +102,8 @@ interface Op {
   readonly state: State;
   /** SysText/SysAttr: a field buildEvent reads as an integer. */
   readonly numeric: boolean;
+  /** SysText/SysAttr: a field the passOver test of extractFastCarved reads (see PASS_OVER_FIELDS). */
+  readonly passOver: boolean;
   /**
    * Data: its key is a constant name that no other operation of its plan adds (see
    * uniqueKeys); stored without addKey's look for a key already there while the record's
@@ -224,7 +232,7 @@ class Compiler {
     attrs: Op['attrs'] = [],
     state: State = 'root',
   ): void {
-    this.ops.push({ kind, field, slot: field === null ? -1 : FIELDS.indexOf(field), key, content: c, name, guard, attrs, state, numeric: field !== null && NUMERIC.has(field), unique: false });
+    this.ops.push({ kind, field, slot: field === null ? -1 : FIELDS.indexOf(field), key, content: c, name, guard, attrs, state, numeric: field !== null && NUMERIC.has(field), passOver: field !== null && PASS_OVER_FIELDS.has(field), unique: false });
   }
 
   walk(nodes: readonly Node[], state: State, guard: number): void {
@@ -805,11 +813,18 @@ let systemOnly = false;
 /** One operation of a plan on the record being extracted. */
 type Handler = (op: Op, out: Extracted) => void;
 
+// In the System pass of a carved record only the fields its passOver test reads are set:
+// the others (provider, channel, computer, SIDs, GUIDs… decoded for some 47 thousand slack
+// records per read of the benchmark file, most of them passed over) are set by the full
+// pass if the record is not passed over. Decoding a value loadFrame admitted cannot fail, so
+// skipping it changes nothing else.
 function sysTextOp(op: Op, out: Extracted): void {
+  if (systemOnly && !op.passOver) return;
   setField(out.raw, op.slot, op.numeric ? sysValue(op.content) : text(op.content));
 }
 
 function sysAttrOp(op: Op, out: Extracted): void {
+  if (systemOnly && !op.passOver) return;
   setField(out.raw, op.slot, op.numeric ? sysAttr(op.content) : attrValue(op.content));
 }
 
@@ -980,10 +995,11 @@ export const PASSED_OVER = Symbol('passed over');
 
 /**
  * extractFast for a record carved from slack, most of which are older copies of records
- * already read: after the System section (raw and ticks exactly as extractFast gives them,
- * data left empty) `passOver` may drop the record before its data is decoded. Otherwise the
- * same as extractFast (null for the general path, the same throws): the System pass skips
- * only operations that decode values loadFrame checked and add keys, which cannot fail.
+ * already read: after the System section (ticks, and of raw the EventID and EventRecordID,
+ * exactly as extractFast gives them; the other fields and data left empty) `passOver` may
+ * drop the record before the rest is decoded. Otherwise the same as extractFast (null for the
+ * general path, the same throws): the System pass skips only operations that decode values
+ * loadFrame checked (and add keys), which cannot fail.
  */
 export function extractFastCarved(
   ctx: ChunkContext,
