@@ -460,6 +460,10 @@ export function tryResolveTemplate(ctx: ChunkContext, id: number, defOff: number
   }
   const known = ctx.byId.get(id);
   if (!intact && known) return known;
+  // What getTemplate would return or throw at once for a definition already tried here,
+  // without the throw (most slack records whose template was overwritten end here).
+  const tried = intact ? undefined : ctx.templates.get(defOff);
+  if (tried !== undefined) return tried;
   try {
     return getTemplate(ctx, defOff, depth);
   } catch (e) {

@@ -46,6 +46,12 @@ const FIELDS: readonly Field[] = [
   'userSid',
 ];
 
+/**
+ * The RawSystem fields that chunk-reader's passOver reads of the System pass of
+ * extractFastCarved (with the time, which SysTime sets): the pass sets only these.
+ */
+const PASS_OVER_FIELDS: ReadonlySet<string> = new Set(['eventId', 'recordId']);
+
 /** The RawSystem fields buildEvent reads as integers (text or number alike). */
 const NUMERIC: ReadonlySet<string> = new Set(['eventId', 'qualifiers', 'version', 'level', 'task', 'opcode', 'recordId', 'processId', 'threadId']);
 
@@ -96,6 +102,14 @@ interface Op {
   readonly state: State;
   /** SysText/SysAttr: a field buildEvent reads as an integer. */
   readonly numeric: boolean;
+  /** SysText/SysAttr: a field the passOver test of extractFastCarved reads (see PASS_OVER_FIELDS). */
+  readonly passOver: boolean;
+  /**
+   * Data: its key is a constant name that no other operation of its plan adds (see
+   * uniqueKeys); stored without addKey's look for a key already there while the record's
+   * data holds only keys stored so by the same run of the plan (`keysBy`).
+   */
+  unique: boolean;
 }
 
 export interface Plan {
@@ -218,7 +232,7 @@ class Compiler {
     attrs: Op['attrs'] = [],
     state: State = 'root',
   ): void {
-    this.ops.push({ kind, field, slot: field === null ? -1 : FIELDS.indexOf(field), key, content: c, name, guard, attrs, state, numeric: field !== null && NUMERIC.has(field) });
+    this.ops.push({ kind, field, slot: field === null ? -1 : FIELDS.indexOf(field), key, content: c, name, guard, attrs, state, numeric: field !== null && NUMERIC.has(field), passOver: field !== null && PASS_OVER_FIELDS.has(field), unique: false });
   }
 
   walk(nodes: readonly Node[], state: State, guard: number): void {
@@ -350,6 +364,28 @@ class Compiler {
   }
 }
 
+/**
+ * Marks a plan's Data operations as `unique` when every operation of the plan that adds keys
+ * itself is a Data operation with a constant name, the names are distinct and none is '' or
+ * `__proto__` (which addKey/setKey treat apart): in one run of the plan over a data object
+ * that held no keys, each adds a name the object does not hold yet. Whatever else adds keys
+ * (an array value's `Name`, `Name_2`…, a nested BinXML value walked with its own plan, another
+ * run of the plan) sets `keysBy` so that the operations after it go through addKey. Most
+ * templates (Security's and Sysmon's EventData among them) are of this kind.
+ */
+function uniqueKeys(ops: readonly Op[]): void {
+  const names = new Set<string>();
+  for (const op of ops) {
+    if (op.kind === OpKind.Leaf || op.kind === OpKind.Binary) return;
+    if (op.kind !== OpKind.Data) continue;
+    const name = op.name;
+    if (name === null || name.index !== -1 || name.nodes !== null) return;
+    if (name.text === '' || name.text === '__proto__' || names.has(name.text)) return;
+    names.add(name.text);
+  }
+  for (const op of ops) if (op.kind === OpKind.Data) op.unique = true;
+}
+
 /** Compiles a template for a walk starting in `state`; null when it holds something only the general path handles. */
 export function compileTemplate(t: Template, state: State = 'root'): Plan | null {
   const c = new Compiler();
@@ -359,6 +395,7 @@ export function compileTemplate(t: Template, state: State = 'root'): Plan | null
     if (e instanceof Unsupported) return null;
     throw e;
   }
+  uniqueKeys(c.ops);
   return { ops: c.ops, Data: dataConstructor() };
 }
 
@@ -708,16 +745,30 @@ function nestedMixed(nodes: readonly Node[], out: Extracted): boolean {
 
 class NoPlan extends Error {}
 
+/**
+ * Who added the keys the record's data holds: 0 nobody yet, a run's runId when only that
+ * run's `unique` operations did, -1 anything else (see uniqueKeys).
+ */
+let keysBy = 0;
+/** The running plan's run (each runFrame call is a new one); runs counts them. */
+let runId = 0;
+let runs = 0;
+
 function runFrame(frame: number, state: State, out: Extracted): void {
   const plan = planOf(fTemplate[frame]!, state);
   if (plan === null) throw new NoPlan();
   const savedBase = base;
   const savedCount = count;
+  const savedRun = runId;
   base = fBase[frame]!;
   count = fCount[frame]!;
+  // Never 0 (nobody) nor -1, whatever the count.
+  runs = runs >= 0x3fffffff ? 1 : runs + 1;
+  runId = runs;
   run(plan, out);
   base = savedBase;
   count = savedCount;
+  runId = savedRun;
 }
 
 type Raw = Extracted['raw'];
@@ -762,11 +813,18 @@ let systemOnly = false;
 /** One operation of a plan on the record being extracted. */
 type Handler = (op: Op, out: Extracted) => void;
 
+// In the System pass of a carved record only the fields its passOver test reads are set:
+// the others (provider, channel, computer, SIDs, GUIDs… decoded for some 47 thousand slack
+// records per read of the benchmark file, most of them passed over) are set by the full
+// pass if the record is not passed over. Decoding a value loadFrame admitted cannot fail, so
+// skipping it changes nothing else.
 function sysTextOp(op: Op, out: Extracted): void {
+  if (systemOnly && !op.passOver) return;
   setField(out.raw, op.slot, op.numeric ? sysValue(op.content) : text(op.content));
 }
 
 function sysAttrOp(op: Op, out: Extracted): void {
+  if (systemOnly && !op.passOver) return;
   setField(out.raw, op.slot, op.numeric ? sysAttr(op.content) : attrValue(op.content));
 }
 
@@ -782,12 +840,20 @@ function dataOp(op: Op, out: Extracted): void {
   const named = name !== undefined && name !== '';
   const k = at(op.content.index);
   if (hasItems(k)) {
+    keysBy = -1;
     for (const item of items(k)) addKey(out, named ? name : `Data${++out.unnamed}`, item);
-  } else addKey(out, named ? name : `Data${++out.unnamed}`, text(op.content));
+  } else if (op.unique && (keysBy === 0 || keysBy === runId)) {
+    keysBy = runId;
+    (out.data as Record<string, string>)[name!] = text(op.content);
+  } else {
+    keysBy = -1;
+    addKey(out, named ? name : `Data${++out.unnamed}`, text(op.content));
+  }
 }
 
 function leafOp(op: Op, out: Extracted): void {
   if (nestedContent(op.content, out) || systemOnly) return;
+  keysBy = -1;
   const attrs = op.attrs;
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i]!;
@@ -800,7 +866,9 @@ function leafOp(op: Op, out: Extracted): void {
 }
 
 function binaryOp(op: Op, out: Extracted): void {
-  if (!systemOnly) addKey(out, 'Binary', text(op.content));
+  if (systemOnly) return;
+  keysBy = -1;
+  addKey(out, 'Binary', text(op.content));
 }
 
 function nestedOp(op: Op, out: Extracted): void {
@@ -927,10 +995,11 @@ export const PASSED_OVER = Symbol('passed over');
 
 /**
  * extractFast for a record carved from slack, most of which are older copies of records
- * already read: after the System section (raw and ticks exactly as extractFast gives them,
- * data left empty) `passOver` may drop the record before its data is decoded. Otherwise the
- * same as extractFast (null for the general path, the same throws): the System pass skips
- * only operations that decode values loadFrame checked and add keys, which cannot fail.
+ * already read: after the System section (ticks, and of raw the EventID and EventRecordID,
+ * exactly as extractFast gives them; the other fields and data left empty) `passOver` may
+ * drop the record before the rest is decoded. Otherwise the same as extractFast (null for the
+ * general path, the same throws): the System pass skips only operations that decode values
+ * loadFrame checked (and add keys), which cannot fail.
  */
 export function extractFastCarved(
   ctx: ChunkContext,
@@ -979,6 +1048,7 @@ function fastRecord(
     const out = resetCurrent(new plan.Data());
     base = 0;
     count = 0;
+    keysBy = 0;
     runFrame(0, 'root', out);
     return out;
   } catch (e) {

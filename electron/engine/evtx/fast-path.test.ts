@@ -100,6 +100,52 @@ describe('UserData leaf attributes', () => {
   });
 });
 
+describe('EventData keys stored without a look for duplicates', () => {
+  // Data Name="A" and Name="A_2" are unique in their template (stored directly); what comes
+  // through an array, a nested template instance or a second run of that template is not,
+  // and must get addKey's numbering as the general parser gives it.
+  const inner: WTemplate = {
+    id: 0x2011,
+    // Walked as UserData: leaves keyed by their element names.
+    build: (w) => {
+      w.element('A_2', [], (x) => x.subst(0, 0x01));
+      w.element('B', [], (x) => x.subst(1, 0x01));
+    },
+  };
+  const t = template(0x2010, (w) =>
+    w.element('EventData', [], (w) => {
+      w.element('Data', [['Name', (x) => x.text('A')]], (x) => x.subst(4, 0x01));
+      w.element('Data', [['Name', (x) => x.text('Nested')]], (x) => x.subst(5, 0x21));
+      w.element('Data', [['Name', (x) => x.text('A_2')]], (x) => x.subst(6, 0x01));
+      w.element('Data', [['Name', (x) => x.text('B')]], (x) => x.subst(7, 0x81));
+      w.element('Data', [['Name', (x) => x.text('C')]], (x) => x.subst(8, 0x01));
+    }),
+  );
+  const nested = (a: string, b: string): WValue => V.binxml((w) => w.templateInstance(inner, [V.str(a), V.str(b)]));
+
+  it('keys them as the general parser does, whatever comes before', async () => {
+    const c = new ChunkWriter();
+    // 1: all plain. 2: a nested instance adds A and B first. 3: the array adds B, B_2 before C.
+    c.record(1n, FT_2020, (w) => w.templateInstance(t, [...head(7, 1n), V.str('a'), V.null(), V.str('a2'), V.str('b'), V.str('c')]));
+    c.record(2n, FT_2020, (w) => w.templateInstance(t, [...head(7, 2n), V.str('a'), nested('x', 'y'), V.str('a2'), V.str('b'), V.str('c')]));
+    c.record(3n, FT_2020, (w) => w.templateInstance(t, [...head(7, 3n), V.str('a'), V.null(), V.str('a2'), V.strArray(['b1', 'b2']), V.str('c')]));
+    const path = save(evtxFile([c.finish()]));
+    const fast = await readItems(path);
+    setFastPath(false);
+    let general: ReadItem[];
+    try {
+      general = await readItems(path);
+    } finally {
+      setFastPath(true);
+    }
+    expect(fast).toEqual(general);
+    const [e1, e2, e3] = eventsOf(fast);
+    expect(Object.entries(e1!.data)).toEqual([['A', 'a'], ['Nested', ''], ['A_2', 'a2'], ['B', 'b'], ['C', 'c']]);
+    expect(Object.entries(e2!.data)).toEqual([['A', 'a'], ['A_2', 'x'], ['B', 'y'], ['A_2_2', 'a2'], ['B_2', 'b'], ['C', 'c']]);
+    expect(Object.entries(e3!.data)).toEqual([['A', 'a'], ['Nested', ''], ['A_2', 'a2'], ['B', 'b1'], ['B_2', 'b2'], ['C', 'c']]);
+  });
+});
+
 describe('file header notes', () => {
   const t = template(0x2002, () => undefined);
   const chunk = (id: bigint): Buffer => {
