@@ -66,4 +66,35 @@ describe('appending prepared rows by data chunk', () => {
       await store.close();
     }
   });
+
+  it('stores strings of every length around the 12 bytes DuckDB holds inline, as DuckDB groups, filters and compares them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chainline-chunks-'));
+    dirs.push(dir);
+    const store = await CaseStore.open(dir);
+    try {
+      const id = await store.addEvidence({ path: '/evidence/Security.xml', format: 'xml', size: 1, mtime: '', sha256: 'ab'.repeat(32) }, 'importing');
+      // Host names of every length around the 12 bytes DuckDB keeps inline, some sharing
+      // their first 4 bytes (the prefix of a long string) and differing after them.
+      const hosts = Array.from({ length: 24 }, (_, n) => 'HOST-é-ABCDEFGHIJKLMNOPQRSTU'.slice(0, n));
+      hosts.push('HOST-é-ABCDEFGHIJKLMNOPQRSTV', 'HOSU', '');
+      const events = Array.from({ length: 3000 }, (_, i) => {
+        const e = event(i);
+        return { ...e, system: { ...e.system, computer: hosts[i % hosts.length] as string } };
+      });
+      await store.appendPrepared(id, prepareRows(events));
+      await store.flush();
+      const byHost = await store['rows']('SELECT host, count(*) AS n FROM events GROUP BY host ORDER BY host');
+      const expected = [...new Set(hosts)].sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+      expect(byHost.map((r) => r['host'])).toEqual(expected);
+      for (const host of hosts) {
+        const n = events.filter((e) => e.system.computer === host).length;
+        expect(await store.countEvents({ hosts: [host] }), `host ${JSON.stringify(host)}`).toBe(n);
+      }
+      // A long value's prefix and the bytes after it, compared and sliced by DuckDB.
+      const long = await store['rows']("SELECT count(*) AS n FROM events WHERE host > 'HOST-é-ABCDEFGHIJKLMNOPQRST' AND host < 'HOST-é-ABCDEFGHIJKLMNOPQRSTV'");
+      expect(Number(long[0]?.['n'])).toBe(events.filter((e) => e.system.computer === 'HOST-é-ABCDEFGHIJKLMNOPQRSTU').length);
+    } finally {
+      await store.close();
+    }
+  });
 });

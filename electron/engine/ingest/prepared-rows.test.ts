@@ -84,6 +84,27 @@ describe('prepared rows', () => {
     expect(stringsOf(rows)).toEqual(expected.map((v) => Buffer.from(v, 'utf8').toString('utf8')));
   });
 
+  it('hold each value as its own UTF-8 text when one ends in a lone high surrogate and the next starts with a lone low one', () => {
+    // Written as one row, the two halves would make one 4-byte character; apart, each is U+FFFD.
+    const odd = [
+      { computer: 'WS\ud83d', channel: '\ude00Security' },
+      { computer: 'WS-é', channel: '\ude00Security' },
+      { computer: 'WS\ud83d', channel: 'Security' },
+      { computer: 'WS-é\ud83d', channel: '\ude00' },
+    ].map(({ computer, channel }, i) =>
+      buildEvent(
+        { provider: 'P', eventId: 1, systemTime: '2024-05-01T10:00:00Z', channel, computer },
+        { CommandLine: `cmd${i} é` },
+        { file: '/evidence/x.jsonl', format: 'jsonl', offset: i, length: 1, line: i + 1 },
+      ),
+    );
+    const rows = prepareRows(odd);
+    const expected = odd.flatMap((e) => [e.system.computer, e.system.channel]).map((v) => Buffer.from(v, 'utf8').toString('utf8'));
+    const stored = stringsOf(rows).filter((_, k) => k % 7 < 2);
+    expect(stored).toEqual(expected);
+    expect(stored[1]).toBe('\ufffdSecurity');
+  });
+
   it('write the meta column as JSON.stringify(metaOf(event)) does', () => {
     const base = events[1] as NormalizedEvent;
     const variants: NormalizedEvent[] = [

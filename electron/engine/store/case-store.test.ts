@@ -183,4 +183,39 @@ describe('CaseStore', () => {
       await store.close();
     }
   });
+
+  it('keeps the last whole row group of an import open to its end, so the rows after it are written compressed at the commit, not through the WAL', async () => {
+    const batch = 7001;
+    const rows = prepareRows(Array.from({ length: batch }, (_, k) => event(k)));
+    // The estimate right, then short by more than a row group (the transaction then commits at its second).
+    // Commits are noted by the row group (1-based) in which the batch that made them ended.
+    for (const [total, estimate, expectedCommits, expected] of [
+      [CASE_ROW_GROUP_ROWS * 2 + 10_000, CASE_ROW_GROUP_ROWS * 2 + 10_000, [2], [CASE_ROW_GROUP_ROWS, CASE_ROW_GROUP_ROWS, 10_000]],
+      [CASE_ROW_GROUP_ROWS * 3 + 10_000, CASE_ROW_GROUP_ROWS + 1000, [3], [CASE_ROW_GROUP_ROWS, CASE_ROW_GROUP_ROWS, CASE_ROW_GROUP_ROWS, 10_000]],
+    ] as const) {
+      const dir = tempCase();
+      const store = await CaseStore.open(dir);
+      const id = await store.addEvidence(evidence, 'importing');
+      store.expectRows(estimate);
+      const commits: number[] = [];
+      for (let start = 0; start < total; start += batch) {
+        const n = Math.min(batch, total - start);
+        if (await store.appendPrepared(id, n === batch ? rows : prepareRows(Array.from({ length: n }, (_, k) => event(k))))) commits.push(Math.ceil((start + n) / CASE_ROW_GROUP_ROWS));
+      }
+      await store.flush();
+      // The rows after the last whole row group were not written to the WAL (~2 MB of text).
+      expect(statSync(join(dir, `${CASE_DB_FILE}.wal`)).size).toBeLessThan(200_000);
+      await store.endAppend();
+      expect(commits).toEqual(expectedCommits);
+      const groups = await store['rows'](
+        `SELECT row_group_id AS g, sum(count) AS n FROM pragma_storage_info('events') WHERE column_id = 0 AND segment_type <> 'VALIDITY' GROUP BY ALL ORDER BY g`,
+      );
+      expect(groups.map((r) => Number(r['n']))).toEqual(expected);
+      await store.checkpoint();
+      expect(await store.countEvents({})).toBe(total);
+      const ids = await store['rows']('SELECT count(DISTINCT id) AS n, min(id) AS a, max(id) AS b FROM events');
+      expect([ids[0]?.['n'], ids[0]?.['a'], ids[0]?.['b']].map(Number)).toEqual([total, 1, total]);
+      await store.close();
+    }
+  });
 });

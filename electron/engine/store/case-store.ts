@@ -159,6 +159,8 @@ export class CaseStore {
   /** Where the import expects the table to end (expectRows), and its decision of runsOn. */
   private expectedEnd = 0;
   private runOnImport: boolean | null = null;
+  /** Text bytes of the open transaction's whole row group that it kept open (tailRunsOn). */
+  private tailGroupBytes = 0;
   /** DuckDB runs on IMPORT_THREADS (from an import's first append to the checkpoint after it). */
   private importThreads = false;
   private caseFileWrites = 0;
@@ -396,7 +398,7 @@ export class CaseStore {
     let committed = false;
     for (let from = 0; from < rows.count; ) {
       const runOn = this.runsOn();
-      const room = runOn ? CASE_ROW_GROUP_ROWS - this.transactionRows : CASE_ROW_GROUP_ROWS - (this.tableRows % CASE_ROW_GROUP_ROWS);
+      const room = runOn ? CASE_ROW_GROUP_ROWS - (this.transactionRows % CASE_ROW_GROUP_ROWS) : CASE_ROW_GROUP_ROWS - (this.tableRows % CASE_ROW_GROUP_ROWS);
       const to = Math.min(rows.count, from + room);
       this.nextEventId = this.chunkWriter.append(this.appender, evidenceId, rows, this.nextEventId, from, to);
       const bytes = (ends[to * STRINGS_PER_EVENT - 1] as number) - (from === 0 ? 0 : (ends[from * STRINGS_PER_EVENT - 1] as number));
@@ -404,7 +406,13 @@ export class CaseStore {
       this.transactionRows += to - from;
       this.transactionBytes += bytes;
       this.uncheckpointedBytes += bytes;
-      const boundary = runOn ? this.transactionRows === CASE_ROW_GROUP_ROWS : this.tableRows % CASE_ROW_GROUP_ROWS === 0;
+      let boundary = runOn ? this.transactionRows % CASE_ROW_GROUP_ROWS === 0 : this.tableRows % CASE_ROW_GROUP_ROWS === 0;
+      if (boundary && this.tailRunsOn()) {
+        // DuckDB has this row group on disk (or writes it with the next row): not in memory.
+        this.tailGroupBytes = this.transactionBytes;
+        this.uncheckpointedBytes -= this.transactionBytes;
+        boundary = false;
+      }
       if (boundary || this.uncheckpointedBytes >= CHECKPOINT_BYTES) {
         await this.flush();
         committed = true;
@@ -444,6 +452,21 @@ export class CaseStore {
   }
 
   /**
+   * Whether the open transaction, holding one whole row group of its own, stays open to the end
+   * of the import instead of committing here, because the import expects less than another
+   * row group (expectRows). Committed alone, the rows after the last whole row group go
+   * through the WAL, uncompressed, and a checkpoint then reads, compresses and writes them,
+   * on one core at the very end of the import; a transaction holding a whole row group or
+   * more has all its rows, the last short row group too, written compressed at its commit
+   * (DuckDB's optimistic writes), with nothing for the WAL or the checkpoint. The row groups
+   * are the same. Should the estimate be short, the transaction commits at its second row
+   * group (appendPrepared's boundary) as it would have.
+   */
+  private tailRunsOn(): boolean {
+    return this.transactionRows === CASE_ROW_GROUP_ROWS && this.expectedEnd > 0 && this.expectedEnd - this.tableRows < CASE_ROW_GROUP_ROWS;
+  }
+
+  /**
    * Makes appended events durable and visible. Commits take the same lock as queries:
    * a query planned while another connection commits was seen to read inconsistent table
    * statistics in DuckDB ("Perfect hash aggregate … statistics … corrupt", and a count of 0).
@@ -458,10 +481,11 @@ export class CaseStore {
 
   /** Book-keeping of a commit: rows of a whole row group are on disk, others wait for a checkpoint. */
   private committed(): void {
-    if (this.transactionRows >= CASE_ROW_GROUP_ROWS) this.uncheckpointedBytes -= this.transactionBytes;
+    if (this.transactionRows >= CASE_ROW_GROUP_ROWS) this.uncheckpointedBytes -= this.transactionBytes - this.tailGroupBytes;
     else this.uncheckpointedRows += this.transactionRows;
     this.transactionRows = 0;
     this.transactionBytes = 0;
+    this.tailGroupBytes = 0;
   }
 
   async endAppend(): Promise<void> {
@@ -486,8 +510,8 @@ export class CaseStore {
         await this.exec(`SET threads = ${DUCKDB_THREADS}`);
       }
     }
-    // Rows still in the open transaction stay in memory.
-    this.uncheckpointedBytes = this.transactionBytes;
+    // Rows still in the open transaction stay in memory (but a whole row group it kept open).
+    this.uncheckpointedBytes = this.transactionBytes - this.tailGroupBytes;
     this.uncheckpointedRows = 0;
   }
 
