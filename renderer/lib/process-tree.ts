@@ -3,6 +3,7 @@
 // the visible rows for a set of expanded nodes, and search that keeps the matches' ancestors.
 
 import type { ProcessRow } from '../../shared/api.js';
+import { compareIds } from './compare-ids.js';
 
 export interface ProcessTree {
   readonly byId: ReadonlyMap<string, ProcessRow>;
@@ -11,13 +12,6 @@ export interface ProcessTree {
   /** The tree parent of each node (null for roots), after cycles are broken. */
   readonly parentOf: ReadonlyMap<string, string | null>;
 }
-
-/**
- * What `a.localeCompare(b, 'en', { numeric: true })` does, with one collator: localeCompare with
- * options builds a new one on every call (the ties of a large tree's sort).
- */
-let idCollator: Intl.Collator | null = null;
-const compareIds = (a: string, b: string): number => (idCollator ??= new Intl.Collator('en', { numeric: true })).compare(a, b);
 
 const byStart = (a: ProcessRow, b: ProcessRow): number => {
   const x = a.start ?? '';

@@ -4,6 +4,7 @@
 
 import type { SessionRow } from '../../shared/api.js';
 import type { Severity } from '../../shared/findings.js';
+import { compareIds } from './compare-ids.js';
 
 /** Findings of one session by severity (missing = none). */
 export type FindingCounts = Partial<Readonly<Record<Severity, number>>>;
@@ -151,7 +152,7 @@ export function rankSessions(
     out.push({ session: s, score: sessionScore(s, findingsBySession.get(s.id)) });
   }
   const byStart = (a: RankedSession, b: RankedSession) =>
-    a.session.start < b.session.start ? -1 : a.session.start > b.session.start ? 1 : a.session.id.localeCompare(b.session.id, 'en', { numeric: true });
+    a.session.start < b.session.start ? -1 : a.session.start > b.session.start ? 1 : compareIds(a.session.id, b.session.id);
   const cmp: Record<SessionSort, (a: RankedSession, b: RankedSession) => number> = {
     suspicious: (a, b) => b.score - a.score || byStart(a, b),
     start: byStart,
