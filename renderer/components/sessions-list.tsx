@@ -1,4 +1,5 @@
-import { memo, useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useId, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionRow } from '../../shared/api.js';
 import { escapeControlsSingleLine } from '../lib/escape-text.js';
@@ -30,77 +31,65 @@ interface SessionCardProps {
  * One session. Memoized on what it shows: when the findings summary arrives (seconds after the
  * first screen on a case still being analysed), or the sort or a filter changes, the list is
  * ranked again but only the cards whose session, counts or selection changed render again,
- * instead of all of them (300 cards, ~7,000 elements: a long task in the middle of whatever the
- * investigator is scrolling).
+ * instead of every card in view.
  */
 const SessionCard = memo(function SessionCard({ session: s, score, counts, selected, onPick }: SessionCardProps) {
   const reasons = scoreSession(s, counts).reasons;
   const who = s.user === '' ? '(unknown user)' : (s.domain ? s.domain + '\\' : '') + s.user;
   const from = [s.sourceIp, s.workstation].filter((v) => v !== '' && v !== '-').join(' · ');
   return (
-    <li>
-      <button
-        type="button"
-        className={'session-card' + (selected ? ' session-card-selected' : '') + (score >= 50 ? ' session-card-flagged' : '')}
-        data-testid="session-row"
-        data-session-id={s.id}
-        data-score={score}
-        aria-current={selected ? 'true' : undefined}
-        onClick={() => onPick(s.id)}
-      >
-        <span className="session-line">
-          <strong className="session-user">{escapeControlsSingleLine(who)}</strong>
-          <span className="muted">on</span>
-          <span className="session-host">{escapeControlsSingleLine(s.host)}</span>
-          {s.admin && <span className="badge badge-warn">admin</span>}
+    <button
+      type="button"
+      className={'session-card' + (selected ? ' session-card-selected' : '') + (score >= 50 ? ' session-card-flagged' : '')}
+      data-testid="session-row"
+      data-session-id={s.id}
+      data-score={score}
+      aria-current={selected ? 'true' : undefined}
+      onClick={() => onPick(s.id)}
+    >
+      <span className="session-line">
+        <strong className="session-user">{escapeControlsSingleLine(who)}</strong>
+        <span className="muted">on</span>
+        <span className="session-host">{escapeControlsSingleLine(s.host)}</span>
+        {s.admin && <span className="badge badge-warn">admin</span>}
+      </span>
+      {worstLevel(counts) !== null && (
+        <span className="session-line small" data-testid="session-findings">
+          {[...SEVERITIES].reverse().map((level: Severity) => ((counts?.[level] ?? 0) > 0 ? <SeverityBadge key={level} level={level} count={counts?.[level] ?? 0} /> : null))}
         </span>
-        {worstLevel(counts) !== null && (
-          <span className="session-line small" data-testid="session-findings">
-            {[...SEVERITIES].reverse().map((level: Severity) => ((counts?.[level] ?? 0) > 0 ? <SeverityBadge key={level} level={level} count={counts?.[level] ?? 0} /> : null))}
-          </span>
-        )}
-        <span className="session-line">
-          <span className="badge badge-info" title={`LogonType ${s.logonType ?? '?'}`}>
-            {s.logonType === null ? 'type ?' : `type ${s.logonType}`} {s.logonTypeName}
-          </span>
-          {from !== '' && <span className="mono small">{escapeControlsSingleLine(from)}</span>}
-          <span className="mono small muted">{escapeControlsSingleLine(s.logonId)}</span>
+      )}
+      <span className="session-line">
+        <span className="badge badge-info" title={`LogonType ${s.logonType ?? '?'}`}>
+          {s.logonType === null ? 'type ?' : `type ${s.logonType}`} {s.logonTypeName}
         </span>
-        <span className="session-line small">
-          <TimeText iso={s.start} precision="s" />
-          <span className="muted">→</span>
-          {s.end === null ? <span className="badge">open</span> : <TimeText iso={s.end} precision="s" />}
+        {from !== '' && <span className="mono small">{escapeControlsSingleLine(from)}</span>}
+        <span className="mono small muted">{escapeControlsSingleLine(s.logonId)}</span>
+      </span>
+      <span className="session-line small">
+        <TimeText iso={s.start} precision="s" />
+        <span className="muted">→</span>
+        {s.end === null ? <span className="badge">open</span> : <TimeText iso={s.end} precision="s" />}
+      </span>
+      <span className="session-line small session-counts">
+        <span><span className="num">{s.processes}</span> proc</span>
+        <span><span className="num">{s.scripts}</span> scripts</span>
+        <span className={s.services > 0 ? 'warn' : undefined}><span className="num">{s.services}</span> services</span>
+        {s.createdBySessionId !== null && <span className="muted">from {s.createdBySessionId}</span>}
+      </span>
+      {reasons.length > 0 && (
+        <span className="session-reasons small" data-testid="session-reasons">
+          {reasons.join(' · ')}
         </span>
-        <span className="session-line small session-counts">
-          <span><span className="num">{s.processes}</span> proc</span>
-          <span><span className="num">{s.scripts}</span> scripts</span>
-          <span className={s.services > 0 ? 'warn' : undefined}><span className="num">{s.services}</span> services</span>
-          {s.createdBySessionId !== null && <span className="muted">from {s.createdBySessionId}</span>}
-        </span>
-        {reasons.length > 0 && (
-          <span className="session-reasons small" data-testid="session-reasons">
-            {reasons.join(' · ')}
-          </span>
-        )}
-      </button>
-    </li>
+      )}
+    </button>
   );
 });
 
-/** Rendered at first; the rest on request (a case can have tens of thousands of sessions). */
-const FIRST_SESSIONS = 300;
-/**
- * Of those, the ones in the first frame (a screenful at 900 px): the others follow once the
- * event table's first page is in (or at the latest FIRST_SCREEN_WAIT_MS after the list), so the
- * first screen of a large case does not wait for hundreds of cards below the fold (~7,000
- * elements to build and lay out: 300-400 ms on a loaded machine).
- */
-const FIRST_FRAME_SESSIONS = 12;
-const FIRST_SCREEN_WAIT_MS = 2000;
+/** A card's height before it is measured (four lines; findings and reasons add two). */
+const CARD_ESTIMATE = 92;
 
 export function SessionsList() {
-  const [showAll, setShowAll] = useState(false);
-  const [firstFrame, setFirstFrame] = useState(true);
+  const scrollRef = useRef<HTMLDivElement>(null);
   const s = useAppStore(
     useShallow((st) => ({
       sessions: st.sessions,
@@ -112,7 +101,6 @@ export function SessionsList() {
       selected: st.selectedSessionId,
       totalEvents: st.overview?.totalEvents ?? null,
       summary: st.findingsSummary,
-      tableReady: st.total !== null,
     })),
   );
   const actions = useAppStore(
@@ -130,24 +118,28 @@ export function SessionsList() {
     () => (s.sessions ? rankSessions(s.sessions.sessions, { sort: s.sort, search: s.search, logonTypes: s.types, adminOnly: s.adminOnly }, counts) : []),
     [s.sessions, s.sort, s.search, s.types, s.adminOnly, counts],
   );
-  const more = firstFrame && ranked.length > FIRST_FRAME_SESSIONS;
+  // Only the cards in view (and a few past each edge) exist: a case has thousands of sessions,
+  // and 300 cards were ~7,000 elements that every style recalculation, layout and garbage
+  // collection walked (the browser's mark-compact traced them: 35-50 ms pauses while the process
+  // tree opened, issue 6).
+  const virtualizer = useVirtualizer({
+    count: ranked.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => CARD_ESTIMATE,
+    getItemKey: (i) => ranked[i]?.session.id ?? i,
+    overscan: 4,
+  });
+  // The selected session scrolled into view when the selection changes (a pivot or Back can
+  // select one far down the list); not when the list is sorted or filtered again.
+  const scrolledTo = useRef<string | null>(null);
   useEffect(() => {
-    if (!more) return;
-    let frame = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // After the next frame has painted (the table's rows with it when they are in).
-    const rest = () => {
-      frame = requestAnimationFrame(() => {
-        timer = setTimeout(() => setFirstFrame(false), 0);
-      });
-    };
-    if (s.tableReady) rest();
-    else timer = setTimeout(rest, FIRST_SCREEN_WAIT_MS);
-    return () => {
-      cancelAnimationFrame(frame);
-      clearTimeout(timer);
-    };
-  }, [more, s.tableReady]);
+    if (s.selected === scrolledTo.current) return;
+    const index = ranked.findIndex((r) => r.session.id === s.selected);
+    // Not in the list yet (sessions still loading, or filtered out): tried again when it is.
+    if (s.selected !== null && index < 0) return;
+    scrolledTo.current = s.selected;
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+  }, [s.selected, ranked, virtualizer]);
   // Stable, so the memoized cards do not all render again whenever the list does.
   const navigate = actions.navigate;
   const pick = useCallback((sessionId: string) => navigate({ kind: 'session', sessionId, tab: 'chain' }), [navigate]);
@@ -204,18 +196,19 @@ export function SessionsList() {
           <p>No session matches. Clear the search or the type filters.</p>
         </div>
       ) : (
-        <ul className="session-list">
-          {(showAll ? ranked : ranked.slice(0, firstFrame ? FIRST_FRAME_SESSIONS : FIRST_SESSIONS)).map((r) => (
-            <SessionCard key={r.session.id} session={r.session} score={r.score} counts={counts.get(r.session.id)} selected={r.session.id === s.selected} onPick={pick} />
-          ))}
-          {!showAll && ranked.length > FIRST_SESSIONS && (
-            <li className="pad">
-              <button type="button" className="link-button" onClick={() => setShowAll(true)}>
-                Show all {ranked.length} sessions
-              </button>
-            </li>
-          )}
-        </ul>
+        <div className="session-scroll" ref={scrollRef} data-testid="session-scroll">
+          <ul className="session-list" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const r = ranked[item.index];
+              if (!r) return null;
+              return (
+                <li key={item.key} className="session-vrow" data-index={item.index} ref={virtualizer.measureElement} style={{ transform: `translateY(${item.start}px)` }}>
+                  <SessionCard session={r.session} score={r.score} counts={counts.get(r.session.id)} selected={r.session.id === s.selected} onPick={pick} />
+                </li>
+              );
+            })}
+          </ul>
+        </div>
       )}
     </section>
   );
