@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useId, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { SessionRow } from '../../shared/api.js';
@@ -88,6 +88,51 @@ const SessionCard = memo(function SessionCard({ session: s, score, counts, selec
 /** A card's height before it is measured (four lines; findings and reasons add two). */
 const CARD_ESTIMATE = 92;
 
+// The list is measured by ResizeObserver only, never by reading sizes while React commits: the
+// library's defaults read the scroller's rect and each new card's offsetHeight in the commit,
+// which forces the whole page's first layout inside the first screen's render task and again
+// after the cards move (~80 ms more before the first paint of a large case). A ResizeObserver
+// reports after the browser's own layout, before paint; a card not yet measured counts at its
+// estimate (or its size from before, when it scrolls back into view).
+type ListVirtualizer = Virtualizer<HTMLDivElement, Element>;
+
+function observeScrollerSize(instance: ListVirtualizer, cb: (rect: { width: number; height: number }) => void): () => void {
+  const element = instance.scrollElement;
+  if (!element) return () => undefined;
+  const observer = new ResizeObserver((entries) => {
+    const rect = entries[entries.length - 1]?.contentRect;
+    if (rect) cb({ width: Math.round(rect.width), height: Math.round(rect.height) });
+  });
+  observer.observe(element);
+  return () => observer.disconnect();
+}
+
+function cardSize(element: Element, entry: ResizeObserverEntry | undefined, instance: ListVirtualizer): number {
+  const box = entry?.borderBoxSize?.[0];
+  if (box) return Math.round(box.blockSize);
+  const index = instance.indexFromElement(element);
+  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
+}
+
+/**
+ * The scroller's position is written only when it changes: on mount the library writes the
+ * offset it starts from (0) to the new scroller, and any scroll write makes the browser lay the
+ * page out there and then, in the middle of React's commit.
+ */
+function scrollCards(offset: number, options: { adjustments?: number; behavior?: ScrollBehavior }, instance: ListVirtualizer): void {
+  const element = instance.scrollElement;
+  if (!element) return;
+  const top = offset + (options.adjustments ?? 0);
+  if (top === (lastTops.get(element) ?? 0) && options.behavior !== 'smooth') return;
+  element.scrollTo({ top, behavior: options.behavior });
+}
+
+/** Each card scroller's scrollTop as its scroll events last reported it (0 before any). */
+const lastTops = new WeakMap<Element, number>();
+
+/** The scroller's height before it is observed: the window's (the side panel is nearly as tall). */
+const initialRect = (): { width: number; height: number } => ({ width: 0, height: typeof window === 'undefined' ? 0 : window.innerHeight });
+
 export function SessionsList() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const s = useAppStore(
@@ -128,6 +173,10 @@ export function SessionsList() {
     estimateSize: () => CARD_ESTIMATE,
     getItemKey: (i) => ranked[i]?.session.id ?? i,
     overscan: 4,
+    initialRect: initialRect(),
+    observeElementRect: observeScrollerSize,
+    measureElement: cardSize,
+    scrollToFn: scrollCards,
   });
   // The selected session scrolled into view when the selection changes (a pivot or Back can
   // select one far down the list); not when the list is sorted or filtered again.
@@ -196,7 +245,7 @@ export function SessionsList() {
           <p>No session matches. Clear the search or the type filters.</p>
         </div>
       ) : (
-        <div className="session-scroll" ref={scrollRef} data-testid="session-scroll">
+        <div className="session-scroll" ref={scrollRef} data-testid="session-scroll" onScroll={(e) => lastTops.set(e.currentTarget, e.currentTarget.scrollTop)}>
           <ul className="session-list" style={{ height: virtualizer.getTotalSize() }}>
             {virtualizer.getVirtualItems().map((item) => {
               const r = ranked[item.index];
