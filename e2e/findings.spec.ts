@@ -315,6 +315,8 @@ test('findings at scale on the fake API: virtualized groups, tree badges, suppre
     await shot(page, 'f12-fake-allow-list');
     // The 20,000-process session: finding badges on tree rows.
     await page.getByTestId('side-tab-sessions').click();
+    // The list shows the cards in view: the busiest session comes first when sorted by processes.
+    await page.getByTestId('session-sort').selectOption('processes');
     await page.locator('[data-testid="session-row"][data-session-id="f1"]').click();
     await page.getByTestId('view-tab-tree').click();
     await page.getByTestId('tree-expand-all').click();

@@ -180,6 +180,10 @@ export function SessionsList() {
   });
   // The selected session scrolled into view when the selection changes (a pivot or Back can
   // select one far down the list); not when the list is sorted or filtered again.
+  // A new sort or filter starts at the top of its ranking.
+  useEffect(() => {
+    virtualizer.scrollToOffset(0);
+  }, [s.sort, s.search, s.types, s.adminOnly, virtualizer]);
   const scrolledTo = useRef<string | null>(null);
   useEffect(() => {
     if (s.selected === scrolledTo.current) return;
