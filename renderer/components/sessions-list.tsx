@@ -180,10 +180,15 @@ export function SessionsList() {
   });
   // The selected session scrolled into view when the selection changes (a pivot or Back can
   // select one far down the list); not when the list is sorted or filtered again.
-  // A new sort or filter starts at the top of its ranking.
+  // A new sort or filter starts at the top of its ranking. Not on mount: the list starts there,
+  // and scrollToOffset reads the scroller's height (a forced layout in the first screen's commit).
+  const ranking = `${s.sort}\n${s.search}\n${s.types.join(',')}\n${s.adminOnly}`;
+  const rankedBy = useRef(ranking);
   useEffect(() => {
+    if (rankedBy.current === ranking) return;
+    rankedBy.current = ranking;
     virtualizer.scrollToOffset(0);
-  }, [s.sort, s.search, s.types, s.adminOnly, virtualizer]);
+  }, [ranking, virtualizer]);
   const scrolledTo = useRef<string | null>(null);
   useEffect(() => {
     if (s.selected === scrolledTo.current) return;
