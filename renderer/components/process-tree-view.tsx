@@ -1,5 +1,5 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
 import type { ProcessRow } from '../../shared/api.js';
 import { clipText, escapeControlsMultiline, escapeControlsSingleLine } from '../lib/escape-text.js';
@@ -17,6 +17,7 @@ import {
   type ProcessTree,
   type VisibleRow,
 } from '../lib/process-tree.js';
+import { rowWindow } from '../lib/row-window.js';
 import { treeKey } from '../lib/tree-keys.js';
 import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
@@ -327,11 +328,36 @@ export function ProcessTreeView() {
     latest.current.selectProcess(id);
     treeRef.current?.focus({ preventScroll: true });
   });
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 4 });
+  // The window of rows is arithmetic, as the event table's (row-window.ts): every row is ROW px.
+  // A general virtualizer kept a measurement object per row, built again whenever the count
+  // changed: expand-all on a 20,000-process tree made 20,000 of them in the click's task.
+  // The scroll position is read on scroll, synchronously, so the rows move in the frame that
+  // scrolled; the height comes from a ResizeObserver (after layout: never a forced layout).
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewportHeight, setViewportHeight] = useState(() => (typeof window === 'undefined' ? 600 : window.innerHeight));
+  const attachScroller = useCallback((el: HTMLDivElement | null) => {
+    scrollRef.current = el;
+    if (!el) return undefined;
+    setScrollTop(0); // a new scroller (after the loading view) starts at the top
+    const onScroll = () => flushSync(() => setScrollTop(el.scrollTop));
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => setViewportHeight(el.clientHeight));
+    observer?.observe(el);
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      observer?.disconnect();
+    };
+  }, []);
+  const { first, last } = rowWindow(rows.length, ROW, scrollTop, viewportHeight, 4);
   const focusIndex = focused === null ? -1 : rows.findIndex((r) => r.id === focused);
   useEffect(() => {
-    if (focusIndex >= 0) virtualizer.scrollToIndex(focusIndex, { align: 'auto' });
-  }, [focusIndex, virtualizer]);
+    const el = scrollRef.current;
+    if (focusIndex < 0 || !el) return;
+    // Scrolled just enough to show the focused row (keyboard, a process chosen elsewhere).
+    const top = focusIndex * ROW;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
+  }, [focusIndex]);
 
   const scopeSwitch = (
     <div className="segmented" role="group" aria-label="Tree scope">
@@ -387,7 +413,7 @@ export function ProcessTreeView() {
     if (result.activate !== undefined) activate(result.activate);
   };
   const selected = (selectedProcessId !== null ? tree.byId.get(selectedProcessId) : undefined) ?? null;
-  const items = virtualizer.getVirtualItems();
+  const windowSize = last - first + 1;
   return (
     <div className="tree-view" data-testid="process-tree-view">
       <div className="view-toolbar">
@@ -422,25 +448,23 @@ export function ProcessTreeView() {
             if (focused === null && rows[0]) setFocused(rows[0].id);
           }}
         >
-          <div ref={scrollRef} className="tree-scroll">
-            <div className="tree-spacer" style={{ height: virtualizer.getTotalSize() }}>
+          <div ref={attachScroller} className="tree-scroll">
+            <div className="tree-spacer" style={{ height: rows.length * ROW }}>
               {/* As the event table's: the window of rows in normal flow, moved as one (one
                   transform a frame, not one per row), and rows keyed by their slot (index modulo
                   the window's size): a scroll step that replaces the whole window (a fast scroll
                   over 20,000 rows) updates its rows in place instead of destroying and building
                   them all (a first scroll over the expanded tree of 20,000
                   processes: renderer CPU 6.7 s -> 4.6 s). */}
-              {items.length > 0 && (
-                <div className="tree-window" style={{ transform: `translateY(${items[0]!.start}px)` }}>
-                  {items.map((item) => {
-                    const row = rows[item.index];
-                    if (!row) return null;
+              {windowSize > 0 && (
+                <div className="tree-window" style={{ transform: `translateY(${first * ROW}px)` }}>
+                  {rows.slice(first, last + 1).map((row, k) => {
                     const p = tree.byId.get(row.id)!;
                     const outside =
                       (range.to !== null && p.start !== null && p.start > range.to) || (range.from !== null && p.end !== null && p.end < range.from);
                     return (
                       <TreeRowView
-                        key={item.index % items.length}
+                        key={(first + k) % windowSize}
                         row={row}
                         p={p}
                         focused={row.id === focused}
