@@ -76,6 +76,7 @@ function electronApi(e: EngineApi): ChainlineApi {
     getEventDetail: (eventId) => e.getEventDetail(eventId),
     listSessions: () => e.listSessions(),
     getSessionChain: (sessionId) => e.getSessionChain(sessionId),
+    getSessionChainPage: (request) => e.getSessionChainPage(request),
     getSessionProcesses: (sessionId) => e.getSessionProcesses(sessionId),
     getHostProcesses: (host) => e.getHostProcesses(host),
     findProcesses: (query) => e.findProcesses(query),

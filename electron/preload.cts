@@ -50,6 +50,7 @@ const api: ChainlineApi = {
   deleteNote: method('deleteNote'),
   getCoverage: method('getCoverage'),
   getProcessPage: method('getProcessPage'),
+  getSessionChainPage: method('getSessionChainPage'),
 };
 
 contextBridge.exposeInMainWorld('chainline', api);

@@ -18,3 +18,19 @@ describe('validation of getProcessPage', () => {
     expect(() => validateArgs('getProcessPage', [{ ...ok, sql: 1 }])).toThrow('unexpected field "sql"');
   });
 });
+
+describe('validation of getSessionChainPage', () => {
+  it('takes a session id, an offset and a limit up to the page size, nothing else', () => {
+    const ok = { sessionId: 's1', offset: 2000, limit: 2000 };
+    expect(validateArgs('getSessionChainPage', [ok])).toEqual([ok]);
+    expect(() => validateArgs('getSessionChainPage', [])).toThrow('takes one argument');
+    expect(() => validateArgs('getSessionChainPage', ['s1'])).toThrow('request must be an object');
+    expect(() => validateArgs('getSessionChainPage', [{ ...ok, sessionId: 7 }])).toThrow('request.sessionId must be a string');
+    expect(() => validateArgs('getSessionChainPage', [{ ...ok, sessionId: 's'.repeat(65) }])).toThrow('request.sessionId');
+    expect(() => validateArgs('getSessionChainPage', [{ ...ok, offset: -1 }])).toThrow('request.offset');
+    expect(() => validateArgs('getSessionChainPage', [{ ...ok, offset: 1.5 }])).toThrow('request.offset');
+    expect(() => validateArgs('getSessionChainPage', [{ ...ok, limit: 0 }])).toThrow('request.limit must be between 1 and 5000');
+    expect(() => validateArgs('getSessionChainPage', [{ ...ok, limit: 5001 }])).toThrow('request.limit');
+    expect(() => validateArgs('getSessionChainPage', [{ ...ok, scope: 'session' }])).toThrow('unexpected field "scope"');
+  });
+});

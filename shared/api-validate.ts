@@ -286,6 +286,17 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
         limit: int(r['limit'], 'request.limit', 1, API_LIMITS.maxPageSize),
       }] as ApiArgs<M>;
     }
+    case 'getSessionChainPage': {
+      if (args.length !== 1) fail('getSessionChainPage takes one argument');
+      const r = args[0];
+      if (!isPlainObject(r)) fail('request must be an object');
+      onlyKeys(r, ['sessionId', 'offset', 'limit'], 'request');
+      return [{
+        sessionId: str(r['sessionId'], 'request.sessionId', 64),
+        offset: int(r['offset'], 'request.offset', 0, Number.MAX_SAFE_INTEGER),
+        limit: int(r['limit'], 'request.limit', 1, API_LIMITS.maxPageSize),
+      }] as ApiArgs<M>;
+    }
     case 'listNotes':
     case 'getCoverage':
       return noArgs(args, m) as ApiArgs<M>;

@@ -225,6 +225,24 @@ export interface ProcessPage {
   readonly rows: readonly ProcessRow[];
 }
 
+/**
+ * A page of a session's chain, in getSessionChain's order: the chain of a busy session (150,000
+ * steps, 37 MB of JSON) parsed as one answer froze the page for over a second.
+ */
+export interface ChainPageRequest {
+  readonly sessionId: string;
+  readonly offset: number;
+  /** 1 … API_LIMITS.maxPageSize */
+  readonly limit: number;
+}
+
+export interface ChainPage {
+  /** Every step of the chain. */
+  readonly total: number;
+  readonly offset: number;
+  readonly steps: readonly ChainStep[];
+}
+
 /** A search of the case's processes by name (the command palette). */
 export interface ProcessSearch {
   /** An image name or part of one, a path, a PID (decimal or 0x hex), a ProcessGuid or process id, command-line text, a user. */
@@ -426,6 +444,8 @@ export interface ChainlineApi {
   getCoverage(): Promise<CaseCoverage>;
   /** A page of getSessionProcesses or getHostProcesses (the same rows, the same order). */
   getProcessPage(request: ProcessPageRequest): Promise<ProcessPage>;
+  /** A page of getSessionChain (the same steps, the same order). */
+  getSessionChainPage(request: ChainPageRequest): Promise<ChainPage>;
 }
 
 export type ApiMethod = keyof ChainlineApi;
@@ -465,6 +485,7 @@ export const API_METHODS = [
   'deleteNote',
   'getCoverage',
   'getProcessPage',
+  'getSessionChainPage',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method of ChainlineApi.

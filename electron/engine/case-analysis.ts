@@ -77,12 +77,17 @@ export interface AnalysisLog {
 
 const defaultLog: AnalysisLog = (line) => process.stderr.write(`chainline: ${line}\n`);
 
+/** How many sessions' chains CaseAnalysis keeps (the one open, and the one before). */
+const KEPT_CHAINS = 2;
+
 export class CaseAnalysis {
   private readonly index: ChainIndex;
   /** Built on first use: a reopened case lists sessions and chains without it. */
   private documentCache: AnalysisDocument | null = null;
   /** Process rows per session, built per session on first use (or all with the document). */
   private readonly processRows = new Map<string, ProcessRow[]>();
+  /** The chains built last (chain()), oldest first. */
+  private readonly chains = new Map<string, ChainStep[]>();
   /** Process rows per host key, built per host on first use. */
   private readonly hostRows = new Map<string, ProcessRow[]>();
   /** The index of processes by name, built on the first search. */
@@ -243,7 +248,20 @@ export class CaseAnalysis {
     }
   }
 
+  /**
+   * A session's chain, kept for the last few sessions asked for: a busy session's takes seconds
+   * to build (150,000 steps), and the views read it in pages (getSessionChainPage).
+   */
   chain(sessionId: string): ChainStep[] {
+    const kept = this.chains.get(sessionId);
+    if (kept) return kept;
+    const steps = this.buildChain(sessionId);
+    if (this.chains.size >= KEPT_CHAINS) this.chains.delete(this.chains.keys().next().value as string);
+    this.chains.set(sessionId, steps);
+    return steps;
+  }
+
+  private buildChain(sessionId: string): ChainStep[] {
     if (!this.index.sessions.has(sessionId)) throw new Error(`no session ${sessionId} in this case`);
     return sessionChain(this.result, sessionId, { follow: true }, this.index).map((e) => ({
       time: isoOf(e.time),

@@ -31,6 +31,8 @@ import type {
   RuleFoldersRequest,
   ProcessPage,
   ProcessPageRequest,
+  ChainPage,
+  ChainPageRequest,
 } from '../../shared/api.js';
 import { EVENT_PAGE_ROWS } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
@@ -609,6 +611,12 @@ export class Engine implements EngineApi {
 
   async getSessionChain(sessionId: string): Promise<readonly ChainStep[]> {
     return (await this.getAnalysis()).chain(sessionId);
+  }
+
+  async getSessionChainPage(request: ChainPageRequest): Promise<ChainPage> {
+    // The same kept steps as getSessionChain: a page is a slice of them.
+    const all = (await this.getAnalysis()).chain(request.sessionId);
+    return { total: all.length, offset: request.offset, steps: all.slice(request.offset, request.offset + request.limit) };
   }
 
   async getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]> {

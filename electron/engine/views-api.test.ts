@@ -85,6 +85,21 @@ describe('views API through the engine', () => {
       }
     }
     await expect(engine.getProcessPage({ scope: 'session', id: 'no-such-session', offset: 0, limit: 5 })).rejects.toThrow(/no session/);
+    // The chain in pages: the same steps in the same order, whatever the page size.
+    const chain = await engine.getSessionChain(busy.id);
+    expect(chain.length).toBeGreaterThan(2);
+    for (const limit of [1, 2, 5000]) {
+      const steps = [];
+      for (let offset = 0; ; offset += limit) {
+        const page = await engine.getSessionChainPage({ sessionId: busy.id, offset, limit });
+        expect(page.total).toBe(chain.length);
+        expect(page.offset).toBe(offset);
+        steps.push(...page.steps);
+        if (page.steps.length < limit) break;
+      }
+      expect(steps).toEqual(chain);
+    }
+    await expect(engine.getSessionChainPage({ sessionId: 'no-such-session', offset: 0, limit: 5 })).rejects.toThrow(/no session/);
 
     const all = await engine.listFindings({ offset: 0, limit: 1000 });
     const mine = await engine.listFindings({ host: key.toUpperCase(), offset: 0, limit: 1000 });

@@ -53,6 +53,7 @@ export function serveApi(engine: EngineApi): ChainlineApi {
     getEventDetail: (eventId) => engine.getEventDetail(eventId),
     listSessions: () => engine.listSessions(),
     getSessionChain: (sessionId) => engine.getSessionChain(sessionId),
+    getSessionChainPage: (request) => engine.getSessionChainPage(request),
     getSessionProcesses: (sessionId) => engine.getSessionProcesses(sessionId),
     getHostProcesses: (host) => engine.getHostProcesses(host),
     findProcesses: (query) => engine.findProcesses(query),

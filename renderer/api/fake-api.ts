@@ -8,6 +8,8 @@ import type {
   EventHistogram,
   HistogramRequest,
   ProcessSearch,
+  ChainPage,
+  ChainPageRequest,
   ProcessPage,
   ProcessPageRequest,
   Note,
@@ -412,6 +414,12 @@ export function createFakeApi(): ChainlineApi {
         gaps: [],
         gapsTruncated: false,
       };
+    },
+    async getSessionChainPage(request: ChainPageRequest): Promise<ChainPage> {
+      await delay(10);
+      if (!/^f\d+$/.test(request.sessionId)) throw new Error(`the fake has no session ${request.sessionId}`);
+      const all = fakeChain(request.sessionId);
+      return { total: all.length, offset: request.offset, steps: all.slice(request.offset, request.offset + request.limit) };
     },
     async getProcessPage(request: ProcessPageRequest): Promise<ProcessPage> {
       await delay(10);

@@ -14,6 +14,7 @@ const chain: ChainStep[] = [
 ];
 const api = {
   getSessionChain: async () => chain,
+  getSessionChainPage: async (r: { offset: number; limit: number }) => ({ total: chain.length, offset: r.offset, steps: chain.slice(r.offset, r.offset + r.limit) }),
   getSessionProcesses: async (id: string) => (id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')]),
   getProcessPage: async (r: { id: string; offset: number; limit: number }) => {
     const all = r.id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')];

@@ -3,6 +3,7 @@ import type { EventFilter, ProcessRow } from '../../shared/api.js';
 import { getApi } from '../api/api-client.js';
 import { chainSessions } from '../lib/chain-story.js';
 import { mapPooled } from '../lib/map-pooled.js';
+import { loadChain } from '../lib/chain-pages.js';
 import { loadProcesses } from '../lib/process-pages.js';
 import type { DisplayZone } from '../lib/time-zone.js';
 import { errorText } from './ui-slice.js';
@@ -120,9 +121,10 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
       // The chain is asked for once the session's own processes are in: the engine answers one
       // request at a time, and a busy session's chain (seconds of work) would hold the tree's
       // pages behind it.
+      // In pages too: a busy session's chain is tens of MB (chain-pages.ts).
       const chain = await own.then(
-        () => api.getSessionChain(sessionId),
-        () => api.getSessionChain(sessionId),
+        () => loadChain(api, sessionId),
+        () => loadChain(api, sessionId),
       );
       const ids = chainSessions(chain, sessionId);
       // A session the list counts no process in has none to add (the same count): a busy chain

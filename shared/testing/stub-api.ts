@@ -26,6 +26,7 @@ export function stubApi(overrides: Partial<ChainlineApi> = {}): ChainlineApi {
     getEventDetail: unused('getEventDetail'),
     listSessions: async () => ({ computedAt: null, sessions: [] }),
     getSessionChain: async () => [],
+    getSessionChainPage: async (r) => ({ total: 0, offset: r.offset, steps: [] }),
     getSessionProcesses: async () => [],
     getHostProcesses: async () => [],
     findProcesses: async () => ({ total: 0, rows: [] }),

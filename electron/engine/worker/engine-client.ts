@@ -49,6 +49,7 @@ export class WorkerEngineClient implements EngineApi {
   getEventDetail: EngineApi['getEventDetail'] = (eventId) => this.call('getEventDetail', eventId);
   listSessions: EngineApi['listSessions'] = () => this.call('listSessions');
   getSessionChain: EngineApi['getSessionChain'] = (sessionId) => this.call('getSessionChain', sessionId);
+  getSessionChainPage: EngineApi['getSessionChainPage'] = (request) => this.call('getSessionChainPage', request);
   getSessionProcesses: EngineApi['getSessionProcesses'] = (sessionId) => this.call('getSessionProcesses', sessionId);
   getHostProcesses: EngineApi['getHostProcesses'] = (host) => this.call('getHostProcesses', host);
   findProcesses: EngineApi['findProcesses'] = (query) => this.call('findProcesses', query);
