@@ -196,7 +196,14 @@ export function SessionsList() {
     // Not in the list yet (sessions still loading, or filtered out): tried again when it is.
     if (s.selected !== null && index < 0) return;
     scrolledTo.current = s.selected;
-    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' });
+    if (index < 0) return;
+    // Nothing to do when the card is in view already (a click on it): scrollToIndex reads the
+    // scroller's height, a forced layout of the page in the middle of the click's work.
+    const card = virtualizer.measurementsCache[index];
+    const top = virtualizer.scrollOffset ?? 0;
+    const height = virtualizer.scrollRect?.height ?? 0;
+    if (card && card.start >= top && card.end <= top + height) return;
+    virtualizer.scrollToIndex(index, { align: 'auto' });
   }, [s.selected, ranked, virtualizer]);
   // Stable, so the memoized cards do not all render again whenever the list does.
   const navigate = actions.navigate;
