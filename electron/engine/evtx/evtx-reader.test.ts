@@ -2,11 +2,12 @@
 // token and value type, template reuse, arrays, nested BinXML, WEC records without dependency
 // ids, damaged chunks, truncation, slack-space recovery, wrapped logs and the XML rendering.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NormalizedEvent, ReadError, ReadItem } from '../../../shared/events.js';
-import { evtxReader, looksLikeEvtx } from './evtx-reader.js';
+import { evtxReader, listChunks, looksLikeEvtx } from './evtx-reader.js';
 import { ChunkWriter, V, evtxFile, type WTemplate, type WValue } from './testing/evtx-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chainline-evtx-'));
@@ -311,6 +312,32 @@ describe('evtxReader on written files', () => {
       [50, 1],
       [100, 0],
     ]);
+  });
+
+  it('lists chunks by first record id (ties in file order, ids past 2^53 exact), then those without a magic', async () => {
+    // Only the first 40 bytes of each 64 KiB chunk are read: magic, first and last record id.
+    const ids = [2n ** 60n + 5n, null, 7n, 2n ** 60n + 4n, 7n];
+    const file = Buffer.alloc(4096 + ids.length * 0x10000);
+    ids.forEach((id, i) => {
+      const at = 4096 + i * 0x10000;
+      if (id === null) return;
+      file.write('ElfChnk\0', at, 'latin1');
+      file.writeBigUInt64LE(id, at + 24);
+      file.writeBigUInt64LE(id + 1n, at + 32);
+    });
+    const fh = await open(save(file), 'r');
+    try {
+      const slots = await listChunks(fh, file.length);
+      expect(slots.map((s) => [s.index, s.magic, s.firstRecordId, s.lastRecordId])).toEqual([
+        [2, true, 7n, 8n],
+        [4, true, 7n, 8n],
+        [3, true, 2n ** 60n + 4n, 2n ** 60n + 5n],
+        [0, true, 2n ** 60n + 5n, 2n ** 60n + 6n],
+        [1, false, 0n, 0n],
+      ]);
+    } finally {
+      await fh.close();
+    }
   });
 
   it('reports a self-referencing template instead of looping', async () => {
