@@ -114,6 +114,9 @@ function cardSize(element: Element, entry: ResizeObserverEntry | undefined, inst
   return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
 }
 
+/** Each card scroller's scrollTop as its scroll events last reported it (0 before any). */
+const lastTops = new WeakMap<Element, number>();
+
 /**
  * The scroller's position is written only when it changes: on mount the library writes the
  * offset it starts from (0) to the new scroller, and any scroll write makes the browser lay the
@@ -127,8 +130,6 @@ function scrollCards(offset: number, options: { adjustments?: number; behavior?:
   element.scrollTo({ top, behavior: options.behavior });
 }
 
-/** Each card scroller's scrollTop as its scroll events last reported it (0 before any). */
-const lastTops = new WeakMap<Element, number>();
 
 /** The scroller's height before it is observed: the window's (the side panel is nearly as tall). */
 const initialRect = (): { width: number; height: number } => ({ width: 0, height: typeof window === 'undefined' ? 0 : window.innerHeight });
@@ -178,8 +179,6 @@ export function SessionsList() {
     measureElement: cardSize,
     scrollToFn: scrollCards,
   });
-  // The selected session scrolled into view when the selection changes (a pivot or Back can
-  // select one far down the list); not when the list is sorted or filtered again.
   // A new sort or filter starts at the top of its ranking. Not on mount: the list starts there,
   // and scrollToOffset reads the scroller's height (a forced layout in the first screen's commit).
   const ranking = `${s.sort}\n${s.search}\n${s.types.join(',')}\n${s.adminOnly}`;
@@ -189,6 +188,8 @@ export function SessionsList() {
     rankedBy.current = ranking;
     virtualizer.scrollToOffset(0);
   }, [ranking, virtualizer]);
+  // The selected session scrolled into view when the selection changes (a pivot or Back can
+  // select one far down the list); not when the list is sorted or filtered again.
   const scrolledTo = useRef<string | null>(null);
   useEffect(() => {
     if (s.selected === scrolledTo.current) return;
