@@ -9,7 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { ReadItem, SourcePointer } from '../../../shared/events.js';
 import type { EvidenceReader, ReaderOptions } from '../readers/reader.js';
 import { newChunkContext, newTemplateCache, type Template } from './binxml-tokens.js';
-import { CHUNK_HEADER_SIZE, CHUNK_MAGIC, CHUNK_SIZE } from './chunk.js';
+import { CHUNK_HEADER_SIZE, CHUNK_SIZE, hasChunkMagic } from './chunk.js';
 import { readChunk, type ChunkInput, type ChunkResult } from './chunk-reader.js';
 import { FILE_HEADER_SIZE, looksLikeEvtx, parseFileHeader } from './file-header.js';
 import { parseRecordBody, readRecordHead } from './record.js';
@@ -62,7 +62,8 @@ export async function listChunks(fh: FileHandle, size: number): Promise<ChunkSlo
     if (index > 0 && index % HEADER_GROUP === 0) await new Promise<void>((r) => setImmediate(r));
     const length = Math.min(CHUNK_SIZE, size - off);
     const got = readSync(fd, h, 0, Math.min(40, length), off);
-    const magic = got >= 8 && isChunkMagic(h);
+    // h is 40 bytes whatever was read: the magic counts only when 8 bytes of it were.
+    const magic = got >= 8 && hasChunkMagic(h);
     const ids = magic && got >= 40;
     const first = ids ? idAt(h, 24) : 0n;
     if (magic) {
@@ -76,12 +77,6 @@ export async function listChunks(fh: FileHandle, size: number): Promise<ChunkSlo
   // A stable sort by first record id (index order among equals); skipped when already sorted.
   if (!ordered) live.sort((a, b) => (a.firstRecordId < b.firstRecordId ? -1 : a.firstRecordId > b.firstRecordId ? 1 : a.index - b.index));
   return [...live, ...slots.filter((s) => !s.magic)];
-}
-
-/** hasChunkMagic for buf[0, 8), by element loads. */
-function isChunkMagic(h: Buffer): boolean {
-  for (let i = 0; i < 8; i++) if (h[i] !== CHUNK_MAGIC[i]) return false;
-  return true;
 }
 
 /** The unsigned 64-bit little-endian integer at p, from two 32-bit halves (one BigInt when below 2^53). */
