@@ -23,7 +23,7 @@
 import { endianness } from 'node:os';
 import duckdb from '@duckdb/node-bindings';
 import { BIGINT, BLOB, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
-import { STRINGS_PER_EVENT, StringSlot, type PreparedRows } from './prepared-rows.js';
+import { STRINGS_PER_EVENT, StringSlot, valueStart, type PreparedRows } from './prepared-rows.js';
 
 /** The events table's columns, in order (schema.ts). */
 const EVENT_COLUMN_TYPES = [BIGINT, INTEGER, BIGINT, VARCHAR, VARCHAR, VARCHAR, INTEGER, BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR];
@@ -111,7 +111,7 @@ export class EventChunkWriter {
       duckdb.copy_data_to_vector_validity(recordVector, 0, this.recordValid.buffer as ArrayBuffer, 0, Math.ceil(n / 64) * 8);
       // The chunk's text, rows start..start+n, is one range of `text`.
       const k0 = start * STRINGS_PER_EVENT;
-      const textBegin = k0 === 0 ? 0 : (ends[k0 - 1] as number);
+      const textBegin = valueStart(ends, k0);
       const textEnd = ends[(start + n) * STRINGS_PER_EVENT - 1] as number;
       if (LITTLE_ENDIAN) {
         const base = this.scratchText(text.subarray(textBegin, textEnd));
@@ -125,7 +125,7 @@ export class EventChunkWriter {
           const v = vector(column);
           for (let i = 0; i < n; i++) {
             const k = (start + i) * STRINGS_PER_EVENT + slot;
-            duckdb.vector_assign_string_element_len(v, i, text.subarray(k === 0 ? 0 : (ends[k - 1] as number), ends[k] as number));
+            duckdb.vector_assign_string_element_len(v, i, text.subarray(valueStart(ends, k), ends[k] as number));
           }
         }
       }
@@ -157,7 +157,7 @@ export class EventChunkWriter {
     const words = this.stringWords;
     for (let i = 0; i < n; i++) {
       const k = (start + i) * STRINGS_PER_EVENT + slot;
-      const begin = k === 0 ? 0 : (ends[k - 1] as number);
+      const begin = valueStart(ends, k);
       const length = (ends[k] as number) - begin;
       const o = i * STRING_T_BYTES;
       const w = o >> 2;

@@ -38,10 +38,15 @@ export function transferListOf(rows: PreparedRows): ArrayBuffer[] {
   return [rows.ticks.buffer, rows.eventIds.buffer, rows.recordIds.buffer, rows.text.buffer, rows.ends.buffer] as ArrayBuffer[];
 }
 
+/** Where string value k (row * STRINGS_PER_EVENT + slot) starts in the text: where k - 1 ends. */
+export function valueStart(ends: Float64Array, k: number): number {
+  return k === 0 ? 0 : (ends[k - 1] as number);
+}
+
 /** String value `slot` of row `row`, decoded (tests, diagnostics; the store never decodes). */
 export function stringAt(rows: PreparedRows, row: number, slot: number): string {
   const k = row * STRINGS_PER_EVENT + slot;
-  const start = k === 0 ? 0 : (rows.ends[k - 1] as number);
+  const start = valueStart(rows.ends, k);
   return Buffer.from(rows.text.buffer, rows.text.byteOffset + start, (rows.ends[k] as number) - start).toString('utf8');
 }
 

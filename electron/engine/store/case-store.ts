@@ -29,7 +29,7 @@ import type { AllowListEntry } from '../../../shared/allowlist.js';
 import { parseTimestamp, ticksToIso, type TimePrecision } from '../../../shared/time.js';
 import { hostKeyOf } from '../../../shared/host-key.js';
 import { OLDEST_OPENABLE_SCHEMA, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
-import { prepareRows, STRINGS_PER_EVENT, type EventMeta, type PreparedRows } from '../ingest/prepared-rows.js';
+import { prepareRows, STRINGS_PER_EVENT, valueStart, type EventMeta, type PreparedRows } from '../ingest/prepared-rows.js';
 import { EventChunkWriter } from '../ingest/event-chunks.js';
 
 export const CASE_DB_FILE = 'case.duckdb';
@@ -401,7 +401,7 @@ export class CaseStore {
       const room = runOn ? CASE_ROW_GROUP_ROWS - (this.transactionRows % CASE_ROW_GROUP_ROWS) : CASE_ROW_GROUP_ROWS - (this.tableRows % CASE_ROW_GROUP_ROWS);
       const to = Math.min(rows.count, from + room);
       this.nextEventId = this.chunkWriter.append(this.appender, evidenceId, rows, this.nextEventId, from, to);
-      const bytes = (ends[to * STRINGS_PER_EVENT - 1] as number) - (from === 0 ? 0 : (ends[from * STRINGS_PER_EVENT - 1] as number));
+      const bytes = valueStart(ends, to * STRINGS_PER_EVENT) - valueStart(ends, from * STRINGS_PER_EVENT);
       this.tableRows += to - from;
       this.transactionRows += to - from;
       this.transactionBytes += bytes;
