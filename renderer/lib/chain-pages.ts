@@ -4,7 +4,7 @@
 // one per task, and the page keeps drawing in between.
 
 import type { ChainlineApi, ChainStep } from '../../shared/api.js';
-import { loadInPages } from './paged-list.js';
+import { loadInPages, pooled } from './paged-list.js';
 
 /** Steps per request: about 0.5 MB of JSON (~240 bytes a step). */
 export const CHAIN_PAGE_SIZE = 2000;
@@ -19,18 +19,12 @@ type ChainApi = Pick<ChainlineApi, 'getSessionChainPage' | 'getSessionChain'>;
  * filling the heap. The values are the same; the steps are never changed after this.
  */
 export function shareRepeatedStepValues(steps: readonly ChainStep[], pool: Map<string, string>): void {
-  const shared = (v: string): string => {
-    const kept = pool.get(v);
-    if (kept !== undefined) return kept;
-    pool.set(v, v);
-    return v;
-  };
   for (const step of steps) {
     const s = step as { -readonly [K in keyof ChainStep]: ChainStep[K] };
-    s.kind = shared(s.kind);
-    s.sessionId = shared(s.sessionId);
-    s.reason = shared(s.reason);
-    if (s.processId !== null) s.processId = shared(s.processId);
+    s.kind = pooled(pool, s.kind);
+    s.sessionId = pooled(pool, s.sessionId);
+    s.reason = pooled(pool, s.reason);
+    if (s.processId !== null) s.processId = pooled(pool, s.processId);
   }
 }
 

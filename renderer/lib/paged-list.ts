@@ -4,6 +4,18 @@
 
 import { mapPooled } from './map-pooled.js';
 
+/**
+ * The one string kept in `pool` equal to `v` (`v` itself, kept, when there is none yet): the
+ * pages of one list point their repeated values at one string each, where JSON.parse made a
+ * new one for every value.
+ */
+export function pooled(pool: Map<string, string>, v: string): string {
+  const kept = pool.get(v);
+  if (kept !== undefined) return kept;
+  pool.set(v, v);
+  return v;
+}
+
 /** Requests in flight at once: the next page is on its way while one is parsed. */
 const IN_FLIGHT = 2;
 

@@ -4,7 +4,7 @@
 // and the page keeps drawing in between.
 
 import type { ChainlineApi, ProcessPageRequest, ProcessRow } from '../../shared/api.js';
-import { loadInPages } from './paged-list.js';
+import { loadInPages, pooled } from './paged-list.js';
 
 /** Rows per request: about 0.45 MB of JSON, parsed in a few ms. */
 export const PROCESS_PAGE_SIZE = 1000;
@@ -29,9 +29,8 @@ export function shareRepeatedValues(rows: readonly ProcessRow[], pool: Map<strin
     for (const key of REPEATED) {
       const v = r[key];
       if (typeof v !== 'string') continue;
-      const kept = pool.get(v);
-      if (kept === undefined) pool.set(v, v);
-      else if (kept !== v) (r as Record<string, unknown>)[key] = kept;
+      const kept = pooled(pool, v);
+      if (kept !== v) (r as Record<string, unknown>)[key] = kept;
     }
     if (r.candidates.length === 0 && r.candidates !== NO_CANDIDATES) r.candidates = NO_CANDIDATES;
   }
