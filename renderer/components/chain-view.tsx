@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ProcessRow } from '../../shared/api.js';
 import { ROLE_LABEL, tellStory, type StoryStep } from '../lib/chain-story.js';
+import { EMPTY_CHAIN } from '../lib/chain-table.js';
 import { clipText, escapeControlsSingleLine } from '../lib/escape-text.js';
 import { useAppStore } from '../store/app-store.js';
 import { TimeText } from './time-text.js';
@@ -72,14 +73,16 @@ export function ChainView() {
   const [all, setAll] = useState(false);
   const [limit, setLimit] = useState(CHAIN_FIRST);
   const story = useMemo(() => {
-    if (!chain || sessionId === null) return [];
     const byId = new Map<string, ProcessRow>((processes ?? []).map((p) => [p.id, p]));
-    return tellStory(chain, sessionId, byId);
+    return tellStory(chain ?? EMPTY_CHAIN, sessionId ?? '', byId);
   }, [chain, processes, sessionId]);
   if (error !== null) return <p className="note note-warn pad">Could not load the session: {escapeControlsSingleLine(error)}</p>;
   if (loading || chain === null) return <p className="muted pad">Loading the chain…</p>;
-  const key = story.filter((s) => s.role !== null);
-  const shown = all || key.length === 0 ? story : key;
+  const key = story.keys;
+  // The indexes of the steps shown: every step, or the key ones.
+  const everyStep = all || key.length === 0;
+  const shownCount = everyStep ? story.length : key.length;
+  const shownIndexes = Array.from({ length: Math.min(limit, shownCount) }, (_, k) => (everyStep ? k : key[k]!));
   return (
     <div className="chain-view" data-testid="chain-view">
       <div className="view-toolbar">
@@ -97,13 +100,14 @@ export function ChainView() {
         <p className="muted pad">This session has no evidence beyond its logon.</p>
       ) : (
         <ol className="chain-list">
-          {shown.slice(0, limit).map((s, i) => (
-            <StepItem key={s.step.kind + s.step.eventIds.join(',') + s.step.sessionId + i} story={s} index={i} />
-          ))}
-          {shown.length > limit && (
+          {shownIndexes.map((stepIndex, i) => {
+            const s = story.at(stepIndex);
+            return <StepItem key={s.step.kind + s.step.eventIds.join(',') + s.step.sessionId + i} story={s} index={i} />;
+          })}
+          {shownCount > limit && (
             <li className="pad">
               <button type="button" className="link-button" onClick={() => setLimit((l) => l + 5000)}>
-                Show {Math.min(5000, shown.length - limit)} more of {shown.length - limit} remaining steps
+                Show {Math.min(5000, shownCount - limit)} more of {shownCount - limit} remaining steps
               </button>
             </li>
           )}

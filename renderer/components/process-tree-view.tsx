@@ -18,6 +18,7 @@ import {
   type VisibleRow,
 } from '../lib/process-tree.js';
 import { rowWindow } from '../lib/row-window.js';
+import { EMPTY_CHAIN, processCreationEvents } from '../lib/chain-table.js';
 import { treeKey } from '../lib/tree-keys.js';
 import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
@@ -297,11 +298,7 @@ export function ProcessTreeView() {
   }, [selectedProcessId, tree]);
   const search = useMemo(() => searchTree(tree, query), [tree, query]);
   const rows = useMemo(() => visibleRows(tree, expanded, search?.keep ?? null), [tree, expanded, search]);
-  const creationEvent = useMemo(() => {
-    const m = new Map<string, number>();
-    for (const st of chain ?? []) if (st.kind === 'process' && st.processId !== null && st.eventIds[0] !== undefined) m.set(st.processId, st.eventIds[0]);
-    return m;
-  }, [chain]);
+  const creationEvent = useMemo(() => processCreationEvents(chain ?? EMPTY_CHAIN), [chain]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const treeRef = useRef<HTMLDivElement>(null);

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointer
 import { useShallow } from 'zustand/react/shallow';
 import { parseTimestamp, ticksToEpochMs } from '../../shared/time.js';
 import { escapeControlsSingleLine, clipText } from '../lib/escape-text.js';
+import { EMPTY_CHAIN, processCreationEvents } from '../lib/chain-table.js';
 import { baseName } from '../lib/process-tree.js';
 import { fitDomain, formatSpan, msToIso, panBy, ticks, timeToX, wheelFactor, zoomAt, type TimeDomain } from '../lib/time-scale.js';
 import { formatInZone, zoneOffsetAt } from '../lib/time-zone.js';
@@ -77,13 +78,15 @@ export function TimelineView() {
         cls: f.suppressed ? 'tl-sev-suppressed' : `tl-sev-${f.level}`,
       });
     }
-    for (const st of chain ?? []) {
-      const lane = laneOf(st.kind);
-      const t = ms(st.time);
-      if (lane && t !== null) out.push({ lane, start: t, end: null, eventId: st.eventIds[0] ?? null, label: `${st.kind}: ${clipText(st.reason, 200).text}`, row: 0 });
+    const steps = chain ?? EMPTY_CHAIN;
+    for (let i = 0; i < steps.length; i++) {
+      const kind = steps.kindAt(i);
+      const lane = laneOf(kind);
+      if (lane === null) continue;
+      const t = ms(steps.timeAt(i));
+      if (t !== null) out.push({ lane, start: t, end: null, eventId: steps.firstEventIdAt(i) ?? null, label: `${kind}: ${clipText(steps.reasonAt(i), 200).text}`, row: 0 });
     }
-    const creation = new Map<string, number>();
-    for (const st of chain ?? []) if (st.kind === 'process' && st.processId !== null && st.eventIds[0] !== undefined) creation.set(st.processId, st.eventIds[0]);
+    const creation = processCreationEvents(steps);
     const procs = [...(processes ?? [])].sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
     procs.forEach((p, i) => {
       const s = ms(p.start);

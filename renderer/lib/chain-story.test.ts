@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainStep, ProcessRow } from '../../shared/api.js';
 import { chainSessions, tellStory } from './chain-story.js';
+import { ChainTable } from './chain-table.js';
 
 const step = (kind: string, sessionId: string, eventIds: number[], processId: string | null = null): ChainStep => ({
   time: '2024-03-12T10:24:52.0000000Z', kind, sessionId, eventIds, reason: kind, processId,
@@ -12,7 +13,7 @@ const proc = (id: string, image: string, decoded: string | null = null): Process
 
 // The demo's attacker chain, trimmed: logon type 3 → type 9 → powershell -enc → its 4104 →
 // upd.exe from %TEMP% → service; runas and cmd carry the encoded command too but are not PowerShell.
-const chain = [
+const steps = [
   step('logon', 's11', [100]),
   step('privileges', 's11', [101]),
   step('process', 's11', [102], 'p28'),
@@ -29,6 +30,7 @@ const chain = [
   step('service', 's12', [120, 180]),
   step('logoff', 's11', [129]),
 ];
+const chain = ChainTable.fromSteps(steps);
 const processes = new Map(
   [
     proc('p28', 'C:\\Windows\\System32\\wsmprovhost.exe'),
@@ -41,7 +43,8 @@ const processes = new Map(
 
 describe('chain story', () => {
   it('picks the six steps of the demo story, in order', () => {
-    const story = tellStory(chain, 's11', processes).filter((s) => s.role !== null);
+    const told = tellStory(chain, 's11', processes);
+    const story = told.keys.map((i) => told.at(i));
     expect(story.map((s) => [s.role, s.step.eventIds[0]])).toEqual([
       ['entry', 100],
       ['new-session', 110],
@@ -54,8 +57,11 @@ describe('chain story', () => {
   });
 
   it('keeps the rest as supporting evidence with titles', () => {
-    const all = tellStory(chain, 's11', processes);
-    expect(all).toHaveLength(chain.length);
+    const told = tellStory(chain, 's11', processes);
+    expect(told.length).toBe(steps.length);
+    const all = Array.from({ length: told.length }, (_, i) => told.at(i));
+    expect(all.map((s) => s.step)).toEqual(steps);
+    expect(all.filter((s) => s.role !== null).map((s) => s.step)).toEqual(told.keys.map((i) => steps[i]));
     expect(all.find((s) => s.step.kind === 'process-exit')?.title).toBe('powershell.exe exits');
     expect(all.find((s) => s.step.eventIds[0] === 37)?.role).toBeNull();
   });

@@ -3,6 +3,7 @@
 // from a user-writable folder, a service install) and which are the rest. Pure.
 
 import type { ChainStep, ProcessRow } from '../../shared/api.js';
+import type { ChainTable } from './chain-table.js';
 import { baseName } from './process-tree.js';
 
 export type StoryRole = 'entry' | 'new-session' | 'encoded-powershell' | 'script' | 'user-writable-exec' | 'service' | 'lateral';
@@ -30,10 +31,18 @@ export const ROLE_LABEL: Readonly<Record<StoryRole, string>> = {
   lateral: 'lateral movement',
 };
 
-function roleOf(step: ChainStep, rootSessionId: string, proc: ProcessRow | null, encodedPs: ReadonlySet<string>, seenEntry: boolean): StoryRole | null {
-  switch (step.kind) {
+function roleOf(
+  kind: string,
+  sessionId: string,
+  processId: string | null,
+  rootSessionId: string,
+  proc: ProcessRow | null,
+  encodedPs: ReadonlySet<string>,
+  seenEntry: boolean,
+): StoryRole | null {
+  switch (kind) {
     case 'logon':
-      if (step.sessionId === rootSessionId && !seenEntry) return 'entry';
+      if (sessionId === rootSessionId && !seenEntry) return 'entry';
       return null;
     case 'created-session':
       return 'new-session';
@@ -42,7 +51,7 @@ function roleOf(step: ChainStep, rootSessionId: string, proc: ProcessRow | null,
       if (proc && USER_WRITABLE.test(proc.image)) return 'user-writable-exec';
       return null;
     case 'script':
-      return step.processId !== null && encodedPs.has(step.processId) ? 'script' : null;
+      return processId !== null && encodedPs.has(processId) ? 'script' : null;
     case 'service':
       return 'service';
     default:
@@ -60,26 +69,53 @@ function titleOf(step: ChainStep, proc: ProcessRow | null): string {
   return step.kind.replace(/-/g, ' ');
 }
 
+/** A chain with the role of each step: the steps themselves are made when drawn (`at`). */
+export interface Story {
+  readonly length: number;
+  /** The steps that tell the story (a role other than null), by index, in order. */
+  readonly keys: readonly number[];
+  /** Step i with its role, title and process. */
+  at(i: number): StoryStep;
+}
+
+const ROLES = Object.keys(ROLE_LABEL) as StoryRole[];
+
 /**
  * Tags every chain step with its role in the story. `processes` are those of the chain's
- * sessions (the root session and the sessions it created), by id.
+ * sessions (the root session and the sessions it created), by id. A busy chain has 150,000
+ * steps, of which the view draws a few hundred: the roles are numbers, the steps made on demand.
  */
-export function tellStory(chain: readonly ChainStep[], rootSessionId: string, processes: ReadonlyMap<string, ProcessRow>): StoryStep[] {
+export function tellStory(chain: ChainTable, rootSessionId: string, processes: ReadonlyMap<string, ProcessRow>): Story {
   const encodedPs = new Set<string>();
   for (const p of processes.values()) if (POWERSHELL.test(baseName(p.image)) && p.decodedCommand) encodedPs.add(p.id);
+  const processOf = (i: number): ProcessRow | null => {
+    const id = chain.processIdAt(i);
+    return id !== null ? (processes.get(id) ?? null) : null;
+  };
+  // 0: no role; k + 1: ROLES[k].
+  const roles = new Uint8Array(chain.length);
+  const keys: number[] = [];
   let seenEntry = false;
-  return chain.map((step) => {
-    const proc = step.processId !== null ? (processes.get(step.processId) ?? null) : null;
-    const role = roleOf(step, rootSessionId, proc, encodedPs, seenEntry);
+  for (let i = 0; i < chain.length; i++) {
+    const role = roleOf(chain.kindAt(i), chain.sessionIdAt(i), chain.processIdAt(i), rootSessionId, processOf(i), encodedPs, seenEntry);
+    if (role === null) continue;
     if (role === 'entry') seenEntry = true;
-    return { step, role, title: titleOf(step, proc), process: proc };
-  });
+    roles[i] = ROLES.indexOf(role) + 1;
+    keys.push(i);
+  }
+  return {
+    length: chain.length,
+    keys,
+    at(i) {
+      const step = chain.step(i);
+      const process = processOf(i);
+      const r = roles[i]!;
+      return { step, role: r === 0 ? null : ROLES[r - 1]!, title: titleOf(step, process), process };
+    },
+  };
 }
 
 /** The sessions a chain touches (its own first), whose processes the story needs. */
-export function chainSessions(chain: readonly ChainStep[], rootSessionId: string): string[] {
-  // A Set: a busy chain has hundreds of thousands of steps over hundreds of sessions.
-  const out = new Set([rootSessionId]);
-  for (const s of chain) out.add(s.sessionId);
-  return [...out];
+export function chainSessions(chain: ChainTable, rootSessionId: string): string[] {
+  return [...new Set([rootSessionId, ...chain.sessionIdsSeen()])];
 }

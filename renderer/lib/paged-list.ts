@@ -25,28 +25,47 @@ export interface Page<T> {
   readonly items: readonly T[];
 }
 
+/** One page of a list as its loader keeps it: `count` items, held as `value`. */
+export interface HeldPage<P> {
+  readonly total: number;
+  readonly offset: number;
+  readonly count: number;
+  readonly value: P;
+}
+
 /**
- * Every item of a paged list, in order. A list that changed between pages (a new analysis after
- * an import) is asked for again whole (`whole`), so the items never mix two analyses.
+ * The pages of a paged list, in order, each as `page` made it, or null when the list changed
+ * between pages (a new analysis after an import): a page may turn its items into something
+ * smaller as soon as it is parsed (the chain's columns), so the parsed objects die young.
+ */
+export async function loadPages<P>(page: (offset: number, limit: number) => Promise<HeldPage<P>>, pageSize: number): Promise<P[] | null> {
+  const first = await page(0, pageSize);
+  if (first.count >= first.total) return [first.value];
+  const offsets: number[] = [];
+  for (let o = first.count; o < first.total; o += pageSize) offsets.push(o);
+  const pages: HeldPage<P>[] = [first, ...(await mapPooled(offsets, IN_FLIGHT, (offset) => page(offset, pageSize)))];
+  let at = 0;
+  for (const p of pages) {
+    if (p.total !== first.total || p.offset !== at) return null;
+    at += p.count;
+  }
+  return at === first.total ? pages.map((p) => p.value) : null;
+}
+
+/**
+ * Every item of a paged list, in order. A list that changed between pages is asked for again
+ * whole (`whole`), so the items never mix two analyses.
  */
 export async function loadInPages<T>(
   page: (offset: number, limit: number) => Promise<Page<T>>,
   whole: () => Promise<readonly T[]>,
   pageSize: number,
 ): Promise<readonly T[]> {
-  const first = await page(0, pageSize);
-  if (first.items.length >= first.total) return first.items;
-  const offsets: number[] = [];
-  for (let o = first.items.length; o < first.total; o += pageSize) offsets.push(o);
-  const pages: Page<T>[] = [first, ...(await mapPooled(offsets, IN_FLIGHT, (offset) => page(offset, pageSize)))];
-  let at = 0;
-  let consistent = true;
-  for (const p of pages) {
-    if (p.total !== first.total || p.offset !== at) consistent = false;
-    at += p.items.length;
-  }
-  if (!consistent || at !== first.total) return whole();
-  // One native flatMap, not an item-by-item push.
-  return pages.flatMap((p) => p.items);
+  const pages = await loadPages(async (offset, limit) => {
+    const p = await page(offset, limit);
+    return { total: p.total, offset: p.offset, count: p.items.length, value: p.items };
+  }, pageSize);
+  if (pages === null) return whole();
+  // One native flat, not an item-by-item push.
+  return pages.length === 1 ? pages[0]! : pages.flat();
 }
-

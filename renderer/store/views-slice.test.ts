@@ -61,7 +61,7 @@ describe('navigation history', () => {
     const s = useAppStore.getState();
     s.navigate({ kind: 'session', sessionId: 's11', tab: 'chain' });
     await sleep(20);
-    expect(useAppStore.getState().chain).toEqual(chain);
+    expect(useAppStore.getState().chain?.toSteps()).toEqual(chain);
     // The chain's processes come from every session it touches.
     expect(useAppStore.getState().chainProcesses?.map((p) => p.id).sort()).toEqual(['p28', 'p33']);
     s.pivot('logonId', '0x5a3c1e');

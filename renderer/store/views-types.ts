@@ -1,6 +1,5 @@
 import type {
   CaseCoverage,
-  ChainStep,
   EventHistogram,
   Note,
   NoteInput,
@@ -8,6 +7,7 @@ import type {
   ProcessRow,
   SessionList,
 } from '../../shared/api.js';
+import type { ChainTable } from '../lib/chain-table.js';
 import type { DisplayZone } from '../lib/time-zone.js';
 import type { SessionSort } from '../lib/session-rank.js';
 
@@ -57,7 +57,7 @@ export interface ViewsSlice {
 
   readonly selectedSessionId: string | null;
   /** The selected session's chain (its own evidence and that of the sessions it created). */
-  readonly chain: readonly ChainStep[] | null;
+  readonly chain: ChainTable | null;
   /** The processes of every session the chain touches, for the story and the tree. */
   readonly chainProcesses: readonly ProcessRow[] | null;
   readonly sessionLoading: boolean;

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ChainStep } from '../../shared/api.js';
+import { ChainTable, ChainTableBuilder, EMPTY_CHAIN, processCreationEvents } from './chain-table.js';
+
+const steps: ChainStep[] = [
+  { time: '2024-03-12T10:24:52.1234567Z', kind: 'logon', sessionId: 's11', eventIds: [100], reason: '4624 type 3 from 10.0.0.5', processId: null },
+  { time: '2024-03-12T10:24:53.0000000Z', kind: 'process', sessionId: 's11', eventIds: [102], reason: 'started in the session', processId: 'p28' },
+  { time: '2024-03-12T10:24:54Z', kind: 'network', sessionId: 's11', eventIds: [], reason: 'started in the session', processId: 'p28' },
+  { time: '', kind: 'service', sessionId: 's12', eventIds: [120, 180, 2 ** 40], reason: '', processId: null },
+  // Hostile text is kept as it is (the views escape it when they draw it).
+  { time: '2024-03-12T10:25:00.0000000Z', kind: 'process', sessionId: 's12', eventIds: [7], reason: '<img src=x>\u0000\u202e', processId: 'p\u00e9' },
+  { time: '2024-03-12T10:25:01.0000000Z', kind: 'process-exit', sessionId: 's11', eventIds: [9], reason: '4689', processId: 'p28' },
+];
+
+describe('ChainTable', () => {
+  it('gives back every step as it was, field by field and whole', () => {
+    const t = ChainTable.fromSteps(steps);
+    expect(t.length).toBe(steps.length);
+    expect(t.toSteps()).toEqual(steps);
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i]!;
+      expect([t.timeAt(i), t.kindAt(i), t.sessionIdAt(i), t.reasonAt(i), t.processIdAt(i)]).toEqual([s.time, s.kind, s.sessionId, s.reason, s.processId]);
+      expect(t.eventIdsAt(i)).toEqual(s.eventIds);
+      expect(t.firstEventIdAt(i)).toBe(s.eventIds[0]);
+    }
+  });
+
+  it('joins steps appended in several pages as one chain', () => {
+    const b = new ChainTableBuilder();
+    b.addAll(steps.slice(0, 2));
+    b.addAll([]);
+    b.addAll(steps.slice(2, 5));
+    expect(b.length).toBe(5);
+    b.addAll(steps.slice(5));
+    expect(b.finish().toSteps()).toEqual(steps);
+  });
+
+  it('holds the same steps whatever length it was told to expect (a chain that changed between pages)', () => {
+    for (const expected of [0, 1, 3, 6, 100]) {
+      const b = new ChainTableBuilder(expected);
+      b.addAll(steps.slice(0, 3));
+      b.addAll(steps.slice(3));
+      const t = b.finish();
+      expect(t.length, `expected ${expected}`).toBe(steps.length);
+      expect(t.toSteps(), `expected ${expected}`).toEqual(steps);
+    }
+  });
+
+  it('lists the sessions it touches in the order first seen, each once', () => {
+    expect(ChainTable.fromSteps(steps).sessionIdsSeen()).toEqual(['s11', 's12']);
+    expect(EMPTY_CHAIN.sessionIdsSeen()).toEqual([]);
+    expect(EMPTY_CHAIN.length).toBe(0);
+  });
+
+  it("maps each process to its creation step's first record", () => {
+    expect([...processCreationEvents(ChainTable.fromSteps(steps))]).toEqual([
+      ['p28', 102],
+      ['p\u00e9', 7],
+    ]);
+  });
+});

@@ -1,0 +1,289 @@
+// A session's chain held as columns, not as one object per step. A busy session's chain is
+// 150,000 steps: as objects (a step, its event-id array, its time and reason strings) they sat in
+// the page's heap, and every major GC moved and re-pointed them. Scrolling the expanded process
+// tree, such a GC (21-36 ms in Chromium's trace, of which evacuation 11-18 ms and the update of
+// pointers to new roots 8-11 ms) landing on a frame made the frames of 50 ms issue 6 counts.
+//
+// Here a step is a row of typed arrays: its kind, session and process are numbers into small
+// dictionaries, its reason a number into the distinct reasons, its event ids a range of one
+// Float64Array, and its time and reason text slices of a few long strings (TextColumn). A step
+// object is made on demand (`step(i)`) and dies young. The columns are allocated once at the
+// chain's full size (the first page tells it), not grown step by step.
+
+import type { ChainStep } from '../../shared/api.js';
+
+/**
+ * Strings kept as a few long texts (one per page appended) and each string's place in them,
+ * instead of one heap string each: with the busy chain's 150,000 times and 61,000 reasons as
+ * strings of their own, the major GC's update of pointers to new roots took 8-11 ms; with them in
+ * texts, 2-3 ms.
+ */
+class TextColumn {
+  constructor(
+    private readonly texts: readonly string[],
+    /** Which text holds string k. */
+    private readonly textOf: Uint32Array,
+    /** Where string k ends in its text; it starts where string k-1 ends, or at 0 when k-1 is in another text. */
+    private readonly ends: Uint32Array,
+  ) {}
+
+  at(k: number): string {
+    const t = this.textOf[k]!;
+    const start = k === 0 || this.textOf[k - 1] !== t ? 0 : this.ends[k - 1]!;
+    return this.texts[t]!.slice(start, this.ends[k]!);
+  }
+}
+
+/** Builds a TextColumn: strings are added one at a time, and `seal` ends a text (a page's). */
+class TextColumnBuilder {
+  private readonly texts: string[] = [];
+  private pending: string[] = [];
+  private size = 0;
+  private count = 0;
+  private textOf: Uint32Array;
+  private ends: Uint32Array;
+
+  constructor(expected: number) {
+    this.textOf = new Uint32Array(expected);
+    this.ends = new Uint32Array(expected);
+  }
+
+  /** Adds `value`; returns its number. */
+  add(value: string): number {
+    const k = this.count++;
+    this.textOf = grown(this.textOf, this.count, (n) => new Uint32Array(n));
+    this.ends = grown(this.ends, this.count, (n) => new Uint32Array(n));
+    this.pending.push(value);
+    this.size += value.length;
+    this.textOf[k] = this.texts.length;
+    this.ends[k] = this.size;
+    return k;
+  }
+
+  /** Joins the strings added since the last seal into one text (join: a flat string, not a rope). */
+  seal(): void {
+    if (this.pending.length === 0) return;
+    this.texts.push(this.pending.join(''));
+    this.pending = [];
+    this.size = 0;
+  }
+
+  finish(): TextColumn {
+    this.seal();
+    return new TextColumn(this.texts, this.textOf.subarray(0, this.count), this.ends.subarray(0, this.count));
+  }
+}
+
+/** A value's number in a dictionary of the distinct values seen (first seen, first numbered). */
+class Dictionary {
+  private readonly index = new Map<string, number>();
+  readonly values: string[] = [];
+
+  id(value: string): number {
+    let k = this.index.get(value);
+    if (k === undefined) {
+      k = this.values.length;
+      this.index.set(value, k);
+      this.values.push(value);
+    }
+    return k;
+  }
+}
+
+/** The columns of a chain table (see ChainTableBuilder). */
+interface ChainColumns {
+  readonly length: number;
+  readonly times: TextColumn;
+  readonly kindIds: Uint32Array;
+  readonly kinds: readonly string[];
+  readonly sessionIds: Uint32Array;
+  readonly sessions: readonly string[];
+  readonly reasonIds: Uint32Array;
+  /** The distinct reasons (a process's network steps repeat its reason). */
+  readonly reasons: TextColumn;
+  /** Index into `processes`, or -1 for a step without a process. */
+  readonly processIds: Int32Array;
+  readonly processes: readonly string[];
+  /** Step i's event ids are eventIds[eventEnds[i - 1] .. eventEnds[i]). */
+  readonly eventEnds: Uint32Array;
+  readonly eventIds: Float64Array;
+}
+
+/** The steps of one chain, read by index. Immutable once built. */
+export class ChainTable {
+  readonly length: number;
+
+  constructor(private readonly c: ChainColumns) {
+    this.length = c.length;
+  }
+
+  /** A table of `steps`, in their order. */
+  static fromSteps(steps: readonly ChainStep[]): ChainTable {
+    const b = new ChainTableBuilder(steps.length);
+    b.addAll(steps);
+    return b.finish();
+  }
+
+  kindAt(i: number): string {
+    return this.c.kinds[this.c.kindIds[i]!]!;
+  }
+
+  sessionIdAt(i: number): string {
+    return this.c.sessions[this.c.sessionIds[i]!]!;
+  }
+
+  timeAt(i: number): string {
+    return this.c.times.at(i);
+  }
+
+  reasonAt(i: number): string {
+    return this.c.reasons.at(this.c.reasonIds[i]!);
+  }
+
+  processIdAt(i: number): string | null {
+    const k = this.c.processIds[i]!;
+    return k < 0 ? null : this.c.processes[k]!;
+  }
+
+  /** The first of step i's event ids (the record a link opens), undefined when it has none. */
+  firstEventIdAt(i: number): number | undefined {
+    const { eventEnds, eventIds } = this.c;
+    const start = i === 0 ? 0 : eventEnds[i - 1]!;
+    return start < eventEnds[i]! ? eventIds[start] : undefined;
+  }
+
+  eventIdsAt(i: number): number[] {
+    const { eventEnds, eventIds } = this.c;
+    return Array.from(eventIds.subarray(i === 0 ? 0 : eventEnds[i - 1]!, eventEnds[i]!));
+  }
+
+  /** Step i as the API gave it (a new object each call). */
+  step(i: number): ChainStep {
+    return {
+      time: this.timeAt(i),
+      kind: this.kindAt(i),
+      sessionId: this.sessionIdAt(i),
+      eventIds: this.eventIdsAt(i),
+      reason: this.reasonAt(i),
+      processId: this.processIdAt(i),
+    };
+  }
+
+  /** The distinct session ids of the steps, in the order first seen. */
+  sessionIdsSeen(): readonly string[] {
+    // The dictionary numbers sessions in the order first seen.
+    return this.c.sessions;
+  }
+
+  /** Every step as an object: for tests and small chains. */
+  toSteps(): ChainStep[] {
+    return Array.from({ length: this.length }, (_, i) => this.step(i));
+  }
+}
+
+/** Typed arrays grown by doubling (their storage is outside the JS heap). */
+function grown<T extends Uint32Array | Int32Array | Float64Array>(a: T, need: number, make: (n: number) => T): T {
+  if (need <= a.length) return a;
+  const b = make(Math.max(need, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+
+/** Builds a ChainTable from pages of steps appended in order. */
+export class ChainTableBuilder {
+  private count = 0;
+  private readonly kinds = new Dictionary();
+  private readonly sessions = new Dictionary();
+  /** Reason → its number in `reasonTexts`; dropped by finish (the texts stay). */
+  private readonly reasonIndex = new Map<string, number>();
+  private readonly reasonTexts: TextColumnBuilder;
+  private readonly processes = new Dictionary();
+  private readonly times: TextColumnBuilder;
+  private kindIds: Uint32Array;
+  private sessionIds: Uint32Array;
+  private reasonIds: Uint32Array;
+  private processIds: Int32Array;
+  private eventEnds: Uint32Array;
+  private eventIds: Float64Array;
+  private eventCount = 0;
+
+  /** `expected`: the chain's length when known (the first page's total), so columns are allocated once. */
+  constructor(expected = 0) {
+    const n = Math.max(0, expected);
+    this.times = new TextColumnBuilder(n);
+    this.reasonTexts = new TextColumnBuilder(0);
+    this.kindIds = new Uint32Array(n);
+    this.sessionIds = new Uint32Array(n);
+    this.reasonIds = new Uint32Array(n);
+    this.processIds = new Int32Array(n);
+    this.eventEnds = new Uint32Array(n);
+    this.eventIds = new Float64Array(n);
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Appends `steps` (one page: its objects can be dropped once this returns). */
+  addAll(steps: readonly ChainStep[]): void {
+    if (steps.length === 0) return;
+    const need = this.count + steps.length;
+    this.kindIds = grown(this.kindIds, need, (n) => new Uint32Array(n));
+    this.sessionIds = grown(this.sessionIds, need, (n) => new Uint32Array(n));
+    this.reasonIds = grown(this.reasonIds, need, (n) => new Uint32Array(n));
+    this.processIds = grown(this.processIds, need, (n) => new Int32Array(n));
+    this.eventEnds = grown(this.eventEnds, need, (n) => new Uint32Array(n));
+    for (const s of steps) {
+      const i = this.count++;
+      this.times.add(s.time);
+      this.kindIds[i] = this.kinds.id(s.kind);
+      this.sessionIds[i] = this.sessions.id(s.sessionId);
+      let r = this.reasonIndex.get(s.reason);
+      if (r === undefined) {
+        r = this.reasonTexts.add(s.reason);
+        this.reasonIndex.set(s.reason, r);
+      }
+      this.reasonIds[i] = r;
+      this.processIds[i] = s.processId === null ? -1 : this.processes.id(s.processId);
+      this.eventIds = grown(this.eventIds, this.eventCount + s.eventIds.length, (n) => new Float64Array(n));
+      for (const id of s.eventIds) this.eventIds[this.eventCount++] = id;
+      this.eventEnds[i] = this.eventCount;
+    }
+    // The page's strings become texts now, while they are young.
+    this.times.seal();
+    this.reasonTexts.seal();
+  }
+
+  finish(): ChainTable {
+    const n = this.count;
+    return new ChainTable({
+      length: n,
+      times: this.times.finish(),
+      kindIds: this.kindIds.subarray(0, n),
+      kinds: this.kinds.values,
+      sessionIds: this.sessionIds.subarray(0, n),
+      sessions: this.sessions.values,
+      reasonIds: this.reasonIds.subarray(0, n),
+      reasons: this.reasonTexts.finish(),
+      processIds: this.processIds.subarray(0, n),
+      processes: this.processes.values,
+      eventEnds: this.eventEnds.subarray(0, n),
+      eventIds: this.eventIds.subarray(0, this.eventCount),
+    });
+  }
+}
+
+/** A chain of no steps. */
+export const EMPTY_CHAIN: ChainTable = ChainTable.fromSteps([]);
+
+/** The record of each process's creation step (the record the tree and the timeline open), by process id. */
+export function processCreationEvents(chain: ChainTable): Map<string, number> {
+  const m = new Map<string, number>();
+  for (let i = 0; i < chain.length; i++) {
+    if (chain.kindAt(i) !== 'process') continue;
+    const p = chain.processIdAt(i);
+    const ev = chain.firstEventIdAt(i);
+    if (p !== null && ev !== undefined) m.set(p, ev);
+  }
+  return m;
+}
