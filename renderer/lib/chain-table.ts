@@ -48,11 +48,15 @@ class TextColumnBuilder {
     this.ends = new Uint32Array(expected);
   }
 
-  /** Adds `value`; returns its number. */
+  /** Room for `more` strings beyond those added (once a page: not a check per string). */
+  reserve(more: number): void {
+    this.textOf = grownU32(this.textOf, this.count + more);
+    this.ends = grownU32(this.ends, this.count + more);
+  }
+
+  /** Adds `value` (after `reserve`); returns its number. */
   add(value: string): number {
     const k = this.count++;
-    this.textOf = grown(this.textOf, this.count, (n) => new Uint32Array(n));
-    this.ends = grown(this.ends, this.count, (n) => new Uint32Array(n));
     this.pending.push(value);
     this.size += value.length;
     this.textOf[k] = this.texts.length;
@@ -182,9 +186,23 @@ export class ChainTable {
 }
 
 /** Typed arrays grown by doubling (their storage is outside the JS heap). */
-function grown<T extends Uint32Array | Int32Array | Float64Array>(a: T, need: number, make: (n: number) => T): T {
+function grownU32(a: Uint32Array, need: number): Uint32Array {
   if (need <= a.length) return a;
-  const b = make(Math.max(need, a.length * 2, 16));
+  const b = new Uint32Array(Math.max(need, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+
+function grownI32(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2, 16));
+  b.set(a);
+  return b;
+}
+
+function grownF64(a: Float64Array, need: number): Float64Array {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2, 16));
   b.set(a);
   return b;
 }
@@ -224,31 +242,63 @@ export class ChainTableBuilder {
     return this.count;
   }
 
-  /** Appends `steps` (one page: its objects can be dropped once this returns). */
+  /**
+   * Appends `steps` (one page: its objects can be dropped once this returns). Called for every
+   * page while the tree opens: the columns are made room for once a page, and a step whose
+   * kind, session or process is the previous step's skips the dictionary.
+   */
   addAll(steps: readonly ChainStep[]): void {
     if (steps.length === 0) return;
     const need = this.count + steps.length;
-    this.kindIds = grown(this.kindIds, need, (n) => new Uint32Array(n));
-    this.sessionIds = grown(this.sessionIds, need, (n) => new Uint32Array(n));
-    this.reasonIds = grown(this.reasonIds, need, (n) => new Uint32Array(n));
-    this.processIds = grown(this.processIds, need, (n) => new Int32Array(n));
-    this.eventEnds = grown(this.eventEnds, need, (n) => new Uint32Array(n));
+    let events = this.eventCount;
+    for (const s of steps) events += s.eventIds.length;
+    const kindIds = (this.kindIds = grownU32(this.kindIds, need));
+    const sessionIds = (this.sessionIds = grownU32(this.sessionIds, need));
+    const reasonIds = (this.reasonIds = grownU32(this.reasonIds, need));
+    const processIds = (this.processIds = grownI32(this.processIds, need));
+    const eventEnds = (this.eventEnds = grownU32(this.eventEnds, need));
+    const eventIds = (this.eventIds = grownF64(this.eventIds, events));
+    this.times.reserve(steps.length);
+    this.reasonTexts.reserve(steps.length);
+    let i = this.count;
+    let e = this.eventCount;
+    let kind = '';
+    let kindId = -1;
+    let session = '';
+    let sessionId = -1;
+    let process: string | null = null;
+    let processId = -1;
     for (const s of steps) {
-      const i = this.count++;
       this.times.add(s.time);
-      this.kindIds[i] = this.kinds.id(s.kind);
-      this.sessionIds[i] = this.sessions.id(s.sessionId);
+      if (kindId < 0 || s.kind !== kind) {
+        kind = s.kind;
+        kindId = this.kinds.id(kind);
+      }
+      kindIds[i] = kindId;
+      if (sessionId < 0 || s.sessionId !== session) {
+        session = s.sessionId;
+        sessionId = this.sessions.id(session);
+      }
+      sessionIds[i] = sessionId;
       let r = this.reasonIndex.get(s.reason);
       if (r === undefined) {
         r = this.reasonTexts.add(s.reason);
         this.reasonIndex.set(s.reason, r);
       }
-      this.reasonIds[i] = r;
-      this.processIds[i] = s.processId === null ? -1 : this.processes.id(s.processId);
-      this.eventIds = grown(this.eventIds, this.eventCount + s.eventIds.length, (n) => new Float64Array(n));
-      for (const id of s.eventIds) this.eventIds[this.eventCount++] = id;
-      this.eventEnds[i] = this.eventCount;
+      reasonIds[i] = r;
+      if (s.processId === null) processIds[i] = -1;
+      else {
+        if (processId < 0 || s.processId !== process) {
+          process = s.processId;
+          processId = this.processes.id(process);
+        }
+        processIds[i] = processId;
+      }
+      for (const id of s.eventIds) eventIds[e++] = id;
+      eventEnds[i++] = e;
     }
+    this.count = i;
+    this.eventCount = e;
     // The page's strings become texts now, while they are young.
     this.times.seal();
     this.reasonTexts.seal();
