@@ -50,8 +50,8 @@ class TextColumnBuilder {
 
   /** Room for `more` strings beyond those added (once a page: not a check per string). */
   reserve(more: number): void {
-    this.textOf = grownU32(this.textOf, this.count + more);
-    this.ends = grownU32(this.ends, this.count + more);
+    this.textOf = grown(this.textOf, this.count + more);
+    this.ends = grown(this.ends, this.count + more);
   }
 
   /** Adds `value` (after `reserve`); returns its number. */
@@ -185,24 +185,13 @@ export class ChainTable {
   }
 }
 
-/** Typed arrays grown by doubling (their storage is outside the JS heap). */
-function grownU32(a: Uint32Array, need: number): Uint32Array {
+/**
+ * `a`, or a copy of it at least `need` long (doubling: the storage of typed arrays is outside
+ * the JS heap). Called once a page, not once a step.
+ */
+function grown<T extends Uint32Array | Int32Array | Float64Array>(a: T, need: number): T {
   if (need <= a.length) return a;
-  const b = new Uint32Array(Math.max(need, a.length * 2, 16));
-  b.set(a);
-  return b;
-}
-
-function grownI32(a: Int32Array, need: number): Int32Array {
-  if (need <= a.length) return a;
-  const b = new Int32Array(Math.max(need, a.length * 2, 16));
-  b.set(a);
-  return b;
-}
-
-function grownF64(a: Float64Array, need: number): Float64Array {
-  if (need <= a.length) return a;
-  const b = new Float64Array(Math.max(need, a.length * 2, 16));
+  const b = new (a.constructor as new (length: number) => T)(Math.max(need, a.length * 2, 16));
   b.set(a);
   return b;
 }
@@ -252,12 +241,12 @@ export class ChainTableBuilder {
     const need = this.count + steps.length;
     let events = this.eventCount;
     for (const s of steps) events += s.eventIds.length;
-    const kindIds = (this.kindIds = grownU32(this.kindIds, need));
-    const sessionIds = (this.sessionIds = grownU32(this.sessionIds, need));
-    const reasonIds = (this.reasonIds = grownU32(this.reasonIds, need));
-    const processIds = (this.processIds = grownI32(this.processIds, need));
-    const eventEnds = (this.eventEnds = grownU32(this.eventEnds, need));
-    const eventIds = (this.eventIds = grownF64(this.eventIds, events));
+    const kindIds = (this.kindIds = grown(this.kindIds, need));
+    const sessionIds = (this.sessionIds = grown(this.sessionIds, need));
+    const reasonIds = (this.reasonIds = grown(this.reasonIds, need));
+    const processIds = (this.processIds = grown(this.processIds, need));
+    const eventEnds = (this.eventEnds = grown(this.eventEnds, need));
+    const eventIds = (this.eventIds = grown(this.eventIds, events));
     this.times.reserve(steps.length);
     this.reasonTexts.reserve(steps.length);
     let i = this.count;
