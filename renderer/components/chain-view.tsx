@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ProcessRow } from '../../shared/api.js';
 import { ROLE_LABEL, tellStory, type StoryStep } from '../lib/chain-story.js';
-import { EMPTY_CHAIN } from '../lib/chain-table.js';
+import { emptyChain } from '../lib/chain-table.js';
 import { clipText, escapeControlsSingleLine } from '../lib/escape-text.js';
 import { useAppStore } from '../store/app-store.js';
 import { TimeText } from './time-text.js';
@@ -74,7 +74,7 @@ export function ChainView() {
   const [limit, setLimit] = useState(CHAIN_FIRST);
   const story = useMemo(() => {
     const byId = new Map<string, ProcessRow>((processes ?? []).map((p) => [p.id, p]));
-    return tellStory(chain ?? EMPTY_CHAIN, sessionId ?? '', byId);
+    return tellStory(chain ?? emptyChain(), sessionId ?? '', byId);
   }, [chain, processes, sessionId]);
   if (error !== null) return <p className="note note-warn pad">Could not load the session: {escapeControlsSingleLine(error)}</p>;
   if (loading || chain === null) return <p className="muted pad">Loading the chain…</p>;

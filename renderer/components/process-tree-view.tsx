@@ -18,7 +18,7 @@ import {
   type VisibleRow,
 } from '../lib/process-tree.js';
 import { rowWindow, windowKey, windowKeyBase } from '../lib/row-window.js';
-import { EMPTY_CHAIN, processCreationEvents } from '../lib/chain-table.js';
+import { emptyChain, processCreationEvents } from '../lib/chain-table.js';
 import { treeKey } from '../lib/tree-keys.js';
 import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
 import { useAppStore } from '../store/app-store.js';
@@ -298,7 +298,7 @@ export function ProcessTreeView() {
   }, [selectedProcessId, tree]);
   const search = useMemo(() => searchTree(tree, query), [tree, query]);
   const rows = useMemo(() => visibleRows(tree, expanded, search?.keep ?? null), [tree, expanded, search]);
-  const creationEvent = useMemo(() => processCreationEvents(chain ?? EMPTY_CHAIN), [chain]);
+  const creationEvent = useMemo(() => processCreationEvents(chain ?? emptyChain()), [chain]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const treeRef = useRef<HTMLDivElement>(null);

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type PointerEvent as ReactPointer
 import { useShallow } from 'zustand/react/shallow';
 import { parseTimestamp, ticksToEpochMs } from '../../shared/time.js';
 import { escapeControlsSingleLine, clipText } from '../lib/escape-text.js';
-import { EMPTY_CHAIN, processCreationEvents } from '../lib/chain-table.js';
+import { emptyChain, processCreationEvents } from '../lib/chain-table.js';
 import { baseName } from '../lib/process-tree.js';
 import { fitDomain, formatSpan, msToIso, panBy, ticks, timeToX, wheelFactor, zoomAt, type TimeDomain } from '../lib/time-scale.js';
 import { formatInZone, zoneOffsetAt } from '../lib/time-zone.js';
@@ -78,7 +78,7 @@ export function TimelineView() {
         cls: f.suppressed ? 'tl-sev-suppressed' : `tl-sev-${f.level}`,
       });
     }
-    const steps = chain ?? EMPTY_CHAIN;
+    const steps = chain ?? emptyChain();
     for (let i = 0; i < steps.length; i++) {
       const kind = steps.kindAt(i);
       const lane = laneOf(kind);

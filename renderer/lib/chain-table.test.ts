@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainStep } from '../../shared/api.js';
-import { ChainTable, ChainTableBuilder, EMPTY_CHAIN, processCreationEvents } from './chain-table.js';
+import { ChainTable, ChainTableBuilder, emptyChain, processCreationEvents } from './chain-table.js';
 
 const steps: ChainStep[] = [
   { time: '2024-03-12T10:24:52.1234567Z', kind: 'logon', sessionId: 's11', eventIds: [100], reason: '4624 type 3 from 10.0.0.5', processId: null },
@@ -48,8 +48,8 @@ describe('ChainTable', () => {
 
   it('lists the sessions it touches in the order first seen, each once', () => {
     expect(ChainTable.fromSteps(steps).sessionIdsSeen()).toEqual(['s11', 's12']);
-    expect(EMPTY_CHAIN.sessionIdsSeen()).toEqual([]);
-    expect(EMPTY_CHAIN.length).toBe(0);
+    expect(emptyChain().sessionIdsSeen()).toEqual([]);
+    expect(emptyChain().length).toBe(0);
   });
 
   it("maps each process to its creation step's first record", () => {
