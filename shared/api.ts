@@ -236,11 +236,31 @@ export interface ChainPageRequest {
   readonly limit: number;
 }
 
+/**
+ * A page of a chain as columns (`shared/chain-page.ts` writes and reads them): step `offset + k`
+ * is `time[k]`, `kinds[kind[k]]`, `sessions[session[k]]`, `reasons[reason[k]]`, the process
+ * `processes[process[k]]` (none when -1) and the event ids `eventIds[eventEnds[k - 1] ..
+ * eventEnds[k])`. As step objects a page of 2,000 was ~14,000 objects for the page's JSON.parse
+ * to make and its GC to copy; as columns it is its times, its distinct strings and a few arrays
+ * of numbers.
+ */
 export interface ChainPage {
   /** Every step of the chain. */
   readonly total: number;
   readonly offset: number;
-  readonly steps: readonly ChainStep[];
+  /** Steps in this page. */
+  readonly count: number;
+  readonly time: readonly string[];
+  readonly kinds: readonly string[];
+  readonly kind: readonly number[];
+  readonly sessions: readonly string[];
+  readonly session: readonly number[];
+  readonly reasons: readonly string[];
+  readonly reason: readonly number[];
+  readonly processes: readonly string[];
+  readonly process: readonly number[];
+  readonly eventEnds: readonly number[];
+  readonly eventIds: readonly number[];
 }
 
 /** A search of the case's processes by name (the command palette). */

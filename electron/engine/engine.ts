@@ -34,6 +34,7 @@ import type {
   ChainPage,
   ChainPageRequest,
 } from '../../shared/api.js';
+import { chainPageOf } from '../../shared/chain-page.js';
 import { EVENT_PAGE_ROWS } from '../../shared/api.js';
 import { formatReadError, type ReadError } from '../../shared/events.js';
 import { collectEvidence, fileFacts, sha256FileOffThread } from './ingest/collect.js';
@@ -616,7 +617,7 @@ export class Engine implements EngineApi {
   async getSessionChainPage(request: ChainPageRequest): Promise<ChainPage> {
     // The same kept steps as getSessionChain: a page is a slice of them.
     const all = (await this.getAnalysis()).chain(request.sessionId);
-    return { total: all.length, offset: request.offset, steps: all.slice(request.offset, request.offset + request.limit) };
+    return chainPageOf(all.slice(request.offset, request.offset + request.limit), all.length, request.offset);
   }
 
   async getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]> {

@@ -10,6 +10,7 @@ import { Engine } from './engine.js';
 import { hostKeyOf } from '../../shared/host-key.js';
 import { SCHEMA_VERSION } from './store/schema.js';
 import { tempDirs } from './testing/temp-dirs.js';
+import { chainPageSteps } from '../../shared/chain-page.js';
 
 const temp = tempDirs();
 
@@ -94,8 +95,8 @@ describe('views API through the engine', () => {
         const page = await engine.getSessionChainPage({ sessionId: busy.id, offset, limit });
         expect(page.total).toBe(chain.length);
         expect(page.offset).toBe(offset);
-        steps.push(...page.steps);
-        if (page.steps.length < limit) break;
+        steps.push(...chainPageSteps(page));
+        if (page.count < limit) break;
       }
       expect(steps).toEqual(chain);
     }

@@ -29,6 +29,7 @@ import type {
   OpenEvidenceResult,
   PickResult,
 } from '../../shared/api.js';
+import { chainPageOf } from '../../shared/chain-page.js';
 import { ticksToIso } from '../../shared/time.js';
 import type { FindingQuery } from '../../shared/findings.js';
 import type { NewAllowListEntry } from '../../shared/allowlist.js';
@@ -419,7 +420,7 @@ export function createFakeApi(): ChainlineApi {
       await delay(10);
       if (!/^f\d+$/.test(request.sessionId)) throw new Error(`the fake has no session ${request.sessionId}`);
       const all = fakeChain(request.sessionId);
-      return { total: all.length, offset: request.offset, steps: all.slice(request.offset, request.offset + request.limit) };
+      return chainPageOf(all.slice(request.offset, request.offset + request.limit), all.length, request.offset);
     },
     async getProcessPage(request: ProcessPageRequest): Promise<ProcessPage> {
       await delay(10);

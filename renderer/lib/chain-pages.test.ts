@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainPageRequest, ChainStep } from '../../shared/api.js';
+import { chainPageOf } from '../../shared/chain-page.js';
 import { loadChain } from './chain-pages.js';
 
 const step = (i: number): ChainStep => ({
@@ -23,7 +24,7 @@ function chainApi(list: () => readonly ChainStep[]) {
       asked.push(r);
       const steps = list();
       await new Promise((done) => setTimeout(done, (turn++ % 3) * 2));
-      return { total: steps.length, offset: r.offset, steps: structuredClone(steps.slice(r.offset, r.offset + r.limit)) };
+      return structuredClone(chainPageOf(steps.slice(r.offset, r.offset + r.limit), steps.length, r.offset));
     },
     getSessionChain: async () => {
       whole++;

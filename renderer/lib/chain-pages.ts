@@ -1,10 +1,10 @@
 // A session's chain, loaded in pages (getSessionChainPage). A busy session's chain is 150,000
 // steps, 37 MB of JSON: one answer that size took the page over a second to parse and collect
 // (two tasks of 500-650 ms and a 60 ms mark-compact). Pages of about half a megabyte are parsed
-// one per task, and the page keeps drawing in between. Each page goes into the chain's columns
-// (chain-table.ts) in the task that parsed it, so its step objects die young.
+// one per task, and the page keeps drawing in between. Each page comes as columns (ChainPage)
+// and goes into the chain's columns (chain-table.ts) in the task that parsed it.
 
-import type { ChainlineApi, ChainStep } from '../../shared/api.js';
+import type { ChainlineApi, ChainPage } from '../../shared/api.js';
 import { ChainTable, ChainTableBuilder } from './chain-table.js';
 import { loadPages } from './paged-list.js';
 
@@ -19,18 +19,18 @@ export async function loadChain(api: ChainApi, sessionId: string, pageSize = CHA
   // before it are in, so one builder serves them all; a page that answers early waits as
   // objects (one page at most).
   const built: { builder: ChainTableBuilder | null } = { builder: null };
-  const waiting = new Map<number, readonly ChainStep[]>();
+  const waiting = new Map<number, ChainPage>();
   const pages = await loadPages(async (offset, limit) => {
     const p = await api.getSessionChainPage({ sessionId, offset, limit });
     // Sized once, by the first answer's total (every page carries it).
     const b = (built.builder ??= new ChainTableBuilder(p.total));
-    waiting.set(p.offset, p.steps);
+    waiting.set(p.offset, p);
     // Append every page now in turn (this one, and any that waited for it).
     for (let next = waiting.get(b.length); next !== undefined; next = waiting.get(b.length)) {
       waiting.delete(b.length);
-      b.addAll(next);
+      b.addPage(next);
     }
-    return { total: p.total, offset: p.offset, count: p.steps.length, value: null };
+    return { total: p.total, offset: p.offset, count: p.count, value: null };
   }, pageSize);
   if (pages === null || waiting.size > 0 || built.builder === null) return ChainTable.fromSteps(await api.getSessionChain(sessionId));
   return built.builder.finish();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainStep } from '../../shared/api.js';
+import { chainPageOf } from '../../shared/chain-page.js';
 import { ChainTable, ChainTableBuilder, emptyChain, processCreationEvents } from './chain-table.js';
 
 const steps: ChainStep[] = [
@@ -57,5 +58,19 @@ describe('ChainTable', () => {
       ['p28', 102],
       ['p\u00e9', 7],
     ]);
+  });
+});
+
+describe('ChainTableBuilder.addPage', () => {
+  it('reads pages of columns into the same table as the steps they encode', () => {
+    const b = new ChainTableBuilder(steps.length);
+    b.addPage(chainPageOf(steps.slice(0, 4), steps.length, 0));
+    b.addPage(chainPageOf([], steps.length, 4));
+    b.addPage(chainPageOf(steps.slice(4), steps.length, 4));
+    expect(b.finish().toSteps()).toEqual(steps);
+    // A page as the shells send it, through JSON.
+    const viaJson = new ChainTableBuilder(0);
+    viaJson.addPage(JSON.parse(JSON.stringify(chainPageOf(steps, steps.length, 0))));
+    expect(viaJson.finish().toSteps()).toEqual(steps);
   });
 });

@@ -10,7 +10,7 @@
 // object is made on demand (`step(i)`) and dies young. The columns are allocated once at the
 // chain's full size (the first page tells it), not grown step by step.
 
-import type { ChainStep } from '../../shared/api.js';
+import type { ChainPage, ChainStep } from '../../shared/api.js';
 
 /**
  * Strings kept as a few long texts (one per page appended) and each string's place in them,
@@ -289,6 +289,51 @@ export class ChainTableBuilder {
     this.count = i;
     this.eventCount = e;
     // The page's strings become texts now, while they are young.
+    this.times.seal();
+    this.reasonTexts.seal();
+  }
+
+  /**
+   * Appends a page as the engine sends it (columns: shared/chain-page.ts). Its dictionaries are
+   * mapped onto the table's once, so a step costs a few array reads.
+   */
+  addPage(page: ChainPage): void {
+    const n = page.count;
+    if (n === 0) return;
+    const need = this.count + n;
+    const kindIds = (this.kindIds = grown(this.kindIds, need));
+    const sessionIds = (this.sessionIds = grown(this.sessionIds, need));
+    const reasonIds = (this.reasonIds = grown(this.reasonIds, need));
+    const processIds = (this.processIds = grown(this.processIds, need));
+    const eventEnds = (this.eventEnds = grown(this.eventEnds, need));
+    const eventIds = (this.eventIds = grown(this.eventIds, this.eventCount + page.eventIds.length));
+    this.times.reserve(n);
+    this.reasonTexts.reserve(page.reasons.length);
+    const kindOf = page.kinds.map((k) => this.kinds.id(k));
+    const sessionOf = page.sessions.map((v) => this.sessions.id(v));
+    const processOf = page.processes.map((v) => this.processes.id(v));
+    const reasonOf = page.reasons.map((v) => {
+      let r = this.reasonIndex.get(v);
+      if (r === undefined) {
+        r = this.reasonTexts.add(v);
+        this.reasonIndex.set(v, r);
+      }
+      return r;
+    });
+    const base = this.eventCount;
+    for (let k = 0; k < page.eventIds.length; k++) eventIds[base + k] = page.eventIds[k]!;
+    let i = this.count;
+    for (let k = 0; k < n; k++, i++) {
+      this.times.add(page.time[k]!);
+      kindIds[i] = kindOf[page.kind[k]!]!;
+      sessionIds[i] = sessionOf[page.session[k]!]!;
+      reasonIds[i] = reasonOf[page.reason[k]!]!;
+      const p = page.process[k]!;
+      processIds[i] = p < 0 ? -1 : processOf[p]!;
+      eventEnds[i] = base + page.eventEnds[k]!;
+    }
+    this.count = i;
+    this.eventCount = base + page.eventIds.length;
     this.times.seal();
     this.reasonTexts.seal();
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ChainlineApi, ChainStep, EventQuery, ProcessRow } from '../../shared/api.js';
+import { chainPageOf } from '../../shared/chain-page.js';
 import { moveTo, pushHistory } from './views-slice.js';
 import type { NavState } from './views-types.js';
 
@@ -14,7 +15,7 @@ const chain: ChainStep[] = [
 ];
 const api = {
   getSessionChain: async () => chain,
-  getSessionChainPage: async (r: { offset: number; limit: number }) => ({ total: chain.length, offset: r.offset, steps: chain.slice(r.offset, r.offset + r.limit) }),
+  getSessionChainPage: async (r: { offset: number; limit: number }) => chainPageOf(chain.slice(r.offset, r.offset + r.limit), chain.length, r.offset),
   getSessionProcesses: async (id: string) => (id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')]),
   getProcessPage: async (r: { id: string; offset: number; limit: number }) => {
     const all = r.id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')];

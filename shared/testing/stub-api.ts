@@ -2,6 +2,7 @@
 // test has no business calling throws. Tests pass the methods they script or watch.
 
 import type { ChainlineApi, IngestStatus } from '../api.js';
+import { chainPageOf } from '../chain-page.js';
 
 const IDLE: IngestStatus = {
   phase: 'idle', runId: 0, currentFile: null, filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0,
@@ -26,7 +27,7 @@ export function stubApi(overrides: Partial<ChainlineApi> = {}): ChainlineApi {
     getEventDetail: unused('getEventDetail'),
     listSessions: async () => ({ computedAt: null, sessions: [] }),
     getSessionChain: async () => [],
-    getSessionChainPage: async (r) => ({ total: 0, offset: r.offset, steps: [] }),
+    getSessionChainPage: async (r) => chainPageOf([], 0, r.offset),
     getSessionProcesses: async () => [],
     getHostProcesses: async () => [],
     findProcesses: async () => ({ total: 0, rows: [] }),
