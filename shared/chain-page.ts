@@ -3,8 +3,15 @@
 
 import type { ChainPage, ChainStep } from './api.js';
 
-/** Numbers the distinct values of a column in the order first seen. */
-function dictionary(): { readonly values: string[]; id(value: string): number } {
+/** The distinct values of a column, numbered in the order first seen. */
+export interface ValueDictionary {
+  readonly values: readonly string[];
+  /** The value's number (a new one for a value not seen before). */
+  id(value: string): number;
+}
+
+/** A new, empty ValueDictionary. */
+export function dictionary(): ValueDictionary {
   const index = new Map<string, number>();
   const values: string[] = [];
   return {

@@ -11,6 +11,7 @@
 // chain's full size (the first page tells it), not grown step by step.
 
 import type { ChainPage, ChainStep } from '../../shared/api.js';
+import { dictionary } from '../../shared/chain-page.js';
 
 /**
  * Strings kept as a few long texts (one per page appended) and each string's place in them,
@@ -75,22 +76,6 @@ class TextColumnBuilder {
   finish(): TextColumn {
     this.seal();
     return new TextColumn(this.texts, this.textOf.subarray(0, this.count), this.ends.subarray(0, this.count));
-  }
-}
-
-/** A value's number in a dictionary of the distinct values seen (first seen, first numbered). */
-class Dictionary {
-  private readonly index = new Map<string, number>();
-  readonly values: string[] = [];
-
-  id(value: string): number {
-    let k = this.index.get(value);
-    if (k === undefined) {
-      k = this.values.length;
-      this.index.set(value, k);
-      this.values.push(value);
-    }
-    return k;
   }
 }
 
@@ -199,12 +184,12 @@ function grown<T extends Uint32Array | Int32Array | Float64Array>(a: T, need: nu
 /** Builds a ChainTable from pages of steps appended in order. */
 export class ChainTableBuilder {
   private count = 0;
-  private readonly kinds = new Dictionary();
-  private readonly sessions = new Dictionary();
+  private readonly kinds = dictionary();
+  private readonly sessions = dictionary();
   /** Reason → its number in `reasonTexts`; dropped by finish (the texts stay). */
   private readonly reasonIndex = new Map<string, number>();
   private readonly reasonTexts: TextColumnBuilder;
-  private readonly processes = new Dictionary();
+  private readonly processes = dictionary();
   private readonly times: TextColumnBuilder;
   private kindIds: Uint32Array;
   private sessionIds: Uint32Array;
@@ -231,6 +216,19 @@ export class ChainTableBuilder {
     return this.count;
   }
 
+  /** Room for `steps` more steps holding `events` event ids and at most `reasons` new reasons (once a page). */
+  private makeRoom(steps: number, events: number, reasons: number): void {
+    const need = this.count + steps;
+    this.kindIds = grown(this.kindIds, need);
+    this.sessionIds = grown(this.sessionIds, need);
+    this.reasonIds = grown(this.reasonIds, need);
+    this.processIds = grown(this.processIds, need);
+    this.eventEnds = grown(this.eventEnds, need);
+    this.eventIds = grown(this.eventIds, this.eventCount + events);
+    this.times.reserve(steps);
+    this.reasonTexts.reserve(reasons);
+  }
+
   /**
    * Appends `steps` (one page: its objects can be dropped once this returns). Called for every
    * page while the tree opens: the columns are made room for once a page, and a step whose
@@ -238,17 +236,10 @@ export class ChainTableBuilder {
    */
   addAll(steps: readonly ChainStep[]): void {
     if (steps.length === 0) return;
-    const need = this.count + steps.length;
-    let events = this.eventCount;
+    let events = 0;
     for (const s of steps) events += s.eventIds.length;
-    const kindIds = (this.kindIds = grown(this.kindIds, need));
-    const sessionIds = (this.sessionIds = grown(this.sessionIds, need));
-    const reasonIds = (this.reasonIds = grown(this.reasonIds, need));
-    const processIds = (this.processIds = grown(this.processIds, need));
-    const eventEnds = (this.eventEnds = grown(this.eventEnds, need));
-    const eventIds = (this.eventIds = grown(this.eventIds, events));
-    this.times.reserve(steps.length);
-    this.reasonTexts.reserve(steps.length);
+    this.makeRoom(steps.length, events, steps.length);
+    const { kindIds, sessionIds, reasonIds, processIds, eventEnds, eventIds } = this;
     let i = this.count;
     let e = this.eventCount;
     let kind = '';
@@ -300,15 +291,8 @@ export class ChainTableBuilder {
   addPage(page: ChainPage): void {
     const n = page.count;
     if (n === 0) return;
-    const need = this.count + n;
-    const kindIds = (this.kindIds = grown(this.kindIds, need));
-    const sessionIds = (this.sessionIds = grown(this.sessionIds, need));
-    const reasonIds = (this.reasonIds = grown(this.reasonIds, need));
-    const processIds = (this.processIds = grown(this.processIds, need));
-    const eventEnds = (this.eventEnds = grown(this.eventEnds, need));
-    const eventIds = (this.eventIds = grown(this.eventIds, this.eventCount + page.eventIds.length));
-    this.times.reserve(n);
-    this.reasonTexts.reserve(page.reasons.length);
+    this.makeRoom(n, page.eventIds.length, page.reasons.length);
+    const { kindIds, sessionIds, reasonIds, processIds, eventEnds, eventIds } = this;
     const kindOf = page.kinds.map((k) => this.kinds.id(k));
     const sessionOf = page.sessions.map((v) => this.sessions.id(v));
     const processOf = page.processes.map((v) => this.processes.id(v));
