@@ -1,5 +1,5 @@
-// A page of a session's chain as columns (ChainPage): written by the engine, read by the
-// renderer (renderer/lib/chain-table.ts) and by tests. Pure.
+// A page of a session's chain as columns (ChainPage): written by the engine (and by the renderer
+// for a chain it asked for whole), read by the renderer (renderer/lib/chain-table.ts). Pure.
 
 import type { ChainPage, ChainStep } from './api.js';
 
@@ -58,7 +58,7 @@ export function chainPageOf(steps: readonly ChainStep[], total: number, offset: 
   };
 }
 
-/** The steps of a page, as objects (tests, and a renderer that asks for a chain whole). */
+/** The steps of a page, as objects (tests). */
 export function chainPageSteps(page: ChainPage): ChainStep[] {
   const steps: ChainStep[] = [];
   for (let k = 0; k < page.count; k++) {

@@ -28,19 +28,19 @@ describe('ChainTable', () => {
 
   it('joins steps appended in several pages as one chain', () => {
     const b = new ChainTableBuilder();
-    b.addAll(steps.slice(0, 2));
-    b.addAll([]);
-    b.addAll(steps.slice(2, 5));
+    b.addPage(chainPageOf(steps.slice(0, 2), steps.length, 0));
+    b.addPage(chainPageOf([], steps.length, 2));
+    b.addPage(chainPageOf(steps.slice(2, 5), steps.length, 2));
     expect(b.length).toBe(5);
-    b.addAll(steps.slice(5));
+    b.addPage(chainPageOf(steps.slice(5), steps.length, 5));
     expect(b.finish().toSteps()).toEqual(steps);
   });
 
   it('holds the same steps whatever length it was told to expect (a chain that changed between pages)', () => {
     for (const expected of [0, 1, 3, 6, 100]) {
       const b = new ChainTableBuilder(expected);
-      b.addAll(steps.slice(0, 3));
-      b.addAll(steps.slice(3));
+      b.addPage(chainPageOf(steps.slice(0, 3), steps.length, 0));
+      b.addPage(chainPageOf(steps.slice(3), steps.length, 3));
       const t = b.finish();
       expect(t.length, `expected ${expected}`).toBe(steps.length);
       expect(t.toSteps(), `expected ${expected}`).toEqual(steps);

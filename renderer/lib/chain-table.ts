@@ -11,7 +11,7 @@
 // chain's full size (the first page tells it), not grown step by step.
 
 import type { ChainPage, ChainStep } from '../../shared/api.js';
-import { dictionary } from '../../shared/chain-page.js';
+import { chainPageOf, dictionary } from '../../shared/chain-page.js';
 
 /**
  * Strings kept as a few long texts (one per page appended) and each string's place in them,
@@ -106,10 +106,10 @@ export class ChainTable {
     this.length = c.length;
   }
 
-  /** A table of `steps`, in their order. */
+  /** A table of `steps`, in their order (a chain asked for whole: one page of columns). */
   static fromSteps(steps: readonly ChainStep[]): ChainTable {
     const b = new ChainTableBuilder(steps.length);
-    b.addAll(steps);
+    b.addPage(chainPageOf(steps, steps.length, 0));
     return b.finish();
   }
 
@@ -181,7 +181,7 @@ function grown<T extends Uint32Array | Int32Array | Float64Array>(a: T, need: nu
   return b;
 }
 
-/** Builds a ChainTable from pages of steps appended in order. */
+/** Builds a ChainTable from pages (ChainPage) appended in order. */
 export class ChainTableBuilder {
   private count = 0;
   private readonly kinds = dictionary();
@@ -216,7 +216,7 @@ export class ChainTableBuilder {
     return this.count;
   }
 
-  /** Room for `steps` more steps holding `events` event ids and at most `reasons` new reasons (once a page). */
+  /** Room for `steps` more steps holding `events` event ids and at most `reasons` new reasons. */
   private makeRoom(steps: number, events: number, reasons: number): void {
     const need = this.count + steps;
     this.kindIds = grown(this.kindIds, need);
@@ -230,62 +230,8 @@ export class ChainTableBuilder {
   }
 
   /**
-   * Appends `steps` (one page: its objects can be dropped once this returns). Called for every
-   * page while the tree opens: the columns are made room for once a page, and a step whose
-   * kind, session or process is the previous step's skips the dictionary.
-   */
-  addAll(steps: readonly ChainStep[]): void {
-    if (steps.length === 0) return;
-    let events = 0;
-    for (const s of steps) events += s.eventIds.length;
-    this.makeRoom(steps.length, events, steps.length);
-    const { kindIds, sessionIds, reasonIds, processIds, eventEnds, eventIds } = this;
-    let i = this.count;
-    let e = this.eventCount;
-    let kind = '';
-    let kindId = -1;
-    let session = '';
-    let sessionId = -1;
-    let process: string | null = null;
-    let processId = -1;
-    for (const s of steps) {
-      this.times.add(s.time);
-      if (kindId < 0 || s.kind !== kind) {
-        kind = s.kind;
-        kindId = this.kinds.id(kind);
-      }
-      kindIds[i] = kindId;
-      if (sessionId < 0 || s.sessionId !== session) {
-        session = s.sessionId;
-        sessionId = this.sessions.id(session);
-      }
-      sessionIds[i] = sessionId;
-      let r = this.reasonIndex.get(s.reason);
-      if (r === undefined) {
-        r = this.reasonTexts.add(s.reason);
-        this.reasonIndex.set(s.reason, r);
-      }
-      reasonIds[i] = r;
-      if (s.processId === null) processIds[i] = -1;
-      else {
-        if (processId < 0 || s.processId !== process) {
-          process = s.processId;
-          processId = this.processes.id(process);
-        }
-        processIds[i] = processId;
-      }
-      for (const id of s.eventIds) eventIds[e++] = id;
-      eventEnds[i++] = e;
-    }
-    this.count = i;
-    this.eventCount = e;
-    // The page's strings become texts now, while they are young.
-    this.times.seal();
-    this.reasonTexts.seal();
-  }
-
-  /**
-   * Appends a page as the engine sends it (columns: shared/chain-page.ts). Its dictionaries are
+   * Appends a page as the engine sends it (columns: shared/chain-page.ts), in the task that
+   * parsed it. The columns are made room for once a page, and the page's dictionaries are
    * mapped onto the table's once, so a step costs a few array reads.
    */
   addPage(page: ChainPage): void {
