@@ -5,7 +5,8 @@ import type { EventRow } from '../../shared/api.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store.js';
 import { eventPager } from '../store/pager.js';
-import { rowWindow, windowKey, windowKeyBase } from '../lib/row-window.js';
+import { rowWindow, windowKey } from '../lib/row-window.js';
+import { useWindowKeyBase } from './use-window-key-base.js';
 import { EVENT_COLUMN_IDS, eventCell, eventColumns, gridTemplate, tableFeaturesSet, type WindowRow } from './event-columns.js';
 import type { DisplayZone } from '../lib/time-zone.js';
 
@@ -140,12 +141,8 @@ export function EventTable({ heightHint }: EventTableProps = {}) {
   // overscanned row is DOM to build and lay out for nothing.
   const scrollOffset = scrollTop * ratioRef.current;
   const { first, last } = rowWindow(count, ROW_HEIGHT, scrollOffset, viewportHeight, 4);
-  // Where the rows' keys start (see windowKeyBase). Written during render: a render React
-  // discards leaves only a less useful base behind; one render's keys are distinct whatever it is.
-  const keyBaseRef = useRef({ first: 0, base: 0 });
   const windowSize = last - first + 1;
-  const keyBase = windowKeyBase(keyBaseRef.current, first, windowSize);
-  keyBaseRef.current = { first, base: keyBase };
+  const keyBase = useWindowKeyBase(first, windowSize);
 
   // New query: back to the top (not on mount: the scroller starts there).
   const shownQueryRef = useRef(s.queryId);

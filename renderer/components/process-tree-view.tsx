@@ -17,7 +17,7 @@ import {
   type ProcessTree,
   type VisibleRow,
 } from '../lib/process-tree.js';
-import { rowWindow, windowKey, windowKeyBase } from '../lib/row-window.js';
+import { rowWindow, windowKey } from '../lib/row-window.js';
 import { emptyChain, processCreationEvents } from '../lib/chain-table.js';
 import { treeKey } from '../lib/tree-keys.js';
 import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
@@ -28,6 +28,7 @@ import { FindingList, FindingsBadge } from './finding-badges.js';
 import { NoteButton } from './note-editor.js';
 import { PivotValue } from './pivot.js';
 import { TimeText } from './time-text.js';
+import { useWindowKeyBase } from './use-window-key-base.js';
 
 const ROW = 26;
 const CMD_SHORT = 160;
@@ -346,7 +347,8 @@ export function ProcessTreeView() {
     };
   }, []);
   const { first, last } = rowWindow(rows.length, ROW, scrollTop, viewportHeight, 4);
-  const keyBase = useRef({ first: 0, base: 0 });
+  const windowSize = last - first + 1;
+  const base = useWindowKeyBase(first, windowSize);
   const focusIndex = focused === null ? -1 : rows.findIndex((r) => r.id === focused);
   useEffect(() => {
     const el = scrollRef.current;
@@ -411,11 +413,6 @@ export function ProcessTreeView() {
     if (result.activate !== undefined) activate(result.activate);
   };
   const selected = (selectedProcessId !== null ? tree.byId.get(selectedProcessId) : undefined) ?? null;
-  const windowSize = last - first + 1;
-  // Written during render: a render React discards leaves only a less useful base behind, and
-  // the keys of any one render are distinct whatever the base (row-window.ts).
-  const base = windowKeyBase(keyBase.current, first, windowSize);
-  keyBase.current = { first, base };
   return (
     <div className="tree-view" data-testid="process-tree-view">
       <div className="view-toolbar">
