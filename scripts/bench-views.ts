@@ -13,6 +13,8 @@
 // Two timings:
 //   cold — serve started on the case and the page opened at once (the engine may still be
 //          computing the case's analysis: what a user sees on reopening a case);
+// In both, the page navigates once the new window's own browser UI (a Chromium WebUI renderer
+// that Electron does not have) has gone idle: see browserIdle.
 //   warm — the page opened once the sessions API answers (what the renderer is responsible for).
 // Targets: sessions list and first table page visible ≤ 1 s after navigation; every frame
 // < 50 ms while scrolling the table top to bottom and while expanding and scrolling the largest
@@ -308,8 +310,17 @@ async function measure(mode: 'cold' | 'warm', runs: number, variants: readonly s
   const scratch = mkdtempSync('/tmp/perf-views-run-');
   const caseCopy = join(scratch, 'case');
   cpSync(CASE_DIR, caseCopy, { recursive: true });
-  const serveStart = performance.now();
-  const served = await startServe(caseCopy, join(scratch, 'data'));
+  let serveStart = performance.now();
+  // Cold: serve starts only when the page is about to open (see pageRun), so the engine gets no
+  // head start while the browser's window settles. Warm: now, and the analysis is awaited.
+  let started: Served | undefined;
+  const serve = async (): Promise<Served> => {
+    if (started === undefined) {
+      serveStart = performance.now();
+      started = await startServe(caseCopy, join(scratch, 'data'));
+    }
+    return started;
+  };
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-precise-memory-info'],
@@ -318,6 +329,7 @@ async function measure(mode: 'cold' | 'warm', runs: number, variants: readonly s
   try {
     let ready: Figures = {};
     if (mode === 'warm') {
+      const served = await serve();
       const t0 = performance.now();
       await callApi(served, 'listSessions');
       ready = { analysisReadyAfterServeS: Number(seconds(serveStart).toFixed(1)), listSessionsApiS: Number(seconds(t0).toFixed(1)) };
@@ -337,7 +349,7 @@ async function measure(mode: 'cold' | 'warm', runs: number, variants: readonly s
         }
         const figures: Figures = { mode, run: run + 1, variant, loadavgBefore: load(), ...ready };
         try {
-          await pageRun(browser, served, figures);
+          await pageRun(browser, serve, figures);
         } catch (e) {
           figures['error'] = e instanceof Error ? e.message.split('\n')[0] : String(e);
         }
@@ -347,13 +359,13 @@ async function measure(mode: 'cold' | 'warm', runs: number, variants: readonly s
     }
   } finally {
     await browser.close();
-    await served.stop();
+    await started?.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
   return out;
 }
 
-async function pageRun(browser: Browser, served: Served, figures: Figures): Promise<void> {
+async function pageRun(browser: Browser, serve: () => Promise<Served>, figures: Figures): Promise<void> {
   const mode = figures['mode'] as string;
   {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -423,6 +435,8 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
       writeFileSync(join(PROFILE, `${mode}-${figures['run']}-${profiling}.cpuprofile`), JSON.stringify(profile));
       profiling = '';
     };
+    figures['browserIdleWaitMs'] = await browserIdle();
+    const served = await serve();
     const nav0 = Date.now();
     const cpu0 = (await metrics())['ProcessTime'] ?? 0;
     const cpuSince = async (): Promise<number> => Math.round((((await metrics())['ProcessTime'] ?? 0) - cpu0) * 1000);
@@ -587,6 +601,49 @@ async function pageRun(browser: Browser, served: Served, figures: Figures): Prom
   }
 }
 
+/** CPU seconds (user + system) used so far by a process and all its descendants (Linux /proc). */
+function cpuOfTree(pid: number): number {
+  let ticks = 0;
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  } catch {
+    // gone
+  }
+  // USER_HZ is 100 on Linux.
+  return ticks / 100 + children.map(Number).reduce((sum, c) => sum + cpuOfTree(c), 0);
+}
+
+/**
+ * Waits until the browser's processes are idle (under 30 ms of CPU in 300 ms), at most 10 s;
+ * answers the wait in ms. A new Chromium window starts its own browser UI: a "top-chrome"
+ * WebUI renderer (the omnibox popup, chrome://omnibox-popup.top-chrome) that takes about a
+ * second of CPU in the three seconds after the window opens. Electron has no such UI, and on
+ * two cores it competed with the page and the engine for the first screen (traced: 1.7 s of
+ * that renderer's tasks in the first 0.9 s after navigation). Measured without it.
+ */
+async function browserIdle(): Promise<number> {
+  const pid = findChromiumPid();
+  if (pid === undefined) return -1;
+  const t0 = performance.now();
+  let last = cpuOfTree(pid);
+  while (performance.now() - t0 < 10_000) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = cpuOfTree(pid);
+    if (now - last < 0.03) break;
+    last = now;
+  }
+  return Math.round(performance.now() - t0);
+}
+
 /** Playwright's chromium.launch does not expose the pid: find the newest Chromium started by us. */
 function findChromiumPid(): number | undefined {
   const walk = (pid: number): number | undefined => {
@@ -616,7 +673,8 @@ function verdict(f: Figures): string {
   const ok = (b: boolean): string => (b ? 'met' : 'NOT met');
   const lines = [
     `${f['mode']}${f['variant'] ? ' ' + String(f['variant']) : ''} run ${f['run']} (load ${f['loadavgBefore']} → ${f['loadavgAfter']})` +
-      (f['analysisReadyAfterServeS'] !== undefined ? `; analysis ready ${f['analysisReadyAfterServeS']} s after serve started` : ''),
+      (f['analysisReadyAfterServeS'] !== undefined ? `; analysis ready ${f['analysisReadyAfterServeS']} s after serve started` : '') +
+      `; the new window's browser UI went idle ${f['browserIdleWaitMs']} ms before navigation`,
     `  sessions list rendered  ${f['sessionsInDomMs']} ms after navigation (the bench saw it at ${f['sessionsVisibleMs']} ms; renderer CPU ${f['sessionsVisibleCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['sessionsInDomMs'] as number) >= 0 && (f['sessionsInDomMs'] as number) <= 1000)}`,
     `  first table page        ${f['firstTablePageInDomMs']} ms after navigation (the bench saw it at ${f['firstTablePageMs']} ms; renderer CPU ${f['firstTablePageCpuMs']} ms)   target ≤ 1000 ms: ${ok((f['firstTablePageInDomMs'] as number) >= 0 && (f['firstTablePageInDomMs'] as number) <= 1000)}   (${f['total']} events)`,
     `  both painted            ${f['firstScreenPaintedMs']} ms after navigation (the frame after both are in: style, layout, paint; the first task after it; a timer after it ran at ${f['firstScreenPaintedTimerMs']} ms)   ≤ 1000 ms: ${ok((f['firstScreenPaintedMs'] as number) >= 0 && (f['firstScreenPaintedMs'] as number) <= 1000)}`,
