@@ -1,4 +1,5 @@
 import { installDevFake } from './api/api-client.js';
+import { afterNextPaint } from './lib/after-paint.js';
 import { loadRest, startApp } from './store/app-store.js';
 import './styles/app.css';
 
@@ -9,21 +10,6 @@ import './styles/app.css';
  * the empty views after this.
  */
 const MOUNT_WAIT_MS = 300;
-
-/**
- * Runs `fn` once the next frame has been painted (a task after the frame's rendering), or after
- * a second at the latest: a page opened in a background tab draws no frames until shown.
- */
-function afterNextPaint(fn: () => void): void {
-  let done = false;
-  const run = (): void => {
-    if (done) return;
-    done = true;
-    fn();
-  };
-  requestAnimationFrame(() => setTimeout(run, 0));
-  setTimeout(run, 1000);
-}
 
 /** Start-up milestones on the page's performance timeline (for the views benchmark and DevTools). */
 function mark(name: string): void {
@@ -54,7 +40,7 @@ async function boot(): Promise<void> {
   mountApp(root);
   // The rest once the first screen's answers are in and drawn: the render of the first screen
   // is a task queued by mountApp (or by the answers' arrival), and the frame after it paints.
-  void firstScreen.then(() => afterNextPaint(loadRest));
+  void firstScreen.then(afterNextPaint).then(loadRest);
 }
 
 void boot();

@@ -3,6 +3,7 @@ import type { EventFilter, ProcessRow } from '../../shared/api.js';
 import { getApi } from '../api/api-client.js';
 import { chainSessions } from '../lib/chain-story.js';
 import { mapPooled } from '../lib/map-pooled.js';
+import { afterNextPaint } from '../lib/after-paint.js';
 import { loadChain } from '../lib/chain-pages.js';
 import { loadProcesses } from '../lib/process-pages.js';
 import type { DisplayZone } from '../lib/time-zone.js';
@@ -120,12 +121,12 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
       );
       // The chain is asked for once the session's own processes are in: the engine answers one
       // request at a time, and a busy session's chain (seconds of work) would hold the tree's
-      // pages behind it.
+      // pages behind it. And once the frame that draws them is painted: the chain's first pages
+      // (parsed, appended, their garbage collected) landed in the frames of a busy session's
+      // tree as it opened, and made some of them 50 ms long (issue 6).
       // In pages too: a busy session's chain is tens of MB (chain-pages.ts).
-      const chain = await own.then(
-        () => loadChain(api, sessionId),
-        () => loadChain(api, sessionId),
-      );
+      await own.then(afterNextPaint, afterNextPaint);
+      const chain = await loadChain(api, sessionId);
       const ids = chainSessions(chain, sessionId);
       // A session the list counts no process in has none to add (the same count): a busy chain
       // leads to hundreds of sessions, each a request queued on the engine.
