@@ -5,6 +5,9 @@
 //   npm run bench:views             (builds the node code and the renderer, then runs)
 //   node dist/node/scripts/bench-views.js [--events N] [--big N] [--dir /tmp/perf-views-bench] [--rebuild]
 //                                         [--only cold|warm] [--runs N] [--json out.json]
+//                                         [--profile DIR] [--trace DIR]
+// --profile writes a CPU profile of the page per phase, --trace a Chromium trace per phase
+// (timeline, V8 and GC events: open in DevTools' Performance panel); both slow the page.
 //
 // The evidence (evtx_dump JSON lines) and the imported case are built once under --dir and
 // reused. Each run copies the case to a scratch folder first, so serve never changes the cached
@@ -43,6 +46,7 @@ const CASE_DIR = join(DIR, `case-${EVENTS}-${BIG}`);
 const ONLY = opt('only', '');
 /** With --profile DIR: a CDP CPU profile of each measured phase, written there as .cpuprofile. */
 const PROFILE = opt('profile', '');
+const TRACE = opt('trace', '');
 const RUNS = Number(opt('runs', '1'));
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const CHROMIUM = process.env['CHAINLINE_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -422,6 +426,14 @@ async function pageRun(browser: Browser, serve: () => Promise<Served>, figures: 
     };
     let profiling = '';
     const profileStart = async (name: string): Promise<void> => {
+      if (TRACE !== '') {
+        mkdirSync(TRACE, { recursive: true });
+        profiling = name;
+        await browser.startTracing(page, {
+          path: join(TRACE, `${mode}-${figures['run']}-${name}.json`),
+          categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'v8', 'v8.execute', 'disabled-by-default-v8.gc', 'toplevel', 'loading', 'blink.user_timing'],
+        });
+      }
       if (PROFILE === '') return;
       profiling = name;
       await cdp.send('Profiler.enable');
@@ -429,6 +441,10 @@ async function pageRun(browser: Browser, serve: () => Promise<Served>, figures: 
       await cdp.send('Profiler.start');
     };
     const profileStop = async (): Promise<void> => {
+      if (TRACE !== '' && profiling !== '') {
+        await browser.stopTracing();
+        if (PROFILE === '') profiling = '';
+      }
       if (PROFILE === '' || profiling === '') return;
       const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
       mkdirSync(PROFILE, { recursive: true });

@@ -255,7 +255,13 @@ export interface ChainPage {
   readonly kind: readonly number[];
   readonly sessions: readonly string[];
   readonly session: readonly number[];
+  /**
+   * The reasons no earlier page of the chain gave, in the order first given: the chain numbers
+   * its distinct reasons from 0, and these are numbers reasonBase, reasonBase + 1, …
+   */
   readonly reasons: readonly string[];
+  readonly reasonBase: number;
+  /** Each step's reason, by its number in the chain (given by this page or an earlier one). */
   readonly reason: readonly number[];
   readonly processes: readonly string[];
   readonly process: readonly number[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChainStep } from './api.js';
+import type { ChainPage, ChainStep } from './api.js';
 import { chainPageOf, chainPageSteps } from './chain-page.js';
 
 const step = (i: number): ChainStep => ({
@@ -11,22 +11,49 @@ const step = (i: number): ChainStep => ({
   processId: i % 5 === 0 ? null : `p${i % 11}`,
 });
 
+/** The pages of `chain`, `limit` steps each. */
+function pagesOf(chain: readonly ChainStep[], limit: number): ChainPage[] {
+  const pages: ChainPage[] = [];
+  for (let offset = 0; ; offset += limit) {
+    const page = chainPageOf(chain, offset, limit);
+    pages.push(page);
+    if (page.count < limit) return pages;
+  }
+}
+
 describe('chain pages as columns', () => {
-  it('give back the steps they were made of, through JSON too', () => {
-    for (const n of [0, 1, 30]) {
-      const steps = Array.from({ length: n }, (_, i) => step(i));
-      const page = chainPageOf(steps, 100, 40);
-      expect([page.total, page.offset, page.count]).toEqual([100, 40, n]);
-      expect(chainPageSteps(page)).toEqual(steps);
-      expect(chainPageSteps(JSON.parse(JSON.stringify(page)))).toEqual(steps);
+  it('give back the steps they were made of, in pages of any size, through JSON too', () => {
+    for (const n of [0, 1, 30, 100]) {
+      const chain = Array.from({ length: n }, (_, i) => step(i));
+      for (const limit of [1, 7, 40, 1000]) {
+        const pages = pagesOf(chain, limit);
+        expect(pages.every((p, k) => p.total === n && p.offset === k * limit)).toBe(true);
+        expect(chainPageSteps(pages)).toEqual(chain);
+        expect(chainPageSteps(JSON.parse(JSON.stringify(pages)) as ChainPage[])).toEqual(chain);
+      }
     }
   });
 
-  it('hold each repeated kind, session, reason and process once', () => {
-    const page = chainPageOf(Array.from({ length: 30 }, (_, i) => step(i)), 30, 0);
+  it('hold each repeated kind, session and process once, and each reason once in the whole chain', () => {
+    const chain = Array.from({ length: 100 }, (_, i) => step(i));
+    const page = chainPageOf(chain, 0, 30);
     expect(page.kinds).toEqual(['process', 'network']);
     expect(page.sessions).toHaveLength(4);
-    expect(page.reasons.length).toBeLessThanOrEqual(8);
     expect(new Set(page.processes).size).toBe(page.processes.length);
+    // 8 distinct reasons, all given in the first 30 steps: later pages give none.
+    const pages = pagesOf(chain, 30);
+    expect(pages.map((p) => p.reasons.length)).toEqual([8, 0, 0, 0]);
+    expect(pages.map((p) => p.reasonBase)).toEqual([0, 8, 8, 8]);
+  });
+
+  it('answer an empty page past the end, and steps past the end of a chain are none', () => {
+    const chain = Array.from({ length: 5 }, (_, i) => step(i));
+    const page = chainPageOf(chain, 9, 10);
+    expect([page.total, page.offset, page.count, page.reasons.length, page.reasonBase]).toEqual([5, 9, 0, 0, 5]);
+  });
+
+  it('are read in order only: a page whose reasons others gave first is refused', () => {
+    const chain = Array.from({ length: 30 }, (_, i) => step(i));
+    expect(() => chainPageSteps([chainPageOf(chain, 10, 10)])).toThrow(/reasons from/);
   });
 });

@@ -28,11 +28,61 @@ export function dictionary(): ValueDictionary {
   };
 }
 
-/** The page of `steps` (those of a chain of `total` steps, from `offset`) as columns. */
-export function chainPageOf(steps: readonly ChainStep[], total: number, offset: number): ChainPage {
+/**
+ * A chain's reasons numbered chain-wide, in the order first given: a busy session's network
+ * steps repeat their process's reason across the whole chain (153,000 steps, 61,000 distinct
+ * reasons, 140,000 when counted page by page), so a page sends only the reasons no earlier page
+ * gave, and the renderer appends them without looking any up.
+ */
+interface ChainReasons {
+  /** Each step's reason number. */
+  readonly ids: Uint32Array;
+  readonly values: readonly string[];
+  /** The step that first gives reason k, ascending in k. */
+  readonly firstStep: Uint32Array;
+}
+
+/** Per chain (the engine keeps a chain's steps as one array and never changes them). */
+const numbered = new WeakMap<readonly ChainStep[], ChainReasons>();
+
+function chainReasons(chain: readonly ChainStep[]): ChainReasons {
+  const kept = numbered.get(chain);
+  if (kept) return kept;
+  const reasons = dictionary();
+  const ids = new Uint32Array(chain.length);
+  const first: number[] = [];
+  for (let i = 0; i < chain.length; i++) {
+    const known = reasons.values.length;
+    const k = reasons.id(chain[i]!.reason);
+    if (k === known) first.push(i);
+    ids[i] = k;
+  }
+  const made: ChainReasons = { ids, values: reasons.values, firstStep: Uint32Array.from(first) };
+  numbered.set(chain, made);
+  return made;
+}
+
+/** How many reasons the steps before `step` give. */
+function reasonsBefore(r: ChainReasons, step: number): number {
+  let lo = 0;
+  let hi = r.firstStep.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (r.firstStep[mid]! < step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The page of `chain` of at most `limit` steps from `offset`, as columns. */
+export function chainPageOf(chain: readonly ChainStep[], offset: number, limit: number): ChainPage {
+  const steps = chain.slice(offset, offset + limit);
+  const from = Math.min(offset, chain.length);
+  const to = from + steps.length;
+  const r = chainReasons(chain);
+  const reasonBase = reasonsBefore(r, from);
   const kinds = dictionary();
   const sessions = dictionary();
-  const reasons = dictionary();
   const processes = dictionary();
   const eventEnds: number[] = [];
   const eventIds: number[] = [];
@@ -41,7 +91,7 @@ export function chainPageOf(steps: readonly ChainStep[], total: number, offset: 
     eventEnds.push(eventIds.length);
   }
   return {
-    total,
+    total: chain.length,
     offset,
     count: steps.length,
     time: steps.map((s) => s.time),
@@ -49,8 +99,9 @@ export function chainPageOf(steps: readonly ChainStep[], total: number, offset: 
     kinds: kinds.values,
     session: steps.map((s) => sessions.id(s.sessionId)),
     sessions: sessions.values,
-    reason: steps.map((s) => reasons.id(s.reason)),
-    reasons: reasons.values,
+    reason: Array.from(r.ids.subarray(from, to)),
+    reasonBase,
+    reasons: r.values.slice(reasonBase, reasonsBefore(r, to)),
     process: steps.map((s) => (s.processId === null ? -1 : processes.id(s.processId))),
     processes: processes.values,
     eventEnds,
@@ -58,19 +109,29 @@ export function chainPageOf(steps: readonly ChainStep[], total: number, offset: 
   };
 }
 
-/** The steps of a page, as objects (tests). */
-export function chainPageSteps(page: ChainPage): ChainStep[] {
+/**
+ * The steps of a chain's pages, given in order from the first (tests): a page's reasons may
+ * have been given by an earlier page.
+ */
+export function chainPageSteps(pages: readonly ChainPage[]): ChainStep[] {
+  const reasons: string[] = [];
   const steps: ChainStep[] = [];
-  for (let k = 0; k < page.count; k++) {
-    const p = page.process[k]!;
-    steps.push({
-      time: page.time[k]!,
-      kind: page.kinds[page.kind[k]!]!,
-      sessionId: page.sessions[page.session[k]!]!,
-      eventIds: page.eventIds.slice(k === 0 ? 0 : page.eventEnds[k - 1]!, page.eventEnds[k]!),
-      reason: page.reasons[page.reason[k]!]!,
-      processId: p < 0 ? null : page.processes[p]!,
-    });
+  for (const page of pages) {
+    if (page.reasonBase !== reasons.length) throw new Error(`page at ${page.offset}: reasons from ${page.reasonBase}, ${reasons.length} given before`);
+    reasons.push(...page.reasons);
+    for (let k = 0; k < page.count; k++) {
+      const p = page.process[k]!;
+      const reason = reasons[page.reason[k]!];
+      if (reason === undefined) throw new Error(`page at ${page.offset}: step ${k} has reason ${page.reason[k]}, not given yet`);
+      steps.push({
+        time: page.time[k]!,
+        kind: page.kinds[page.kind[k]!]!,
+        sessionId: page.sessions[page.session[k]!]!,
+        eventIds: page.eventIds.slice(k === 0 ? 0 : page.eventEnds[k - 1]!, page.eventEnds[k]!),
+        reason,
+        processId: p < 0 ? null : page.processes[p]!,
+      });
+    }
   }
   return steps;
 }

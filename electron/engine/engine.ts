@@ -617,7 +617,7 @@ export class Engine implements EngineApi {
   async getSessionChainPage(request: ChainPageRequest): Promise<ChainPage> {
     // The same kept steps as getSessionChain: a page is a slice of them.
     const all = (await this.getAnalysis()).chain(request.sessionId);
-    return chainPageOf(all.slice(request.offset, request.offset + request.limit), all.length, request.offset);
+    return chainPageOf(all, request.offset, request.limit);
   }
 
   async getSessionProcesses(sessionId: string): Promise<readonly ProcessRow[]> {

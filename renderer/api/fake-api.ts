@@ -420,7 +420,7 @@ export function createFakeApi(): ChainlineApi {
       await delay(10);
       if (!/^f\d+$/.test(request.sessionId)) throw new Error(`the fake has no session ${request.sessionId}`);
       const all = fakeChain(request.sessionId);
-      return chainPageOf(all.slice(request.offset, request.offset + request.limit), all.length, request.offset);
+      return chainPageOf(all, request.offset, request.limit);
     },
     async getProcessPage(request: ProcessPageRequest): Promise<ProcessPage> {
       await delay(10);

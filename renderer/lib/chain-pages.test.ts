@@ -24,7 +24,7 @@ function chainApi(list: () => readonly ChainStep[]) {
       asked.push(r);
       const steps = list();
       await new Promise((done) => setTimeout(done, (turn++ % 3) * 2));
-      return structuredClone(chainPageOf(steps.slice(r.offset, r.offset + r.limit), steps.length, r.offset));
+      return structuredClone(chainPageOf(steps, r.offset, r.limit));
     },
     getSessionChain: async () => {
       whole++;
@@ -54,6 +54,18 @@ describe('loadChain', () => {
     const got = await loadChain(api, 's7', 10);
     expect(got.length).toBe(30);
     expect(got.toSteps()).toEqual(Array.from({ length: 30 }, (_, i) => step(i)));
+    expect(api.whole()).toBe(1);
+  });
+
+  it('asks for the whole chain when one of the same length changed between pages (its reasons are numbered otherwise)', async () => {
+    let calls = 0;
+    const other = (i: number): ChainStep => ({ ...step(i), reason: `other ${i % 3}` });
+    const api = chainApi(() => {
+      const first = calls++ === 0;
+      return Array.from({ length: 30 }, (_, i) => (first ? step(i) : other(i)));
+    });
+    const got = await loadChain(api, 's7', 10);
+    expect(got.toSteps()).toEqual(Array.from({ length: 30 }, (_, i) => other(i)));
     expect(api.whole()).toBe(1);
   });
 });

@@ -5,7 +5,7 @@
 // and goes into the chain's columns (chain-table.ts) in the task that parsed it.
 
 import type { ChainlineApi, ChainPage } from '../../shared/api.js';
-import { ChainTable, ChainTableBuilder } from './chain-table.js';
+import { ChainPageError, ChainTable, ChainTableBuilder } from './chain-table.js';
 import { loadPages } from './paged-list.js';
 
 /** Steps per request: about 0.5 MB of JSON (~240 bytes a step). */
@@ -18,20 +18,27 @@ export async function loadChain(api: ChainApi, sessionId: string, pageSize = CHA
   // Pages can answer out of order (two requests are in flight): each is appended once the pages
   // before it are in, so one builder serves them all; a page that answers early waits as
   // objects (one page at most).
-  const built: { builder: ChainTableBuilder | null } = { builder: null };
+  const built: { builder: ChainTableBuilder | null; broken: boolean } = { builder: null, broken: false };
   const waiting = new Map<number, ChainPage>();
   const pages = await loadPages(async (offset, limit) => {
     const p = await api.getSessionChainPage({ sessionId, offset, limit });
     // Sized once, by the first answer's total (every page carries it).
     const b = (built.builder ??= new ChainTableBuilder(p.total));
     waiting.set(p.offset, p);
-    // Append every page now in turn (this one, and any that waited for it).
-    for (let next = waiting.get(b.length); next !== undefined; next = waiting.get(b.length)) {
-      waiting.delete(b.length);
-      b.addPage(next);
+    // Append every page now in turn (this one, and any that waited for it). A page that does not
+    // follow (its reasons are numbered across the chain: one of a chain that changed between
+    // pages) stops the appending, and the chain is asked for whole.
+    try {
+      for (let next = waiting.get(b.length); next !== undefined && !built.broken; next = waiting.get(b.length)) {
+        waiting.delete(b.length);
+        b.addPage(next);
+      }
+    } catch (e) {
+      if (!(e instanceof ChainPageError)) throw e;
+      built.broken = true;
     }
     return { total: p.total, offset: p.offset, count: p.count, value: null };
   }, pageSize);
-  if (pages === null || waiting.size > 0 || built.builder === null) return ChainTable.fromSteps(await api.getSessionChain(sessionId));
+  if (pages === null || built.broken || waiting.size > 0 || built.builder === null) return ChainTable.fromSteps(await api.getSessionChain(sessionId));
   return built.builder.finish();
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainStep } from '../../shared/api.js';
 import { chainPageOf } from '../../shared/chain-page.js';
-import { ChainTable, ChainTableBuilder, emptyChain, processCreationEvents } from './chain-table.js';
+import { ChainPageError, ChainTable, ChainTableBuilder, emptyChain, processCreationEvents } from './chain-table.js';
 
 const steps: ChainStep[] = [
   { time: '2024-03-12T10:24:52.1234567Z', kind: 'logon', sessionId: 's11', eventIds: [100], reason: '4624 type 3 from 10.0.0.5', processId: null },
@@ -28,19 +28,19 @@ describe('ChainTable', () => {
 
   it('joins steps appended in several pages as one chain', () => {
     const b = new ChainTableBuilder();
-    b.addPage(chainPageOf(steps.slice(0, 2), steps.length, 0));
-    b.addPage(chainPageOf([], steps.length, 2));
-    b.addPage(chainPageOf(steps.slice(2, 5), steps.length, 2));
+    b.addPage(chainPageOf(steps, 0, 2));
+    b.addPage(chainPageOf(steps, 2, 0));
+    b.addPage(chainPageOf(steps, 2, 3));
     expect(b.length).toBe(5);
-    b.addPage(chainPageOf(steps.slice(5), steps.length, 5));
+    b.addPage(chainPageOf(steps, 5, steps.length));
     expect(b.finish().toSteps()).toEqual(steps);
   });
 
   it('holds the same steps whatever length it was told to expect (a chain that changed between pages)', () => {
     for (const expected of [0, 1, 3, 6, 100]) {
       const b = new ChainTableBuilder(expected);
-      b.addPage(chainPageOf(steps.slice(0, 3), steps.length, 0));
-      b.addPage(chainPageOf(steps.slice(3), steps.length, 3));
+      b.addPage(chainPageOf(steps, 0, 3));
+      b.addPage(chainPageOf(steps, 3, steps.length));
       const t = b.finish();
       expect(t.length, `expected ${expected}`).toBe(steps.length);
       expect(t.toSteps(), `expected ${expected}`).toEqual(steps);
@@ -64,13 +64,37 @@ describe('ChainTable', () => {
 describe('ChainTableBuilder.addPage', () => {
   it('reads pages of columns into the same table as the steps they encode', () => {
     const b = new ChainTableBuilder(steps.length);
-    b.addPage(chainPageOf(steps.slice(0, 4), steps.length, 0));
-    b.addPage(chainPageOf([], steps.length, 4));
-    b.addPage(chainPageOf(steps.slice(4), steps.length, 4));
+    b.addPage(chainPageOf(steps, 0, 4));
+    b.addPage(chainPageOf(steps, 4, 0));
+    b.addPage(chainPageOf(steps, 4, steps.length));
     expect(b.finish().toSteps()).toEqual(steps);
     // A page as the shells send it, through JSON.
     const viaJson = new ChainTableBuilder(0);
-    viaJson.addPage(JSON.parse(JSON.stringify(chainPageOf(steps, steps.length, 0))));
+    viaJson.addPage(JSON.parse(JSON.stringify(chainPageOf(steps, 0, steps.length))));
     expect(viaJson.finish().toSteps()).toEqual(steps);
+  });
+
+  it('takes each reason once per chain: a later page numbers the reasons earlier pages gave', () => {
+    const page2 = chainPageOf(steps, 2, 4);
+    // "started in the session" was given by the first page (step 1).
+    expect(page2.reasons).not.toContain('started in the session');
+    expect(page2.reasonBase).toBe(2);
+    const b = new ChainTableBuilder(steps.length);
+    b.addPage(chainPageOf(steps, 0, 2));
+    b.addPage(page2);
+    expect(b.finish().toSteps()).toEqual(steps);
+  });
+
+  it('refuses a page that does not follow the reasons given before it, and keeps what it had', () => {
+    const b = new ChainTableBuilder(steps.length);
+    b.addPage(chainPageOf(steps, 0, 1));
+    // The third page before the second: its reasons start past those given.
+    expect(() => b.addPage(chainPageOf(steps, 4, 2))).toThrow(ChainPageError);
+    // A reason number no page gave.
+    const bad = { ...chainPageOf(steps, 1, 1), reason: [99] };
+    expect(() => b.addPage(bad)).toThrow(ChainPageError);
+    expect(b.length).toBe(1);
+    b.addPage(chainPageOf(steps, 1, steps.length));
+    expect(b.finish().toSteps()).toEqual(steps);
   });
 });

@@ -109,7 +109,7 @@ export class ChainTable {
   /** A table of `steps`, in their order (a chain asked for whole: one page of columns). */
   static fromSteps(steps: readonly ChainStep[]): ChainTable {
     const b = new ChainTableBuilder(steps.length);
-    b.addPage(chainPageOf(steps, steps.length, 0));
+    b.addPage(chainPageOf(steps, 0, steps.length));
     return b.finish();
   }
 
@@ -181,14 +181,17 @@ function grown<T extends Uint32Array | Int32Array | Float64Array>(a: T, need: nu
   return b;
 }
 
+/** A chain page that does not follow the pages appended before it. */
+export class ChainPageError extends Error {}
+
 /** Builds a ChainTable from pages (ChainPage) appended in order. */
 export class ChainTableBuilder {
   private count = 0;
   private readonly kinds = dictionary();
   private readonly sessions = dictionary();
-  /** Reason → its number in `reasonTexts`; dropped by finish (the texts stay). */
-  private readonly reasonIndex = new Map<string, number>();
+  /** The chain's distinct reasons, by their number in the chain (ChainPage.reasonBase). */
   private readonly reasonTexts: TextColumnBuilder;
+  private reasonCount = 0;
   private readonly processes = dictionary();
   private readonly times: TextColumnBuilder;
   private kindIds: Uint32Array;
@@ -236,20 +239,25 @@ export class ChainTableBuilder {
    */
   addPage(page: ChainPage): void {
     const n = page.count;
-    if (n === 0) return;
+    // The chain's reasons are numbered across its pages: this page's new ones follow those of
+    // the pages before it. Checked before anything is appended (a page out of order, or of a
+    // chain that changed, throws and leaves the table as it was).
+    if (page.reasonBase !== this.reasonCount) {
+      throw new ChainPageError(`the page at step ${page.offset} gives reasons from number ${page.reasonBase}, but ${this.reasonCount} were given before it`);
+    }
+    const known = this.reasonCount + page.reasons.length;
+    for (let k = 0; k < n; k++) {
+      const r = page.reason[k]!;
+      if (!(r >= 0 && r < known)) throw new ChainPageError(`step ${page.offset + k} has reason number ${r}, but ${known} were given`);
+    }
+    if (n === 0 && page.reasons.length === 0) return;
     this.makeRoom(n, page.eventIds.length, page.reasons.length);
+    for (const v of page.reasons) this.reasonTexts.add(v);
+    this.reasonCount = known;
     const { kindIds, sessionIds, reasonIds, processIds, eventEnds, eventIds } = this;
     const kindOf = page.kinds.map((k) => this.kinds.id(k));
     const sessionOf = page.sessions.map((v) => this.sessions.id(v));
     const processOf = page.processes.map((v) => this.processes.id(v));
-    const reasonOf = page.reasons.map((v) => {
-      let r = this.reasonIndex.get(v);
-      if (r === undefined) {
-        r = this.reasonTexts.add(v);
-        this.reasonIndex.set(v, r);
-      }
-      return r;
-    });
     const base = this.eventCount;
     for (let k = 0; k < page.eventIds.length; k++) eventIds[base + k] = page.eventIds[k]!;
     let i = this.count;
@@ -257,7 +265,7 @@ export class ChainTableBuilder {
       this.times.add(page.time[k]!);
       kindIds[i] = kindOf[page.kind[k]!]!;
       sessionIds[i] = sessionOf[page.session[k]!]!;
-      reasonIds[i] = reasonOf[page.reason[k]!]!;
+      reasonIds[i] = page.reason[k]!;
       const p = page.process[k]!;
       processIds[i] = p < 0 ? -1 : processOf[p]!;
       eventEnds[i] = base + page.eventEnds[k]!;

@@ -15,7 +15,7 @@ const chain: ChainStep[] = [
 ];
 const api = {
   getSessionChain: async () => chain,
-  getSessionChainPage: async (r: { offset: number; limit: number }) => chainPageOf(chain.slice(r.offset, r.offset + r.limit), chain.length, r.offset),
+  getSessionChainPage: async (r: { offset: number; limit: number }) => chainPageOf(chain, r.offset, r.limit),
   getSessionProcesses: async (id: string) => (id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')]),
   getProcessPage: async (r: { id: string; offset: number; limit: number }) => {
     const all = r.id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')];

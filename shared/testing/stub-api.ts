@@ -27,7 +27,7 @@ export function stubApi(overrides: Partial<ChainlineApi> = {}): ChainlineApi {
     getEventDetail: unused('getEventDetail'),
     listSessions: async () => ({ computedAt: null, sessions: [] }),
     getSessionChain: async () => [],
-    getSessionChainPage: async (r) => chainPageOf([], 0, r.offset),
+    getSessionChainPage: async (r) => chainPageOf([], r.offset, r.limit),
     getSessionProcesses: async () => [],
     getHostProcesses: async () => [],
     findProcesses: async () => ({ total: 0, rows: [] }),
