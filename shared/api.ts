@@ -238,11 +238,11 @@ export interface ChainPageRequest {
 
 /**
  * A page of a chain as columns (`shared/chain-page.ts` writes and reads them): step `offset + k`
- * is `time[k]`, `kinds[kind[k]]`, `sessions[session[k]]`, `reasons[reason[k]]`, the process
- * `processes[process[k]]` (none when -1) and the event ids `eventIds[eventEnds[k - 1] ..
- * eventEnds[k])`. As step objects a page of 2,000 was ~14,000 objects for the page's JSON.parse
- * to make and its GC to copy; as columns it is its times, its distinct strings and a few arrays
- * of numbers.
+ * has the k-th time of `time`, `kinds[kind[k]]`, `sessions[session[k]]`, the chain's reason
+ * number `reason[k]`, the process `processes[process[k]]` (none when -1) and the event ids
+ * `eventIds[eventEnds[k - 1] .. eventEnds[k])`. As step objects a page of 2,000 was ~14,000
+ * objects for the page's JSON.parse to make and its GC to copy; as columns it is two texts, a
+ * few distinct strings and arrays of numbers.
  */
 export interface ChainPage {
   /** Every step of the chain. */
@@ -250,16 +250,23 @@ export interface ChainPage {
   readonly offset: number;
   /** Steps in this page. */
   readonly count: number;
-  readonly time: readonly string[];
+  /**
+   * The steps' times, one after the other in one string (`timeEnds[k]` is where step k's ends;
+   * it starts where step k-1's ends): one string to parse rather than one per step.
+   */
+  readonly time: string;
+  readonly timeEnds: readonly number[];
   readonly kinds: readonly string[];
   readonly kind: readonly number[];
   readonly sessions: readonly string[];
   readonly session: readonly number[];
   /**
-   * The reasons no earlier page of the chain gave, in the order first given: the chain numbers
-   * its distinct reasons from 0, and these are numbers reasonBase, reasonBase + 1, …
+   * The reasons no earlier page of the chain gave, in the order first given, one after the other
+   * in one string (`reasonEnds` as `timeEnds`): the chain numbers its distinct reasons from 0,
+   * and these are numbers reasonBase, reasonBase + 1, …
    */
-  readonly reasons: readonly string[];
+  readonly reasons: string;
+  readonly reasonEnds: readonly number[];
   readonly reasonBase: number;
   /** Each step's reason, by its number in the chain (given by this page or an earlier one). */
   readonly reason: readonly number[];

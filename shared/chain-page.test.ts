@@ -42,14 +42,14 @@ describe('chain pages as columns', () => {
     expect(new Set(page.processes).size).toBe(page.processes.length);
     // 8 distinct reasons, all given in the first 30 steps: later pages give none.
     const pages = pagesOf(chain, 30);
-    expect(pages.map((p) => p.reasons.length)).toEqual([8, 0, 0, 0]);
+    expect(pages.map((p) => p.reasonEnds.length)).toEqual([8, 0, 0, 0]);
     expect(pages.map((p) => p.reasonBase)).toEqual([0, 8, 8, 8]);
   });
 
   it('answer an empty page past the end, and steps past the end of a chain are none', () => {
     const chain = Array.from({ length: 5 }, (_, i) => step(i));
     const page = chainPageOf(chain, 9, 10);
-    expect([page.total, page.offset, page.count, page.reasons.length, page.reasonBase]).toEqual([5, 9, 0, 0, 5]);
+    expect([page.total, page.offset, page.count, page.reasonEnds.length, page.reasonBase]).toEqual([5, 9, 0, 0, 5]);
   });
 
   it('are read in order only: a page whose reasons others gave first is refused', () => {

@@ -74,6 +74,19 @@ function reasonsBefore(r: ChainReasons, step: number): number {
   return lo;
 }
 
+/** Where each string ends when they are joined. */
+function endsOf(values: readonly string[]): number[] {
+  const ends: number[] = [];
+  let end = 0;
+  for (const v of values) ends.push((end += v.length));
+  return ends;
+}
+
+/** The strings of a text and where each ends (a page's times or reasons). */
+function split(text: string, ends: readonly number[]): string[] {
+  return ends.map((end, k) => text.slice(k === 0 ? 0 : ends[k - 1]!, end));
+}
+
 /** The page of `chain` of at most `limit` steps from `offset`, as columns. */
 export function chainPageOf(chain: readonly ChainStep[], offset: number, limit: number): ChainPage {
   const steps = chain.slice(offset, offset + limit);
@@ -81,6 +94,7 @@ export function chainPageOf(chain: readonly ChainStep[], offset: number, limit: 
   const to = from + steps.length;
   const r = chainReasons(chain);
   const reasonBase = reasonsBefore(r, from);
+  const fresh = r.values.slice(reasonBase, reasonsBefore(r, to));
   const kinds = dictionary();
   const sessions = dictionary();
   const processes = dictionary();
@@ -90,18 +104,21 @@ export function chainPageOf(chain: readonly ChainStep[], offset: number, limit: 
     for (const id of s.eventIds) eventIds.push(id);
     eventEnds.push(eventIds.length);
   }
+  const times = steps.map((s) => s.time);
   return {
     total: chain.length,
     offset,
     count: steps.length,
-    time: steps.map((s) => s.time),
+    time: times.join(''),
+    timeEnds: endsOf(times),
     kind: steps.map((s) => kinds.id(s.kind)),
     kinds: kinds.values,
     session: steps.map((s) => sessions.id(s.sessionId)),
     sessions: sessions.values,
     reason: Array.from(r.ids.subarray(from, to)),
     reasonBase,
-    reasons: r.values.slice(reasonBase, reasonsBefore(r, to)),
+    reasons: fresh.join(''),
+    reasonEnds: endsOf(fresh),
     process: steps.map((s) => (s.processId === null ? -1 : processes.id(s.processId))),
     processes: processes.values,
     eventEnds,
@@ -118,13 +135,14 @@ export function chainPageSteps(pages: readonly ChainPage[]): ChainStep[] {
   const steps: ChainStep[] = [];
   for (const page of pages) {
     if (page.reasonBase !== reasons.length) throw new Error(`page at ${page.offset}: reasons from ${page.reasonBase}, ${reasons.length} given before`);
-    reasons.push(...page.reasons);
+    reasons.push(...split(page.reasons, page.reasonEnds));
+    const times = split(page.time, page.timeEnds);
     for (let k = 0; k < page.count; k++) {
       const p = page.process[k]!;
       const reason = reasons[page.reason[k]!];
       if (reason === undefined) throw new Error(`page at ${page.offset}: step ${k} has reason ${page.reason[k]}, not given yet`);
       steps.push({
-        time: page.time[k]!,
+        time: times[k]!,
         kind: page.kinds[page.kind[k]!]!,
         sessionId: page.sessions[page.session[k]!]!,
         eventIds: page.eventIds.slice(k === 0 ? 0 : page.eventEnds[k - 1]!, page.eventEnds[k]!),

@@ -78,6 +78,7 @@ describe('ChainTableBuilder.addPage', () => {
     const page2 = chainPageOf(steps, 2, 4);
     // "started in the session" was given by the first page (step 1).
     expect(page2.reasons).not.toContain('started in the session');
+    expect(page2.reasonEnds).toHaveLength(3);
     expect(page2.reasonBase).toBe(2);
     const b = new ChainTableBuilder(steps.length);
     b.addPage(chainPageOf(steps, 0, 2));
@@ -90,9 +91,13 @@ describe('ChainTableBuilder.addPage', () => {
     b.addPage(chainPageOf(steps, 0, 1));
     // The third page before the second: its reasons start past those given.
     expect(() => b.addPage(chainPageOf(steps, 4, 2))).toThrow(ChainPageError);
-    // A reason number no page gave.
-    const bad = { ...chainPageOf(steps, 1, 1), reason: [99] };
-    expect(() => b.addPage(bad)).toThrow(ChainPageError);
+    // A reason number no page gave; a time that ends past the page's times, or before the last.
+    const next = chainPageOf(steps, 1, 2);
+    expect(() => b.addPage({ ...next, reason: [99, 1] })).toThrow(ChainPageError);
+    expect(() => b.addPage({ ...next, timeEnds: [5, next.time.length + 1] })).toThrow(ChainPageError);
+    expect(() => b.addPage({ ...next, timeEnds: [20, 10] })).toThrow(ChainPageError);
+    expect(() => b.addPage({ ...next, timeEnds: [20] })).toThrow(ChainPageError);
+    expect(() => b.addPage({ ...next, reasonEnds: [next.reasons.length + 1] })).toThrow(ChainPageError);
     expect(b.length).toBe(1);
     b.addPage(chainPageOf(steps, 1, steps.length));
     expect(b.finish().toSteps()).toEqual(steps);

@@ -35,11 +35,9 @@ class TextColumn {
   }
 }
 
-/** Builds a TextColumn: strings are added one at a time, and `seal` ends a text (a page's). */
+/** Builds a TextColumn from texts of strings (a page's times, or the reasons a page gives). */
 class TextColumnBuilder {
   private readonly texts: string[] = [];
-  private pending: string[] = [];
-  private size = 0;
   private count = 0;
   private textOf: Uint32Array;
   private ends: Uint32Array;
@@ -55,28 +53,34 @@ class TextColumnBuilder {
     this.ends = grown(this.ends, this.count + more);
   }
 
-  /** Adds `value` (after `reserve`); returns its number. */
-  add(value: string): number {
-    const k = this.count++;
-    this.pending.push(value);
-    this.size += value.length;
-    this.textOf[k] = this.texts.length;
-    this.ends[k] = this.size;
-    return k;
-  }
-
-  /** Joins the strings added since the last seal into one text (join: a flat string, not a rope). */
-  seal(): void {
-    if (this.pending.length === 0) return;
-    this.texts.push(this.pending.join(''));
-    this.pending = [];
-    this.size = 0;
+  /**
+   * Adds (after `reserve`) the strings of `text`: string k ends at ends[k] and starts where
+   * string k-1 ends. The text is kept as it came, with no string made per value. `ends` must
+   * rise from 0 to at most the text's length (checkedEnds).
+   */
+  addText(text: string, ends: readonly number[]): void {
+    if (ends.length === 0) return;
+    const t = this.texts.length;
+    this.texts.push(text);
+    for (const end of ends) {
+      this.textOf[this.count] = t;
+      this.ends[this.count++] = end;
+    }
   }
 
   finish(): TextColumn {
-    this.seal();
     return new TextColumn(this.texts, this.textOf.subarray(0, this.count), this.ends.subarray(0, this.count));
   }
+}
+
+/** Whether `ends` rise (each at least the one before, from 0) to at most `length`. */
+function checkedEnds(ends: readonly number[], length: number): boolean {
+  let last = 0;
+  for (const e of ends) {
+    if (!(e >= last && e <= length)) return false;
+    last = e;
+  }
+  return true;
 }
 
 /** The columns of a chain table (see ChainTableBuilder). */
@@ -245,24 +249,26 @@ export class ChainTableBuilder {
     if (page.reasonBase !== this.reasonCount) {
       throw new ChainPageError(`the page at step ${page.offset} gives reasons from number ${page.reasonBase}, but ${this.reasonCount} were given before it`);
     }
-    const known = this.reasonCount + page.reasons.length;
+    const known = this.reasonCount + page.reasonEnds.length;
     for (let k = 0; k < n; k++) {
       const r = page.reason[k]!;
       if (!(r >= 0 && r < known)) throw new ChainPageError(`step ${page.offset + k} has reason number ${r}, but ${known} were given`);
     }
-    if (n === 0 && page.reasons.length === 0) return;
-    this.makeRoom(n, page.eventIds.length, page.reasons.length);
-    for (const v of page.reasons) this.reasonTexts.add(v);
+    if (page.timeEnds.length !== n || !checkedEnds(page.timeEnds, page.time.length)) throw new ChainPageError(`the page at step ${page.offset}: its times do not match its steps`);
+    if (!checkedEnds(page.reasonEnds, page.reasons.length)) throw new ChainPageError(`the page at step ${page.offset}: its reasons do not match their text`);
+    if (n === 0 && known === this.reasonCount) return;
+    this.makeRoom(n, page.eventIds.length, page.reasonEnds.length);
+    this.reasonTexts.addText(page.reasons, page.reasonEnds);
     this.reasonCount = known;
     const { kindIds, sessionIds, reasonIds, processIds, eventEnds, eventIds } = this;
     const kindOf = page.kinds.map((k) => this.kinds.id(k));
     const sessionOf = page.sessions.map((v) => this.sessions.id(v));
     const processOf = page.processes.map((v) => this.processes.id(v));
+    this.times.addText(page.time, page.timeEnds);
     const base = this.eventCount;
     for (let k = 0; k < page.eventIds.length; k++) eventIds[base + k] = page.eventIds[k]!;
     let i = this.count;
     for (let k = 0; k < n; k++, i++) {
-      this.times.add(page.time[k]!);
       kindIds[i] = kindOf[page.kind[k]!]!;
       sessionIds[i] = sessionOf[page.session[k]!]!;
       reasonIds[i] = page.reason[k]!;
@@ -272,8 +278,6 @@ export class ChainTableBuilder {
     }
     this.count = i;
     this.eventCount = base + page.eventIds.length;
-    this.times.seal();
-    this.reasonTexts.seal();
   }
 
   finish(): ChainTable {
