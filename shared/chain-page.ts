@@ -135,7 +135,7 @@ export function chainPageSteps(pages: readonly ChainPage[]): ChainStep[] {
   const steps: ChainStep[] = [];
   for (const page of pages) {
     if (page.reasonBase !== reasons.length) throw new Error(`page at ${page.offset}: reasons from ${page.reasonBase}, ${reasons.length} given before`);
-    reasons.push(...split(page.reasons, page.reasonEnds));
+    for (const reason of split(page.reasons, page.reasonEnds)) reasons.push(reason);
     const times = split(page.time, page.timeEnds);
     for (let k = 0; k < page.count; k++) {
       const p = page.process[k]!;
