@@ -16,9 +16,9 @@
 // Two timings:
 //   cold — serve started on the case and the page opened at once (the engine may still be
 //          computing the case's analysis: what a user sees on reopening a case);
+//   warm — the page opened once the sessions API answers (what the renderer is responsible for).
 // In both, the page navigates once the new window's own browser UI (a Chromium WebUI renderer
 // that Electron does not have) has gone idle: see browserIdle.
-//   warm — the page opened once the sessions API answers (what the renderer is responsible for).
 // Targets: sessions list and first table page visible ≤ 1 s after navigation; every frame
 // < 50 ms while scrolling the table top to bottom and while expanding and scrolling the largest
 // process tree; renderer JS heap and RSS < 300 MB.
