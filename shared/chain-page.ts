@@ -2,6 +2,7 @@
 // for a chain it asked for whole), read by the renderer (renderer/lib/chain-table.ts). Pure.
 
 import type { ChainPage, ChainStep } from './api.js';
+import { valueStart } from './value-ends.js';
 
 /** The distinct values of a column, numbered in the order first seen. */
 export interface ValueDictionary {
@@ -84,7 +85,7 @@ function endsOf(values: readonly string[]): number[] {
 
 /** The strings of a text and where each ends (a page's times or reasons). */
 function split(text: string, ends: readonly number[]): string[] {
-  return ends.map((end, k) => text.slice(k === 0 ? 0 : ends[k - 1]!, end));
+  return ends.map((end, k) => text.slice(valueStart(ends, k), end));
 }
 
 /** The page of `chain` of at most `limit` steps from `offset`, as columns. */
@@ -145,7 +146,7 @@ export function chainPageSteps(pages: readonly ChainPage[]): ChainStep[] {
         time: times[k]!,
         kind: page.kinds[page.kind[k]!]!,
         sessionId: page.sessions[page.session[k]!]!,
-        eventIds: page.eventIds.slice(k === 0 ? 0 : page.eventEnds[k - 1]!, page.eventEnds[k]!),
+        eventIds: page.eventIds.slice(valueStart(page.eventEnds, k), page.eventEnds[k]!),
         reason,
         processId: p < 0 ? null : page.processes[p]!,
       });

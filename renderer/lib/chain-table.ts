@@ -12,6 +12,7 @@
 
 import type { ChainPage, ChainStep } from '../../shared/api.js';
 import { chainPageOf, dictionary } from '../../shared/chain-page.js';
+import { valueStart } from '../../shared/value-ends.js';
 
 /**
  * Strings kept as a few long texts (one per page appended) and each string's place in them,
@@ -141,13 +142,13 @@ export class ChainTable {
   /** The first of step i's event ids (the record a link opens), undefined when it has none. */
   firstEventIdAt(i: number): number | undefined {
     const { eventEnds, eventIds } = this.c;
-    const start = i === 0 ? 0 : eventEnds[i - 1]!;
+    const start = valueStart(eventEnds, i);
     return start < eventEnds[i]! ? eventIds[start] : undefined;
   }
 
   eventIdsAt(i: number): number[] {
     const { eventEnds, eventIds } = this.c;
-    return Array.from(eventIds.subarray(i === 0 ? 0 : eventEnds[i - 1]!, eventEnds[i]!));
+    return Array.from(eventIds.subarray(valueStart(eventEnds, i), eventEnds[i]!));
   }
 
   /** Step i as the API gave it (a new object each call). */

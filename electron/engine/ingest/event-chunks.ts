@@ -23,7 +23,8 @@
 import { endianness } from 'node:os';
 import duckdb from '@duckdb/node-bindings';
 import { BIGINT, BLOB, DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender } from '@duckdb/node-api';
-import { STRINGS_PER_EVENT, StringSlot, valueStart, type PreparedRows } from './prepared-rows.js';
+import { valueStart } from '../../../shared/value-ends.js';
+import { STRINGS_PER_EVENT, StringSlot, type PreparedRows } from './prepared-rows.js';
 
 /** The events table's columns, in order (schema.ts). */
 const EVENT_COLUMN_TYPES = [BIGINT, INTEGER, BIGINT, VARCHAR, VARCHAR, VARCHAR, INTEGER, BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR];

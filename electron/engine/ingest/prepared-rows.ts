@@ -7,6 +7,7 @@ import type { NormalizedEvent, ReadError } from '../../../shared/events.js';
 import { summarize } from '../../../shared/event-views.js';
 import type { TimePrecision } from '../../../shared/time.js';
 import type { EvidenceFormat, TimeSource } from '../../../shared/events.js';
+import { valueStart } from '../../../shared/value-ends.js';
 
 /** String values per event, in this order. */
 export const STRINGS_PER_EVENT = 7;
@@ -36,11 +37,6 @@ export interface PreparedRows {
 /** The buffers a PreparedRows owns, to transfer with it to another thread. */
 export function transferListOf(rows: PreparedRows): ArrayBuffer[] {
   return [rows.ticks.buffer, rows.eventIds.buffer, rows.recordIds.buffer, rows.text.buffer, rows.ends.buffer] as ArrayBuffer[];
-}
-
-/** Where string value k (row * STRINGS_PER_EVENT + slot) starts in the text: where k - 1 ends. */
-export function valueStart(ends: Float64Array, k: number): number {
-  return k === 0 ? 0 : (ends[k - 1] as number);
 }
 
 /** String value `slot` of row `row`, decoded (tests, diagnostics; the store never decodes). */

@@ -29,7 +29,8 @@ import type { AllowListEntry } from '../../../shared/allowlist.js';
 import { parseTimestamp, ticksToIso, type TimePrecision } from '../../../shared/time.js';
 import { hostKeyOf } from '../../../shared/host-key.js';
 import { OLDEST_OPENABLE_SCHEMA, SCHEMA_SQL, SCHEMA_VERSION } from './schema.js';
-import { prepareRows, STRINGS_PER_EVENT, valueStart, type EventMeta, type PreparedRows } from '../ingest/prepared-rows.js';
+import { prepareRows, STRINGS_PER_EVENT, type EventMeta, type PreparedRows } from '../ingest/prepared-rows.js';
+import { valueStart } from '../../../shared/value-ends.js';
 import { EventChunkWriter } from '../ingest/event-chunks.js';
 
 export const CASE_DB_FILE = 'case.duckdb';
