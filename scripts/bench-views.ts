@@ -278,17 +278,20 @@ function rssOfTree(pids: readonly number[]): number {
   return kb / 1024;
 }
 
+/** The child processes of a process (Linux /proc), none when it is gone. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
 /** The renderer processes of the browser (Chromium's --type=renderer children), by pid. */
 function rendererPids(browserPid: number): number[] {
   const out: number[] = [];
   const walk = (pid: number): void => {
-    let children: string[] = [];
-    try {
-      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    } catch {
-      return;
-    }
-    for (const c of children.map(Number)) {
+    for (const c of childPids(pid)) {
       try {
         const cmd = readFileSync(`/proc/${c}/cmdline`, 'utf8');
         if (cmd.includes('--type=renderer') && !cmd.includes('--extension-process')) out.push(c);
@@ -628,14 +631,8 @@ function cpuOfTree(pid: number): number {
   } catch {
     return 0;
   }
-  let children: string[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-  } catch {
-    // gone
-  }
   // USER_HZ is 100 on Linux.
-  return ticks / 100 + children.map(Number).reduce((sum, c) => sum + cpuOfTree(c), 0);
+  return ticks / 100 + childPids(pid).reduce((sum, c) => sum + cpuOfTree(c), 0);
 }
 
 /**
@@ -663,13 +660,7 @@ async function browserIdle(): Promise<number> {
 /** Playwright's chromium.launch does not expose the pid: find the newest Chromium started by us. */
 function findChromiumPid(): number | undefined {
   const walk = (pid: number): number | undefined => {
-    let children: string[] = [];
-    try {
-      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-    } catch {
-      return undefined;
-    }
-    for (const c of children.map(Number)) {
+    for (const c of childPids(pid)) {
       try {
         const cmd = readFileSync(`/proc/${c}/cmdline`, 'utf8');
         if (cmd.includes('chromium') && !cmd.includes('--type=')) return c;
