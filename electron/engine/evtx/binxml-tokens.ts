@@ -2,7 +2,7 @@
 // per chunk (ChunkContext.templates) and shared by every record that instantiates them; a
 // record then only decodes its substitution values.
 import { Cursor, EvtxFormatError, type ParseWhere } from './cursor.js';
-import { VT, arrayItems, readValueTokenText, scalarText, u32At } from './values.js';
+import { VT, arrayItems, readValueTokenText, scalarText, u32At, utf16Span } from './values.js';
 
 export const TOKEN = {
   EndOfStream: 0x00,
@@ -151,6 +151,8 @@ export interface ChunkContext {
   readonly shared: TemplateCache | null;
   /** Set while a template definition is parsed. */
   recording: Recording | null;
+  /** Whether the long name at an offset has its hash (nameHashHolds). */
+  readonly longNames: Map<number, boolean>;
 }
 
 export function newChunkContext(
@@ -159,7 +161,7 @@ export function newChunkContext(
   byId: Map<number, Template> = new Map(),
   shared: TemplateCache | null = null,
 ): ChunkContext {
-  return { buf, where, names: new Map(), templates: new Map(), inProgress: new Set(), byId, shared, recording: null };
+  return { buf, where, names: new Map(), templates: new Map(), inProgress: new Set(), byId, shared, recording: null, longNames: new Map() };
 }
 
 const MAX_SHARED = 4096;
@@ -174,7 +176,8 @@ const MAX_SHARED_BYTES = 8 * 1024 * 1024;
  * but for the name offsets, inline names inline here too, and names defined elsewhere
  * resolving to the same text, with what readOpenStart's layout guess sees unchanged.
  */
-function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: SharedTemplate): boolean {
+function sharedMatch(ctx: ChunkContext, bodyStart: number, size: number, entry: SharedTemplate): boolean {
+  const buf = ctx.buf;
   const body = entry.bytes;
   if (entry.size !== size) return false;
   // The GUID ends 4 bytes before the body (the data size lies between).
@@ -189,7 +192,7 @@ function sharedMatch(buf: Buffer, bodyStart: number, size: number, entry: Shared
       if (off !== field + 4) return false;
     } else {
       const nameLength = fields[i + 2]!;
-      if (off === field + 4 || !nameFits(buf, off)) return false;
+      if (off === field + 4 || !nameFits(ctx, off)) return false;
       // readOpenStart takes the layout with a dependency id when the name lies before it.
       if (fields[i + 3] === 1 && !(off < field - 6)) return false;
       if (buf.readUInt16LE(off + 6) * 2 !== nameLength) return false;
@@ -229,10 +232,51 @@ function sameBytes(a: Buffer, aFrom: number, b: Buffer, bFrom: number, n: number
 const MAX_DEPTH = 48;
 const HEADER = 512;
 
-function nameFits(buf: Buffer, off: number): boolean {
-  if (off < HEADER || off + 8 > buf.length) return false;
+/**
+ * Whether a name can be defined at chunk offset `off`: it lies within the chunk after the
+ * header, its NUL terminator is in place and, for a long one, its hash (the low 16 bits of
+ * hash * 65599 + char over its characters) holds. Windows writes both; a short name is not
+ * hashed, so that a producer leaving the hash 0 keeps its records. Used where a guess needs
+ * it (readOpenStart's layout, sharedMatch); readName itself is more lenient.
+ */
+function nameFits(ctx: ChunkContext, off: number): boolean {
+  const buf = ctx.buf;
+  if (!nameInChunk(buf, off)) return false;
   const n = buf.readUInt16LE(off + 6);
-  return off + 8 + n * 2 + 2 <= buf.length;
+  const end = off + 8 + n * 2;
+  if (buf[end] !== 0 || buf[end + 1] !== 0) return false;
+  return n <= HASHED_NAME_CHARS || nameHashHolds(ctx, off);
+}
+
+/** Whether a name at `off` would lie within the chunk after its header (terminator included). */
+function nameInChunk(buf: Buffer, off: number): boolean {
+  if (off < HEADER || off + 8 > buf.length) return false;
+  return off + 8 + buf.readUInt16LE(off + 6) * 2 + 2 <= buf.length;
+}
+
+/**
+ * Whether the long name at `off` has its hash, remembered for the chunk: the same offsets come
+ * back in every slack record that leans on the same overwritten template, and hashing them
+ * each time cost as much as decoding them had.
+ */
+function nameHashHolds(ctx: ChunkContext, off: number): boolean {
+  let holds = ctx.longNames.get(off);
+  if (holds === undefined) {
+    const buf = ctx.buf;
+    holds = nameHash(buf, off + 8, off + 8 + buf.readUInt16LE(off + 6) * 2) === buf.readUInt16LE(off + 4);
+    ctx.longNames.set(off, holds);
+  }
+  return holds;
+}
+
+/** Names longer than this are checked against their hash (see nameFits). */
+const HASHED_NAME_CHARS = 256;
+
+/** The name hash of the UTF-16LE characters in buf[p, end). */
+export function nameHash(buf: Uint8Array, p: number, end: number): number {
+  let h = 0;
+  for (let i = p; i < end; i += 2) h = (Math.imul(h, 65599) + (buf[i]! | (buf[i + 1]! << 8))) >>> 0;
+  return h & 0xffff;
 }
 
 /** Reads a name by its chunk offset; when it is defined here (inline), steps over it. */
@@ -240,17 +284,24 @@ function readName(ctx: ChunkContext, c: Cursor, off: number, what: string): stri
   ctx.recording?.fields.push({ at: c.pos - 4, off, element: what === 'element' });
   if (off === c.pos) {
     c.skip(6, `${what} name header`);
-    const n = c.u16(`${what} name length`);
-    const s = c.utf16(n, `${what} name`);
+    const n = c.u16(`${what} name length`) * 2;
+    c.need(n, `${what} name`);
+    const s = utf16Span(c.buf, c.pos, c.pos + n);
+    c.pos += n;
     c.skip(2, `${what} name terminator`);
     ctx.names.set(off, s);
     return s;
   }
   const cached = ctx.names.get(off);
   if (cached !== undefined) return cached;
-  if (!nameFits(ctx.buf, off)) c.fail(`${what} name offset 0x${off.toString(16)} is outside the chunk`);
+  if (!nameInChunk(ctx.buf, off)) c.fail(`${what} name offset 0x${off.toString(16)} is outside the chunk`);
   const n = ctx.buf.readUInt16LE(off + 6);
-  const s = ctx.buf.toString('utf16le', off + 8, off + 8 + n * 2);
+  // A long "name" whose hash fails is bytes that are not a name: template offsets out of slack
+  // often point into unrelated data. Over a read of the benchmark file some 900 such names of
+  // 20,000 characters and more were decoded (38 MB of text, most of what survived scavenges).
+  // A placeholder stands in, so that the record reads as it did (its System section is often
+  // sound) without the garbage.
+  const s = n > HASHED_NAME_CHARS && !nameHashHolds(ctx, off) ? `unreadable-name-0x${off.toString(16)}` : utf16Span(ctx.buf, off + 8, off + 8 + n * 2);
   ctx.names.set(off, s);
   return s;
 }
@@ -263,10 +314,10 @@ function readOpenStart(ctx: ChunkContext, c: Cursor, hasAttrs: boolean): Element
   let withDep = true;
   if (p + 10 <= c.end) {
     const a = buf.readUInt32LE(p + 6);
-    const aOk = a === p + 10 || (a < p && nameFits(buf, a));
+    const aOk = a === p + 10 || (a < p && nameFits(ctx, a));
     if (!aOk) {
       const b = buf.readUInt32LE(p + 4);
-      if (b === p + 8 || (b < p && nameFits(buf, b))) withDep = false;
+      if (b === p + 8 || (b < p && nameFits(ctx, b))) withDep = false;
     }
   }
   if (withDep) c.skip(2, 'start element dependency id');
@@ -309,7 +360,7 @@ export function getTemplate(ctx: ChunkContext, off: number, depth: number): Temp
     let entry: SharedTemplate | undefined;
     if (variants) {
       for (const v of variants) {
-        if (sharedMatch(ctx.buf, c.pos, size, v)) {
+        if (sharedMatch(ctx, c.pos, size, v)) {
           entry = v;
           break;
         }

@@ -1,5 +1,6 @@
 // Test support: writes small EVTX files token by token, so unit tests can cover every token,
 // value type and damage the reader must handle without depending on real evidence.
+import { nameHash } from '../binxml-tokens.js';
 import { crc32 } from '../crc32.js';
 
 export interface WValue {
@@ -110,14 +111,24 @@ export class ChunkWriter {
   name(s: string): void {
     const known = this.names.get(s);
     if (known !== undefined) return this.u32(known);
-    const off = this.pos + 4;
-    this.u32(off);
+    this.u32(this.pos + 4);
+    this.defineName(s);
+  }
+
+  /**
+   * Writes a name structure at `pos` (next-name offset, hash, length, characters, NUL) and
+   * returns its offset; names written later refer to it rather than defining it inline.
+   */
+  defineName(s: string): number {
+    const off = this.pos;
     this.names.set(s, off);
+    const chars = Buffer.from(s, 'utf16le');
     this.u32(0);
-    this.u16(0);
+    this.u16(nameHash(chars, 0, chars.length));
     this.u16(s.length);
-    this.raw(Buffer.from(s, 'utf16le'));
+    this.raw(chars);
     this.u16(0);
+    return off;
   }
 
   fragmentHeader(): void { this.raw(Buffer.from([0x0f, 0x01, 0x01, 0x00])); }
