@@ -7,7 +7,10 @@
 // Then imports the same file into a fresh case through the engine (target ≥ 40 MB/s).
 //
 //   node dist/node/scripts/bench-evtx.js [--mb 256] [--file /tmp/x.evtx] [--skip-libevtx]
-//     [--skip-import] [--only-import] [--skip-pool]
+//     [--skip-import] [--only-import] [--skip-pool] [--repeat 3]
+//
+// It runs in rounds (--repeat, default 3), each running every parser once in turn, and prints
+// each parser's median run, every round's times and the single-threaded ratio round by round.
 //
 // evtxexport runs as `evtxexport -f xml FILE | grep -c '^<Event '` (its XML goes through a
 // pipe, not to disk; the count shows an early stop). Its CPU seconds (user + system, of
@@ -166,6 +169,41 @@ async function child(mode: string, file: string): Promise<void> {
   console.log(JSON.stringify({ seconds, cpuSeconds, events, errors, peakRssMb, fast: pathCounts.fast, general: pathCounts.general }));
 }
 
+interface LibevtxRun {
+  readonly seconds: number;
+  /** evtxexport's own CPU seconds (user + system), from /usr/bin/time; null without it. */
+  readonly cpuSeconds: number | null;
+}
+
+/** One run of `evtxexport -f xml` on the file; null when evtxexport is not there. */
+function runLibevtx(file: string): LibevtxRun | null {
+  const t0 = process.hrtime.bigint();
+  // Count the events it printed, so that an early stop shows. /usr/bin/time (when present)
+  // writes evtxexport's own CPU seconds to a file of their own.
+  const timeFile = join(tmpdir(), `chainline-bench-evtx-time-${process.pid}.txt`);
+  const timed = existsSync('/usr/bin/time') ? `/usr/bin/time -o "${timeFile}" -f '%U %S' ` : '';
+  const r = spawnSync('sh', ['-c', `${timed}evtxexport -f xml "${file}" 2>/dev/null | grep -c '^<Event '`], { encoding: 'utf8' });
+  try {
+    if (r.status !== 0) return null;
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    console.log(`evtxexport printed ${r.stdout.trim()} events`);
+    let cpuSeconds: number | null = null;
+    if (timed && existsSync(timeFile)) {
+      const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+      if (Number.isFinite(user) && Number.isFinite(sys)) cpuSeconds = user! + sys!;
+    }
+    return { seconds, cpuSeconds };
+  } finally {
+    rmSync(timeFile, { force: true });
+  }
+}
+
+/** The run with the median time (the slower middle one of an even count). */
+function median<T extends { readonly seconds: number }>(runs: readonly T[]): T | null {
+  if (runs.length === 0) return null;
+  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)]!;
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--child')) return child(arg('--child')!, arg('--file')!);
   const mb = Number(arg('--mb') ?? 256);
@@ -178,27 +216,39 @@ async function main(): Promise<void> {
   console.log(`load average before: ${load()}`);
   const onlyImport = process.argv.includes('--only-import');
   const skipped: RunResult = { seconds: NaN, cpuSeconds: NaN, events: 0, errors: 0, peakRssMb: NaN, fast: 0, general: 0 };
-  const single = onlyImport ? skipped : await runChild('single', file);
-  const pool = onlyImport || process.argv.includes('--skip-pool') ? skipped : await runChild('pool', file);
-  const imported = process.argv.includes('--skip-import') ? null : await runChild('import', file);
-  let libevtxSeconds: number | null = null;
-  let libevtxCpu: number | null = null;
-  if (!process.argv.includes('--skip-libevtx') && !onlyImport) {
-    const t0 = process.hrtime.bigint();
-    // Count the events it printed, so that an early stop shows. /usr/bin/time (when present)
-    // writes evtxexport's own CPU seconds to a file of their own.
-    const timeFile = join(tmpdir(), `chainline-bench-evtx-time-${process.pid}.txt`);
-    const timed = existsSync('/usr/bin/time') ? `/usr/bin/time -o "${timeFile}" -f '%U %S' ` : '';
-    const r = spawnSync('sh', ['-c', `${timed}evtxexport -f xml "${file}" 2>/dev/null | grep -c '^<Event '`], { encoding: 'utf8' });
-    if (r.status === 0) {
-      libevtxSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-      console.log(`evtxexport printed ${r.stdout.trim()} events`);
-      if (timed && existsSync(timeFile)) {
-        const [user, sys] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-        if (Number.isFinite(user) && Number.isFinite(sys)) libevtxCpu = user! + sys!;
+  // Rounds, each running every parser once in turn, and the median of each: on this shared
+  // two-core machine one run of the same parser varies by a third from minute to minute, and
+  // evtxexport by more from one hour to the next, so each ratio is taken within a round.
+  const rounds = Math.max(1, Number(arg('--repeat') ?? 3));
+  const runs: { single: RunResult[]; pool: RunResult[]; imported: RunResult[]; libevtx: LibevtxRun[] } = { single: [], pool: [], imported: [], libevtx: [] };
+  for (let round = 0; round < rounds; round++) {
+    if (!onlyImport) runs.single.push(await runChild('single', file));
+    if (!onlyImport && !process.argv.includes('--skip-pool')) runs.pool.push(await runChild('pool', file));
+    if (!process.argv.includes('--skip-import')) runs.imported.push(await runChild('import', file));
+    if (!process.argv.includes('--skip-libevtx') && !onlyImport) {
+      const r = runLibevtx(file);
+      if (r) runs.libevtx.push(r);
+      else {
+        console.log('evtxexport not available (apt-get install libevtx-utils)');
+        process.argv.push('--skip-libevtx');
       }
-    } else console.log('evtxexport not available (apt-get install libevtx-utils)');
-    rmSync(timeFile, { force: true });
+    }
+  }
+  const single = median(runs.single) ?? skipped;
+  const pool = median(runs.pool) ?? skipped;
+  const imported = median(runs.imported);
+  const libevtx = median(runs.libevtx);
+  const libevtxSeconds = libevtx?.seconds ?? null;
+  const libevtxCpu = libevtx?.cpuSeconds ?? null;
+  const list = (rs: readonly { seconds: number }[]): string => rs.map((r) => r.seconds.toFixed(2)).join(', ');
+  if (rounds > 1) {
+    console.log(`${rounds} rounds; the table gives each parser's median run. Seconds per round:`);
+    for (const [name, rs] of [['single-threaded', runs.single], ['worker pool', runs.pool], ['full import', runs.imported], ['evtxexport', runs.libevtx]] as const) {
+      if (rs.length > 0) console.log(`  ${name.padEnd(16)} ${list(rs)}`);
+    }
+    if (runs.single.length === runs.libevtx.length && runs.libevtx.length > 0) {
+      console.log(`  single-threaded vs evtxexport, round by round: ${runs.single.map((r, i) => `${(runs.libevtx[i]!.seconds / r.seconds).toFixed(1)}x`).join(', ')}`);
+    }
   }
   const ratio = (s: number): string => (libevtxSeconds ? `${(libevtxSeconds / s).toFixed(1)}x` : '-');
   for (const [name, r] of [['chainline single-threaded', single], ['chainline worker pool (2)', pool]] as const) {
