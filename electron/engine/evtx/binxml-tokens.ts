@@ -293,7 +293,10 @@ function readName(ctx: ChunkContext, c: Cursor, off: number, what: string): stri
     return s;
   }
   const cached = ctx.names.get(off);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    markPlaceholder(ctx, off);
+    return cached;
+  }
   if (!nameInChunk(ctx.buf, off)) c.fail(`${what} name offset 0x${off.toString(16)} is outside the chunk`);
   const n = ctx.buf.readUInt16LE(off + 6);
   // A long "name" whose hash fails is bytes that are not a name: template offsets out of slack
@@ -303,7 +306,16 @@ function readName(ctx: ChunkContext, c: Cursor, off: number, what: string): stri
   // sound) without the garbage.
   const s = n > HASHED_NAME_CHARS && !nameHashHolds(ctx, off) ? `unreadable-name-0x${off.toString(16)}` : utf16Span(ctx.buf, off + 8, off + 8 + n * 2);
   ctx.names.set(off, s);
+  markPlaceholder(ctx, off);
   return s;
+}
+
+/**
+ * A template read with a placeholder name stays in its chunk: sharedMatch compares a name's
+ * characters, not its hash, so another chunk's copy could otherwise take it.
+ */
+function markPlaceholder(ctx: ChunkContext, off: number): void {
+  if (ctx.recording && ctx.longNames.get(off) === false) ctx.recording.portable = false;
 }
 
 function readOpenStart(ctx: ChunkContext, c: Cursor, hasAttrs: boolean): ElementNode {
