@@ -1,4 +1,5 @@
 import { API_METHODS, type ChainlineApi } from '../../shared/api.js';
+import { createFrameGate } from '../lib/frame-gate.js';
 import { createHttpApi } from './http-api.js';
 import { takeToken } from './token.js';
 
@@ -53,7 +54,12 @@ export function getApi(): ChainlineApi {
     return cached;
   }
   initToken();
-  cached = createHttpApi((input, init) => window.fetch(input, init), () => token);
+  const gate = createFrameGate({
+    requestFrame: (callback) => window.requestAnimationFrame(callback),
+    setTimer: (callback, ms) => window.setTimeout(callback, ms),
+    hidden: () => document.visibilityState === 'hidden',
+  });
+  cached = createHttpApi((input, init) => window.fetch(input, init), () => token, gate);
   return cached;
 }
 
