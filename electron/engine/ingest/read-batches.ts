@@ -174,6 +174,22 @@ export async function* readPreparedSegments(
   }
 }
 
+/**
+ * The worker of a reading thread. --no-warnings: read-worker's collectGarbage uses
+ * vm.measureMemory, which would print an ExperimentalWarning per thread on stderr (the CLI's
+ * output). A runtime that refuses the option for a worker (ERR_WORKER_INVALID_EXEC_ARGV) gets
+ * the thread without it: a warning on stderr, not a failed import.
+ */
+function startReadingThread(script: string, data: ReadWorkerData, youngGenerationMb: number): Worker {
+  const resourceLimits = { maxYoungGenerationSizeMb: youngGenerationMb };
+  try {
+    return new Worker(script, { workerData: data, execArgv: ['--no-warnings'], resourceLimits });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(script, { workerData: data, resourceLimits });
+  }
+}
+
 /** One reading thread, its messages queued until the engine takes them. */
 class ReadingThread {
   private readonly worker: Worker;
@@ -183,13 +199,7 @@ class ReadingThread {
   private exited = false;
 
   constructor(script: string, data: ReadWorkerData, youngGenerationMb = 64) {
-    // --no-warnings: read-worker's collectGarbage uses vm.measureMemory, which would print an
-    // ExperimentalWarning per thread on stderr (the CLI's output).
-    this.worker = new Worker(script, {
-      workerData: data,
-      execArgv: ['--no-warnings'],
-      resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
-    });
+    this.worker = startReadingThread(script, data, youngGenerationMb);
     const notify = (): void => {
       this.wake?.();
       this.wake = null;
