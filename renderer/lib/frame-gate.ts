@@ -1,9 +1,8 @@
 // At most a few large answers taken in per frame. Reading a process or chain page of ~450 KB
 // (response.json()) costs the page's main thread 10-14 ms; when answers come fast (the engine
 // has them ready), three or four of them can land between two frames: the likely cause of the
-// rare 50 ms frame while the tree opened (issue 6; not confirmed by a trace). Waiting for the
-// next frame past the limit keeps each frame's share of reading to about two answers, and
-// costs nothing when answers come slower than that.
+// rare 50 ms frame while the tree opened (issue 6; not confirmed by a trace). Waiting for the next frame past the limit keeps each frame's share of
+// reading to about two answers, and costs nothing when answers come slower than that.
 
 /** What the gate needs from the page: a frame callback, a fallback timer, and visibility. */
 export interface FrameGateHost {
