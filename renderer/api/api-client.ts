@@ -1,5 +1,4 @@
 import { API_METHODS, type ChainlineApi } from '../../shared/api.js';
-import { createFrameGate } from '../lib/frame-gate.js';
 import { createHttpApi } from './http-api.js';
 import { takeToken } from './token.js';
 
@@ -54,12 +53,7 @@ export function getApi(): ChainlineApi {
     return cached;
   }
   initToken();
-  const gate = createFrameGate({
-    requestFrame: (callback) => window.requestAnimationFrame(callback),
-    setTimer: (callback, ms) => window.setTimeout(callback, ms),
-    hidden: () => document.visibilityState === 'hidden',
-  });
-  cached = createHttpApi((input, init) => window.fetch(input, init), () => token, gate);
+  cached = createHttpApi((input, init) => window.fetch(input, init), () => token);
   return cached;
 }
 

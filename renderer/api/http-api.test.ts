@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 // api-client touches window only when called; importing it is safe in node.
 import { cleanIpcMessage } from './api-client.js';
-import { createHttpApi, LARGE_BODY_BYTES, type FetchLike } from './http-api.js';
+import { createHttpApi, type FetchLike } from './http-api.js';
 
 function fakeFetch(status: number, body: unknown) {
   const seen: { url: string; init: RequestInit }[] = [];
@@ -24,33 +24,6 @@ describe('createHttpApi', () => {
     expect(JSON.parse(f.seen[0]!.init.body as string)).toEqual({
       args: [{ filter: {}, sort: 'asc', offset: 0, limit: 10 }],
     });
-  });
-  it('waits for the gate before reading a large answer, and only for a large one', async () => {
-    const small = JSON.stringify({ result: { ok: 1 } });
-    const large = JSON.stringify({ result: { pad: 'x'.repeat(LARGE_BODY_BYTES) } });
-    const fn: FetchLike = async (url) => {
-      const text = url.endsWith('getAppInfo') ? small : large;
-      return new Response(text, { status: 200, headers: { 'Content-Length': String(new TextEncoder().encode(text).length) } });
-    };
-    let release!: () => void;
-    let asked = 0;
-    const gate = (): Promise<void> => {
-      asked++;
-      return new Promise((resolve) => (release = resolve));
-    };
-    const api = createHttpApi(fn, () => null, gate);
-    await expect(api.getAppInfo()).resolves.toEqual({ ok: 1 });
-    expect(asked).toBe(0);
-    let answered = false;
-    const pending = api.getCaseOverview().then((r) => {
-      answered = true;
-      return r;
-    });
-    await new Promise((r) => setTimeout(r, 10));
-    expect(asked).toBe(1);
-    expect(answered).toBe(false);
-    release();
-    expect(((await pending) as unknown as { pad: string }).pad.length).toBe(LARGE_BODY_BYTES);
   });
   it('throws the server error message on a non-2xx status', async () => {
     const api = createHttpApi(fakeFetch(400, { error: 'query.limit must be between 1 and 5000' }).fn, () => null);

@@ -2,9 +2,6 @@ import { API_METHODS, type ApiMethod, type ChainlineApi } from '../../shared/api
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
-/** Answers from this size (Content-Length) wait for `beforeLargeBody` before they are read. */
-export const LARGE_BODY_BYTES = 64 * 1024;
-
 function errorMessage(body: unknown, status: number): string {
   if (typeof body === 'object' && body !== null && 'error' in body) {
     const e = (body as { error: unknown }).error;
@@ -16,10 +13,8 @@ function errorMessage(body: unknown, status: number): string {
 /**
  * The ChainlineApi over `chainline serve`: `POST api/<method>` with `{"args":[...]}`.
  * The URL is relative so the page works under whatever origin and port serve picked.
- * `beforeLargeBody` (the page's frame gate, lib/frame-gate.ts) is awaited before an answer of
- * LARGE_BODY_BYTES or more is read: reading one is main-thread work of its size.
  */
-export function createHttpApi(fetchFn: FetchLike, getToken: () => string | null, beforeLargeBody?: () => Promise<void>): ChainlineApi {
+export function createHttpApi(fetchFn: FetchLike, getToken: () => string | null): ChainlineApi {
   async function call(method: ApiMethod, args: readonly unknown[]): Promise<unknown> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     const token = getToken();
@@ -31,7 +26,6 @@ export function createHttpApi(fetchFn: FetchLike, getToken: () => string | null,
       throw new Error(`${method}: the Chainline server did not answer (${e instanceof Error ? e.message : String(e)})`);
     }
     let body: unknown = null;
-    if (beforeLargeBody && Number(response.headers.get('Content-Length')) >= LARGE_BODY_BYTES) await beforeLargeBody();
     try {
       body = await response.json();
     } catch {
