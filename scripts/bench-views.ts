@@ -252,6 +252,9 @@ interface PhaseFigures extends FrameStats {
   readonly scriptMs?: number;
   readonly layoutMs?: number;
   readonly styleMs?: number;
+  /** CPU over the phase, ms, of serve's process (engine, database) and of Chromium's processes other than the page's renderer. */
+  readonly serveCpuMs?: number;
+  readonly browserCpuMs?: number;
 }
 
 /** Scrolls `selector` from top to bottom in `steps` steps, one per frame. */
@@ -419,13 +422,34 @@ async function pageRun(browser: Browser, serve: () => Promise<Served>, figures: 
       return Object.fromEntries(m.metrics.map((x) => [x.name, x.value]));
     };
     let phaseStart: Record<string, number> = {};
+    // The CPU of the other processes a frame waits for or competes with on two cores: serve
+    // (the engine and its database threads) and Chromium's processes besides the page's.
+    let servePid: number | undefined;
+    const others = (): { serve: number; browser: number } => {
+      const chromiumPid = findChromiumPid();
+      const renderers = chromiumPid === undefined ? [] : rendererPids(chromiumPid);
+      const browserAll = chromiumPid === undefined ? 0 : cpuOfTree(chromiumPid);
+      return { serve: servePid === undefined ? 0 : cpuOfTree(servePid), browser: browserAll - renderers.reduce((n, p) => n + cpuOfTree(p), 0) };
+    };
+    let othersStart = { serve: 0, browser: 0 };
     const phaseBegin = async (): Promise<void> => {
       phaseStart = await metrics();
+      othersStart = others();
     };
     const phaseEnd = async (frames: FrameStats): Promise<PhaseFigures> => {
       const now = await metrics();
+      const o = others();
       const d = (k: string): number => Math.round(((now[k] ?? 0) - (phaseStart[k] ?? 0)) * 1000);
-      return { ...frames, cpuMs: d('ProcessTime'), taskMs: d('TaskDuration'), scriptMs: d('ScriptDuration'), layoutMs: d('LayoutDuration'), styleMs: d('RecalcStyleDuration') };
+      return {
+        ...frames,
+        cpuMs: d('ProcessTime'),
+        taskMs: d('TaskDuration'),
+        scriptMs: d('ScriptDuration'),
+        layoutMs: d('LayoutDuration'),
+        styleMs: d('RecalcStyleDuration'),
+        serveCpuMs: Math.round((o.serve - othersStart.serve) * 1000),
+        browserCpuMs: Math.round((o.browser - othersStart.browser) * 1000),
+      };
     };
     let profiling = '';
     const profileStart = async (name: string): Promise<void> => {
@@ -456,6 +480,7 @@ async function pageRun(browser: Browser, serve: () => Promise<Served>, figures: 
     };
     figures['browserIdleWaitMs'] = await browserIdle();
     const served = await serve();
+    servePid = served.child.pid;
     const nav0 = Date.now();
     const cpu0 = (await metrics())['ProcessTime'] ?? 0;
     const cpuSince = async (): Promise<number> => Math.round((((await metrics())['ProcessTime'] ?? 0) - cpu0) * 1000);
@@ -695,7 +720,9 @@ function verdict(f: Figures): string {
   ] as const) {
     const s = frames(k);
     if (!s) continue;
-    lines.push(`  ${label}  max frame ${s.max} ms, p95 ${s.p95} ms, ${s.over50}/${s.frames} frames > 50 ms, long tasks ${s.longTasks} (longest ${s.longestTask} ms); renderer CPU ${s.cpuMs} ms = ${s.frames ? ((s.cpuMs ?? 0) / s.frames).toFixed(1) : '?'} ms/frame (script ${s.scriptMs}, layout ${s.layoutMs}, style ${s.styleMs})   target every frame < 50 ms: ${ok(s.max < 50)}`);
+    lines.push(`  ${label}  max frame ${s.max} ms, p95 ${s.p95} ms, ${s.over50}/${s.frames} frames > 50 ms, long tasks ${s.longTasks} (longest ${s.longestTask} ms); renderer CPU ${s.cpuMs} ms = ${s.frames ? ((s.cpuMs ?? 0) / s.frames).toFixed(1) : '?'} ms/frame (script ${s.scriptMs}, layout ${s.layoutMs}, style ${s.styleMs}); serve CPU ${s.serveCpuMs ?? '?'} ms, other browser processes ${s.browserCpuMs ?? '?'} ms   target every frame < 50 ms: ${ok(s.max < 50)}`);
+    for (const d of s.slowFrames ?? []) lines.push(`      frame ${d}`);
+    for (const d of s.longFrames ?? []) lines.push(`      long animation frame ${d}`);
   }
   if (f['startupRequests'] !== undefined) lines.push(`  startup requests (start+duration ms): ${f['startupRequests']}`);
   if (f['error'] !== undefined) lines.push(`  FAILED: ${f['error']}`);

@@ -11,6 +11,15 @@ export interface FrameStats {
   /** Long tasks (> 50 ms) the page reported during the interval, and the longest. */
   readonly longTasks: number;
   readonly longestTask: number;
+  /**
+   * Chromium's long animation frames (> 50 ms) in the interval, described with what ran in
+   * them (scripts by invoker and source position, then style and layout): a frame that misses
+   * the target says where its time went without a trace, which slows the page enough to hide
+   * the rare long frame.
+   */
+  readonly longFrames: readonly string[];
+  /** Frames (requestAnimationFrame deltas) of 40 ms or more, with when they ended, to set beside longFrames. */
+  readonly slowFrames: readonly string[];
 }
 
 // In-page code runs in Chromium; it is written as strings because the node build has no DOM types.
@@ -22,14 +31,44 @@ const START_FRAMES = `(() => {
   if (w.__obs) w.__obs.disconnect();
   w.__obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__long.push(e.duration); });
   w.__obs.observe({ type: 'longtask' });
+  w.__loaf = [];
+  if (w.__loafObs) w.__loafObs.disconnect();
+  w.__t0 = performance.now();
+  const ms = (x) => Math.round(x);
+  const where = (s) => {
+    const src = String(s.sourceURL || '').split('/').pop().slice(0, 60);
+    return (s.invoker || s.invokerType || '?').slice(0, 80) + (src ? ' ' + src + ':' + (s.sourceFunctionName || '') + '@' + s.sourceCharPosition : '');
+  };
+  if ((PerformanceObserver.supportedEntryTypes || []).includes('long-animation-frame')) {
+    w.__loafTake = (entries) => {
+      for (const e of entries) {
+        const render = e.renderStart ? e.startTime + e.duration - e.renderStart : 0;
+        const layout = e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0;
+        const scripts = [...e.scripts].sort((a, b) => b.duration - a.duration).slice(0, 4)
+          .map((s) => where(s) + ' ' + ms(s.duration) + ' ms' + (s.forcedStyleAndLayoutDuration ? ' (forced layout ' + ms(s.forcedStyleAndLayoutDuration) + ')' : ''));
+        w.__loaf.push(ms(e.duration) + ' ms at +' + ms(e.startTime - w.__t0) + ' ms (blocking ' + ms(e.blockingDuration) + '): rendering ' + ms(render) + ' ms (animation-frame callbacks, style, layout, paint; style and layout ' + ms(layout) + ')' + (scripts.length ? '; scripts: ' + scripts.join('; ') : '; no script of 5 ms or more (the browser lists no shorter ones)'));
+      }
+    };
+    w.__loafObs = new PerformanceObserver((list) => w.__loafTake(list.getEntries()));
+    w.__loafObs.observe({ type: 'long-animation-frame' });
+  } else w.__loaf.push('(long-animation-frame entries not supported by this browser)');
   w.__last = performance.now();
-  const tick = (t) => { w.__frames.push(t - w.__last); w.__last = t; if (w.__on) requestAnimationFrame(tick); };
+  w.__slow = [];
+  const tick = (t) => {
+    const d = t - w.__last;
+    if (d >= 40 && w.__frames.length > 0) w.__slow.push(Math.round(d) + ' ms ending at +' + Math.round(t - w.__t0) + ' ms');
+    w.__frames.push(d);
+    w.__last = t;
+    if (w.__on) requestAnimationFrame(tick);
+  };
   requestAnimationFrame(tick);
 })()`;
 const STOP_FRAMES = `(() => {
   const w = window;
   w.__on = false;
   if (w.__obs) w.__obs.disconnect();
+  // Entries not yet delivered to the observer's callback are taken too.
+  if (w.__loafObs) { w.__loafTake(w.__loafObs.takeRecords()); w.__loafObs.disconnect(); w.__loafObs = undefined; }
   const f = w.__frames.slice(1).sort((a, b) => a - b);
   return {
     frames: f.length,
@@ -38,6 +77,8 @@ const STOP_FRAMES = `(() => {
     over50: f.filter((x) => x > 50).length,
     longTasks: w.__long.length,
     longestTask: Math.round(Math.max(0, ...w.__long)),
+    longFrames: w.__loaf.slice(0, 8),
+    slowFrames: w.__slow.slice(0, 8),
   };
 })()`;
 
