@@ -720,7 +720,7 @@ function verdict(f: Figures): string {
   ] as const) {
     const s = frames(k);
     if (!s) continue;
-    lines.push(`  ${label}  max frame ${s.max} ms, p95 ${s.p95} ms, ${s.over50}/${s.frames} frames > 50 ms, long tasks ${s.longTasks} (longest ${s.longestTask} ms); renderer CPU ${s.cpuMs} ms = ${s.frames ? ((s.cpuMs ?? 0) / s.frames).toFixed(1) : '?'} ms/frame (script ${s.scriptMs}, layout ${s.layoutMs}, style ${s.styleMs}); serve CPU ${s.serveCpuMs ?? '?'} ms, other browser processes ${s.browserCpuMs ?? '?'} ms   target every frame < 50 ms: ${ok(s.max < 50)}`);
+    lines.push(`  ${label}  max frame ${s.max} ms, p95 ${s.p95} ms, ${s.over50}/${s.frames} frames > 50 ms, ${s.over25 ?? '?'} > 25 ms, long tasks ${s.longTasks} (longest ${s.longestTask} ms); renderer CPU ${s.cpuMs} ms = ${s.frames ? ((s.cpuMs ?? 0) / s.frames).toFixed(1) : '?'} ms/frame (script ${s.scriptMs}, layout ${s.layoutMs}, style ${s.styleMs}); serve CPU ${s.serveCpuMs ?? '?'} ms, other browser processes ${s.browserCpuMs ?? '?'} ms   target every frame < 50 ms: ${ok(s.max < 50)}`);
     for (const d of s.slowFrames ?? []) lines.push(`      frame ${d}`);
     for (const d of s.longFrames ?? []) lines.push(`      long animation frame ${d}`);
   }

@@ -8,6 +8,8 @@ export interface FrameStats {
   readonly max: number;
   readonly p95: number;
   readonly over50: number;
+  /** Frames over 25 ms (two display intervals or more): the near misses, more frequent than the misses. */
+  readonly over25: number;
   /** Long tasks (> 50 ms) the page reported during the interval, and the longest. */
   readonly longTasks: number;
   readonly longestTask: number;
@@ -75,6 +77,7 @@ const STOP_FRAMES = `(() => {
     max: Math.round(f[f.length - 1] ?? 0),
     p95: Math.round(f[Math.floor(f.length * 0.95)] ?? 0),
     over50: f.filter((x) => x > 50).length,
+    over25: f.filter((x) => x > 25).length,
     longTasks: w.__long.length,
     longestTask: Math.round(Math.max(0, ...w.__long)),
     longFrames: w.__loaf.slice(0, 8),
