@@ -5,7 +5,7 @@ import type { EventRow } from '../../shared/api.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store.js';
 import { eventPager } from '../store/pager.js';
-import { rowWindow, windowKey, windowSlots } from '../lib/row-window.js';
+import { rowWindow, windowKey } from '../lib/row-window.js';
 import { useWindowKeyBase } from './use-window-key-base.js';
 import { EVENT_COLUMN_IDS, eventCell, eventColumns, gridTemplate, tableFeaturesSet, type WindowRow } from './event-columns.js';
 import type { DisplayZone } from '../lib/time-zone.js';
@@ -14,8 +14,6 @@ export const ROW_HEIGHT = 24;
 /** Wait for scrolling to pause this long before asking for pages, so a fast drag across
  * a million rows does not request every page it passes. */
 const FETCH_SETTLE_MS = 40;
-/** Rows drawn past each edge of the viewport: a fast scroll replaces the whole window every frame. */
-const OVERSCAN = 4;
 
 /**
  * Browsers cap an element's height (Chromium ~33.5M px, Firefox ~17.9M px). Past that the
@@ -142,10 +140,9 @@ export function EventTable({ heightHint }: EventTableProps = {}) {
   // A few rows past each edge: a fast scroll replaces the whole window every frame, and every
   // overscanned row is DOM to build and lay out for nothing.
   const scrollOffset = scrollTop * ratioRef.current;
-  const { first, last } = rowWindow(count, ROW_HEIGHT, scrollOffset, viewportHeight, OVERSCAN);
-  // Keys modulo the most rows a window holds, not its own size (see windowSlots).
-  const slots = windowSlots(ROW_HEIGHT, viewportHeight, OVERSCAN);
-  const keyBase = useWindowKeyBase(first, slots);
+  const { first, last } = rowWindow(count, ROW_HEIGHT, scrollOffset, viewportHeight, 4);
+  const windowSize = last - first + 1;
+  const keyBase = useWindowKeyBase(first, windowSize);
 
   // New query: back to the top (not on mount: the scroller starts there).
   const shownQueryRef = useRef(s.queryId);
@@ -338,7 +335,7 @@ export function EventTable({ heightHint }: EventTableProps = {}) {
               {rowIndexes(first, last).map((index) => {
                 const ev = eventPager.rowAt(index);
                 const selected = s.selectedIndex === index && (s.selectedId === null || ev === undefined || ev.id === s.selectedId);
-                return <RowView key={windowKey(index, keyBase, slots)} index={index} ev={ev} selected={selected} zone={s.zone} onPick={pick} />;
+                return <RowView key={windowKey(index, keyBase, windowSize)} index={index} ev={ev} selected={selected} zone={s.zone} onPick={pick} />;
               })}
             </div>
           )}

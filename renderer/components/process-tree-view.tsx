@@ -17,7 +17,7 @@ import {
   type ProcessTree,
   type VisibleRow,
 } from '../lib/process-tree.js';
-import { rowWindow, windowKey, windowSlots } from '../lib/row-window.js';
+import { rowWindow, windowKey } from '../lib/row-window.js';
 import { emptyChain, processCreationEvents } from '../lib/chain-table.js';
 import { treeKey } from '../lib/tree-keys.js';
 import { formatInZone, type DisplayZone } from '../lib/time-zone.js';
@@ -31,8 +31,6 @@ import { TimeText } from './time-text.js';
 import { useWindowKeyBase } from './use-window-key-base.js';
 
 const ROW = 26;
-/** Rows drawn past each edge of the tree's viewport. */
-const OVERSCAN = 4;
 const CMD_SHORT = 160;
 /** Trees up to this size open fully; larger ones open their roots only. */
 const OPEN_ALL_MAX = 300;
@@ -348,11 +346,9 @@ export function ProcessTreeView() {
       observer?.disconnect();
     };
   }, []);
-  const { first, last } = rowWindow(rows.length, ROW, scrollTop, viewportHeight, OVERSCAN);
+  const { first, last } = rowWindow(rows.length, ROW, scrollTop, viewportHeight, 4);
   const windowSize = last - first + 1;
-  // Keys modulo the most rows a window holds, not its own size (see windowSlots).
-  const slots = windowSlots(ROW, viewportHeight, OVERSCAN);
-  const base = useWindowKeyBase(first, slots);
+  const base = useWindowKeyBase(first, windowSize);
   const focusIndex = focused === null ? -1 : rows.findIndex((r) => r.id === focused);
   useEffect(() => {
     const el = scrollRef.current;
@@ -467,7 +463,7 @@ export function ProcessTreeView() {
                       (range.to !== null && p.start !== null && p.start > range.to) || (range.from !== null && p.end !== null && p.end < range.from);
                     return (
                       <TreeRowView
-                        key={windowKey(first + k, base, slots)}
+                        key={windowKey(first + k, base, windowSize)}
                         row={row}
                         p={p}
                         focused={row.id === focused}

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rowWindow, windowKey, windowKeyBase, windowSlots } from './row-window.js';
-import { seededRandom } from '../../electron/engine/testing/seeded-random.js';
+import { rowWindow, windowKey, windowKeyBase } from './row-window.js';
 
 describe('rowWindow', () => {
   it('covers the rows the viewport overlaps, plus the overscan, within the list', () => {
@@ -45,46 +44,5 @@ describe('windowKeyBase / windowKey', () => {
       expect(keys(42, base, 10).every((k) => k >= 0 && k < 10)).toBe(true);
     }
     expect(windowKeyBase({ first: 5, base: 2 }, 500, 0)).toBe(2);
-  });
-});
-
-describe('windowSlots', () => {
-  it('bounds the window at every offset, for viewports that are not a whole number of rows', () => {
-    const rnd = seededRandom(6);
-    for (let n = 0; n < 2000; n++) {
-      const rowHeight = 1 + Math.floor(rnd() * 40);
-      const height = rnd() * 1200;
-      const overscan = Math.floor(rnd() * 6);
-      const count = Math.floor(rnd() * 5000);
-      const offset = rnd() * count * rowHeight;
-      const { first, last } = rowWindow(count, rowHeight, offset, height, overscan);
-      expect(last - first + 1, `rows ${rowHeight} px, viewport ${height} px, overscan ${overscan}, offset ${offset}`).toBeLessThanOrEqual(
-        windowSlots(rowHeight, height, overscan),
-      );
-    }
-  });
-
-  it('keeps the keys of the rows in view when a scroll makes the window a row larger or smaller', () => {
-    // A viewport 21.5 rows high overlaps 22 rows at some offsets and 23 at others.
-    const rowHeight = 24;
-    const height = 21.5 * rowHeight;
-    const slots = windowSlots(rowHeight, height, 4);
-    let previous = { first: 0, base: 0 };
-    let keyOf = new Map<number, number>();
-    const sizes = new Set<number>();
-    for (let offset = 1000 * rowHeight; offset < 1010 * rowHeight; offset += 5) {
-      const { first, last } = rowWindow(100_000, rowHeight, offset, height, 4);
-      sizes.add(last - first + 1);
-      const base = windowKeyBase(previous, first, slots);
-      const keys = new Map<number, number>();
-      for (let i = first; i <= last; i++) keys.set(i, windowKey(i, base, slots));
-      expect(new Set(keys.values()).size).toBe(keys.size);
-      // A row in both windows keeps its key: React moves nothing and rebuilds nothing.
-      for (const [row, key] of keys) if (keyOf.has(row)) expect(key, `row ${row} at offset ${offset}`).toBe(keyOf.get(row));
-      keyOf = keys;
-      previous = { first, base };
-    }
-    // The case this is about did happen: the window changed size along the way.
-    expect(sizes.size).toBe(2);
   });
 });

@@ -21,20 +21,6 @@ export function rowWindow(count: number, rowHeight: number, offset: number, heig
 }
 
 /**
- * The most rows a window of rowWindow(count, rowHeight, offset, height, overscan) holds, at any
- * offset: the modulus of the window's keys (windowKey). The window itself grows and shrinks
- * by a row as the offset crosses a row's edge (a viewport 18.5 rows high overlaps 19 or 20):
- * bench:views' table scroll went from 27 to 28 rows and back every few frames. Keyed modulo
- * its own size, every row's key changed with it and React replaced the whole window each
- * time; keyed modulo this bound, the renderer's CPU over that scroll was 8% lower (1,533 ms
- * against 1,664 ms, mean of 15 and 30 runs) and over the tree's 6% (2,847 against 3,028).
- */
-export function windowSlots(rowHeight: number, height: number, overscan: number): number {
-  if (rowHeight <= 0) return 1;
-  return Math.ceil(Math.max(0, height) / rowHeight) + 1 + 2 * Math.max(0, overscan);
-}
-
-/**
  * Where a window's row keys start: row `first + k` is keyed `(first + k - base) mod size`.
  *
  * A scroll that keeps rows in view keeps `base`, so the rows that stay keep their keys and React
@@ -51,10 +37,7 @@ export function windowKeyBase(previous: { readonly first: number; readonly base:
   return first - (((previous.first - previous.base) % size) + size) % size;
 }
 
-/**
- * The key of row `index` in a window keyed from `base` modulo `size` (windowSlots: at least the
- * window's row count, so that a window's keys are distinct; see windowKeyBase).
- */
+/** The key of row `index` in a window of `size` rows keyed from `base` (see windowKeyBase). */
 export function windowKey(index: number, base: number, size: number): number {
   return (((index - base) % size) + size) % size;
 }
