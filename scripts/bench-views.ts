@@ -252,7 +252,7 @@ interface PhaseFigures extends FrameStats {
   readonly scriptMs?: number;
   readonly layoutMs?: number;
   readonly styleMs?: number;
-  /** CPU over the phase, ms, of serve's process (engine, database) and of Chromium's processes other than the page's renderer. */
+  /** CPU over the phase, ms, of serve's process (engine, database) and of Chromium's processes other than its renderers. */
   readonly serveCpuMs?: number;
   readonly browserCpuMs?: number;
 }
