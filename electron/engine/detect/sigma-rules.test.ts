@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../shared/findings.js';
 import { openDemoCase } from '../demo-case.js';
 import { Engine } from '../engine.js';
+import { rulePackKey } from './sigma-rules.js';
+import { BUILTIN_RULES_DIR, loadRulePack } from './sigma/index.js';
 
 const dirs: string[] = [];
 function temp(prefix: string): string {
@@ -113,5 +115,31 @@ describe('Sigma rules in detection (the demo case)', () => {
     } finally {
       await other.shutdown();
     }
+  });
+});
+
+describe('the rule pack key', () => {
+  it('keeps the built-in rules\' key when the app moves, and changes with their content or a user folder', async () => {
+    const options = { dirs: [], builtin: true };
+    const pack = await loadRulePack(options);
+    expect(pack.rules.length).toBeGreaterThan(0);
+    const key = await rulePackKey(pack, options);
+    // The same files under another install folder: the rules as the moved app loads them.
+    const moved = join(temp('chainline-moved-app-'), 'assets', 'rules');
+    cpSync(BUILTIN_RULES_DIR, moved, { recursive: true });
+    const relocate = <T extends { path: string }>(r: T): T => ({ ...r, path: join(moved, r.path.slice(BUILTIN_RULES_DIR.length + 1)) });
+    const movedPack = { ...pack, rules: pack.rules.map(relocate), correlations: pack.correlations.map(relocate) };
+    expect(movedPack.rules[0]!.path.startsWith(moved)).toBe(true);
+    expect(await rulePackKey(movedPack, options, moved)).toBe(key);
+
+    // One built-in rule changed: another key.
+    const file = readdirSync(moved).find((f) => f.endsWith('.yml'))!;
+    writeFileSync(join(moved, file), '# changed\n', { flag: 'a' });
+    expect(await rulePackKey(movedPack, options, moved)).not.toBe(key);
+
+    // Other filters, or the same files loaded as a user's folder: another key.
+    expect(await rulePackKey(pack, { ...options, minLevel: 'high' })).not.toBe(key);
+    const asUser = { ...pack, rules: pack.rules.map((r) => ({ ...r, origin: 'user' as const })) };
+    expect(await rulePackKey(asUser, options)).not.toBe(key);
   });
 });

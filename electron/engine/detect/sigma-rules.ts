@@ -3,9 +3,19 @@
 
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { RulePackInfo } from '../../../shared/findings.js';
 import type { GroupHit, RuleEngine, RuleHit } from './findings.js';
-import { createMatcher, evaluateCorrelations, loadRulePack, type CorrelationHit, type LoadRulePackOptions, type Rule, type RulePack } from './sigma/index.js';
+import {
+  BUILTIN_RULES_DIR,
+  createMatcher,
+  evaluateCorrelations,
+  loadRulePack,
+  type CorrelationHit,
+  type LoadRulePackOptions,
+  type Rule,
+  type RulePack,
+} from './sigma/index.js';
 
 /** A loaded pack ready for detection, with what the UI and the CLI say about it. */
 export interface SigmaRules {
@@ -65,21 +75,38 @@ export function sigmaRuleEngine(pack: RulePack, key: string): RuleEngine {
   };
 }
 
+/**
+ * The key of a pack's content (see sigmaRuleEngine): the filters, then each rule file's origin,
+ * name and bytes. A built-in file is named by its path within the built-in folder, so that the
+ * same rules keep their key when the app is moved or updated into another folder (a case
+ * reopened by it is not detected again: ~6 s of CPU on a million events); a user's file is
+ * named by its full path.
+ */
+export async function rulePackKey(pack: RulePack, options: LoadRulePackOptions, builtinDir: string = BUILTIN_RULES_DIR): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify({ minLevel: options.minLevel ?? null, statuses: options.statuses ?? null }));
+  const files = new Map<string, string>();
+  for (const r of [...pack.rules, ...pack.correlations]) {
+    const within = relative(builtinDir, r.path);
+    const inBuiltin = r.origin === 'builtin' && within !== '' && !within.startsWith('..') && !isAbsolute(within);
+    const name = inBuiltin ? `builtin:${within.split(sep).join('/')}` : `${r.origin}:${r.path}`;
+    files.set(name, r.path);
+  }
+  for (const name of [...files.keys()].sort()) {
+    hash.update(name + '\0');
+    try {
+      hash.update(await readFile(files.get(name)!));
+    } catch {
+      // A rule file removed after loading: its name alone keys it.
+    }
+  }
+  return `sigma:${hash.digest('hex').slice(0, 16)}`;
+}
+
 /** Loads the built-in pack and the user's folders, and makes the rule engine. */
 export async function loadSigmaRules(options: LoadRulePackOptions): Promise<SigmaRules> {
   const pack = await loadRulePack(options);
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify({ minLevel: options.minLevel ?? null, statuses: options.statuses ?? null }));
-  const paths = [...new Set([...pack.rules.map((r) => r.path), ...pack.correlations.map((c) => c.path)])].sort();
-  for (const path of paths) {
-    hash.update(path + '\0');
-    try {
-      hash.update(await readFile(path));
-    } catch {
-      // A rule file removed after loading: its path alone keys it.
-    }
-  }
-  const key = `sigma:${hash.digest('hex').slice(0, 16)}`;
+  const key = await rulePackKey(pack, options);
   const info: RulePackInfo = {
     key,
     dirs: options.dirs,
