@@ -20,7 +20,7 @@ export interface FrameStats {
    * the rare long frame.
    */
   readonly longFrames: readonly string[];
-  /** Frames (requestAnimationFrame deltas) of 40 ms or more, with when they ended, to set beside longFrames. */
+  /** Frames (requestAnimationFrame deltas) over 25 ms (two display intervals or more: the misses and the near misses), with when they ended, to set beside longFrames. */
   readonly slowFrames: readonly string[];
 }
 
@@ -58,7 +58,7 @@ const START_FRAMES = `(() => {
   w.__slow = [];
   const tick = (t) => {
     const d = t - w.__last;
-    if (d >= 40 && w.__frames.length > 0) w.__slow.push(Math.round(d) + ' ms ending at +' + Math.round(t - w.__t0) + ' ms');
+    if (d > 25 && w.__frames.length > 0) w.__slow.push(Math.round(d) + ' ms ending at +' + Math.round(t - w.__t0) + ' ms');
     w.__frames.push(d);
     w.__last = t;
     if (w.__on) requestAnimationFrame(tick);

@@ -5,6 +5,7 @@ import type { EventRow } from '../../shared/api.js';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../store/app-store.js';
 import { eventPager } from '../store/pager.js';
+import { heldFills } from '../lib/row-fill.js';
 import { rowWindow, windowKey } from '../lib/row-window.js';
 import { useWindowKeyBase } from './use-window-key-base.js';
 import { EVENT_COLUMN_IDS, eventCell, eventColumns, gridTemplate, tableFeaturesSet, type WindowRow } from './event-columns.js';
@@ -14,6 +15,14 @@ export const ROW_HEIGHT = 24;
 /** Wait for scrolling to pause this long before asking for pages, so a fast drag across
  * a million rows does not request every page it passes. */
 const FETCH_SETTLE_MS = 40;
+/**
+ * Rows filled per frame when a page arrives within this long of the last scroll (see
+ * row-fill.ts): a scroll's frames are the ones that must stay smooth. At rest (a new query, the
+ * first screen) the page is drawn whole.
+ */
+const FILLS_PER_FRAME = 10;
+const SPREAD_FILLS_MS = 1000;
+const NO_ROWS_HELD: ReadonlySet<number> = new Set();
 
 /**
  * Browsers cap an element's height (Chromium ~33.5M px, Firefox ~17.9M px). Past that the
@@ -119,13 +128,20 @@ export function EventTable({ heightHint }: EventTableProps = {}) {
     heightHint !== undefined && heightHint > 0 ? heightHint : typeof window === 'undefined' ? 600 : window.innerHeight,
   );
   const ratioRef = useRef(1);
+  const lastScrollAtRef = useRef(-Infinity);
+  // The rows drawn as placeholders in the last commit, and a tick that draws the next rows held.
+  const placeholdersRef = useRef<ReadonlySet<number>>(NO_ROWS_HELD);
+  const [, setFillTick] = useState(0);
   ratioRef.current =
     virtualHeight > realHeight && realHeight > viewportHeight ? (virtualHeight - viewportHeight) / (realHeight - viewportHeight) : 1;
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (!el) return;
     const read = () => setScrollTop(el.scrollTop);
-    const onScroll = () => flushSync(read);
+    const onScroll = () => {
+      lastScrollAtRef.current = performance.now();
+      flushSync(read);
+    };
     el.addEventListener('scroll', onScroll, { passive: true });
     const observer =
       typeof ResizeObserver === 'undefined'
@@ -143,6 +159,25 @@ export function EventTable({ heightHint }: EventTableProps = {}) {
   const { first, last } = rowWindow(count, ROW_HEIGHT, scrollOffset, viewportHeight, 4);
   const windowSize = last - first + 1;
   const keyBase = useWindowKeyBase(first, windowSize);
+  const held =
+    performance.now() - lastScrollAtRef.current < SPREAD_FILLS_MS
+      ? heldFills(
+          first,
+          last,
+          Math.floor(scrollOffset / ROW_HEIGHT),
+          Math.ceil((scrollOffset + viewportHeight) / ROW_HEIGHT) - 1,
+          (index) => eventPager.rowAt(index) !== undefined,
+          placeholdersRef.current,
+          FILLS_PER_FRAME,
+        )
+      : NO_ROWS_HELD;
+  const placeholders = new Set<number>();
+  useLayoutEffect(() => {
+    placeholdersRef.current = placeholders;
+    if (held.size === 0) return;
+    const frame = requestAnimationFrame(() => setFillTick((t) => t + 1));
+    return () => cancelAnimationFrame(frame);
+  });
 
   // New query: back to the top (not on mount: the scroller starts there).
   const shownQueryRef = useRef(s.queryId);
@@ -333,7 +368,8 @@ export function EventTable({ heightHint }: EventTableProps = {}) {
           {last >= first && (
             <div className="et-window" style={{ transform: `translateY(${windowTop}px)`, ['--et-cols' as string]: template }}>
               {rowIndexes(first, last).map((index) => {
-                const ev = eventPager.rowAt(index);
+                const ev = held.has(index) ? undefined : eventPager.rowAt(index);
+                if (ev === undefined) placeholders.add(index);
                 const selected = s.selectedIndex === index && (s.selectedId === null || ev === undefined || ev.id === s.selectedId);
                 return <RowView key={windowKey(index, keyBase, windowSize)} index={index} ev={ev} selected={selected} zone={s.zone} onPick={pick} />;
               })}
