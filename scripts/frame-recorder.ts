@@ -20,7 +20,7 @@ export interface FrameStats {
    * the rare long frame.
    */
   readonly longFrames: readonly string[];
-  /** Frames (requestAnimationFrame deltas) over 25 ms (two display intervals or more: the misses and the near misses), with when they ended, to set beside longFrames. */
+  /** The eight longest frames (requestAnimationFrame deltas) over 25 ms (two display intervals or more: the misses and the near misses), with when they ended, to set beside longFrames. */
   readonly slowFrames: readonly string[];
 }
 
@@ -58,7 +58,7 @@ const START_FRAMES = `(() => {
   w.__slow = [];
   const tick = (t) => {
     const d = t - w.__last;
-    if (d > 25 && w.__frames.length > 0) w.__slow.push(Math.round(d) + ' ms ending at +' + Math.round(t - w.__t0) + ' ms');
+    if (d > 25 && w.__frames.length > 0) w.__slow.push([Math.round(d), Math.round(t - w.__t0)]);
     w.__frames.push(d);
     w.__last = t;
     if (w.__on) requestAnimationFrame(tick);
@@ -81,7 +81,14 @@ const STOP_FRAMES = `(() => {
     longTasks: w.__long.length,
     longestTask: Math.round(Math.max(0, ...w.__long)),
     longFrames: w.__loaf.slice(0, 8),
-    slowFrames: w.__slow.slice(0, 8),
+    // The eight longest, in time order: a slow phase has dozens of 33 ms frames, and the
+    // first eight of them would hide the one that missed.
+    slowFrames: w.__slow
+      .map((f, i) => [f[0], f[1], i])
+      .sort((a, b) => b[0] - a[0] || a[2] - b[2])
+      .slice(0, 8)
+      .sort((a, b) => a[1] - b[1])
+      .map((f) => f[0] + ' ms ending at +' + f[1] + ' ms'),
   };
 })()`;
 
