@@ -58,7 +58,7 @@ export interface ChainIndex {
   /**
    * Indexes into `result.scripts` by process id, and into `result.lateral` by the session at
    * either end, ascending: a chain that follows 478 sessions scanned all 33,000 script blocks
-   * for each (16 million checks, a third of the busy session's chain).
+   * for each (16 million checks, about a quarter of the busy session's chain).
    */
   readonly scriptsByProcess: ReadonlyMap<string, readonly number[]>;
   readonly lateralBySession: ReadonlyMap<string, readonly number[]>;
