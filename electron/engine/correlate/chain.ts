@@ -243,7 +243,19 @@ function addSession(
       const summary = networkSummary(p, sid);
       if (summary) out.push(summary);
     } else if (options.network !== false) {
-      for (const a of p.activity) if (a.kind === 'network') out.push(connectionStep(p, sid, a));
+      // A process's repeated connections (beacons) share one reason string, looked up by source
+      // and target: the chain's pages number reasons by value (chain-page.ts), and hashing a
+      // fresh copy per step (122,000 in the busy chain, 61,000 distinct) took ~0.5 s.
+      const reasons = new Map<string, Map<string, string>>();
+      for (const a of p.activity) {
+        if (a.kind !== 'network') continue;
+        const source = a.sourceIp ?? '';
+        let byTarget = reasons.get(source);
+        if (byTarget === undefined) reasons.set(source, (byTarget = new Map()));
+        let reason = byTarget.get(a.target);
+        if (reason === undefined) byTarget.set(a.target, (reason = connectionStep(p, sid, a).reason));
+        out.push({ time: a, kind: 'network', sessionId: sid, rows: [a.row], processId: p.id, reason });
+      }
     }
   }
   // In the order of result.scripts, as when they were all scanned.

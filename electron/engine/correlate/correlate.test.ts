@@ -372,6 +372,16 @@ describe('session chain: Sysmon 3 connections', () => {
     const { r, session, rows, single } = build();
     const net = sessionChain(r, session.id).filter((e) => e.kind === 'network');
     expect(net.map((e) => e.rows[0])).toEqual([...rows, single]);
+    // Each connection says where it went, repeated connections as the first (their reason is
+    // made once per process, source and target: see addSession).
+    expect(net.map((e) => e.reason.replace(/.*: /, ''))).toEqual([
+      ...Array(4).fill('10.0.0.5 → 10.0.0.9:443'),
+      '10.0.0.5 → 10.0.0.10:443',
+      '10.0.0.5 → 10.0.0.11:80',
+    ]);
+    expect(net[0]!.reason).toContain('Sysmon 3 by powershell.exe PID 500');
+    expect(net[1]!.reason).toBe(net[0]!.reason);
+    expect(new Set(net.map((e) => e.reason)).size).toBe(3);
   });
 
   it('summarizes them per process past the budget, linked to the first, with counts and destinations', () => {
