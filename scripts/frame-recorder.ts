@@ -81,14 +81,13 @@ const STOP_FRAMES = `(() => {
     longTasks: w.__long.length,
     longestTask: Math.round(Math.max(0, ...w.__long)),
     longFrames: w.__loaf.slice(0, 8),
-    // The eight longest, in time order: a slow phase has dozens of 33 ms frames, and the
-    // first eight of them would hide the one that missed.
-    slowFrames: w.__slow
-      .map((f, i) => [f[0], f[1], i])
-      .sort((a, b) => b[0] - a[0] || a[2] - b[2])
+    // The eight longest (the earliest first among equals: sort is stable), in time order: a slow
+    // phase has dozens of 33 ms frames, and the first eight of them would hide the one that missed.
+    slowFrames: [...w.__slow]
+      .sort((a, b) => b[0] - a[0])
       .slice(0, 8)
       .sort((a, b) => a[1] - b[1])
-      .map((f) => f[0] + ' ms ending at +' + f[1] + ' ms'),
+      .map(([duration, end]) => duration + ' ms ending at +' + end + ' ms'),
   };
 })()`;
 

@@ -140,13 +140,19 @@ export function sessionChain(
   return entries;
 }
 
-/** A Sysmon 3 step linked to connection `a`; `what` says what it stands for. */
-function networkStep(p: ProcessNode, sid: string, a: ProcessNode['activity'][number], what: string): ChainEntry {
-  return { time: a, kind: 'network', sessionId: sid, rows: [a.row], processId: p.id, reason: `Sysmon 3 by ${imageName(p.image)} PID ${p.pid ?? '?'} of this session: ${what}` };
+/** A Sysmon 3 step of process `p` linked to connection `a`, with its reason (networkReason). */
+function networkStep(p: ProcessNode, sid: string, a: ProcessNode['activity'][number], reason: string): ChainEntry {
+  return { time: a, kind: 'network', sessionId: sid, rows: [a.row], processId: p.id, reason };
 }
 
-function connectionStep(p: ProcessNode, sid: string, a: ProcessNode['activity'][number]): ChainEntry {
-  return networkStep(p, sid, a, `${a.sourceIp ?? ''} → ${a.target}`);
+/** The reason of a Sysmon 3 step of `p`; `what` says what the step stands for. */
+function networkReason(p: ProcessNode, what: string): string {
+  return `Sysmon 3 by ${imageName(p.image)} PID ${p.pid ?? '?'} of this session: ${what}`;
+}
+
+/** The reason of the step for one connection. */
+function connectionReason(p: ProcessNode, a: ProcessNode['activity'][number]): string {
+  return networkReason(p, `${a.sourceIp ?? ''} → ${a.target}`);
 }
 
 /** One step for all of a process's Sysmon 3 connections (see ChainOptions.networkBudget). */
@@ -161,15 +167,18 @@ function networkSummary(p: ProcessNode, sid: string): ChainEntry | null {
     targets.set(a.target, (targets.get(a.target) ?? 0) + 1);
   }
   if (first === null) return null;
-  if (count === 1) return connectionStep(p, sid, first);
+  if (count === 1) return networkStep(p, sid, first, connectionReason(p, first));
   const top = [...targets].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
   const more = targets.size > top.length ? `, …` : '';
   return networkStep(
     p,
     sid,
     first,
-    `${count} connections to ${targets.size} destination(s) (${top.map(([t, n]) => `${t} ×${n}`).join(', ')}${more}), ` +
-      'summarized because the session has too many to list; the first is linked',
+    networkReason(
+      p,
+      `${count} connections to ${targets.size} destination(s) (${top.map(([t, n]) => `${t} ×${n}`).join(', ')}${more}), ` +
+        'summarized because the session has too many to list; the first is linked',
+    ),
   );
 }
 
@@ -253,8 +262,8 @@ function addSession(
         let byTarget = reasons.get(source);
         if (byTarget === undefined) reasons.set(source, (byTarget = new Map()));
         let reason = byTarget.get(a.target);
-        if (reason === undefined) byTarget.set(a.target, (reason = connectionStep(p, sid, a).reason));
-        out.push({ time: a, kind: 'network', sessionId: sid, rows: [a.row], processId: p.id, reason });
+        if (reason === undefined) byTarget.set(a.target, (reason = connectionReason(p, a)));
+        out.push(networkStep(p, sid, a, reason));
       }
     }
   }
