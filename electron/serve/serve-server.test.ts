@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainlineApi } from '../../shared/api.js';
 import { stubApi } from '../../shared/testing/stub-api.js';
-import { asciiJson, startServer, type RunningServer } from './serve-server.js';
+import { asciiJson, EncodedJson } from '../engine/worker/encoded-json.js';
+import { startServer, type RunningServer, type ServedApi } from './serve-server.js';
 import { seededRandom } from '../engine/testing/seeded-random.js';
 
 const calls: string[] = [];
@@ -28,6 +29,13 @@ const fakeApi: ChainlineApi = stubApi({
   getCaseOverview: async () => ({ case: null, evidence: [], totalEvents: 7, hosts: [], channels: [], eventIds: [], firstTime: null, lastTime: null }),
 });
 
+/** A session list as the engine's worker would have encoded it (encoded-json.ts). */
+const ENCODED_SESSIONS = { computedAt: '2024-01-01T00:00:00Z', sessions: [], note: 'a → b' };
+const servedApi: ServedApi = {
+  ...fakeApi,
+  listSessions: async () => new EncodedJson(asciiJson(ENCODED_SESSIONS)),
+};
+
 let server: RunningServer;
 let rendererDir: string;
 
@@ -38,7 +46,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   writeFileSync(join(rendererDir, 'assets', 'app-Ab_d1-34.js'), 'console.log(2)');
   writeFileSync(join(tmpdir(), 'chainline-secret.txt'), 'secret');
-  server = await startServer({ api: fakeApi, rendererDir });
+  server = await startServer({ api: servedApi, rendererDir });
 });
 afterAll(async () => {
   await server.close();
@@ -159,6 +167,14 @@ describe('chainline serve', () => {
     expect(reply.status).toBe(200);
     expect(/^[\x00-\x7f]*$/.test(reply.body)).toBe(true);
     expect(JSON.parse(reply.body)).toEqual({ result: await fakeApi.getSessionChain('wide') });
+  });
+
+  it('writes an answer the engine worker encoded as it is, wrapped as the result', async () => {
+    const reply = await api('listSessions', []);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-length']).toBe(String(Buffer.byteLength(reply.body, 'latin1')));
+    expect(reply.body).toBe(`{"result":${asciiJson(ENCODED_SESSIONS).toString('latin1')}}`);
+    expect(JSON.parse(reply.body)).toEqual({ result: ENCODED_SESSIONS });
   });
 
   it('does not serve files outside the renderer folder', async () => {

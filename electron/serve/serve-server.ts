@@ -20,6 +20,8 @@ import { API_METHODS, type ApiMethod, type AppInfo, type ChainlineApi } from '..
 import { ApiValidationError, isApiMethod, validateArgs } from '../../shared/api-validate.js';
 import { APP_VERSION, RENDERER_DIR } from '../engine/app-paths.js';
 import type { EngineApi } from '../engine/engine.js';
+import { asciiJson, canEncode, EncodedJson } from '../engine/worker/encoded-json.js';
+import { ENGINE_METHODS } from '../engine/worker/engine-protocol.js';
 
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
@@ -40,8 +42,29 @@ const MIME: Readonly<Record<string, string>> = {
   '.woff2': 'font/woff2',
 };
 
-/** The ChainlineApi over an engine, for a shell without native dialogs. */
-export function serveApi(engine: EngineApi): ChainlineApi {
+/**
+ * What serve answers API calls with: a ChainlineApi, whose engine methods may answer with the
+ * engine worker's encoding of their value (the same JSON once written).
+ */
+export type ServedApi = {
+  readonly [M in ApiMethod]: (...args: Parameters<ChainlineApi[M]>) => Promise<Awaited<ReturnType<ChainlineApi[M]>> | EncodedJson>;
+};
+
+/**
+ * The ChainlineApi over an engine, for a shell without native dialogs. An engine in a worker
+ * thread encodes its answers there (encoded-json.ts: serve's own thread then only writes them).
+ */
+export function serveApi(engine: EngineApi): ServedApi {
+  const api = decodedApi(engine);
+  if (!canEncode(engine)) return api;
+  const served: Record<string, unknown> = { ...api };
+  for (const method of ENGINE_METHODS) {
+    if (isApiMethod(method)) served[method] = (...args: unknown[]) => engine.encoded(method, args);
+  }
+  return served as ServedApi;
+}
+
+function decodedApi(engine: EngineApi): ChainlineApi {
   return {
     getAppInfo: async (): Promise<AppInfo> => ({ name: 'Chainline', version: APP_VERSION, nativeDialogs: false }),
     pickEvidence: async () => ({ kind: 'unsupported' }),
@@ -81,7 +104,7 @@ export function serveApi(engine: EngineApi): ChainlineApi {
 }
 
 export interface ServeOptions {
-  readonly api: ChainlineApi;
+  readonly api: ServedApi;
   /** 0 picks a free port. */
   readonly port?: number;
   readonly token?: string;
@@ -133,32 +156,25 @@ function securityHeaders(res: ServerResponse): void {
   res.setHeader('Cache-Control', 'no-store');
 }
 
-/**
- * JSON with every character past ASCII written as a \u escape (the same value once parsed). A
- * body with one character past Latin-1 (an arrow in a chain step's reason) is decoded by the
- * browser into a two-byte string: the 35 MB chain of a busy session took 70 MB of the page's
- * memory before it was even parsed; ASCII keeps it at one byte a character.
- */
-export function asciiJson(value: unknown): Buffer {
-  const text = JSON.stringify(value);
-  // Each UTF-16 unit past ASCII as \uXXXX (a pair stays a pair: JSON reads it back as one
-  // character), by the regex engine: a page of the event table has an arrow in most summaries,
-  // and a loop over every character in script cost ~7 ms of the server's CPU per page.
-  const ascii = NON_ASCII.test(text) ? text.replace(NON_ASCII_ALL, escapeUnit) : text;
-  return Buffer.from(ascii, 'latin1');
-}
-
-const NON_ASCII = /[^\x00-\x7f]/;
-const NON_ASCII_ALL = /[^\x00-\x7f]/g;
-
-function escapeUnit(unit: string): string {
-  return '\\u' + unit.charCodeAt(0).toString(16).padStart(4, '0');
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const bytes = asciiJson(body);
   res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': bytes.length });
   res.end(bytes);
+}
+
+const RESULT_OPEN = Buffer.from('{"result":', 'latin1');
+const RESULT_CLOSE = Buffer.from('}', 'latin1');
+
+/** A method's answer as `{"result":…}`; one the engine's worker encoded is written as it is. */
+function sendResult(res: ServerResponse, result: unknown): void {
+  if (!(result instanceof EncodedJson)) return sendJson(res, 200, { result: result ?? null });
+  const body = result.bytes;
+  res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': RESULT_OPEN.length + body.length + RESULT_CLOSE.length });
+  // One write to the socket, not three (end uncorks).
+  res.cork();
+  res.write(RESULT_OPEN);
+  res.write(body);
+  res.end(RESULT_CLOSE);
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
@@ -213,8 +229,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return sendJson(res, 400, { error: error instanceof Error ? error.message : 'bad request body' });
     }
     try {
-      const result = await callApi(method, args);
-      sendJson(res, 200, { result: result ?? null });
+      sendResult(res, await callApi(method, args));
     } catch (error) {
       const status = error instanceof ApiValidationError ? 400 : 500;
       sendJson(res, status, { error: error instanceof Error ? error.message : String(error) });

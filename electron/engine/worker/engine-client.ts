@@ -4,9 +4,10 @@
 import { Worker } from 'node:worker_threads';
 import { Engine, type EngineApi } from '../engine.js';
 import { resolveWorkerScript } from '../workers/worker-script.js';
+import { EncodedJson, type EncodingEngine } from './encoded-json.js';
 import type { EngineMethod, EngineRequest, EngineResponse } from './engine-protocol.js';
 
-export class WorkerEngineClient implements EngineApi {
+export class WorkerEngineClient implements EngineApi, EncodingEngine {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
@@ -16,8 +17,21 @@ export class WorkerEngineClient implements EngineApi {
       const waiter = this.pending.get(message.id);
       if (!waiter) return;
       this.pending.delete(message.id);
-      if (message.ok) waiter.resolve(message.result);
-      else waiter.reject(new Error(message.error));
+      switch (message.kind) {
+        case 'result':
+          waiter.resolve(message.result);
+          break;
+        case 'encoded':
+          waiter.resolve(new EncodedJson(message.bytes));
+          break;
+        case 'error':
+          waiter.reject(new Error(message.error));
+          break;
+        default: {
+          const unknownKind: never = message;
+          waiter.reject(new Error(`engine worker answered an unknown message ${JSON.stringify(unknownKind)}`));
+        }
+      }
     });
     const failAll = (error: Error): void => {
       this.failure = error;
@@ -29,9 +43,17 @@ export class WorkerEngineClient implements EngineApi {
   }
 
   private call<T>(method: EngineMethod, ...args: unknown[]): Promise<T> {
+    return this.send<T>({ id: this.nextId++, method, args });
+  }
+
+  /** The method's answer as the worker encoded it (asciiJson): for the serve shell. */
+  encoded(method: EngineMethod, args: readonly unknown[]): Promise<EncodedJson> {
+    return this.send<EncodedJson>({ id: this.nextId++, method, args, encode: true });
+  }
+
+  private send<T>(request: EngineRequest): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    const request: EngineRequest = { id, method, args };
+    const id = request.id;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage(request);

@@ -27,8 +27,11 @@ export interface EngineRequest {
   readonly id: number;
   readonly method: EngineMethod;
   readonly args: readonly unknown[];
+  /** Answer with the result encoded as ASCII JSON (encoded-json.ts), for the serve shell. */
+  readonly encode?: boolean;
 }
 
 export type EngineResponse =
-  | { readonly id: number; readonly ok: true; readonly result: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string };
+  | { readonly id: number; readonly kind: 'result'; readonly result: unknown }
+  | { readonly id: number; readonly kind: 'encoded'; readonly bytes: Uint8Array }
+  | { readonly id: number; readonly kind: 'error'; readonly error: string };

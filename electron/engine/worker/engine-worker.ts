@@ -3,6 +3,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { Engine } from '../engine.js';
+import { asciiJson, transferable } from './encoded-json.js';
 import { ENGINE_METHODS, type EngineRequest, type EngineResponse } from './engine-protocol.js';
 
 const port = parentPort;
@@ -19,9 +20,15 @@ port.on('message', (message: EngineRequest) => {
       }
       const fn = engine[message.method] as (...args: unknown[]) => Promise<unknown>;
       const result = await fn.apply(engine, [...message.args]);
-      response = { id: message.id, ok: true, result };
+      if (message.encode) {
+        const bytes = asciiJson(result);
+        response = { id: message.id, kind: 'encoded', bytes };
+        port.postMessage(response, transferable(bytes));
+        return;
+      }
+      response = { id: message.id, kind: 'result', result };
     } catch (error) {
-      response = { id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      response = { id: message.id, kind: 'error', error: error instanceof Error ? error.message : String(error) };
     }
     port.postMessage(response);
   })();
