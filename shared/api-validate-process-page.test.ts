@@ -8,7 +8,9 @@ describe('validation of getProcessPage', () => {
     expect(validateArgs('getProcessPage', [{ scope: 'host', id: 'WS01.corp', offset: 0, limit: 1 }])).toEqual([{ scope: 'host', id: 'WS01.corp', offset: 0, limit: 1 }]);
     expect(() => validateArgs('getProcessPage', [])).toThrow('takes one argument');
     expect(() => validateArgs('getProcessPage', ['s1'])).toThrow('request must be an object');
-    expect(() => validateArgs('getProcessPage', [{ ...ok, scope: 'case' }])).toThrow('request.scope');
+    expect(validateArgs('getProcessPage', [{ ...ok, scope: 'chain' }])).toEqual([{ ...ok, scope: 'chain' }]);
+    expect(() => validateArgs('getProcessPage', [{ ...ok, scope: 'chain', id: 's'.repeat(65) }])).toThrow('request.id');
+    expect(() => validateArgs('getProcessPage', [{ ...ok, scope: 'case' }])).toThrow('request.scope must be "session", "host" or "chain"');
     expect(() => validateArgs('getProcessPage', [{ ...ok, id: 7 }])).toThrow('request.id must be a string');
     expect(() => validateArgs('getProcessPage', [{ ...ok, id: 's'.repeat(65) }])).toThrow('request.id');
     expect(validateArgs('getProcessPage', [{ ...ok, scope: 'host', id: 'h'.repeat(1024) }])).toHaveLength(1);

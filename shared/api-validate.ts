@@ -278,10 +278,10 @@ export function validateArgs<M extends ApiMethod>(method: M, args: readonly unkn
       const r = args[0];
       if (!isPlainObject(r)) fail('request must be an object');
       onlyKeys(r, ['scope', 'id', 'offset', 'limit'], 'request');
-      if (r['scope'] !== 'session' && r['scope'] !== 'host') fail('request.scope must be "session" or "host"');
+      if (r['scope'] !== 'session' && r['scope'] !== 'host' && r['scope'] !== 'chain') fail('request.scope must be "session", "host" or "chain"');
       return [{
         scope: r['scope'],
-        id: str(r['id'], 'request.id', r['scope'] === 'session' ? 64 : 1024),
+        id: str(r['id'], 'request.id', r['scope'] === 'host' ? 1024 : 64),
         offset: int(r['offset'], 'request.offset', 0, Number.MAX_SAFE_INTEGER),
         limit: int(r['limit'], 'request.limit', 1, API_LIMITS.maxPageSize),
       }] as ApiArgs<M>;

@@ -208,10 +208,15 @@ export interface ProcessRow {
  * A page of the processes of a session or of a whole host, in the order getSessionProcesses and
  * getHostProcesses give them: the tree of a large session (tens of thousands of processes, many
  * MB) loads in pieces, so no single answer has to be parsed in one long task.
+ *
+ * Scope `chain`: the processes of the other sessions the session's chain leads to (lateral
+ * movement, the sessions it created), in the order the chain first meets each session, then
+ * each session's order; not the session's own processes (scope `session`). One list, where
+ * the tree of a busy session asked each of the hundreds of sessions its chain led to.
  */
 export interface ProcessPageRequest {
-  readonly scope: 'session' | 'host';
-  /** The session id, or the host name. */
+  readonly scope: 'session' | 'host' | 'chain';
+  /** The session id (scopes `session`, `chain`), or the host name. */
   readonly id: string;
   readonly offset: number;
   /** 1 … API_LIMITS.maxPageSize */
@@ -219,7 +224,7 @@ export interface ProcessPageRequest {
 }
 
 export interface ProcessPage {
-  /** Every process of the session or host. */
+  /** Every process of the session, host or chain. */
   readonly total: number;
   readonly offset: number;
   readonly rows: readonly ProcessRow[];

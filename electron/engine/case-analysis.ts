@@ -3,6 +3,7 @@
 // reopened later loads the kept result instead of correlating again (on a 1M-event case that
 // was ~30 s and 1.5 GB), as long as its events have not changed since.
 
+import { sessionsLedTo } from '../../shared/chain-sessions.js';
 import type { ChainStep, ProcessRow, ProcessSearchResult, SessionList, SessionRow } from '../../shared/api.js';
 import { ProcessFinder } from './correlate/find-processes.js';
 import { logonTypeName } from '../../shared/normalize.js';
@@ -88,6 +89,8 @@ export class CaseAnalysis {
   private readonly processRows = new Map<string, ProcessRow[]>();
   /** The chains built last (chain()), oldest first. */
   private readonly chains = new Map<string, ChainStep[]>();
+  /** The process rows of the sessions those chains lead to (chainProcesses()), oldest first. */
+  private readonly chainRows = new Map<string, ProcessRow[]>();
   /** Process rows per host key, built per host on first use. */
   private readonly hostRows = new Map<string, ProcessRow[]>();
   /** The index of processes by name, built on the first search. */
@@ -311,6 +314,29 @@ export class CaseAnalysis {
       rows = processRowsOf(this.result.processes.filter((p) => p.hostKey === key));
       this.hostRows.set(key, rows);
     }
+    return rows;
+  }
+
+  /**
+   * The processes of the other sessions a session's chain leads to, each once: in the order the
+   * chain first meets each session, then each session's order (processes()). The tree of a busy
+   * session adds them; one list, not a request per session (hundreds for a busy chain).
+   */
+  chainProcesses(sessionId: string): ProcessRow[] {
+    const kept = this.chainRows.get(sessionId);
+    if (kept) return kept;
+    const own = this.processes(sessionId);
+    const seen = new Set<string>(own.map((p) => p.id));
+    const rows: ProcessRow[] = [];
+    for (const id of sessionsLedTo(this.chain(sessionId), sessionId)) {
+      for (const p of this.processes(id)) {
+        if (seen.has(p.id)) continue;
+        seen.add(p.id);
+        rows.push(p);
+      }
+    }
+    if (this.chainRows.size >= KEPT_CHAINS) this.chainRows.delete(this.chainRows.keys().next().value as string);
+    this.chainRows.set(sessionId, rows);
     return rows;
   }
 

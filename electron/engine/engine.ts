@@ -631,8 +631,23 @@ export class Engine implements EngineApi {
 
   async getProcessPage(request: ProcessPageRequest): Promise<ProcessPage> {
     // The same cached rows as getSessionProcesses / getHostProcesses: a page is a slice of them.
-    const all = request.scope === 'session' ? await this.getSessionProcesses(request.id) : await this.getHostProcesses(request.id);
+    const all = await this.processList(request.scope, request.id);
     return { total: all.length, offset: request.offset, rows: all.slice(request.offset, request.offset + request.limit) };
+  }
+
+  private async processList(scope: ProcessPageRequest['scope'], id: string): Promise<readonly ProcessRow[]> {
+    switch (scope) {
+      case 'session':
+        return this.getSessionProcesses(id);
+      case 'host':
+        return this.getHostProcesses(id);
+      case 'chain':
+        return (await this.getAnalysis()).chainProcesses(id);
+      default: {
+        const unknownScope: never = scope;
+        throw new Error(`no process scope ${String(unknownScope)}`);
+      }
+    }
   }
 
   async findProcesses(query: ProcessSearch): Promise<ProcessSearchResult> {

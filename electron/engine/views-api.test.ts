@@ -110,6 +110,46 @@ describe('views API through the engine', () => {
     await engine.shutdown();
   });
 
+  it("gives the processes of the sessions a session's chain leads to, in one paged list", async () => {
+    const engine = new Engine();
+    await openDemoCase(engine, join(temp('chainline-chain-processes-'), 'demo'));
+    await engine.waitForIngest();
+    const { sessions } = await engine.listSessions();
+    let ledSomewhere = 0;
+    for (const s of sessions) {
+      // What the tree used to gather itself: every other session the chain's steps name, in
+      // the order first met, their processes in each session's order, none twice or its own.
+      const chain = await engine.getSessionChain(s.id);
+      const own = new Set((await engine.getSessionProcesses(s.id)).map((p) => p.id));
+      const expected = [];
+      const seenSessions = new Set([s.id]);
+      for (const step of chain) {
+        if (seenSessions.has(step.sessionId)) continue;
+        seenSessions.add(step.sessionId);
+        for (const p of await engine.getSessionProcesses(step.sessionId)) {
+          if (own.has(p.id)) continue;
+          own.add(p.id);
+          expected.push(p);
+        }
+      }
+      for (const limit of [1, 5000]) {
+        const rows = [];
+        for (let offset = 0; ; offset += limit) {
+          const page = await engine.getProcessPage({ scope: 'chain', id: s.id, offset, limit });
+          expect(page.total).toBe(expected.length);
+          rows.push(...page.rows);
+          if (page.rows.length < limit) break;
+        }
+        expect(rows).toEqual(expected);
+      }
+      if (expected.length > 0) ledSomewhere++;
+    }
+    // The demo's attack crosses sessions: the list is not empty for every session.
+    expect(ledSomewhere).toBeGreaterThan(0);
+    await expect(engine.getProcessPage({ scope: 'chain', id: 'no-such-session', offset: 0, limit: 5 })).rejects.toThrow(/no session/);
+    await engine.shutdown();
+  });
+
   it('finds processes by name, PID, id and command line across the case, best first', async () => {
     const engine = new Engine();
     await openDemoCase(engine, join(temp('chainline-find-'), 'demo'));

@@ -34,6 +34,7 @@ import { ticksToIso } from '../../shared/time.js';
 import type { FindingQuery } from '../../shared/findings.js';
 import type { NewAllowListEntry } from '../../shared/allowlist.js';
 import { createFakeFindings } from './fake-findings.js';
+import { sessionsLedTo } from '../../shared/chain-sessions.js';
 import { fakeChain, fakeFindProcesses, fakeHostProcesses, fakeProcesses, fakeSessions } from './fake-sessions.js';
 
 const HOSTS = ['WS01.corp.local', 'WS02.corp.local', 'DC01.corp.local', 'FILESRV.corp.local'] as const;
@@ -424,8 +425,13 @@ export function createFakeApi(): ChainlineApi {
     },
     async getProcessPage(request: ProcessPageRequest): Promise<ProcessPage> {
       await delay(10);
-      if (request.scope === 'session' && !/^f\d+$/.test(request.id)) throw new Error(`the fake has no session ${request.id}`);
-      const all = request.scope === 'session' ? fakeProcesses(request.id) : fakeHostProcesses(request.id);
+      if (request.scope !== 'host' && !/^f\d+$/.test(request.id)) throw new Error(`the fake has no session ${request.id}`);
+      const all =
+        request.scope === 'session'
+          ? fakeProcesses(request.id)
+          : request.scope === 'host'
+            ? fakeHostProcesses(request.id)
+            : sessionsLedTo(fakeChain(request.id), request.id).flatMap((id) => fakeProcesses(id));
       return { total: all.length, offset: request.offset, rows: all.slice(request.offset, request.offset + request.limit) };
     },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChainStep, ProcessRow } from '../../shared/api.js';
-import { chainSessions, tellStory } from './chain-story.js';
+import { tellStory } from './chain-story.js';
 import { ChainTable } from './chain-table.js';
 
 const step = (kind: string, sessionId: string, eventIds: number[], processId: string | null = null): ChainStep => ({
@@ -64,9 +64,5 @@ describe('chain story', () => {
     expect(all.filter((s) => s.role !== null).map((s) => s.step)).toEqual(told.keys.map((i) => steps[i]));
     expect(all.find((s) => s.step.kind === 'process-exit')?.title).toBe('powershell.exe exits');
     expect(all.find((s) => s.step.eventIds[0] === 37)?.role).toBeNull();
-  });
-
-  it('lists the sessions whose processes the story needs', () => {
-    expect(chainSessions(chain, 's11')).toEqual(['s11', 's12']);
   });
 });

@@ -114,8 +114,3 @@ export function tellStory(chain: ChainTable, rootSessionId: string, processes: R
     },
   };
 }
-
-/** The sessions a chain touches (its own first), whose processes the story needs. */
-export function chainSessions(chain: ChainTable, rootSessionId: string): string[] {
-  return [...new Set([rootSessionId, ...chain.sessionIdsSeen()])];
-}

@@ -163,12 +163,6 @@ export class ChainTable {
     };
   }
 
-  /** The distinct session ids of the steps, in the order first seen. */
-  sessionIdsSeen(): readonly string[] {
-    // The dictionary numbers sessions in the order first seen.
-    return this.c.sessions;
-  }
-
   /** Every step as an object: for tests and small chains. */
   toSteps(): ChainStep[] {
     return Array.from({ length: this.length }, (_, i) => this.step(i));

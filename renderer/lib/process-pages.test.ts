@@ -67,6 +67,25 @@ describe('loadProcesses', () => {
   });
 });
 
+describe('loadProcesses of a chain', () => {
+  it('has no whole list to fall back on: asks for the pages once more, then gives up saying why', async () => {
+    let list = Array.from({ length: 25 }, (_, i) => proc(i));
+    const f = fakeApi(() => {
+      const now = list;
+      if (f.asked.length === 2) list = Array.from({ length: 26 }, (_, i) => proc(100 + i));
+      return now;
+    });
+    expect(await loadProcesses(f.api, 'chain', 's1', 10)).toEqual(list);
+    expect(f.whole()).toBe(0);
+    expect(f.asked.every((r) => r.scope === 'chain' && r.id === 's1')).toBe(true);
+
+    let n = 0;
+    const changing = fakeApi(() => Array.from({ length: 20 + (n++ % 2) }, (_, i) => proc(i)));
+    await expect(loadProcesses(changing.api, 'chain', 's1', 10)).rejects.toThrow("the processes of session s1's chain changed while they were loaded");
+    expect(changing.whole()).toBe(0);
+  });
+});
+
 describe('shareRepeatedValues', () => {
   it('keeps every value and shares one string and one empty candidate list across rows', async () => {
     // Distinct string objects with equal values, as JSON.parse makes them.

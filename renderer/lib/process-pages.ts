@@ -4,7 +4,7 @@
 // and the page keeps drawing in between.
 
 import type { ChainlineApi, ProcessPageRequest, ProcessRow } from '../../shared/api.js';
-import { loadInPages, pooled } from './paged-list.js';
+import { loadInPages, pooled, type Page } from './paged-list.js';
 
 /** Rows per request: about 0.45 MB of JSON, parsed in a few ms. */
 export const PROCESS_PAGE_SIZE = 1000;
@@ -36,7 +36,10 @@ export function shareRepeatedValues(rows: readonly ProcessRow[], pool: Map<strin
   }
 }
 
-/** Every process of a session or host, in the order getSessionProcesses / getHostProcesses give them. */
+/**
+ * Every process of a session, host or chain (ProcessPageRequest), in the order the engine gives
+ * them. A list that changed between pages (a new analysis) is asked for again whole.
+ */
 export function loadProcesses(
   api: ProcessApi,
   scope: ProcessPageRequest['scope'],
@@ -44,13 +47,32 @@ export function loadProcesses(
   pageSize = PROCESS_PAGE_SIZE,
 ): Promise<readonly ProcessRow[]> {
   const pool = new Map<string, string>();
-  return loadInPages(
-    async (offset, limit) => {
-      const p = await api.getProcessPage({ scope, id, offset, limit });
-      shareRepeatedValues(p.rows, pool);
-      return { total: p.total, offset: p.offset, items: p.rows };
-    },
-    () => (scope === 'session' ? api.getSessionProcesses(id) : api.getHostProcesses(id)),
-    pageSize,
-  );
+  const page = async (offset: number, limit: number): Promise<Page<ProcessRow>> => {
+    const p = await api.getProcessPage({ scope, id, offset, limit });
+    shareRepeatedValues(p.rows, pool);
+    return { total: p.total, offset: p.offset, items: p.rows };
+  };
+  return loadInPages(page, () => wholeList(api, scope, id, page, pageSize), pageSize);
+}
+
+function wholeList(
+  api: ProcessApi,
+  scope: ProcessPageRequest['scope'],
+  id: string,
+  page: (offset: number, limit: number) => Promise<Page<ProcessRow>>,
+  pageSize: number,
+): Promise<readonly ProcessRow[]> {
+  switch (scope) {
+    case 'session':
+      return api.getSessionProcesses(id);
+    case 'host':
+      return api.getHostProcesses(id);
+    case 'chain':
+      // No whole answer for a chain: its pages once more, and no third time.
+      return loadInPages(page, () => Promise.reject(new Error(`the processes of session ${id}'s chain changed while they were loaded`)), pageSize);
+    default: {
+      const unknownScope: never = scope;
+      throw new Error(`no process scope ${String(unknownScope)}`);
+    }
+  }
 }

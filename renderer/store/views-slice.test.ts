@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ChainlineApi, ChainStep, EventQuery, ProcessRow } from '../../shared/api.js';
 import { chainPageOf } from '../../shared/chain-page.js';
+import { sessionsLedTo } from '../../shared/chain-sessions.js';
 import { moveTo, pushHistory } from './views-slice.js';
 import type { NavState } from './views-types.js';
 
@@ -13,12 +14,13 @@ const chain: ChainStep[] = [
   { time: '2024-03-12T10:21:37.0000000Z', kind: 'logon', sessionId: 's11', eventIds: [100], reason: 'r', processId: null },
   { time: '2024-03-12T10:24:51.0000000Z', kind: 'process', sessionId: 's12', eventIds: [112], reason: 'r', processId: 'p33' },
 ];
+const processesOf = (id: string): ProcessRow[] => (id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')]);
 const api = {
   getSessionChain: async () => chain,
   getSessionChainPage: async (r: { offset: number; limit: number }) => chainPageOf(chain, r.offset, r.limit),
-  getSessionProcesses: async (id: string) => (id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')]),
-  getProcessPage: async (r: { id: string; offset: number; limit: number }) => {
-    const all = r.id === 's11' ? [proc('p28', 's11')] : [proc('p33', 's12')];
+  getSessionProcesses: async (id: string) => processesOf(id),
+  getProcessPage: async (r: { scope: string; id: string; offset: number; limit: number }) => {
+    const all = r.scope === 'chain' ? sessionsLedTo(chain, r.id).flatMap(processesOf) : processesOf(r.id);
     return { total: all.length, offset: r.offset, rows: all.slice(r.offset, r.offset + r.limit) };
   },
   queryEvents: async (q: EventQuery) => {

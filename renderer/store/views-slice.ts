@@ -1,8 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { EventFilter, ProcessRow } from '../../shared/api.js';
 import { getApi } from '../api/api-client.js';
-import { chainSessions } from '../lib/chain-story.js';
-import { mapPooled } from '../lib/map-pooled.js';
 import { afterNextPaint } from '../lib/after-paint.js';
 import { loadChain } from '../lib/chain-pages.js';
 import { loadProcesses } from '../lib/process-pages.js';
@@ -127,22 +125,15 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
       // In pages too: a busy session's chain is tens of MB (chain-pages.ts).
       await own.then(afterNextPaint, afterNextPaint);
       const chain = await loadChain(api, sessionId);
-      const ids = chainSessions(chain, sessionId);
-      // A session the list counts no process in has none to add (the same count): a busy chain
-      // leads to hundreds of sessions, each a request queued on the engine.
-      const counted = new Map((get().sessions?.sessions ?? []).map((x) => [x.id, x.processes]));
-      const none: Promise<readonly ProcessRow[]> = Promise.resolve([]);
-      // A few at a time: hundreds of requests started in one task take the page a second.
-      const lists = await mapPooled(ids, 4, (id) =>
-        id === sessionId ? own : counted.get(id) === 0 || request !== sessionRequest ? none : loadProcesses(api, 'session', id),
-      );
-      const byId = new Map<string, ProcessRow>();
-      for (const list of lists) for (const p of list) byId.set(p.id, p);
+      // The processes of the sessions the chain led to, as one list (a busy chain leads to
+      // hundreds of sessions: a request each cost the page, the browser and serve ~250 round
+      // trips as the tree opened).
+      const ledTo = request === sessionRequest ? await loadProcesses(api, 'chain', sessionId) : [];
       if (request !== sessionRequest) return;
       const shown = get().chainProcesses;
       const ownList = await own;
       // Nothing added: keep the list already shown (the tree keeps its state).
-      const chainProcesses = shown !== null && shown === ownList && byId.size === ownList.length ? shown : [...byId.values()];
+      const chainProcesses = shown !== null && shown === ownList && ledTo.length === 0 ? shown : mergeById(ownList, ledTo);
       set({ chain, chainProcesses, sessionLoading: false });
     } catch (e) {
       if (request === sessionRequest) set({ sessionLoading: false, sessionError: errorText(e) });
@@ -331,3 +322,10 @@ export const createViewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set
     },
   };
 };
+
+/** `first`, then the rows of `then` whose id it lacks (the tree must not meet one process twice). */
+function mergeById(first: readonly ProcessRow[], then: readonly ProcessRow[]): readonly ProcessRow[] {
+  if (then.length === 0) return first;
+  const ids = new Set(first.map((p) => p.id));
+  return [...first, ...then.filter((p) => !ids.has(p.id))];
+}
