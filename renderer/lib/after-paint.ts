@@ -1,5 +1,5 @@
 // Work that should wait for the frame in progress to be drawn: the rest of the case after the
-// first screen, a busy session's chain after its tree.
+// first screen, a busy session's chain after its tree, each slice of a large tree's build.
 
 /**
  * Resolves once the next frame has been painted (a task after the frame's rendering), or after

@@ -3,6 +3,7 @@
 // the visible rows for a set of expanded nodes, and search that keeps the matches' ancestors.
 
 import type { ProcessRow } from '../../shared/api.js';
+import { afterNextPaint } from './after-paint.js';
 import { compareIds } from './compare-ids.js';
 
 export interface ProcessTree {
@@ -111,29 +112,22 @@ export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree 
   }
 }
 
-/** Resolves on a new task (after any pending input and rendering), not on a microtask. */
-export function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
 /**
- * buildProcessTree over several tasks of at most about `sliceMs` each, so the page keeps
- * drawing frames while a tree of tens of thousands of processes is built. Rejects with an
+ * buildProcessTree over several tasks of at most about `sliceMs` each, one a frame, so the page
+ * keeps drawing frames while a tree of tens of thousands of processes is built. Rejects with an
  * AbortError once `signal` is aborted (a newer list replaced this one).
+ *
+ * One slice a frame, not one a task: a slice can run past `sliceMs` (the clock is read every
+ * STEP items, and sorting a large family is one step), and Chromium ran four slices of 11-16 ms
+ * back to back before drawing: a 62 ms frame as a busy session's chain added its processes to
+ * the open tree (issue 6, bench:views).
  */
 export async function buildProcessTreeInSlices(
   processes: readonly ProcessRow[],
   options: { readonly signal?: AbortSignal; readonly sliceMs?: number; readonly yieldTo?: () => Promise<void> } = {},
 ): Promise<ProcessTree> {
   const sliceMs = options.sliceMs ?? 8;
-  const yieldTo = options.yieldTo ?? nextTask;
+  const yieldTo = options.yieldTo ?? afterNextPaint;
   const steps = buildSteps(processes);
   let sliceStart = performance.now();
   for (;;) {
