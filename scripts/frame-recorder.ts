@@ -14,10 +14,10 @@ export interface FrameStats {
   readonly longTasks: number;
   readonly longestTask: number;
   /**
-   * Chromium's long animation frames (> 50 ms) in the interval, described with what ran in
-   * them (scripts by invoker and source position, then style and layout): a frame that misses
-   * the target says where its time went without a trace, which slows the page enough to hide
-   * the rare long frame.
+   * Chromium's eight longest animation frames over 50 ms in the interval, in time order,
+   * described with what ran in them (scripts by invoker and source position, then style and
+   * layout): a frame that misses the target says where its time went without a trace, which
+   * slows the page enough to hide the rare long frame.
    */
   readonly longFrames: readonly string[];
   /** The eight longest frames (requestAnimationFrame deltas) over 25 ms (two display intervals or more: the misses and the near misses), with when they ended, to set beside longFrames. */
@@ -48,12 +48,12 @@ const START_FRAMES = `(() => {
         const layout = e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0;
         const scripts = [...e.scripts].sort((a, b) => b.duration - a.duration).slice(0, 4)
           .map((s) => where(s) + ' ' + ms(s.duration) + ' ms' + (s.forcedStyleAndLayoutDuration ? ' (forced layout ' + ms(s.forcedStyleAndLayoutDuration) + ')' : ''));
-        w.__loaf.push(ms(e.duration) + ' ms at +' + ms(e.startTime - w.__t0) + ' ms (blocking ' + ms(e.blockingDuration) + '): rendering ' + ms(render) + ' ms (animation-frame callbacks, style, layout, paint; style and layout ' + ms(layout) + ')' + (scripts.length ? '; scripts: ' + scripts.join('; ') : '; no script of 5 ms or more (the browser lists no shorter ones)'));
+        w.__loaf.push([ms(e.duration), ms(e.startTime - w.__t0), ms(e.duration) + ' ms at +' + ms(e.startTime - w.__t0) + ' ms (blocking ' + ms(e.blockingDuration) + '): rendering ' + ms(render) + ' ms (animation-frame callbacks, style, layout, paint; style and layout ' + ms(layout) + ')' + (scripts.length ? '; scripts: ' + scripts.join('; ') : '; no script of 5 ms or more (the browser lists no shorter ones)')]);
       }
     };
     w.__loafObs = new PerformanceObserver((list) => w.__loafTake(list.getEntries()));
     w.__loafObs.observe({ type: 'long-animation-frame' });
-  } else w.__loaf.push('(long-animation-frame entries not supported by this browser)');
+  } else w.__loaf.push([0, 0, '(long-animation-frame entries not supported by this browser)']);
   w.__last = performance.now();
   w.__slow = [];
   const tick = (t) => {
@@ -72,6 +72,7 @@ const STOP_FRAMES = `(() => {
   // Entries not yet delivered to the observer's callback are taken too.
   if (w.__loafObs) { w.__loafTake(w.__loafObs.takeRecords()); w.__loafObs.disconnect(); w.__loafObs = undefined; }
   const f = w.__frames.slice(1).sort((a, b) => a - b);
+  const longest = (entries) => [...entries].sort((a, b) => b[0] - a[0]).slice(0, 8).sort((a, b) => a[1] - b[1]);
   return {
     frames: f.length,
     max: Math.round(f[f.length - 1] ?? 0),
@@ -80,14 +81,10 @@ const STOP_FRAMES = `(() => {
     over25: f.filter((x) => x > 25).length,
     longTasks: w.__long.length,
     longestTask: Math.round(Math.max(0, ...w.__long)),
-    longFrames: w.__loaf.slice(0, 8),
-    // The eight longest (the earliest first among equals: sort is stable), in time order: a slow
-    // phase has dozens of 33 ms frames, and the first eight of them would hide the one that missed.
-    slowFrames: [...w.__slow]
-      .sort((a, b) => b[0] - a[0])
-      .slice(0, 8)
-      .sort((a, b) => a[1] - b[1])
-      .map(([duration, end]) => duration + ' ms ending at +' + end + ' ms'),
+    // The eight longest of each (the earliest first among equals: sort is stable), in time order:
+    // a slow phase has dozens of 33 ms frames, and the first eight would hide the one that missed.
+    longFrames: longest(w.__loaf).map(([, , text]) => text),
+    slowFrames: longest(w.__slow).map(([duration, end]) => duration + ' ms ending at +' + end + ' ms'),
   };
 })()`;
 
