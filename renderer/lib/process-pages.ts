@@ -38,7 +38,8 @@ export function shareRepeatedValues(rows: readonly ProcessRow[], pool: Map<strin
 
 /**
  * Every process of a session, host or chain (ProcessPageRequest), in the order the engine gives
- * them. A list that changed between pages (a new analysis) is asked for again whole.
+ * them. A list that changed between pages (a new analysis) is asked for again: whole for a
+ * session or host, in pages once more for a chain (which has no whole answer).
  */
 export function loadProcesses(
   api: ProcessApi,

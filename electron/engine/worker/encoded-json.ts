@@ -2,11 +2,11 @@
 // shell (whose transport is JSON over HTTP). The worker then hands the shell's thread bytes,
 // transferred, not an object graph to copy and encode again there.
 //
-// Why (issue 6): opening a busy session's tree, serve's own thread spent ~1.5 s of CPU taking
-// the engine's answers apart (structured clone) and encoding them (JSON), while the worker
-// built the next answer: serve used more than one of this machine's two cores, and the
-// browser's renderer, starved, drew a few frames of 50-70 ms with no script of its own.
-// Encoded in the worker, the engine's answers take one core; the shell's thread only writes.
+// Why: serve's thread took apart (structured clone) and encoded again every answer the worker
+// had built; over a bench:views run that was 1.2 s of its CPU (asciiJson 0.94 s, postMessage
+// 0.27 s), 185-190 ms of it while the busy session's tree opened, 45 ms now. The encoding moved
+// to the worker and the copy went away: serve's total CPU is about the same, but its own thread,
+// which also answers the page's other requests, is nearly idle.
 
 import type { EngineMethod } from './engine-protocol.js';
 
