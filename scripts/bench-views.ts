@@ -438,7 +438,6 @@ async function pageRun(browser: Browser, serve: () => Promise<Served>, figures: 
       return { serve: servePid === undefined ? 0 : cpuOfTree(servePid), browser: browserAll - renderers.reduce((n, p) => n + cpuOfTree(p), 0) };
     };
     let othersStart = { serve: 0, browser: 0 };
-    let serveMainStart = 0;
     let serveThreadsStart = new Map<number, number>();
     // serve's CPU every 100 ms of a phase, for its busiest 100 ms.
     let peakSampler: ReturnType<typeof setInterval> | undefined;
@@ -446,7 +445,6 @@ async function pageRun(browser: Browser, serve: () => Promise<Served>, figures: 
     const phaseBegin = async (): Promise<void> => {
       phaseStart = await metrics();
       othersStart = others();
-      serveMainStart = servePid === undefined ? 0 : threadCpu(servePid, servePid);
       serveThreadsStart = servePid === undefined ? new Map() : threadCpus(servePid);
       servePeak = 0;
       let last = othersStart.serve;
@@ -475,15 +473,8 @@ async function pageRun(browser: Browser, serve: () => Promise<Served>, figures: 
         layoutMs: d('LayoutDuration'),
         styleMs: d('RecalcStyleDuration'),
         serveCpuMs: Math.round((o.serve - othersStart.serve) * 1000),
-        serveMainCpuMs: servePid === undefined ? undefined : Math.round((threadCpu(servePid, servePid) - serveMainStart) * 1000),
+        ...serveThreadFigures(servePid, serveThreadsStart),
         servePeakCores: Number(servePeak.toFixed(2)),
-        serveTopThreadsMs:
-          servePid === undefined
-            ? undefined
-            : [...threadCpus(servePid)]
-                .map(([tid, cpu]) => Math.round((cpu - (serveThreadsStart.get(tid) ?? 0)) * 1000))
-                .sort((a, b) => b - a)
-                .slice(0, 3),
         browserCpuMs: Math.round((o.browser - othersStart.browser) * 1000),
       };
     };
@@ -681,22 +672,31 @@ async function pageRun(browser: Browser, serve: () => Promise<Served>, figures: 
   }
 }
 
-/** CPU seconds (user + system) used so far by one thread of a process (Linux /proc). */
-function threadCpu(pid: number, tid: number): number {
+/** CPU seconds (user + system) in a /proc `stat` file (a process's or a thread's); null when gone. */
+function statCpu(path: string): number | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const stat = readFileSync(path, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // USER_HZ is 100 on Linux.
     return (Number(f[11]) + Number(f[12])) / 100;
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/** Of a phase, from serve's threads' CPU at its start: its HTTP (main) thread's and its three busiest threads' CPU, ms. */
+function serveThreadFigures(pid: number | undefined, start: ReadonlyMap<number, number>): Pick<PhaseFigures, 'serveMainCpuMs' | 'serveTopThreadsMs'> {
+  if (pid === undefined) return {};
+  const used = new Map([...threadCpus(pid)].map(([tid, cpu]) => [tid, Math.round((cpu - (start.get(tid) ?? 0)) * 1000)]));
+  return { serveMainCpuMs: used.get(pid), serveTopThreadsMs: [...used.values()].sort((a, b) => b - a).slice(0, 3) };
 }
 
 /** CPU seconds used so far by each thread of a process, by thread id. */
 function threadCpus(pid: number): Map<number, number> {
   const out = new Map<number, number>();
   try {
-    for (const tid of readdirSync(`/proc/${pid}/task`).map(Number)) out.set(tid, threadCpu(pid, tid));
+    for (const tid of readdirSync(`/proc/${pid}/task`).map(Number)) out.set(tid, statCpu(`/proc/${pid}/task/${tid}/stat`) ?? 0);
   } catch {
     // gone
   }
@@ -705,17 +705,9 @@ function threadCpus(pid: number): Map<number, number> {
 
 /** CPU seconds (user + system) used so far by a process and all its descendants (Linux /proc). */
 function cpuOfTree(pid: number): number {
-  let ticks = 0;
-  try {
-    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    ticks += Number(f[11]) + Number(f[12]);
-  } catch {
-    return 0;
-  }
-  // USER_HZ is 100 on Linux.
-  return ticks / 100 + childPids(pid).reduce((sum, c) => sum + cpuOfTree(c), 0);
+  const own = statCpu(`/proc/${pid}/stat`);
+  if (own === null) return 0;
+  return own + childPids(pid).reduce((sum, c) => sum + cpuOfTree(c), 0);
 }
 
 /**

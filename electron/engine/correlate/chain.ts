@@ -64,7 +64,7 @@ export interface ChainIndex {
   readonly lateralBySession: ReadonlyMap<string, readonly number[]>;
 }
 
-function addTo<K>(map: Map<K, number[]>, key: K, value: number): void {
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
@@ -75,19 +75,9 @@ export function buildChainIndex(result: CorrelationResult): ChainIndex {
   const sessions = new Map(result.sessions.map((s) => [s.id, s]));
   const processes = new Map(result.processes.map((p) => [p.id, p]));
   const processesBySession = new Map<string, ProcessNode[]>();
-  for (const p of result.processes) {
-    if (!p.sessionId) continue;
-    const list = processesBySession.get(p.sessionId);
-    if (list) list.push(p);
-    else processesBySession.set(p.sessionId, [p]);
-  }
+  for (const p of result.processes) if (p.sessionId) addTo(processesBySession, p.sessionId, p);
   const createdBy = new Map<string, Session[]>();
-  for (const s of result.sessions) {
-    if (!s.createdBySessionId) continue;
-    const list = createdBy.get(s.createdBySessionId);
-    if (list) list.push(s);
-    else createdBy.set(s.createdBySessionId, [s]);
-  }
+  for (const s of result.sessions) if (s.createdBySessionId) addTo(createdBy, s.createdBySessionId, s);
   const scriptsByProcess = new Map<string, number[]>();
   result.scripts.forEach((b, k) => {
     if (b.processId) addTo(scriptsByProcess, b.processId, k);
