@@ -1,4 +1,5 @@
 import { API_METHODS, type ChainlineApi } from '../../shared/api.js';
+import { frameTurn } from '../lib/frame-turns.js';
 import { createHttpApi } from './http-api.js';
 import { takeToken } from './token.js';
 
@@ -53,7 +54,7 @@ export function getApi(): ChainlineApi {
     return cached;
   }
   initToken();
-  cached = createHttpApi((input, init) => window.fetch(input, init), () => token);
+  cached = createHttpApi((input, init) => window.fetch(input, init), () => token, frameTurn);
   return cached;
 }
 

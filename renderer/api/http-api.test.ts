@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 // api-client touches window only when called; importing it is safe in node.
 import { cleanIpcMessage } from './api-client.js';
-import { createHttpApi, type FetchLike } from './http-api.js';
+import { createHttpApi, LARGE_ANSWER_BYTES, type FetchLike } from './http-api.js';
 
 function fakeFetch(status: number, body: unknown) {
   const seen: { url: string; init: RequestInit }[] = [];
@@ -47,5 +47,39 @@ describe('cleanIpcMessage', () => {
       .toBe('query.limit must be between 1 and 5000');
     expect(cleanIpcMessage("Error invoking remote method 'chainline:getEventDetail': Error: no such event")).toBe('no such event');
     expect(cleanIpcMessage('plain message')).toBe('plain message');
+  });
+});
+
+describe('createHttpApi: large answers', () => {
+  it('parses an answer of LARGE_ANSWER_BYTES or more only on its turn, and a smaller one at once', async () => {
+    const big = { result: { total: 1, offset: 0, rows: [{ text: 'x'.repeat(LARGE_ANSWER_BYTES) }] } };
+    const small = { result: { total: 0, offset: 0, rows: [] } };
+    let answer: unknown = big;
+    const fn: FetchLike = async () => new Response(JSON.stringify(answer), { status: 200 });
+    let turns = 0;
+    let release: () => void = () => undefined;
+    const turn = (): Promise<void> => {
+      turns++;
+      return new Promise((resolve) => (release = resolve));
+    };
+    const api = createHttpApi(fn, () => null, turn);
+
+    let got: unknown = null;
+    const pending = api.queryEvents({ filter: {}, sort: 'asc', offset: 0, limit: 10 }).then((p) => (got = p));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(turns).toBe(1);
+    expect(got).toBeNull();
+    release();
+    await pending;
+    expect(got).toEqual(big.result);
+
+    answer = small;
+    await expect(api.queryEvents({ filter: {}, sort: 'asc', offset: 0, limit: 10 })).resolves.toEqual(small.result);
+    expect(turns).toBe(1);
+  });
+
+  it('still reports a large error answer by its message', async () => {
+    const fn: FetchLike = async () => new Response(JSON.stringify({ error: `bad ${'y'.repeat(LARGE_ANSWER_BYTES)}` }), { status: 400 });
+    await expect(createHttpApi(fn, () => null, () => Promise.resolve()).getCaseOverview()).rejects.toThrow(/^bad y/);
   });
 });

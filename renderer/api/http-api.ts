@@ -2,6 +2,27 @@ import { API_METHODS, type ApiMethod, type ChainlineApi } from '../../shared/api
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
+/** Waits for the moment to parse a large answer (frameTurn in the page). */
+export type ParseTurn = () => Promise<void>;
+
+/**
+ * Answers at least this large (bytes) are parsed on a turn (ParseTurn), not as soon as their
+ * bytes are in: a page of a busy session's processes or chain (0.2-0.5 MB) takes 10-20 ms to
+ * parse, and several landing in one frame made it 33-50 ms long (issue 6). Smaller answers
+ * (a page of events, most others) parse in a millisecond or two, at once.
+ */
+export const LARGE_ANSWER_BYTES = 128 * 1024;
+
+const decoder = new TextDecoder();
+
+function parseJson(bytes: ArrayBuffer): unknown {
+  try {
+    return JSON.parse(decoder.decode(bytes)) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 function errorMessage(body: unknown, status: number): string {
   if (typeof body === 'object' && body !== null && 'error' in body) {
     const e = (body as { error: unknown }).error;
@@ -12,9 +33,10 @@ function errorMessage(body: unknown, status: number): string {
 
 /**
  * The ChainlineApi over `chainline serve`: `POST api/<method>` with `{"args":[...]}`.
- * The URL is relative so the page works under whatever origin and port serve picked.
+ * The URL is relative so the page works under whatever origin and port serve picked. A large
+ * answer is parsed when `parseTurn` says (see LARGE_ANSWER_BYTES).
  */
-export function createHttpApi(fetchFn: FetchLike, getToken: () => string | null): ChainlineApi {
+export function createHttpApi(fetchFn: FetchLike, getToken: () => string | null, parseTurn: ParseTurn = () => Promise.resolve()): ChainlineApi {
   async function call(method: ApiMethod, args: readonly unknown[]): Promise<unknown> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     const token = getToken();
@@ -25,12 +47,14 @@ export function createHttpApi(fetchFn: FetchLike, getToken: () => string | null)
     } catch (e) {
       throw new Error(`${method}: the Chainline server did not answer (${e instanceof Error ? e.message : String(e)})`);
     }
-    let body: unknown = null;
+    let bytes: ArrayBuffer | null;
     try {
-      body = await response.json();
+      bytes = await response.arrayBuffer();
     } catch {
-      body = null;
+      bytes = null; // cut off: reported below as a malformed answer, or by its status
     }
+    if (bytes !== null && bytes.byteLength >= LARGE_ANSWER_BYTES) await parseTurn();
+    const body = bytes === null ? null : parseJson(bytes);
     if (!response.ok) throw new Error(errorMessage(body, response.status));
     if (typeof body !== 'object' || body === null || !('result' in body)) {
       throw new Error(`${method}: malformed response from the server`);

@@ -3,7 +3,7 @@
 // the visible rows for a set of expanded nodes, and search that keeps the matches' ancestors.
 
 import type { ProcessRow } from '../../shared/api.js';
-import { afterNextPaint } from './after-paint.js';
+import { frameTurn } from './frame-turns.js';
 import { compareIds } from './compare-ids.js';
 
 export interface ProcessTree {
@@ -120,14 +120,15 @@ export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree 
  * One slice a frame, not one a task: a slice can run past `sliceMs` (the clock is read every
  * STEP items, and sorting a large family is one step), and Chromium ran four slices of 11-16 ms
  * back to back before drawing: a 62 ms frame as a busy session's chain added its processes to
- * the open tree (issue 6, bench:views).
+ * the open tree (issue 6, bench:views). The frame is shared: slices take turns (frameTurn)
+ * with the parse of the chain's pages arriving meanwhile.
  */
 export async function buildProcessTreeInSlices(
   processes: readonly ProcessRow[],
   options: { readonly signal?: AbortSignal; readonly sliceMs?: number; readonly yieldTo?: () => Promise<void> } = {},
 ): Promise<ProcessTree> {
   const sliceMs = options.sliceMs ?? 8;
-  const yieldTo = options.yieldTo ?? afterNextPaint;
+  const yieldTo = options.yieldTo ?? frameTurn;
   const steps = buildSteps(processes);
   let sliceStart = performance.now();
   for (;;) {

@@ -1,0 +1,49 @@
+// Heavy main-thread work takes turns, one a frame: parsing a large answer, a slice of a large
+// tree's build. Each piece alone fits in a frame (10-20 ms); two or three back to back do not.
+// A busy session's tree opens while its chain's pages arrive, two in flight: the browser ran
+// each answer's parse as soon as its bytes were in (13-20 ms each, in tasks of their own), and
+// some frames held two of them and a tree slice or a garbage collection: frames of 33 to 50 ms
+// (issue 6, bench:views' trace of the tree's opening). With turns, the frame's own work (style,
+// layout, paint) comes between any two pieces.
+
+/** How long a turn waits for a frame that does not come (a window the browser stopped drawing). */
+const NO_FRAME_MS = 100;
+
+const waiting: (() => void)[] = [];
+/** The grant of the next turn is scheduled (one at a time: one turn a frame). */
+let scheduled = false;
+
+function hidden(): boolean {
+  return typeof document !== 'undefined' && document.visibilityState === 'hidden';
+}
+
+function scheduleGrant(): void {
+  if (scheduled) return;
+  scheduled = true;
+  let granted = false;
+  const grant = (): void => {
+    if (granted) return;
+    granted = true;
+    clearTimeout(fallback);
+    scheduled = false;
+    waiting.shift()?.();
+    if (waiting.length > 0) scheduleGrant();
+  };
+  // A task after the frame's rendering: the turn's work then has the frame's time to itself.
+  requestAnimationFrame(() => setTimeout(grant, 0));
+  const fallback = setTimeout(grant, NO_FRAME_MS);
+}
+
+/**
+ * Resolves when it is the caller's turn: in a task after a frame has been drawn, one caller a
+ * frame, in the order they asked. The caller does its piece of work at once (before its next
+ * await). At once where there are no frames to keep: no requestAnimationFrame (unit tests), a
+ * hidden page; a window that stops drawing gets a turn every NO_FRAME_MS.
+ */
+export function frameTurn(): Promise<void> {
+  if (typeof requestAnimationFrame !== 'function' || hidden()) return Promise.resolve();
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    scheduleGrant();
+  });
+}
