@@ -46,6 +46,22 @@ describe('frameTurn', () => {
     expect(frames).toHaveLength(3);
   });
 
+  it('gives first turns before later ones, each in the order asked', async () => {
+    vi.useFakeTimers();
+    const frames: (() => void)[] = [];
+    vi.stubGlobal('requestAnimationFrame', (cb: () => void) => frames.push(cb));
+    const done: string[] = [];
+    void frameTurn().then(() => done.push('page 1'));
+    void frameTurn().then(() => done.push('page 2'));
+    void frameTurn('first').then(() => done.push('slice 1'));
+    void frameTurn('first').then(() => done.push('slice 2'));
+    for (let n = 0; n < 4; n++) {
+      frames[n]!();
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    expect(done).toEqual(['slice 1', 'slice 2', 'page 1', 'page 2']);
+  });
+
   it('gives a turn every 100 ms when no frame comes (a window the browser stopped drawing)', async () => {
     vi.useFakeTimers();
     vi.stubGlobal('requestAnimationFrame', () => 0);

@@ -112,6 +112,9 @@ export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree 
   }
 }
 
+/** The tree's slices go before the pages loading meanwhile: the investigator is waiting for the tree. */
+const firstTurn = (): Promise<void> => frameTurn('first');
+
 /**
  * buildProcessTree over several tasks of at most about `sliceMs` each, one a frame, so the page
  * keeps drawing frames while a tree of tens of thousands of processes is built. Rejects with an
@@ -121,14 +124,14 @@ export function buildProcessTree(processes: readonly ProcessRow[]): ProcessTree 
  * STEP items, and sorting a large family is one step), and Chromium ran four slices of 11-16 ms
  * back to back before drawing: a 62 ms frame as a busy session's chain added its processes to
  * the open tree (issue 6, bench:views). The frame is shared: slices take turns (frameTurn)
- * with the parse of the chain's pages arriving meanwhile.
+ * with the parse of the chain's pages arriving meanwhile, and go first.
  */
 export async function buildProcessTreeInSlices(
   processes: readonly ProcessRow[],
   options: { readonly signal?: AbortSignal; readonly sliceMs?: number; readonly yieldTo?: () => Promise<void> } = {},
 ): Promise<ProcessTree> {
   const sliceMs = options.sliceMs ?? 8;
-  const yieldTo = options.yieldTo ?? frameTurn;
+  const yieldTo = options.yieldTo ?? firstTurn;
   const steps = buildSteps(processes);
   let sliceStart = performance.now();
   for (;;) {
