@@ -6,10 +6,11 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 export type ParseTurn = () => Promise<void>;
 
 /**
- * Answers at least this large (bytes) are parsed on a turn (ParseTurn), not as soon as their
- * bytes are in: a page of a busy session's processes or chain (0.2-0.5 MB) takes 10-20 ms to
- * parse, and several landing in one frame made it 33-50 ms long (issue 6). Smaller answers
- * (a page of events, most others) parse in a millisecond or two, at once.
+ * Answers at least this large (bytes) are parsed on a turn (ParseTurn), not in the task that
+ * read their last bytes: a page of a busy session's processes or chain (about 0.4 MB) takes
+ * 10-20 ms to parse, and several landing in one frame made it 33-50 ms long (issue 6). Most
+ * answers are far smaller and parse at once; a page of the table (about 150 KB for 500 events)
+ * and a large sessions list take a turn too, which costs them at most a frame's wait.
  */
 export const LARGE_ANSWER_BYTES = 128 * 1024;
 

@@ -1,19 +1,20 @@
 // Heavy main-thread work takes turns, one a frame: parsing a large answer, a slice of a large
 // tree's build. Each piece alone fits in a frame (10-20 ms); two or three back to back do not.
-// A busy session's tree opens while its chain's pages arrive, two in flight: the browser ran
-// each answer's parse as soon as its bytes were in (13-20 ms each, in tasks of their own), and
-// some frames held two of them and a tree slice or a garbage collection: frames of 33 to 50 ms
-// (issue 6, bench:views' trace of the tree's opening). With turns, the frame's own work (style,
-// layout, paint) comes between any two pieces.
+// A busy session's tree opens while its chain's pages arrive, two in flight: each answer was
+// parsed in the task that read its last bytes, whenever that came, and some frames held two of
+// them and a tree slice or a garbage collection: frames of 33 to 50 ms (issue 6, bench:views'
+// trace of the tree's opening). With turns, the frame's own work (style, layout, paint) comes
+// between any two pieces.
 
 /** How long a turn waits for a frame that does not come (a window the browser stopped drawing). */
 const NO_FRAME_MS = 100;
 
-/** Turns asked for, by priority: the work the investigator waits for, then the rest. */
-const waiting: { readonly first: (() => void)[]; readonly later: (() => void)[] } = { first: [], later: [] };
-
 /** Whose turn a turn is: the view being opened (`first`), or loading that can wait (`later`). */
 export type TurnPriority = 'first' | 'later';
+
+/** Turns asked for, by priority: the work the investigator waits for, then the rest. */
+const waiting: Readonly<Record<TurnPriority, (() => void)[]>> = { first: [], later: [] };
+
 /** The grant of the next turn is scheduled (one at a time: one turn a frame). */
 let scheduled = false;
 
