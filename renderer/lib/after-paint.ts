@@ -1,5 +1,6 @@
 // Work that should wait for the frame in progress to be drawn: the rest of the case after the
-// first screen, a busy session's chain after its tree, each slice of a large tree's build.
+// first screen, a busy session's chain after its tree. (Pieces of work that must not share a
+// frame, a large tree's build slices and large answers' parses, take turns: frame-turns.ts.)
 
 /**
  * Resolves once the next frame has been painted (a task after the frame's rendering), or after
