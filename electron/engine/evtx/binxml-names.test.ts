@@ -56,4 +56,18 @@ describe('names defined elsewhere in the chunk', () => {
     // The rest of the element reads as before.
     expect(el.attrs.map((a) => a.name)).toEqual(['Name']);
   });
+
+  it('does not decode a long "name" holding a character no XML name can, even when its hash holds', () => {
+    // The writer hashes what it defines: only the characters can tell these apart.
+    for (const bad of [' ', '\u0000', '<', '\u0007', '\ue000', '\ufffe']) {
+      const long = 'L'.repeat(150) + bad + 'L'.repeat(150);
+      expect(firstElement(chunkWithName(long)).name).toBe(`unreadable-name-0x${NAME_AT.toString(16)}`);
+    }
+  });
+
+  it('reads a long name of any characters a name may hold (letters beyond ASCII, digits, - . _ :)', () => {
+    const long = 'Évènement_Ωμέγα-データ.1:'.repeat(15) + '\u00b7\u203f\u{1f600}';
+    expect(long.length).toBeGreaterThan(256);
+    expect(firstElement(chunkWithName(long)).name).toBe(long);
+  });
 });

@@ -234,10 +234,11 @@ const HEADER = 512;
 
 /**
  * Whether a name can be defined at chunk offset `off`: it lies within the chunk after the
- * header, its NUL terminator is in place and, for a long one, its hash (the low 16 bits of
- * hash * 65599 + char over its characters) holds. Windows writes both; a short name is not
- * hashed, so that a producer leaving the hash 0 keeps its records. Used where a guess needs
- * it (readOpenStart's layout, sharedMatch); readName itself is more lenient.
+ * header, its NUL terminator is in place and, for a long one, its characters may stand in an
+ * XML name and its hash (the low 16 bits of hash * 65599 + char over its characters) holds.
+ * Windows writes both; a short name is not hashed, so that a producer leaving the hash 0 keeps
+ * its records. Used where a guess needs it (readOpenStart's layout, sharedMatch); readName
+ * itself is more lenient.
  */
 function nameFits(ctx: ChunkContext, off: number): boolean {
   const buf = ctx.buf;
@@ -255,18 +256,50 @@ function nameInChunk(buf: Buffer, off: number): boolean {
 }
 
 /**
- * Whether the long name at `off` has its hash, remembered for the chunk: the same offsets come
- * back in every slack record that leans on the same overwritten template, and hashing them
- * each time cost as much as decoding them had.
+ * Whether the long name at `off` is one: every character may stand in an XML name and its hash
+ * holds. Remembered for the chunk: the same offsets come back in every slack record that leans
+ * on the same overwritten template, and hashing them each time cost as much as decoding them
+ * had. The characters are looked at first: bytes that are not a name (template offsets out of
+ * slack point into other records' data, "names" of 20,000 characters and more) hold a
+ * character no name can within their first few, where the hash reads every one (a twentieth
+ * of the slack's cost in a fresh read of the benchmark file).
  */
 function nameHashHolds(ctx: ChunkContext, off: number): boolean {
   let holds = ctx.longNames.get(off);
   if (holds === undefined) {
     const buf = ctx.buf;
-    holds = nameHash(buf, off + 8, off + 8 + buf.readUInt16LE(off + 6) * 2) === buf.readUInt16LE(off + 4);
+    const start = off + 8;
+    const end = start + buf.readUInt16LE(off + 6) * 2;
+    holds = nameCharsOnly(buf, start, end) && nameHash(buf, start, end) === buf.readUInt16LE(off + 4);
     ctx.longNames.set(off, holds);
   }
   return holds;
+}
+
+/** NAME_ASCII[c] is 1 when the ASCII character c may stand in an XML name (NameChar). */
+const NAME_ASCII = new Uint8Array(0x80);
+for (let c = 0; c < 0x80; c++) {
+  const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+  if (letter || (c >= 0x30 && c <= 0x39) || c === 0x3a || c === 0x5f || c === 0x2d || c === 0x2e) NAME_ASCII[c] = 1;
+}
+
+/**
+ * Whether the UTF-16 code unit c may stand in an XML 1.0 name (NameChar, 5th edition).
+ * Surrogates pass (characters from U+10000 are allowed, as pairs): a filter, not a validator;
+ * the hash decides what passes.
+ */
+function nameCharCode(c: number): boolean {
+  if (c < 0x80) return NAME_ASCII[c] === 1;
+  if (c < 0x2000) return c === 0xb7 || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c !== 0x37e);
+  if (c < 0x3001) return c === 0x200c || c === 0x200d || c === 0x203f || c === 0x2040 || (c >= 0x2070 && c <= 0x218f) || (c >= 0x2c00 && c <= 0x2fef);
+  if (c < 0xe000) return true;
+  return (c >= 0xf900 && c <= 0xfdcf) || (c >= 0xfdf0 && c <= 0xfffd);
+}
+
+/** Whether every UTF-16LE code unit in buf[p, end) may stand in an XML name (nameCharCode). */
+function nameCharsOnly(buf: Uint8Array, p: number, end: number): boolean {
+  for (let i = p; i < end; i += 2) if (!nameCharCode(buf[i]! | (buf[i + 1]! << 8))) return false;
+  return true;
 }
 
 /** Names longer than this are checked against their hash (see nameFits). */
@@ -299,11 +332,11 @@ function readName(ctx: ChunkContext, c: Cursor, off: number, what: string): stri
   }
   if (!nameInChunk(ctx.buf, off)) c.fail(`${what} name offset 0x${off.toString(16)} is outside the chunk`);
   const n = ctx.buf.readUInt16LE(off + 6);
-  // A long "name" whose hash fails is bytes that are not a name: template offsets out of slack
-  // often point into unrelated data. Over a read of the benchmark file some 900 such names of
-  // 20,000 characters and more were decoded (38 MB of text, most of what survived scavenges).
-  // A placeholder stands in, so that the record reads as it did (its System section is often
-  // sound) without the garbage.
+  // A long "name" whose characters or hash fail is bytes that are not a name: template offsets
+  // out of slack often point into unrelated data. Over a read of the benchmark file some 900
+  // such names of 20,000 characters and more were decoded (38 MB of text, most of what
+  // survived scavenges). A placeholder stands in, so that the record reads as it did (its
+  // System section is often sound) without the garbage.
   const s = n > HASHED_NAME_CHARS && !nameHashHolds(ctx, off) ? `unreadable-name-0x${off.toString(16)}` : utf16Span(ctx.buf, off + 8, off + 8 + n * 2);
   ctx.names.set(off, s);
   markPlaceholder(ctx, off);
