@@ -197,6 +197,14 @@ function failure(input: ChunkInput, head: RecordHead, at: number, recovered: boo
 }
 
 /**
+ * What carve met, summed over every chunk this thread read (for the benchmark, as
+ * pathCounts): record frames in slack, and what became of them before the reader's dedupe
+ * (ChunkCollector) — passed over as copies of records read before, made into events, or
+ * failed (most often their template was overwritten).
+ */
+export const slackCounts = { frames: 0, passedOver: 0, events: 0, failed: 0 };
+
+/**
  * Scans buf[from, to) for record frames and recovers what parses. Slack records often lean on
  * templates that newer records overwrote; those that cannot be read are summed up in one
  * error item per chunk rather than one each.
@@ -216,11 +224,16 @@ function carve(ctx: ChunkContext, input: ChunkInput, from: number, to: number, o
     }
     // Only the first failure's message is reported.
     const item = recordItem(ctx, input, head, true, suspect, first !== null);
+    slackCounts.frames++;
     if (item === null) {
       // Passed over: a copy of a record already read.
-    } else if (item.kind === 'event') out.push(item);
-    else {
+      slackCounts.passedOver++;
+    } else if (item.kind === 'event') {
+      out.push(item);
+      slackCounts.events++;
+    } else {
       failed++;
+      slackCounts.failed++;
       first ??= item;
     }
     pos = next + head.size;

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { NormalizedEvent, ReadError, ReadItem } from '../../../shared/events.js';
+import { slackCounts } from './chunk-reader.js';
 import { evtxReader, listChunks, looksLikeEvtx } from './evtx-reader.js';
 import { ChunkWriter, V, evtxFile, type WTemplate, type WValue } from './testing/evtx-writer.js';
 
@@ -299,6 +300,32 @@ describe('evtxReader on written files', () => {
       [10, false],
       [4, true],
     ]);
+  });
+
+  it('counts what it met in slack: copies passed over, records recovered, records it cannot read', async () => {
+    const t = systemTemplate(0x100a, () => undefined);
+    const gone = systemTemplate(0x100b, () => undefined);
+    const first = new ChunkWriter();
+    first.record(10n, FT_2020, (w) => w.templateInstance(t, systemValues(1, 10n)));
+    const c = new ChunkWriter();
+    c.record(11n, FT_2020, (w) => w.templateInstance(t, systemValues(1, 11n)));
+    c.markFree();
+    // A copy of a record read live in an earlier chunk, one not read live, and one whose
+    // template definition lies where the chunk header is (overwritten, as slack's templates
+    // often are).
+    c.record(10n, FT_2020, (w) => w.templateInstance(t, systemValues(1, 10n), c.templateOffset(0x100a)));
+    c.record(4n, FT_2020, (w) => w.templateInstance(t, systemValues(2, 4n), c.templateOffset(0x100a)));
+    c.record(5n, FT_2020, (w) => w.templateInstance(gone, systemValues(3, 5n), 0x40));
+    const before = { ...slackCounts };
+    const items = await readItems(save(evtxFile([first.finish(), c.finish()])));
+    expect(eventsOf(items).map((e) => [e.system.recordId, e.recovered])).toEqual([
+      [10, false],
+      [11, false],
+      [4, true],
+    ]);
+    expect(items.filter((i) => i.kind === 'error').map((i) => i.error.message)).toEqual([expect.stringMatching(/recovered from slack.*template/)]);
+    const delta = Object.fromEntries(Object.entries(slackCounts).map(([k, v]) => [k, v - before[k as keyof typeof before]]));
+    expect(delta).toEqual({ frames: 3, passedOver: 1, events: 1, failed: 1 });
   });
 
   it('finds chunks by magic despite a wrong header count, in record-id order (wrapped log)', async () => {
