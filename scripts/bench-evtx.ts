@@ -126,7 +126,7 @@ interface RunResult {
   /** Records extracted by the compiled fast path and by the general parser (this thread only). */
   readonly fast: number;
   readonly general: number;
-  /** Record frames found in slack and what became of them (chunk-reader slackCounts; single and warm runs only). */
+  /** Record frames found in slack and what became of them (chunk-reader slackCounts, this thread only: zeros for the pool, whose workers carve). */
   readonly slack?: { readonly frames: number; readonly passedOver: number; readonly events: number; readonly failed: number };
 }
 
