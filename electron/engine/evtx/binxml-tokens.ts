@@ -261,8 +261,8 @@ function nameInChunk(buf: Buffer, off: number): boolean {
  * on the same overwritten template, and hashing them each time cost as much as decoding them
  * had. The characters are looked at first: bytes that are not a name (template offsets out of
  * slack point into other records' data, "names" of 20,000 characters and more) hold a
- * character no name can within their first few, where the hash reads every one (a twentieth
- * of the slack's cost in a fresh read of the benchmark file).
+ * character no name can within their first few, where the hash reads every one (about 30 ms
+ * of a fresh read of the benchmark file).
  */
 function nameHashHolds(ctx: ChunkContext, off: number): boolean {
   let holds = ctx.longNames.get(off);
