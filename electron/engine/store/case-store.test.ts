@@ -106,6 +106,66 @@ describe('CaseStore', () => {
     await store.close();
   });
 
+  it('answers the duplicate checks from evidence kept in step with every write, and the same after a reopen', async () => {
+    const dir = tempCase();
+    const store = await CaseStore.open(dir);
+    const a = await store.addEvidence({ ...evidence, path: '/e/a.evtx', size: 69_632, sha256: '' }, 'importing');
+    const b = await store.addEvidence({ ...evidence, path: '/e/b.evtx', size: 69_632, sha256: 'cd'.repeat(32) }, 'importing');
+    expect([a, b]).toEqual([1, 2]);
+    expect(await store.hasEvidenceOfSize(69_632)).toBe(true);
+    expect(await store.hasEvidenceOfSize(1000)).toBe(false);
+    // The hash taken while a was read, recorded after it was added.
+    await store.setEvidenceSha256(a, 'cd'.repeat(32));
+    expect((await store.findEvidenceBySha256('cd'.repeat(32)))?.path).toBe('/e/a.evtx');
+    // A failed file is nobody's original: the next match is.
+    await store.setEvidenceStatus(a, 'failed', { events: 0, errors: 1, recovered: 0, errorSamples: [] });
+    expect((await store.findEvidenceBySha256('cd'.repeat(32)))?.path).toBe('/e/b.evtx');
+    await store.markFailed('/e/b.evtx', 'unreadable');
+    expect(await store.findEvidenceBySha256('cd'.repeat(32))).toBeNull();
+    expect(await store.hasEvidenceOfSize(69_632)).toBe(false);
+    const c = await store.addEvidence({ ...evidence, path: '/e/c.evtx', size: 4096, sha256: 'ef'.repeat(32) }, 'complete');
+    const d = await store.addEvidence({ ...evidence, path: '/e/d.evtx', size: 4096, sha256: 'ef'.repeat(32) }, 'importing');
+    await store.close();
+
+    const reopened = await CaseStore.open(dir);
+    // d was importing when the case closed: now incomplete, so c alone is counted.
+    expect((await reopened.getEvidence(d))?.status).toBe('incomplete');
+    expect((await reopened.findEvidenceBySha256('ef'.repeat(32)))?.id).toBe(c);
+    expect(await reopened.hasEvidenceOfSize(4096)).toBe(true);
+    expect(await reopened.hasEvidenceOfSize(69_632)).toBe(false);
+    expect(await reopened.findEvidenceBySha256('cd'.repeat(32))).toBeNull();
+    // Ids go on after the highest, and two files added at once get two.
+    const [e, f] = await Promise.all([reopened.addEvidence({ ...evidence, path: '/e/e.evtx' }, 'importing'), reopened.addEvidence({ ...evidence, path: '/e/f.evtx' }, 'importing')]);
+    expect([e, f]).toEqual([d + 1, d + 2]);
+    expect((await reopened.listEvidence()).map((x) => x.path)).toEqual(['/e/a.evtx', '/e/b.evtx', '/e/c.evtx', '/e/d.evtx', '/e/e.evtx', '/e/f.evtx']);
+    await reopened.close();
+  });
+
+  it("keeps DuckDB's import settings from an import's first append to the checkpoint after it, however many files it appends", async () => {
+    const store = await CaseStore.open(tempCase());
+    // The store's own statement runner (private): the settings are DuckDB's, not the store's API.
+    const setting = async (name: string): Promise<string> =>
+      String(await (store as unknown as { scalar(sql: string, values: string[]): Promise<unknown> }).scalar('SELECT current_setting(?) AS v', [name]));
+    const normal = [await setting('memory_limit'), await setting('threads')];
+    const settingsAfterFile = async (i: number): Promise<string[]> => {
+      const id = await store.addEvidence({ ...evidence, path: `/e/${i}.xml`, sha256: String(i).repeat(64) }, 'importing');
+      await store.appendPrepared(id, prepareRows([event(i)]));
+      await store.flush();
+      await store.endAppend();
+      await store.setEvidenceStatus(id, 'complete', { events: 1, errors: 0, recovered: 0, errorSamples: [] });
+      return [await setting('memory_limit'), await setting('threads')];
+    };
+    const first = await settingsAfterFile(1);
+    // Both lowered, between files as while appending (set once for the run, not per file).
+    expect(first[0]).not.toBe(normal[0]);
+    expect(first[1]).not.toBe(normal[1]);
+    expect(await settingsAfterFile(2)).toEqual(first);
+    await store.checkpoint();
+    expect([await setting('memory_limit'), await setting('threads')]).toEqual(normal);
+    expect(await store.countEvents({})).toBe(2);
+    await store.close();
+  });
+
   it('checkpoints an import at each full row group, so its memory and WAL stay bounded whatever its size', async () => {
     const dir = tempCase();
     const store = await CaseStore.open(dir);

@@ -98,7 +98,8 @@ const MEMORY_LIMIT = '256MB';
 /** DuckDB's threads (two cores here; its own threads share them with the readers). */
 const DUCKDB_THREADS = 2;
 /**
- * DuckDB's threads while an import appends, until the checkpoint that follows it. A commit
+ * DuckDB's threads from an import's first append to the checkpoint that follows it (the end of
+ * the run, however many files it imports: see importSettings). A commit
  * (row groups written as they fill) or a checkpoint of one short row group is one task: with a
  * second thread, that thread ran it while the calling thread spun waiting for it (mutexes and
  * task polling), half a CPU second in a 200 MB JSON-lines import, taken from the readers.
@@ -107,7 +108,7 @@ const DUCKDB_THREADS = 2;
  */
 const IMPORT_THREADS = 1;
 /**
- * DuckDB's memory limit while an import appends. The blocks a checkpoint writes stay cached
+ * DuckDB's memory limit over the same span as IMPORT_THREADS. The blocks a checkpoint writes stay cached
  * up to the limit, of no use to the import: at 256 MB an 800 MB file peaked ~140 MB higher.
  * Since commits wait for a whole row group (up to ~45 MB of uncommitted rows), 128 MB let a
  * 400 MB XML import peak at 576–630 MB; at 80 MB it peaked at 545–551 MB, and a 200 MB
@@ -162,8 +163,21 @@ export class CaseStore {
   private runOnImport: boolean | null = null;
   /** Text bytes of the open transaction's whole row group that it kept open (tailRunsOn). */
   private tailGroupBytes = 0;
-  /** DuckDB runs on IMPORT_THREADS (from an import's first append to the checkpoint after it). */
-  private importThreads = false;
+  /**
+   * DuckDB runs on IMPORT_THREADS and IMPORT_MEMORY_LIMIT from an import's first append to the
+   * checkpoint after it (the end of the run, for an import of many files): set and reset once
+   * per run, not per file. Each SET memory_limit took 2–5 ms, about 1.5 s over a folder of 210
+   * small logs when it was set and reset for every file.
+   */
+  private importSettings = false;
+  /**
+   * What the import's duplicate checks read of each evidence row, by id in ascending order:
+   * loaded at open and kept in step with every write to `evidence` (this store is its only
+   * writer). A folder of small logs asked the database three times per file (size, hash, next
+   * id), 2–3 ms each.
+   */
+  private readonly evidenceKeys = new Map<number, { size: number; sha256: string; status: EvidenceStatus }>();
+  private lastEvidenceId = 0;
   private caseFileWrites = 0;
 
   private constructor(
@@ -248,6 +262,7 @@ export class CaseStore {
       appendConn,
     );
     await store.recoverInterrupted();
+    await store.loadEvidenceKeys();
     const max = await store.scalar('SELECT coalesce(max(id), 0) AS v FROM events');
     store.nextEventId = num(max) + 1;
     store.tableRows = num(await store.scalar('SELECT count(*) AS v FROM events'));
@@ -265,6 +280,20 @@ export class CaseStore {
         recovered = (SELECT count(*) FROM events e WHERE e.evidence_id = evidence.id AND ${RECOVERED_SQL}),
         errors = (SELECT count(*) FROM read_errors r WHERE r.evidence_id = evidence.id)
       WHERE status IN ('importing', 'pending')`);
+  }
+
+  private async loadEvidenceKeys(): Promise<void> {
+    for (const r of await this.rows('SELECT id, size, sha256, status FROM evidence ORDER BY id')) {
+      const id = num(r['id']);
+      this.evidenceKeys.set(id, { size: num(r['size']), sha256: String(r['sha256'] ?? ''), status: String(r['status']) as EvidenceStatus });
+      this.lastEvidenceId = Math.max(this.lastEvidenceId, id);
+    }
+  }
+
+  /** The lowest evidence id matching, among files imported or importing (what a duplicate may be of). */
+  private firstCounted(matches: (key: { size: number; sha256: string }) => boolean): number | null {
+    for (const [id, key] of this.evidenceKeys) if ((key.status === 'complete' || key.status === 'importing') && matches(key)) return id;
+    return null;
   }
 
   /**
@@ -295,31 +324,34 @@ export class CaseStore {
     return first ? first['v'] : null;
   }
 
+  /** The first evidence imported or importing with this SHA-256 (what a new file would duplicate), else null. */
   async findEvidenceBySha256(sha256: string): Promise<EvidenceFileInfo | null> {
-    const rows = await this.rows(
-      `SELECT * FROM evidence WHERE sha256 = ? AND status IN ('complete', 'importing') ORDER BY id LIMIT 1`,
-      [sha256],
-    );
-    return rows[0] ? this.evidenceRow(rows[0]) : null;
+    const id = this.firstCounted((key) => key.sha256 === sha256);
+    return id === null ? null : this.getEvidence(id);
   }
 
   /** True when evidence of this many bytes was imported or is importing (a file of another size cannot be a duplicate). */
   async hasEvidenceOfSize(size: number): Promise<boolean> {
-    return num(await this.scalar(`SELECT count(*) AS v FROM evidence WHERE size = ? AND status IN ('complete', 'importing')`, [size])) > 0;
+    return this.firstCounted((key) => key.size === size) !== null;
   }
 
   /** Records the SHA-256 of evidence hashed while it was imported. */
   async setEvidenceSha256(id: number, sha256: string): Promise<void> {
     await this.exec('UPDATE evidence SET sha256 = ? WHERE id = ?', [sha256, id]);
+    const key = this.evidenceKeys.get(id);
+    if (key) key.sha256 = sha256;
   }
 
   async addEvidence(evidence: NewEvidence, status: EvidenceStatus): Promise<number> {
-    const id = num(await this.scalar('SELECT coalesce(max(id), 0) + 1 AS v FROM evidence'));
+    // Taken before the first await, so two files added at once never get the same id (a
+    // failed insert leaves a gap in the ids, nothing else).
+    const id = ++this.lastEvidenceId;
     await this.exec(
       `INSERT INTO evidence (id, path, format, size, mtime, sha256, status, events, errors, recovered, error_samples, imported_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, '[]', ?)`,
       [id, evidence.path, evidence.format, evidence.size, evidence.mtime, evidence.sha256, status, new Date().toISOString()],
     );
+    this.evidenceKeys.set(id, { size: evidence.size, sha256: evidence.sha256, status });
     return id;
   }
 
@@ -332,6 +364,8 @@ export class CaseStore {
       `UPDATE evidence SET status = ?, events = ?, errors = ?, recovered = ?, error_samples = ? WHERE id = ?`,
       [status, counts.events, counts.errors, counts.recovered, JSON.stringify(counts.errorSamples.slice(0, ERROR_SAMPLES)), id],
     );
+    const key = this.evidenceKeys.get(id);
+    if (key) key.status = status;
   }
 
   /** Marks a file's import as failed (or records the file as failed if it never got a row). */
@@ -346,6 +380,8 @@ export class CaseStore {
          error_samples = ? WHERE id = ?`,
       [JSON.stringify([`${path}: ${message}`]), id],
     );
+    const key = this.evidenceKeys.get(id);
+    if (key) key.status = 'failed';
   }
 
   async addReadErrors(evidenceId: number, errors: readonly ReadError[]): Promise<void> {
@@ -387,10 +423,10 @@ export class CaseStore {
    */
   async appendPrepared(evidenceId: number, rows: PreparedRows): Promise<boolean> {
     if (!this.appender) {
-      await this.exec(`SET memory_limit = '${IMPORT_MEMORY_LIMIT}'`);
-      if (!this.importThreads) {
+      if (!this.importSettings) {
+        await this.exec(`SET memory_limit = '${IMPORT_MEMORY_LIMIT}'`);
         await this.exec(`SET threads = ${IMPORT_THREADS}`);
-        this.importThreads = true;
+        this.importSettings = true;
       }
       this.appender = await this.appendConn.createAppender('events');
     }
@@ -497,7 +533,6 @@ export class CaseStore {
       this.committed();
       this.expectedEnd = 0;
       this.runOnImport = null;
-      await this.exec(`SET memory_limit = '${MEMORY_LIMIT}'`);
     }
   }
 
@@ -505,10 +540,11 @@ export class CaseStore {
     try {
       await this.exec('CHECKPOINT');
     } finally {
-      // The checkpoint after an import (no appender open) ends its lowered threads.
-      if (this.importThreads && !this.appender) {
-        this.importThreads = false;
+      // The checkpoint after an import (no appender open) ends its settings (importSettings).
+      if (this.importSettings && !this.appender) {
+        this.importSettings = false;
         await this.exec(`SET threads = ${DUCKDB_THREADS}`);
+        await this.exec(`SET memory_limit = '${MEMORY_LIMIT}'`);
       }
     }
     // Rows still in the open transaction stay in memory (but a whole row group it kept open).
