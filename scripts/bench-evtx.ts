@@ -6,10 +6,12 @@
 // space (chunk-reader slackCounts): Chainline carves every chunk's slack, which
 // `evtxexport -f xml` (its default mode, -m items) does not read.
 //
-// Then imports the same file into a fresh case through the engine (target ≥ 40 MB/s).
+// Then imports the same file into a fresh case through the engine (target ≥ 40 MB/s), and a
+// folder of many logs, as a triage collection holds them: ../shared/corpus/evtx (210 files,
+// most under 1 MB) or --folder DIR, beside `evtxexport -f xml` run on each of its files.
 //
 //   node dist/node/scripts/bench-evtx.js [--mb 256] [--file /tmp/x.evtx] [--skip-libevtx]
-//     [--skip-import] [--only-import] [--skip-pool] [--repeat 3]
+//     [--skip-import] [--only-import] [--skip-pool] [--skip-folder] [--folder DIR] [--repeat 3]
 //
 // It runs in rounds (--repeat, default 3), each running every parser once in turn, and prints
 // each parser's median run, every round's times and the single-threaded ratio round by round.
@@ -216,6 +218,20 @@ function runLibevtx(file: string): LibevtxRun | null {
   }
 }
 
+/** `evtxexport -f xml` on each file in turn, as one would on a folder; its wall time in all, and the events it printed. */
+function runLibevtxFolder(files: readonly string[]): { seconds: number; events: number } | null {
+  const t0 = process.hrtime.bigint();
+  let events = 0;
+  for (const f of files) {
+    // Some of the corpus's files are damaged on purpose: evtxexport then stops early or fails,
+    // and its time counts all the same.
+    const r = spawnSync('sh', ['-c', `evtxexport -f xml "$1" 2>/dev/null | grep -c '^<Event '`, 'sh', f], { encoding: 'utf8' });
+    if (r.error) return null;
+    events += Number(r.stdout.trim()) || 0;
+  }
+  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, events };
+}
+
 /** Reads the whole file once, 4 MB at a time, into nothing. */
 function warmPageCache(file: string): void {
   const fd = openSync(file, 'r');
@@ -263,7 +279,18 @@ async function main(): Promise<void> {
   // The file read once through before any parser, so that none pays for the disk (the first
   // parse after the file had left the page cache measured twice as slow).
   warmPageCache(file);
-  const runs: { single: RunResult[]; warm: RunResult[]; pool: RunResult[]; imported: RunResult[]; libevtx: LibevtxRun[] } = { single: [], warm: [], pool: [], imported: [], libevtx: [] };
+  const folder = resolve(arg('--folder') ?? join(SHARED_DIR, 'corpus', 'evtx'));
+  const folderFiles = !process.argv.includes('--skip-folder') && existsSync(folder) ? listEvtxFiles(folder) : [];
+  if (folderFiles.length === 0 && !process.argv.includes('--skip-folder')) console.log(`folder import not run: no .evtx files under ${folder}`);
+  const runs: { single: RunResult[]; warm: RunResult[]; pool: RunResult[]; imported: RunResult[]; libevtx: LibevtxRun[]; folder: RunResult[]; folderLibevtx: { seconds: number; events: number }[] } = {
+    single: [],
+    warm: [],
+    pool: [],
+    imported: [],
+    libevtx: [],
+    folder: [],
+    folderLibevtx: [],
+  };
   for (let round = 0; round < rounds; round++) {
     if (!onlyImport) runs.single.push(await runChild('single', file));
     if (!onlyImport) runs.warm.push(await runChild('warm', file));
@@ -275,6 +302,13 @@ async function main(): Promise<void> {
       else {
         console.log('evtxexport not available (apt-get install libevtx-utils)');
         process.argv.push('--skip-libevtx');
+      }
+    }
+    if (folderFiles.length > 0) {
+      runs.folder.push(await runChild('import', folder));
+      if (!process.argv.includes('--skip-libevtx')) {
+        const r = runLibevtxFolder(folderFiles);
+        if (r) runs.folderLibevtx.push(r);
       }
     }
   }
@@ -312,6 +346,17 @@ async function main(): Promise<void> {
     console.log(
       `slack: ${s.frames} record frames examined (${single.events} events in all): ${s.passedOver} passed over as copies of records read before, ` +
         `${s.events} made into events (before the reader drops repeats), ${s.failed} unreadable (most: their template overwritten)`,
+    );
+  }
+  const folderRun = median(runs.folder);
+  if (folderRun) {
+    const folderMb = folderFiles.reduce((n, f) => n + statSync(f).size, 0) / 1e6;
+    const ref = median(runs.folderLibevtx);
+    console.log(
+      `folder: ${folder}, ${folderFiles.length} .evtx files, ${folderMb.toFixed(1)} MB: chainline full import → case ${folderRun.seconds.toFixed(2)} s ` +
+        `(${(folderMb / folderRun.seconds).toFixed(1)} MB/s, ${(folderFiles.length / folderRun.seconds).toFixed(0)} files/s, ${folderRun.events} events, peak RSS ${folderRun.peakRssMb.toFixed(0)} MB; ` +
+        `rounds ${list(runs.folder)})` +
+        (ref ? `; evtxexport -f xml on each file ${ref.seconds.toFixed(2)} s (${ref.events} events printed; rounds ${list(runs.folderLibevtx)})` : ''),
     );
   }
   console.log(`load average after: ${load()}`);
