@@ -99,20 +99,20 @@ const MEMORY_LIMIT = '256MB';
 const DUCKDB_THREADS = 2;
 /**
  * DuckDB's threads from an import's first append to the checkpoint that follows it (the end of
- * the run, however many files it imports: see importSettings). A commit
- * (row groups written as they fill) or a checkpoint of one short row group is one task: with a
- * second thread, that thread ran it while the calling thread spun waiting for it (mutexes and
- * task polling), half a CPU second in a 200 MB JSON-lines import, taken from the readers.
- * Alone, the calling thread runs the task itself: store-only appends of that file measured
- * 2.0-2.3 CPU s against 2.4-2.9 (alternated, load 4-5).
+ * the run, however many files it imports: see importSettings). A commit (row groups written as
+ * they fill) or a checkpoint of one short row group is one task: with a second thread, that
+ * thread ran it while the calling thread spun waiting for it (mutexes and task polling), half
+ * a CPU second in a 200 MB JSON-lines import, taken from the readers. Alone, the calling
+ * thread runs the task itself: store-only appends of that file measured 2.0-2.3 CPU s against
+ * 2.4-2.9 (alternated, load 4-5).
  */
 const IMPORT_THREADS = 1;
 /**
- * DuckDB's memory limit over the same span as IMPORT_THREADS. The blocks a checkpoint writes stay cached
- * up to the limit, of no use to the import: at 256 MB an 800 MB file peaked ~140 MB higher.
- * Since commits wait for a whole row group (up to ~45 MB of uncommitted rows), 128 MB let a
- * 400 MB XML import peak at 576–630 MB; at 80 MB it peaked at 545–551 MB, and a 200 MB
- * JSON-lines import ran at the same speed (33.5–33.8 MB/s in alternating runs).
+ * DuckDB's memory limit over the same span as IMPORT_THREADS. The blocks a checkpoint writes
+ * stay cached up to the limit, of no use to the import: at 256 MB an 800 MB file peaked
+ * ~140 MB higher. Since commits wait for a whole row group (up to ~45 MB of uncommitted rows),
+ * 128 MB let a 400 MB XML import peak at 576–630 MB; at 80 MB it peaked at 545–551 MB, and a
+ * 200 MB JSON-lines import ran at the same speed (33.5–33.8 MB/s in alternating runs).
  */
 const IMPORT_MEMORY_LIMIT = '80MB';
 
